@@ -1,0 +1,1 @@
+//! Executable checklists (placeholder: lands with the checklist issue).

@@ -1,0 +1,297 @@
+//! Diagnostics: every problem tolk reports, from a bad `book.toml` key to a
+//! type error inside a checklist expression, is one [`Diagnostic`] value.
+//!
+//! A diagnostic carries its own location *and* the text of the source line it
+//! points at. That keeps it self-contained: the CLI prints it the way rustc
+//! does, `tolk check --format json` serialises it, and the preview server can
+//! show it in the browser overlay, all without going back to the file (which
+//! may have changed again by then).
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// How bad a diagnostic is. Errors fail the build (exit 1); warnings are
+/// printed and counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// Where a diagnostic points: a file, a 1-based line, a 1-based column
+/// counted in characters (what editors show), and how many characters to
+/// underline.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    #[serde(skip)]
+    pub width: usize,
+    /// The whole source line, without its line ending.
+    #[serde(skip)]
+    pub source_line: String,
+}
+
+impl Location {
+    /// The location of byte `offset` (with `len` bytes underlined) in `src`,
+    /// the full text of `file`. Offsets past the end clamp to the end, and an
+    /// offset inside a UTF-8 sequence moves back to its start, so a location
+    /// can always be made and never panics.
+    pub fn from_offset(file: impl Into<PathBuf>, src: &str, offset: usize, len: usize) -> Self {
+        let mut offset = offset.min(src.len());
+        while !src.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_start = src[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = src[offset..].find('\n').map_or(src.len(), |i| offset + i);
+        let line = src[..line_start].matches('\n').count() + 1;
+        let column = src[line_start..offset].chars().count() + 1;
+        let mut end = (offset + len).min(line_end);
+        while !src.is_char_boundary(end) {
+            end -= 1;
+        }
+        let width = src[offset..end].chars().count().max(1);
+        let source_line = src[line_start..line_end].trim_end_matches('\r').to_string();
+        Location {
+            file: file.into(),
+            line,
+            column,
+            width,
+            source_line,
+        }
+    }
+
+    /// A location from a 1-based line and column (in characters) of `src`.
+    pub fn from_line_col(
+        file: impl Into<PathBuf>,
+        src: &str,
+        line: usize,
+        column: usize,
+        width: usize,
+    ) -> Self {
+        let text = src.split('\n').nth(line.saturating_sub(1)).unwrap_or("");
+        Location {
+            file: file.into(),
+            line: line.max(1),
+            column: column.max(1),
+            width: width.max(1),
+            source_line: text.trim_end_matches('\r').to_string(),
+        }
+    }
+
+    /// A location that names only a file (no line is known).
+    pub fn file_only(file: impl Into<PathBuf>) -> Self {
+        Location {
+            file: file.into(),
+            line: 0,
+            column: 0,
+            width: 0,
+            source_line: String::new(),
+        }
+    }
+}
+
+/// One problem, with what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable kebab-case name for the kind of problem (`yaml`,
+    /// `unknown-config-key`, `broken-link`, ...). Sites configure severities
+    /// by code, and CI annotations group by it.
+    pub code: &'static str,
+    pub message: String,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// A short text printed under the caret.
+    #[serde(skip)]
+    pub label: Option<String>,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            location: None,
+            label: None,
+            hint: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    pub fn in_file(self, file: impl Into<PathBuf>) -> Self {
+        self.at(Location::file_only(file))
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The file this diagnostic points into, if any.
+    pub fn file(&self) -> Option<&Path> {
+        self.location.as_ref().map(|l| l.file.as_path())
+    }
+
+    /// Renders the diagnostic the way rustc does:
+    ///
+    /// ```text
+    /// error[yaml]: did not find expected key
+    ///   --> content/foo.md:3:5
+    ///    |
+    ///  3 | title: "x
+    ///    |     ^ here
+    ///    |
+    ///    = help: close the quote
+    /// ```
+    pub fn render(&self, color: bool) -> String {
+        let paint = |code: &str, s: &str| {
+            if color {
+                format!("\x1b[{code}m{s}\x1b[0m")
+            } else {
+                s.to_string()
+            }
+        };
+        let (word, tint) = match self.severity {
+            Severity::Error => ("error", "1;31"),
+            Severity::Warning => ("warning", "1;33"),
+        };
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{}{}",
+            paint(tint, &format!("{word}[{}]", self.code)),
+            paint("1", &format!(": {}", self.message))
+        );
+        let mut gutter = 1;
+        if let Some(loc) = &self.location {
+            gutter = loc.line.to_string().len().max(1);
+            let pad = " ".repeat(gutter);
+            let bar = paint("1;34", "|");
+            if loc.line == 0 {
+                let _ = writeln!(out, "{pad}{} {}", paint("1;34", "-->"), loc.file.display());
+            } else {
+                let _ = writeln!(
+                    out,
+                    "{pad}{} {}:{}:{}",
+                    paint("1;34", "-->"),
+                    loc.file.display(),
+                    loc.line,
+                    loc.column
+                );
+                let _ = writeln!(out, "{pad} {bar}");
+                let line = loc.source_line.replace('\t', " ");
+                let _ = writeln!(out, "{} {bar} {line}", paint("1;34", &loc.line.to_string()));
+                let caret = format!(
+                    "{}{}",
+                    " ".repeat(loc.column - 1),
+                    "^".repeat(loc.width.max(1))
+                );
+                let label = self
+                    .label
+                    .as_deref()
+                    .map(|l| format!(" {l}"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "{pad} {bar} {}",
+                    paint(tint, &format!("{caret}{label}"))
+                );
+            }
+        }
+        if let Some(hint) = &self.hint {
+            let pad = " ".repeat(gutter);
+            let _ = writeln!(
+                out,
+                "{pad} {} {}",
+                paint("1;34", "="),
+                format_args!("help: {hint}")
+            );
+        }
+        out
+    }
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+/// Prints diagnostics to stderr, in colour when stderr is a terminal and
+/// `NO_COLOR` is not set.
+pub fn eprint_all(diagnostics: &[Diagnostic]) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for d in diagnostics {
+        eprintln!("{}", d.render(color));
+    }
+}
+
+/// Counts of errors and warnings, for one-line summaries.
+pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    (errors, diagnostics.len() - errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_counts_lines_and_characters() {
+        let src = "a: 1\nbé: \"x\ny\n";
+        let loc = Location::from_offset("f.md", src, src.find('"').unwrap(), 1);
+        assert_eq!((loc.line, loc.column), (2, 5));
+        assert_eq!(loc.source_line, "bé: \"x");
+    }
+
+    #[test]
+    fn location_clamps_offsets_past_the_end_and_inside_characters() {
+        let src = "é";
+        let loc = Location::from_offset("f", src, 1, 10);
+        assert_eq!((loc.line, loc.column), (1, 1));
+        let loc = Location::from_offset("f", src, 99, 1);
+        assert_eq!(loc.column, 2);
+    }
+
+    #[test]
+    fn renders_like_rustc() {
+        let src = "---\ntitle: \"x\n---\n";
+        let d = Diagnostic::error("yaml", "unterminated string")
+            .at(Location::from_offset("content/a.md", src, 11, 1))
+            .with_label("starts here")
+            .with_hint("close the quote");
+        let text = d.render(false);
+        assert_eq!(
+            text,
+            "error[yaml]: unterminated string\n --> content/a.md:2:8\n  |\n2 | title: \"x\n  |        ^ starts here\n  = help: close the quote\n"
+        );
+    }
+}

@@ -1,0 +1,1 @@
+//! Bilingual segments (placeholder: the scanner lands with the bilingual issue).
