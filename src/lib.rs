@@ -14,7 +14,9 @@ pub mod config;
 pub mod content;
 pub mod date;
 pub mod diagnostic;
+pub mod lang;
 pub mod segments;
 pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Location, Severity};
+pub use lang::Lang;
