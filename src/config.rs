@@ -1,1 +1,221 @@
-//! `book.toml` (placeholder).
+//! `book.toml`: the site's configuration, read once at the start of a build.
+//!
+//! Like mdBook 0.5, an unknown key is an error that names the key and the
+//! file: a misspelt `build-dir` silently ignored would publish to the wrong
+//! place. Every key has a default, so an empty `book.toml` is a valid site.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Location};
+use crate::lang::Lang;
+
+/// The file name tolk looks for in the site root.
+pub const FILE_NAME: &str = "book.toml";
+
+/// The whole configuration, with defaults filled in and paths made absolute.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The folder that holds `book.toml`.
+    pub root: PathBuf,
+    pub book: Book,
+    pub build: Build,
+    pub site: Site,
+    pub languages: Languages,
+    pub links: Links,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Book {
+    pub title: String,
+    pub description: String,
+    /// The content folder, relative to the root.
+    pub src: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Build {
+    /// The output folder, relative to the root.
+    pub build_dir: PathBuf,
+    /// The theme: `default` (built into tolk) or a folder name under
+    /// `themes/`, whose files override the built-in ones.
+    pub theme: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Site {
+    /// The public URL of the site (`https://docs.example.org`), used for
+    /// canonical links and the sitemap. Empty: none are written.
+    pub url: String,
+    /// The path under which the site is served (`/` or `/docs/`). Every link
+    /// tolk writes starts with it.
+    pub base_path: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Languages {
+    /// The language the content is written in (the content locale).
+    pub source: Lang,
+    /// The folder with English sources that take precedence over the
+    /// originals carried in the Dutch articles, relative to the root.
+    pub english_src: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Links {
+    /// Where links that leave the site resolve, with `{lang}` standing for the
+    /// page's language (`https://learn.microsoft.com/{lang}/partner-center/`).
+    /// Relative links that climb out of the content folder and root-relative
+    /// links resolve against it. Empty: such links are kept as written.
+    pub external_base: String,
+    /// Root-relative links under this prefix (`/partner-center/`) point into
+    /// this site: `/partner-center/request-credit#x` is the article
+    /// `request-credit.md`.
+    pub site_prefix: String,
+}
+
+impl Default for Book {
+    fn default() -> Self {
+        Book { title: "Documentation".into(), description: String::new(), src: "content".into() }
+    }
+}
+
+impl Default for Build {
+    fn default() -> Self {
+        Build { build_dir: "site".into(), theme: "default".into() }
+    }
+}
+
+impl Default for Site {
+    fn default() -> Self {
+        Site { url: String::new(), base_path: "/".into() }
+    }
+}
+
+impl Default for Languages {
+    fn default() -> Self {
+        Languages { source: Lang::Nl, english_src: "content-en".into() }
+    }
+}
+
+impl Default for Links {
+    fn default() -> Self {
+        Links { external_base: String::new(), site_prefix: String::new() }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawConfig {
+    book: Book,
+    build: Build,
+    site: Site,
+    languages: Languages,
+    links: Links,
+}
+
+impl Config {
+    /// Reads `book.toml` from `root`. A missing file is an error with a hint
+    /// to run `tolk init`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let path = root.join(FILE_NAME);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::error("config", format!("cannot read {}: {e}", path.display()))
+                .with_hint(format!("run `tolk init {}` to start a site there, or pass --root", root.display()))
+        })?;
+        Config::parse(root, &text)
+    }
+
+    /// Parses the text of a `book.toml` that lives in `root`.
+    pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostic> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let message = e.message().to_string();
+            let (code, hint) = if message.starts_with("unknown field") {
+                ("unknown-config-key", "remove the key or correct its spelling; see the README for the keys book.toml takes")
+            } else {
+                ("config", "see the README for the keys book.toml takes")
+            };
+            Diagnostic::error(code, message)
+                .at(Location::from_offset(FILE_NAME, text, span.start, span.len()))
+                .with_hint(hint)
+        })?;
+        let mut site = raw.site;
+        site.base_path = normalize_base_path(&site.base_path);
+        Ok(Config {
+            root: root.to_path_buf(),
+            book: raw.book,
+            build: raw.build,
+            site,
+            languages: raw.languages,
+            links: raw.links,
+        })
+    }
+
+    /// The absolute content folder.
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join(&self.book.src)
+    }
+
+    /// The absolute folder of English sources.
+    pub fn english_dir(&self) -> PathBuf {
+        self.root.join(&self.languages.english_src)
+    }
+
+    /// The absolute output folder.
+    pub fn build_dir(&self) -> PathBuf {
+        self.root.join(&self.build.build_dir)
+    }
+
+    /// The folder of a site-local theme override, if the site has one.
+    pub fn theme_dir(&self) -> PathBuf {
+        self.root.join("themes").join(&self.build.theme)
+    }
+}
+
+/// `docs` → `/docs/`; empty → `/`.
+pub fn normalize_base_path(p: &str) -> String {
+    let trimmed = p.trim().trim_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let c = Config::parse(Path::new("/r"), "").unwrap();
+        assert_eq!(c.book.src, PathBuf::from("content"));
+        assert_eq!(c.build.build_dir, PathBuf::from("site"));
+        assert_eq!(c.site.base_path, "/");
+        assert_eq!(c.languages.source, Lang::Nl);
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let err = Config::parse(Path::new("/r"), "[book]\ntitle = \"x\"\n\n[build]\nbuild_dir = \"out\"\n").unwrap_err();
+        assert_eq!(err.code, "unknown-config-key");
+        assert!(err.message.contains("build_dir"), "{}", err.message);
+        let loc = err.location.unwrap();
+        assert_eq!((loc.line, loc.column), (5, 1));
+        assert_eq!(loc.file, PathBuf::from("book.toml"));
+    }
+
+    #[test]
+    fn base_path_is_normalized() {
+        assert_eq!(normalize_base_path("docs"), "/docs/");
+        assert_eq!(normalize_base_path("/docs/"), "/docs/");
+        assert_eq!(normalize_base_path(""), "/");
+    }
+}

@@ -1,1 +1,517 @@
-//! Content (placeholder).
+//! Content: the files under the content folder, read and split into front
+//! matter and body.
+//!
+//! This stage walks `content/`, reads every article as UTF-8 (reporting the
+//! line of the first bad byte when it is not), parses its YAML front matter
+//! into [`FrontMatter`], and lists the other files as assets and the
+//! `TOC.yml` files as navigation sources. It knows nothing of Markdown,
+//! segments or pages: it only hands the next stage clean, located text.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::config::Config;
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, Location};
+use crate::lang::Lang;
+use crate::yaml;
+
+/// A text file of the site, normalised: no byte-order mark, `\n` line
+/// endings (so lines and columns in diagnostics match what editors show).
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The path relative to the content folder, with `/` separators.
+    pub rel: String,
+    /// The path shown in diagnostics, relative to the site root
+    /// (`content/request-credit.md`).
+    pub display: PathBuf,
+    pub text: String,
+}
+
+/// `ms.translationtype`: how the Dutch text was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum TranslationType {
+    /// Machine translated: the Dutch page says so and links to the English.
+    #[serde(rename = "MT")]
+    Machine,
+    /// Human translated.
+    #[serde(rename = "HT")]
+    Human,
+}
+
+/// The front matter of an article: typed fields for the keys DocFX articles
+/// use, and every other key kept as JSON for templates. Unknown keys are
+/// never an error.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub author: Option<String>,
+    #[serde(rename = "ms.author")]
+    pub ms_author: Option<String>,
+    #[serde(rename = "ms.date", serialize_with = "serialize_date")]
+    pub date: Option<Date>,
+    #[serde(rename = "ms.topic")]
+    pub topic: Option<String>,
+    #[serde(rename = "ms.service")]
+    pub service: Option<String>,
+    #[serde(rename = "ms.subservice")]
+    pub subservice: Option<String>,
+    #[serde(rename = "ms.translationtype")]
+    pub translation_type: Option<TranslationType>,
+    #[serde(rename = "ms.contentlocale")]
+    pub content_locale: Option<Lang>,
+    #[serde(rename = "ms.locfileid")]
+    pub locfileid: Option<String>,
+    /// Every other key, in the order written.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+fn serialize_date<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&d.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+/// An article: a Markdown source with its front matter parsed.
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub source: Source,
+    pub front: FrontMatter,
+    /// Byte offset in `source.text` where the Markdown body starts (after the
+    /// front matter).
+    pub body_start: usize,
+    /// The page path, without language and slashes around it:
+    /// `request-credit`, `marketplace/overview`; `""` for a root `index.md`.
+    pub path: String,
+    /// An English source for the same path, which takes precedence over the
+    /// originals carried in the segments.
+    pub english: Option<Source>,
+}
+
+impl Article {
+    pub fn body(&self) -> &str {
+        &self.source.text[self.body_start..]
+    }
+}
+
+/// A file copied to the site as it is (images, PDFs, ...).
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub rel: String,
+    pub abs: PathBuf,
+}
+
+/// A `TOC.yml`: the navigation tree of its folder.
+#[derive(Debug, Clone)]
+pub struct TocFile {
+    pub source: Source,
+    pub items: Vec<TocItem>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TocItem {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub href: Option<String>,
+    #[serde(default)]
+    pub items: Vec<TocItem>,
+}
+
+/// Everything the content stage read.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub articles: Vec<Article>,
+    pub assets: Vec<Asset>,
+    pub tocs: Vec<TocFile>,
+    /// Files that other articles pull in with `[!INCLUDE]` (anything under a
+    /// folder named `includes`): not pages of their own.
+    pub includes: BTreeMap<String, Source>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Is this a file tolk should not look at: hidden files, editor swap and
+/// backup files, OS litter.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with('#')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name == "4913" // vim's write test file
+        || name == "Thumbs.db"
+}
+
+/// Reads the content folder.
+pub fn load(config: &Config) -> Content {
+    let mut content = Content::default();
+    let dir = config.content_dir();
+    if !dir.is_dir() {
+        content.diagnostics.push(
+            Diagnostic::error("content", format!("the content folder {} does not exist", dir.display()))
+                .in_file(crate::config::FILE_NAME)
+                .with_hint("create it, or set `src` under [book] in book.toml"),
+        );
+        return content;
+    }
+    let english = load_english(config, &mut content.diagnostics);
+    for (rel, abs) in walk(&dir, &mut content.diagnostics) {
+        let display = config.book.src.join(&rel);
+        let lower = rel.to_ascii_lowercase();
+        if lower.ends_with(".md") {
+            let Some(source) = read_source(&abs, rel.clone(), display, &mut content.diagnostics) else {
+                continue;
+            };
+            if rel.split('/').any(|part| part == "includes") {
+                content.includes.insert(rel, source);
+                continue;
+            }
+            let english = english.get(&rel).cloned();
+            content.articles.push(parse_article(source, english, &mut content.diagnostics));
+        } else if lower.ends_with("toc.yml") && lower.rsplit('/').next() == Some("toc.yml") {
+            if let Some(source) = read_source(&abs, rel, display, &mut content.diagnostics) {
+                match yaml::from_str::<Vec<TocItem>>(&source.text) {
+                    Ok(items) => content.tocs.push(TocFile { source, items }),
+                    Err(e) => content.diagnostics.push(
+                        Diagnostic::warning("toc", format!("this TOC.yml is not a list of items: {}", e.message))
+                            .at(Location::from_line_col(&source.display, &source.text, e.line, e.column, 1))
+                            .with_hint("each item has `name`, `href` and optional `items`; the folder falls back to alphabetical navigation"),
+                    ),
+                }
+            }
+        } else if !(lower.ends_with(".yml") || lower.ends_with(".json")) {
+            content.assets.push(Asset { rel, abs });
+        }
+    }
+    content.articles.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
+    content
+}
+
+/// English sources: `.md` files under the English content root, by path.
+fn load_english(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<String, Source> {
+    let dir = config.english_dir();
+    let mut out = BTreeMap::new();
+    if !dir.is_dir() {
+        return out;
+    }
+    for (rel, abs) in walk(&dir, diagnostics) {
+        if rel.to_ascii_lowercase().ends_with(".md") {
+            let display = config.languages.english_src.join(&rel);
+            if let Some(s) = read_source(&abs, rel.clone(), display, diagnostics) {
+                out.insert(rel, s);
+            }
+        }
+    }
+    out
+}
+
+/// Lists the files under `dir`, sorted, as (relative path with `/`, absolute
+/// path). Hidden and editor files are skipped; unreadable entries and
+/// symlink loops become diagnostics.
+pub fn walk(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let Ok(rel) = e.path().strip_prefix(dir) else { continue };
+                let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                files.push((rel.join("/"), e.path().to_path_buf()));
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let path = err.path().map(|p| p.display().to_string()).unwrap_or_default();
+                let msg = if err.loop_ancestor().is_some() {
+                    format!("symbolic link loop at {path}")
+                } else {
+                    format!("cannot read {path}: {err}")
+                };
+                diagnostics.push(Diagnostic::warning("io", msg).with_hint("the file was skipped"));
+            }
+        }
+    }
+    files
+}
+
+/// Reads a file as UTF-8 text, normalised (no BOM, `\n` line endings). A
+/// file that is not UTF-8 is an error at the line and column of the first
+/// bad byte.
+pub fn read_source(abs: &Path, rel: String, display: PathBuf, diagnostics: &mut Vec<Diagnostic>) -> Option<Source> {
+    let bytes = match std::fs::read(abs) {
+        Ok(b) => b,
+        Err(e) => {
+            diagnostics.push(Diagnostic::error("io", format!("cannot read this file: {e}")).in_file(display));
+            return None;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..good]).into_owned();
+            let loc = Location::from_offset(&display, &prefix, prefix.len(), 0);
+            diagnostics.push(
+                Diagnostic::error("encoding", format!("this file is not valid UTF-8: byte 0x{:02X} cannot start a character here", bytes[good]))
+                    .at(Location { width: 1, ..loc })
+                    .with_hint("save the file as UTF-8 (it is probably Windows-1252 or Latin-1)"),
+            );
+            return None;
+        }
+    };
+    Some(Source { rel, display, text: normalize(text) })
+}
+
+/// Strips a byte-order mark and turns `\r\n` (and lone `\r`) into `\n`.
+pub fn normalize(text: String) -> String {
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    }
+}
+
+/// The page path of a content-relative file: `a/b.md` → `a/b`,
+/// `a/index.md` → `a`, `index.md` → ``.
+pub fn page_path(rel: &str) -> String {
+    let stem = rel.strip_suffix(".md").or_else(|| rel.strip_suffix(".MD")).unwrap_or(rel);
+    if stem == "index" {
+        String::new()
+    } else if let Some(dir) = stem.strip_suffix("/index") {
+        dir.to_string()
+    } else {
+        stem.to_string()
+    }
+}
+
+/// Splits front matter from an article and parses it.
+pub fn parse_article(source: Source, english: Option<Source>, diagnostics: &mut Vec<Diagnostic>) -> Article {
+    let (front, body_start) = parse_front_matter(&source, diagnostics);
+    let path = page_path(&source.rel);
+    Article { source, front, body_start, path, english }
+}
+
+/// Finds the front matter: a first line `---`, then YAML up to a line `---`
+/// (or `...`). Returns the YAML's byte range and where the body starts.
+pub fn split_front_matter(text: &str) -> Result<Option<(std::ops::Range<usize>, usize)>, ()> {
+    let Some(first_end) = text.find('\n') else {
+        return Ok(None);
+    };
+    if text[..first_end].trim_end() != "---" {
+        return Ok(None);
+    }
+    let yaml_start = first_end + 1;
+    let mut pos = yaml_start;
+    while pos <= text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = text[pos..end].trim_end();
+        if line == "---" || line == "..." {
+            return Ok(Some((yaml_start..pos, (end + 1).min(text.len()))));
+        }
+        if end == text.len() {
+            break;
+        }
+        pos = end + 1;
+    }
+    Err(())
+}
+
+fn parse_front_matter(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> (FrontMatter, usize) {
+    let text = &source.text;
+    let (range, body_start) = match split_front_matter(text) {
+        Ok(Some(r)) => r,
+        Ok(None) => return (FrontMatter::default(), 0),
+        Err(()) => {
+            diagnostics.push(
+                Diagnostic::error("front-matter", "the front matter is never closed")
+                    .at(Location::from_offset(&source.display, text, 0, 3))
+                    .with_label("opened here")
+                    .with_hint("end the front matter with a line that holds only `---`"),
+            );
+            return (FrontMatter::default(), text.len());
+        }
+    };
+    let yaml_text = &text[range.clone()];
+    let line_offset = text[..range.start].matches('\n').count();
+    let value = match yaml::to_json(yaml_text) {
+        Ok(v) => v,
+        Err(e) => {
+            let hint = if yaml_text.contains("<<<<<<<") || yaml_text.contains(">>>>>>>") {
+                "this looks like a merge conflict: resolve it and remove the <<<<<<< ======= >>>>>>> lines"
+            } else {
+                "front matter is YAML: `key: value` lines; quote values that contain `: ` or start with a special character"
+            };
+            diagnostics.push(
+                Diagnostic::error("yaml", format!("invalid front matter: {}", e.message))
+                    .at(Location::from_line_col(&source.display, text, e.line + line_offset, e.column, 1))
+                    .with_hint(hint),
+            );
+            return (FrontMatter::default(), body_start);
+        }
+    };
+    let map = match value {
+        serde_json::Value::Object(map) => map,
+        serde_json::Value::Null => serde_json::Map::new(),
+        _ => {
+            diagnostics.push(
+                Diagnostic::error("yaml", "the front matter must be a map of `key: value` lines")
+                    .at(Location::from_offset(&source.display, text, range.start, 1)),
+            );
+            return (FrontMatter::default(), body_start);
+        }
+    };
+    (typed_front_matter(map, source, range.start, diagnostics), body_start)
+}
+
+/// Pulls the known keys out of the map, reporting values of the wrong form
+/// at the line of their key.
+fn typed_front_matter(
+    mut map: serde_json::Map<String, serde_json::Value>,
+    source: &Source,
+    yaml_start: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> FrontMatter {
+    let locate = |key: &str| {
+        let text = &source.text;
+        let needle = format!("\n{key}:");
+        let at = text[yaml_start.saturating_sub(1)..].find(&needle).map_or(yaml_start, |i| yaml_start + i);
+        Location::from_offset(&source.display, text, at, key.len())
+    };
+    let mut take = |key: &str| -> Option<String> {
+        match map.shift_remove(key)? {
+            serde_json::Value::String(s) => Some(s),
+            serde_json::Value::Null => None,
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            serde_json::Value::Bool(b) => Some(b.to_string()),
+            other => Some(other.to_string()),
+        }
+    };
+    let mut fm = FrontMatter {
+        title: take("title"),
+        description: take("description"),
+        author: take("author"),
+        ms_author: take("ms.author"),
+        topic: take("ms.topic"),
+        service: take("ms.service"),
+        subservice: take("ms.subservice"),
+        locfileid: take("ms.locfileid"),
+        ..FrontMatter::default()
+    };
+    let date = take("ms.date");
+    let translation = take("ms.translationtype");
+    let locale = take("ms.contentlocale");
+    if let Some(d) = date {
+        fm.date = Date::parse_us(&d).or_else(|| Date::parse_iso(&d));
+        if fm.date.is_none() {
+            diagnostics.push(
+                Diagnostic::error("front-matter-date", format!("`ms.date: {d}` is not a date"))
+                    .at(locate("ms.date"))
+                    .with_hint("write it as MM/DD/YYYY, like `ms.date: 07/22/2021`"),
+            );
+        }
+    }
+    if let Some(t) = translation {
+        fm.translation_type = match t.to_ascii_uppercase().as_str() {
+            "MT" => Some(TranslationType::Machine),
+            "HT" => Some(TranslationType::Human),
+            _ => {
+                diagnostics.push(
+                    Diagnostic::warning("front-matter", format!("unknown `ms.translationtype: {t}`"))
+                        .at(locate("ms.translationtype"))
+                        .with_hint("use MT (machine translated) or HT (human translated)"),
+                );
+                None
+            }
+        };
+    }
+    if let Some(l) = locale {
+        fm.content_locale = Lang::parse(&l);
+        if fm.content_locale.is_none() {
+            diagnostics.push(
+                Diagnostic::warning("front-matter", format!("`ms.contentlocale: {l}` is not a language of this site"))
+                    .at(locate("ms.contentlocale"))
+                    .with_hint("use nl-NL or en-US"),
+            );
+        }
+    }
+    fm.extra = map;
+    fm
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(text: &str) -> Source {
+        Source { rel: "a.md".into(), display: "content/a.md".into(), text: normalize(text.to_string()) }
+    }
+
+    #[test]
+    fn front_matter_is_typed_and_extras_kept() {
+        let mut d = vec![];
+        let a = parse_article(
+            src("---\ntitle: T\nms.date: 07/22/2021\nms.translationtype: MT\nms.contentlocale: nl-NL\nms.custom: SEOMAY.20\n---\n# Body\n"),
+            None,
+            &mut d,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(a.front.title.as_deref(), Some("T"));
+        assert_eq!(a.front.date, Date::from_ymd(2021, 7, 22));
+        assert_eq!(a.front.translation_type, Some(TranslationType::Machine));
+        assert_eq!(a.front.content_locale, Some(Lang::Nl));
+        assert_eq!(a.front.extra["ms.custom"], "SEOMAY.20");
+        assert_eq!(a.body(), "# Body\n");
+    }
+
+    #[test]
+    fn yaml_error_is_located_in_the_markdown_file() {
+        let mut d = vec![];
+        parse_article(src("---\ntitle: ok\ndescription: [unclosed\nauthor: x\n---\nbody"), None, &mut d);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, "yaml");
+        let loc = d[0].location.as_ref().unwrap();
+        assert!(loc.line >= 3 && loc.line <= 5, "line {}", loc.line);
+    }
+
+    #[test]
+    fn unclosed_front_matter_and_bad_date() {
+        let mut d = vec![];
+        parse_article(src("---\ntitle: x\n"), None, &mut d);
+        assert_eq!(d[0].code, "front-matter");
+        let mut d = vec![];
+        parse_article(src("---\ntitle: x\nms.date: 31/12/2021\n---\n"), None, &mut d);
+        assert_eq!(d[0].code, "front-matter-date");
+        assert_eq!(d[0].location.as_ref().unwrap().line, 3);
+    }
+
+    #[test]
+    fn bom_and_crlf_are_normalized() {
+        let mut d = vec![];
+        let a = parse_article(src("\u{feff}---\r\ntitle: x\r\n---\r\nbody\r\n"), None, &mut d);
+        assert!(d.is_empty());
+        assert_eq!(a.front.title.as_deref(), Some("x"));
+        assert_eq!(a.body(), "body\n");
+    }
+
+    #[test]
+    fn page_paths() {
+        assert_eq!(page_path("a/b.md"), "a/b");
+        assert_eq!(page_path("a/index.md"), "a");
+        assert_eq!(page_path("index.md"), "");
+    }
+}

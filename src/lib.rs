@@ -3,7 +3,6 @@
 //!
 //! The modules follow the data flow of a build, in the order a reader should
 //! read them (see ARCHITECTURE.md):
-//!
 //! `config` → `content` → `segments` → `markdown` (+ `checklist`) → `site` →
 //! `render` → `output`, driven by `build`; `serve` wraps the same pipeline in a
 //! watcher and a preview server, and `cli` is the command line on top.
@@ -17,6 +16,5 @@ pub mod diagnostic;
 pub mod lang;
 pub mod segments;
 pub mod yaml;
-
 pub use diagnostic::{Diagnostic, Location, Severity};
 pub use lang::Lang;
