@@ -3,9 +3,11 @@
 //!
 //! The modules follow the data flow of a build, in the order a reader should
 //! read them (see ARCHITECTURE.md):
+//!
 //! `config` → `content` → `segments` → `markdown` (+ `checklist`) → `site` →
-//! `render` → `output`, driven by `build`; `serve` wraps the same pipeline in a
-//! watcher and a preview server, and `cli` is the command line on top.
+//! `render` → `output`, driven by `pipeline`; `serve` wraps the same pipeline
+//! in a watcher and a preview server, and `cli` is the command line on top.
+//! `diagnostic`, `date`, `lang` and `yaml` are shared by all stages.
 
 pub mod checklist;
 pub mod cli;
@@ -14,7 +16,13 @@ pub mod content;
 pub mod date;
 pub mod diagnostic;
 pub mod lang;
+pub mod markdown;
+pub mod output;
+pub mod pipeline;
+pub mod render;
 pub mod segments;
+pub mod site;
 pub mod yaml;
+
 pub use diagnostic::{Diagnostic, Location, Severity};
 pub use lang::Lang;

@@ -1,0 +1,879 @@
+//! Markdown: one language's text of an article, rendered to an HTML body.
+//!
+//! pulldown-cmark parses the text (tables, footnotes, strikethrough, task
+//! lists, GFM alerts); this stage then rewrites the event stream for the
+//! DocFX constructs the articles use, in one pass each:
+//!
+//! - `# <a name="x"></a>Title`: the heading gets id `x`, the empty anchor goes;
+//!   every other heading gets a stable, unique slug id;
+//! - `>[!NOTE]` (any case, TIP, IMPORTANT, CAUTION, WARNING): a labelled callout;
+//! - `# [Title](#tab/id)` ... `---`: an accessible tab set;
+//! - `:::image type="content" source="..." alt-text="...":::`: a figure;
+//! - `[!INCLUDE [title](path)]`: the named file, rendered in place;
+//! - links: to the page of an article in the same language, or out of the site
+//!   against the configured external base;
+//! - `<tolk-seg n="K">`...`</tolk-seg>` (put there by `segments`): a sentence
+//!   that shows its English original on hover and focus;
+//! - ```` ```checklist ```` blocks: the form the caller renders for them.
+//!
+//! It returns the body HTML and what later stages need from the article: the
+//! title, the headings for "on this page", the links for `tolk check`, and
+//! plain text per section for search. It knows pages only through
+//! [`LinkContext`]; it never reads files (includes come in the context).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+
+use pulldown_cmark::{
+    html, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
+
+use crate::lang::Lang;
+
+/// The parser options: CommonMark plus the extensions the articles use.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM
+}
+
+/// What links resolve against: the site's pages and where the rest go.
+#[derive(Debug, Clone, Default)]
+pub struct LinkContext {
+    /// Every page path of the site (`request-credit`, `a/b`).
+    pub pages: HashSet<String>,
+    /// The site's base path (`/` or `/docs/`).
+    pub base_path: String,
+    /// `https://learn.microsoft.com/{lang}/partner-center/`: relative links
+    /// that leave the content folder, or name articles the site does not
+    /// have, resolve against it.
+    pub external_base: String,
+    /// Root-relative links (`/partner-center/x`) under this prefix are links
+    /// into the site.
+    pub site_prefix: String,
+    /// Files that `[!INCLUDE]` may pull in, by content-relative path.
+    pub includes: BTreeMap<String, String>,
+}
+
+/// Where a link in an article leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// A page of the site: its path, and the anchor if any.
+    Page { path: String, anchor: Option<String> },
+    /// An anchor on the same page.
+    SamePage { anchor: String },
+    /// A file of the content folder (image, PDF).
+    Asset { rel: String },
+    /// Outside the site. `guessed` when it was an `.md` link or a
+    /// root-relative one that tolk resolved against the external base.
+    External { url: String, guessed: bool },
+    /// A relative `.md` link to an article the site does not have, with no
+    /// external base to send it to.
+    Missing { path: String },
+}
+
+/// One link as written, with where it leads.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub href: String,
+    pub target: LinkTarget,
+    /// Byte offset of the link in the rendered text (map it back to the
+    /// source with the text's source map).
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    /// The heading as plain text.
+    pub text: String,
+}
+
+/// A heading's section as plain text, for the search index.
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    pub heading: String,
+    pub id: String,
+    pub text: String,
+}
+
+/// The result of rendering one language of an article.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The body, without the first H1 (the template places the title).
+    pub html: String,
+    /// The first H1 as inline HTML and as text.
+    pub title_html: Option<String>,
+    pub title_text: Option<String>,
+    pub title_id: Option<String>,
+    /// H2 and H3, for "on this page".
+    pub toc: Vec<Heading>,
+    /// Every heading id on the page (anchors of links to it must be one).
+    pub ids: Vec<String>,
+    pub links: Vec<Link>,
+    pub sections: Vec<Section>,
+    /// How many `<tolk-seg>` markers were rendered (a test counts them).
+    pub segments: usize,
+}
+
+/// What the caller supplies for one render.
+pub struct Input<'a> {
+    pub text: &'a str,
+    pub lang: Lang,
+    /// The page path of the article (`request-credit`), for relative links.
+    pub path: &'a str,
+    /// The content-relative path of the source (`request-credit.md`).
+    pub rel: &'a str,
+    pub links: &'a LinkContext,
+    /// The English original (Markdown) of each segment, by index, shown
+    /// beside the Dutch text. Empty on English pages.
+    pub originals: &'a [String],
+    /// Renders the n-th checklist block of the article in this language.
+    pub checklist: &'a dyn Fn(usize) -> Option<String>,
+    /// Localised callout labels, by kind (`note`, `tip`, ...).
+    pub callout_label: &'a dyn Fn(&str) -> String,
+    /// How deep inside `[!INCLUDE]`s this text is (0 for an article).
+    pub depth: usize,
+}
+
+/// Includes nest at most this deep, which also ends include cycles.
+const MAX_INCLUDE_DEPTH: usize = 8;
+
+/// Renders one language's text of an article.
+pub fn render(input: &Input) -> Rendered {
+    let mut events: Vec<(Event, std::ops::Range<usize>)> =
+        Parser::new_ext(input.text, options()).into_offset_iter().collect();
+    merge_text(&mut events);
+    let mut out = Rendered::default();
+    let mut ids = IdMaker::default();
+    let mut checklist_index = 0;
+    let mut current_seg: Vec<usize> = Vec::new();
+    let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
+    let mut section = Section::default();
+    let tabs = find_tab_sets(&events);
+    let mut i = 0;
+    while i < events.len() {
+        let (ev, range) = &events[i];
+        match ev {
+            Event::Start(Tag::Heading { level, .. }) => {
+                let end = find_end(&events, i);
+                let inner = &events[i + 1..end];
+                if let Some(tab) = tabs.get(&i) {
+                    html_events.push(Event::Html(tab.clone().into()));
+                    i = end + 1;
+                    continue;
+                }
+                let (anchor, inner) = strip_name_anchor(inner);
+                let text = plain_text(&inner);
+                let id = ids.make(anchor.as_deref(), &text);
+                let inner_html = render_inline(&inner, input, &mut out, &mut current_seg, range.start);
+                let lvl = *level as u8;
+                if lvl == 1 && out.title_html.is_none() {
+                    out.title_html = Some(inner_html);
+                    out.title_text = Some(text.clone());
+                    out.title_id = Some(id.clone());
+                } else {
+                    let id_attr = escape_attr(&id);
+                    html_events.push(Event::Html(
+                        format!(
+                            "<h{lvl} id=\"{id_attr}\"><a class=\"anchor\" href=\"#{id_attr}\" aria-hidden=\"true\">#</a>{inner_html}</h{lvl}>\n"
+                        )
+                        .into(),
+                    ));
+                    if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                        out.toc.push(Heading { level: lvl, id: id.clone(), text: text.clone() });
+                    }
+                }
+                flush_section(&mut out, &mut section);
+                section.heading = text;
+                section.id = id.clone();
+                out.ids.push(id);
+                i = end + 1;
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {}
+            Event::Rule if tabs.contains_key(&i) => {
+                html_events.push(Event::Html(tabs[&i].clone().into()));
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, key) = match kind {
+                    BlockQuoteKind::Note => ("note", "note"),
+                    BlockQuoteKind::Tip => ("tip", "tip"),
+                    BlockQuoteKind::Important => ("important", "important"),
+                    BlockQuoteKind::Warning => ("warning", "warning"),
+                    BlockQuoteKind::Caution => ("caution", "caution"),
+                };
+                let label = (input.callout_label)(key);
+                html_events.push(Event::Html(
+                    format!(
+                        "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-label\">{}</p>\n",
+                        escape_html(&label)
+                    )
+                    .into(),
+                ));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => html_events.push(Event::Html("</div>\n".into())),
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "checklist" => {
+                let end = find_end(&events, i);
+                let html = (input.checklist)(checklist_index).unwrap_or_default();
+                checklist_index += 1;
+                html_events.push(Event::Html(html.into()));
+                i = end + 1;
+                continue;
+            }
+            Event::Start(Tag::Paragraph) => {
+                let end = find_end(&events, i);
+                if let Some(html) = docfx_paragraph(&events[i + 1..end], input, &mut out) {
+                    html_events.push(Event::Html(html.into()));
+                    i = end + 1;
+                    continue;
+                }
+                html_events.push(ev.clone());
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let url = resolve_and_record(input, &mut out, dest_url, range.start, *link_type);
+                html_events.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: url.into(),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let url = resolve_and_record(input, &mut out, dest_url, range.start, *link_type);
+                html_events.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: url.into(),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::InlineHtml(h) | Event::Html(h) => {
+                html_events.push(Event::Html(segment_html(h, input, &mut out, &mut current_seg).into()));
+            }
+            Event::Text(t) => {
+                push_text(&mut section.text, t);
+                html_events.push(ev.clone());
+            }
+            Event::Code(t) => {
+                push_text(&mut section.text, t);
+                html_events.push(ev.clone());
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                section.text.push(' ');
+                html_events.push(ev.clone());
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                section.text.push(' ');
+                html_events.push(ev.clone());
+            }
+            _ => html_events.push(ev.clone()),
+        }
+        i += 1;
+    }
+    if let Some(close) = tabs.get(&events.len()) {
+        html_events.push(Event::Html(close.clone().into()));
+    }
+    flush_section(&mut out, &mut section);
+    html::push_html(&mut out.html, html_events.into_iter());
+    out
+}
+
+fn flush_section(out: &mut Rendered, section: &mut Section) {
+    let text = collapse_ws(&section.text);
+    if !text.is_empty() || !section.heading.is_empty() {
+        out.sections.push(Section { heading: std::mem::take(&mut section.heading), id: std::mem::take(&mut section.id), text });
+    }
+    section.text.clear();
+}
+
+fn push_text(buf: &mut String, t: &str) {
+    buf.push_str(t);
+}
+
+fn collapse_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// pulldown-cmark splits text at characters it might have treated as markup;
+/// the DocFX recognisers want whole runs.
+fn merge_text(events: &mut Vec<(Event, std::ops::Range<usize>)>) {
+    let mut merged: Vec<(Event, std::ops::Range<usize>)> = Vec::with_capacity(events.len());
+    for (ev, range) in events.drain(..) {
+        if let (Event::Text(t), Some((Event::Text(prev), prev_range))) = (&ev, merged.last_mut()) {
+            let joined = format!("{prev}{t}");
+            *prev = joined.into();
+            prev_range.end = range.end;
+            continue;
+        }
+        merged.push((ev, range));
+    }
+    *events = merged;
+}
+
+/// The index of the event that closes the one that starts at `start`.
+fn find_end(events: &[(Event, std::ops::Range<usize>)], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, (ev, _)) in events.iter().enumerate().skip(start) {
+        match ev {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len().saturating_sub(1)
+}
+
+/// `<a name="x"></a>` (or `<a id="x">`) at the start of a heading: returns
+/// `x` and the heading's events without the anchor.
+fn strip_name_anchor<'a>(inner: &[(Event<'a>, std::ops::Range<usize>)]) -> (Option<String>, Vec<(Event<'a>, std::ops::Range<usize>)>) {
+    let mut anchor = None;
+    let mut out = Vec::with_capacity(inner.len());
+    let mut skip_close = false;
+    for (ev, r) in inner {
+        if let Event::InlineHtml(h) = ev {
+            if anchor.is_none() {
+                if let Some(name) = anchor_name(h) {
+                    anchor = Some(name);
+                    skip_close = !h.trim_end().ends_with("/>");
+                    continue;
+                }
+            }
+            if skip_close && h.trim().eq_ignore_ascii_case("</a>") {
+                skip_close = false;
+                continue;
+            }
+        }
+        out.push((ev.clone(), r.clone()));
+    }
+    (anchor, out)
+}
+
+/// The `name` or `id` of an `<a ...>` tag.
+fn anchor_name(tag: &str) -> Option<String> {
+    let t = tag.trim();
+    if !(t.starts_with("<a ") || t.starts_with("<A ")) {
+        return None;
+    }
+    attr(t, "name").or_else(|| attr(t, "id")).filter(|v| !v.is_empty())
+}
+
+/// The value of attribute `name` in a tag, quoted with `"` or `'`.
+pub fn attr(tag: &str, name: &str) -> Option<String> {
+    let bytes = tag.as_bytes();
+    let mut from = 0;
+    while let Some(i) = tag[from..].find(name) {
+        let at = from + i;
+        from = at + name.len();
+        let before_ok = at > 0 && (bytes[at - 1] == b' ' || bytes[at - 1] == b'\t' || bytes[at - 1] == b'\n');
+        let rest = tag[at + name.len()..].trim_start();
+        if !before_ok || !rest.starts_with('=') {
+            continue;
+        }
+        let rest = rest[1..].trim_start();
+        let quote = rest.chars().next()?;
+        if quote != '"' && quote != '\'' {
+            let end = rest.find(|c: char| c.is_whitespace() || c == '>').unwrap_or(rest.len());
+            return Some(rest[..end].to_string());
+        }
+        let end = rest[1..].find(quote)?;
+        return Some(rest[1..1 + end].to_string());
+    }
+    None
+}
+
+/// Plain text of inline events (for ids, "on this page", search).
+fn plain_text(events: &[(Event, std::ops::Range<usize>)]) -> String {
+    let mut s = String::new();
+    for (ev, _) in events {
+        match ev {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    collapse_ws(&s)
+}
+
+/// Renders inline events (a heading's content) to HTML, resolving links and
+/// segments the same way as the body.
+fn render_inline(
+    events: &[(Event, std::ops::Range<usize>)],
+    input: &Input,
+    out: &mut Rendered,
+    current_seg: &mut Vec<usize>,
+    _offset: usize,
+) -> String {
+    let mut evs: Vec<Event> = Vec::with_capacity(events.len());
+    for (ev, range) in events {
+        match ev {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let url = resolve_and_record(input, out, dest_url, range.start, *link_type);
+                evs.push(Event::Start(Tag::Link { link_type: *link_type, dest_url: url.into(), title: title.clone(), id: id.clone() }));
+            }
+            Event::InlineHtml(h) | Event::Html(h) => evs.push(Event::Html(segment_html(h, input, out, current_seg).into())),
+            _ => evs.push(ev.clone()),
+        }
+    }
+    let mut s = String::new();
+    html::push_html(&mut s, evs.into_iter());
+    s
+}
+
+/// Turns the segment markers into the hover/focus original; other raw HTML
+/// passes through unchanged.
+fn segment_html(h: &str, input: &Input, out: &mut Rendered, current: &mut Vec<usize>) -> String {
+    let t = h.trim();
+    if let Some(rest) = t.strip_prefix("<tolk-seg n=\"") {
+        let n: usize = rest.split('"').next().and_then(|s| s.parse().ok()).unwrap_or(usize::MAX);
+        current.push(n);
+        out.segments += 1;
+        return match input.originals.get(n) {
+            Some(_) => format!("<span class=\"tolk-seg\" tabindex=\"0\" aria-describedby=\"tolk-orig-{n}\">"),
+            None => "<span class=\"tolk-seg\">".to_string(),
+        };
+    }
+    if t == "</tolk-seg>" {
+        let n = current.pop().unwrap_or(usize::MAX);
+        return match input.originals.get(n) {
+            Some(en) => format!(
+                "</span><span class=\"tolk-orig\" id=\"tolk-orig-{n}\" role=\"tooltip\" lang=\"en\">{}</span>",
+                inline_markdown(en, input)
+            ),
+            None => "</span>".to_string(),
+        };
+    }
+    h.to_string()
+}
+
+/// Renders a short Markdown fragment (an English original) as inline HTML.
+fn inline_markdown(md: &str, input: &Input) -> String {
+    let events: Vec<Event> = Parser::new_ext(md, options())
+        .filter(|e| !matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)))
+        .map(|e| match e {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let url = resolve(input.links, input.rel, &dest_url, input.lang).url(input.links, input.lang);
+                Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id })
+            }
+            Event::Html(h) => Event::InlineHtml(h),
+            other => other,
+        })
+        .collect();
+    let mut s = String::new();
+    html::push_html(&mut s, events.into_iter());
+    s.trim_end().to_string()
+}
+
+fn resolve_and_record(input: &Input, out: &mut Rendered, dest: &str, offset: usize, link_type: LinkType) -> String {
+    if matches!(link_type, LinkType::Email) {
+        return format!("mailto:{dest}");
+    }
+    let target = resolve(input.links, input.rel, dest, input.lang);
+    let url = target.url(input.links, input.lang);
+    out.links.push(Link { href: dest.to_string(), target, offset });
+    url
+}
+
+impl LinkTarget {
+    /// The URL to write in a page of language `lang`.
+    pub fn url(&self, ctx: &LinkContext, lang: Lang) -> String {
+        match self {
+            LinkTarget::Page { path, anchor } => {
+                let mut u = page_url(&ctx.base_path, lang, path);
+                if let Some(a) = anchor {
+                    u.push('#');
+                    u.push_str(a);
+                }
+                u
+            }
+            LinkTarget::SamePage { anchor } => format!("#{anchor}"),
+            LinkTarget::Asset { rel } => format!("{}{}", ctx.base_path, encode_path(rel)),
+            LinkTarget::External { url, .. } => url.clone(),
+            LinkTarget::Missing { path } => path.clone(),
+        }
+    }
+}
+
+/// The URL of a page: `/base/nl-nl/request-credit/`.
+pub fn page_url(base: &str, lang: Lang, path: &str) -> String {
+    if path.is_empty() {
+        format!("{base}{}/", lang.code())
+    } else {
+        format!("{base}{}/{}/", lang.code(), encode_path(path))
+    }
+}
+
+/// Percent-encodes what may not stand in a URL path (spaces, quotes, non-ASCII).
+pub fn encode_path(p: &str) -> String {
+    let mut s = String::with_capacity(p.len());
+    for b in p.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@%".contains(&b) && b != b'\'' {
+            s.push(b as char);
+        } else {
+            let _ = write!(s, "%{b:02X}");
+        }
+    }
+    s
+}
+
+/// The language code that public docs sites use in their URLs.
+fn external_lang(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Nl => "nl-nl",
+        Lang::En => "en-us",
+    }
+}
+
+/// Has the string a URL scheme (`https:`, `mailto:`)?
+fn has_scheme(s: &str) -> bool {
+    match s.find(':') {
+        Some(i) if i > 0 => s[..i].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.'),
+        _ => false,
+    }
+}
+
+/// Resolves a link written in the source file `from` (content-relative,
+/// `a/b.md`).
+pub fn resolve(ctx: &LinkContext, from: &str, href: &str, lang: Lang) -> LinkTarget {
+    let href = href.trim();
+    if let Some(anchor) = href.strip_prefix('#') {
+        return LinkTarget::SamePage { anchor: anchor.to_string() };
+    }
+    if has_scheme(href) || href.starts_with("//") {
+        return LinkTarget::External { url: href.to_string(), guessed: false };
+    }
+    let (path_part, anchor) = match href.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string())),
+        None => (href, None),
+    };
+    let (path_part, _query) = path_part.split_once('?').unwrap_or((path_part, ""));
+    let external = ctx.external_base.replace("{lang}", external_lang(lang));
+    if let Some(rooted) = path_part.strip_prefix('/') {
+        let prefix = ctx.site_prefix.trim_matches('/');
+        if !prefix.is_empty() {
+            if let Some(rest) = rooted.strip_prefix(prefix).filter(|r| r.is_empty() || r.starts_with('/')) {
+                let page = page_key(rest.trim_matches('/'));
+                if ctx.pages.contains(&page) {
+                    return LinkTarget::Page { path: page, anchor };
+                }
+            }
+        }
+        if external.is_empty() {
+            return LinkTarget::External { url: href.to_string(), guessed: false };
+        }
+        return LinkTarget::External { url: format!("{}{}", origin_with_lang(&external), href), guessed: true };
+    }
+    // A relative link: resolve against the article's folder.
+    let from_dir = match from.rfind('/') {
+        Some(i) => &from[..i],
+        None => "",
+    };
+    let dir_of_source = from_dir;
+    let joined = if dir_of_source.is_empty() { path_part.to_string() } else { format!("{dir_of_source}/{path_part}") };
+    let Some(normal) = normalize_path(&joined) else {
+        // Climbs out of the content folder.
+        if external.is_empty() {
+            return LinkTarget::External { url: href.to_string(), guessed: false };
+        }
+        let mut url = join_url(&external, &format!("{dir_of_source}/{}", strip_md(path_part)));
+        if let Some(a) = anchor {
+            url.push('#');
+            url.push_str(&a);
+        }
+        return LinkTarget::External { url, guessed: true };
+    };
+    let lower = normal.to_ascii_lowercase();
+    if lower.ends_with(".md") || normal.is_empty() || path_part.ends_with('/') {
+        let page = page_key(&normal);
+        if ctx.pages.contains(&page) {
+            return LinkTarget::Page { path: page, anchor };
+        }
+        if !external.is_empty() {
+            let mut url = format!("{}{}", external, strip_md(&normal));
+            if let Some(a) = anchor {
+                url.push('#');
+                url.push_str(&a);
+            }
+            return LinkTarget::External { url, guessed: true };
+        }
+        return LinkTarget::Missing { path: href.to_string() };
+    }
+    let page = page_key(&normal);
+    if ctx.pages.contains(&page) {
+        return LinkTarget::Page { path: page, anchor };
+    }
+    LinkTarget::Asset { rel: normal }
+}
+
+/// `a/b.md` → `a/b`, `a/index.md` → `a`.
+fn page_key(p: &str) -> String {
+    crate::content::page_path(p.trim_end_matches('/'))
+}
+
+fn strip_md(p: &str) -> &str {
+    p.strip_suffix(".md").unwrap_or(p)
+}
+
+/// Folds `.` and `..`; `None` when the path climbs above its root.
+fn normalize_path(p: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in p.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Joins a relative path onto a base URL that ends with `/`, folding `..`
+/// against the base's own path, but never above its origin and locale
+/// (`https://learn.microsoft.com/nl-nl`): a link that climbs out stays on the
+/// docs site in the same language.
+fn join_url(base: &str, rel: &str) -> String {
+    let root = origin_with_lang(base);
+    let path = base.strip_prefix(root.as_str()).unwrap_or("");
+    let mut parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    format!("{root}/{}", parts.join("/"))
+}
+
+/// `https://learn.microsoft.com/nl-nl/partner-center/` → `https://learn.microsoft.com/nl-nl`:
+/// root-relative links on the docs site are relative to the locale.
+fn origin_with_lang(external: &str) -> String {
+    let Some(scheme_end) = external.find("://") else { return external.trim_end_matches('/').to_string() };
+    let after = &external[scheme_end + 3..];
+    let host_end = after.find('/').map_or(external.len(), |i| scheme_end + 3 + i);
+    let origin = &external[..host_end];
+    let first_segment = external[host_end..].trim_start_matches('/').split('/').next().unwrap_or("");
+    if Lang::parse(first_segment).is_some() {
+        format!("{origin}/{first_segment}")
+    } else {
+        origin.to_string()
+    }
+}
+
+/// DocFX paragraphs: `:::image ...:::` and `[!INCLUDE [t](path)]`.
+fn docfx_paragraph(inner: &[(Event, std::ops::Range<usize>)], input: &Input, out: &mut Rendered) -> Option<String> {
+    let first = match inner.first() {
+        Some((Event::Text(t), _)) => t.as_ref(),
+        _ => return None,
+    };
+    if first.starts_with(":::image") {
+        let all: String = inner
+            .iter()
+            .map(|(e, _)| match e {
+                Event::Text(t) | Event::Code(t) => t.to_string(),
+                Event::SoftBreak => " ".into(),
+                _ => String::new(),
+            })
+            .collect();
+        let tag = all.trim();
+        if !tag.ends_with(":::") {
+            return None;
+        }
+        let source = attr(tag, "source").unwrap_or_default();
+        let alt = attr(tag, "alt-text").unwrap_or_default();
+        let target = resolve(input.links, input.rel, &source, input.lang);
+        let url = target.url(input.links, input.lang);
+        out.links.push(Link { href: source, target, offset: inner[0].1.start });
+        return Some(format!(
+            "<figure class=\"image\"><img src=\"{}\" alt=\"{}\" loading=\"lazy\"></figure>\n",
+            escape_attr(&url),
+            escape_attr(&alt)
+        ));
+    }
+    if first.trim_start().to_ascii_uppercase().starts_with("[!INCLUDE") {
+        let dest = inner.iter().find_map(|(e, _)| match e {
+            Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+            _ => None,
+        })?;
+        let from_dir = input.rel.rfind('/').map_or("", |i| &input.rel[..i]);
+        let joined = if from_dir.is_empty() { dest.clone() } else { format!("{from_dir}/{dest}") };
+        let key = normalize_path(&joined).unwrap_or_default();
+        let Some(text) = input.links.includes.get(&key) else {
+            return Some(format!(
+                "<p class=\"include-missing\">[!INCLUDE {}]</p>\n",
+                escape_html(&dest)
+            ));
+        };
+        if input.depth >= MAX_INCLUDE_DEPTH || key == input.rel {
+            return Some(format!("<p class=\"include-missing\">[!INCLUDE {}]</p>\n", escape_html(&dest)));
+        }
+        let nested = render(&Input { text, rel: &key, depth: input.depth + 1, ..*input });
+        return Some(nested.html);
+    }
+    None
+}
+
+/// Tab sets: a run of headings whose only content is a link to `#tab/id`,
+/// each followed by its panel, ended by a thematic break (`---`). Returns
+/// the HTML to emit in place of each tab heading, keyed by event index; the
+/// break that closes a set is rewritten too.
+fn find_tab_sets(events: &[(Event, std::ops::Range<usize>)]) -> HashMap<usize, String> {
+    let mut out = HashMap::new();
+    let tab_of = |i: usize| -> Option<(String, String)> {
+        let Event::Start(Tag::Heading { .. }) = &events[i].0 else { return None };
+        let end = find_end(events, i);
+        let (_, inner) = strip_name_anchor(&events[i + 1..end]);
+        let href = inner.iter().find_map(|(e, _)| match e {
+            Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+            _ => None,
+        })?;
+        let id = href.strip_prefix("#tab/")?.to_string();
+        Some((id, plain_text(&inner)))
+    };
+    let mut i = 0;
+    let mut set_no = 0;
+    while i < events.len() {
+        if tab_of(i).is_none() {
+            i += 1;
+            continue;
+        }
+        // Collect the set: tab headings up to a Rule at the same depth.
+        let mut heads = Vec::new();
+        let mut j = i;
+        let mut depth = 0i32;
+        let mut close_at = None;
+        while j < events.len() {
+            match &events[j].0 {
+                Event::Start(Tag::Heading { .. }) if depth == 0 => {
+                    if let Some(t) = tab_of(j) {
+                        heads.push((j, t));
+                    }
+                    j = find_end(events, j);
+                }
+                Event::Start(_) => depth += 1,
+                Event::End(_) => {
+                    depth -= 1;
+                    if depth < 0 {
+                        break;
+                    }
+                }
+                Event::Rule if depth == 0 => {
+                    close_at = Some(j);
+                    break;
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        set_no += 1;
+        let tablist: String = heads
+            .iter()
+            .enumerate()
+            .map(|(k, (_, (id, title)))| {
+                format!(
+                    "<button type=\"button\" role=\"tab\" id=\"tab-{set_no}-{id}\" aria-controls=\"panel-{set_no}-{id}\" aria-selected=\"{}\"{}>{}</button>",
+                    k == 0,
+                    if k == 0 { "" } else { " tabindex=\"-1\"" },
+                    escape_html(title)
+                )
+            })
+            .collect();
+        for (k, (idx, (id, _))) in heads.iter().enumerate() {
+            let mut html = String::new();
+            if k == 0 {
+                let _ = write!(html, "<div class=\"tabs\"><div role=\"tablist\">{tablist}</div>\n");
+            } else {
+                html.push_str("</section>\n");
+            }
+            let _ = write!(
+                html,
+                "<section role=\"tabpanel\" id=\"panel-{set_no}-{id}\" aria-labelledby=\"tab-{set_no}-{id}\"{}>\n",
+                if k == 0 { "" } else { " hidden" }
+            );
+            out.insert(*idx, html);
+        }
+        let end = close_at.unwrap_or(j.min(events.len().saturating_sub(1)));
+        if close_at.is_some() {
+            out.insert(end, "</section></div>\n".to_string());
+        } else {
+            // No closing `---`: the set ends with the article.
+            out.insert(events.len(), "</section></div>\n".to_string());
+        }
+        i = end + 1;
+    }
+    out
+}
+
+/// Makes heading ids: the DocFX anchor when there is one, otherwise a slug of
+/// the text; unique within the page (`-1`, `-2` appended).
+#[derive(Default)]
+struct IdMaker {
+    used: HashSet<String>,
+}
+
+impl IdMaker {
+    fn make(&mut self, anchor: Option<&str>, text: &str) -> String {
+        let base = match anchor {
+            Some(a) => a.to_string(),
+            None => slugify(text),
+        };
+        let base = if base.is_empty() { "section".to_string() } else { base };
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.used.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+}
+
+/// A heading's text as an id: lowercase letters and digits (any script),
+/// words joined by `-`.
+pub fn slugify(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if dash && !s.is_empty() {
+                s.push('-');
+            }
+            dash = false;
+            s.push(c);
+        } else if c.is_whitespace() || c == '-' || c == '_' {
+            dash = true;
+        }
+    }
+    s
+}
+
+/// Escapes text for an HTML text node.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text for a double-quoted attribute.
+pub fn escape_attr(s: &str) -> String {
+    escape_html(s).replace('"', "&quot;").replace('\'', "&#39;")
+}

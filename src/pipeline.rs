@@ -1,0 +1,338 @@
+//! The build pipeline: the stages, in order, from `book.toml` to a written
+//! site. `tolk build` runs it once; `tolk serve` runs it on every change.
+//!
+//! Nothing is written until every stage has succeeded: errors from any
+//! article stop the build before the output stage, so the last good site
+//! stays as it was.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content;
+use crate::diagnostic::Diagnostic;
+use crate::lang::Lang;
+use crate::markdown;
+use crate::output::{self, Staging};
+use crate::render::Theme;
+use crate::site::{self, ChecklistForms, EnglishText, Site};
+
+/// What a build is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The folder with `book.toml`.
+    pub root: PathBuf,
+    /// Overrides `[build] build-dir`.
+    pub out: Option<PathBuf>,
+    /// Replace an output folder that tolk did not write.
+    pub force: bool,
+    /// Overrides `[site] base-path`.
+    pub base_path: Option<String>,
+    /// HTML added before `</body>` of every page (the preview server's live
+    /// reload script); empty for published sites.
+    pub inject: String,
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct Report {
+    pub pages: usize,
+    pub articles: usize,
+    /// Warnings (a successful build has no errors).
+    pub diagnostics: Vec<Diagnostic>,
+    pub elapsed: Duration,
+    pub out: PathBuf,
+}
+
+/// Loads the configuration with the command line's overrides applied.
+pub fn load_config(opts: &Options) -> Result<Config, Vec<Diagnostic>> {
+    let mut config = Config::load(&opts.root).map_err(|d| vec![d])?;
+    if let Some(out) = &opts.out {
+        config.build.build_dir = out.clone();
+    }
+    if let Some(base) = &opts.base_path {
+        config.site.base_path = crate::config::normalize_base_path(base);
+    }
+    Ok(config)
+}
+
+/// Reads, compiles and checks the whole site without writing anything.
+pub fn compile(config: &Config, forms: &dyn ChecklistForms) -> Result<(Theme, Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let theme = Theme::load(config)?;
+    let content = content::load(config);
+    let labels = |lang: Lang, key: &str| theme.strings(lang).get(key);
+    let (site, diagnostics) = Site::assemble(config, content, &labels, forms);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
+    }
+    Ok((theme, site, diagnostics))
+}
+
+/// Builds the site: compile, render every page, write atomically.
+pub fn build(opts: &Options, forms: &dyn ChecklistForms) -> Result<Report, Vec<Diagnostic>> {
+    let start = Instant::now();
+    let config = load_config(opts)?;
+    let out = config.build_dir();
+    output::check_target(&out, &config.root, &config.content_dir(), opts.force).map_err(|d| vec![d])?;
+    let (theme, site, diagnostics) = compile(&config, forms)?;
+    let staging = Staging::create(&out).map_err(|d| vec![d])?;
+    let pages = write_site(&config, &theme, &site, &staging, &opts.inject)?;
+    staging.commit().map_err(|d| vec![d])?;
+    Ok(Report { pages, articles: site.pages.len(), diagnostics, elapsed: start.elapsed(), out })
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_path: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct LangCtx {
+    code: &'static str,
+    tag: &'static str,
+    other_code: &'static str,
+    other_tag: &'static str,
+}
+
+impl LangCtx {
+    fn new(lang: Lang) -> Self {
+        LangCtx { code: lang.code(), tag: lang.html_tag(), other_code: lang.other().code(), other_tag: lang.other().html_tag() }
+    }
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    hreflang: &'static str,
+    href: String,
+}
+
+#[derive(Serialize, Default)]
+struct PageCtx<'a> {
+    title: String,
+    title_html: String,
+    title_id: String,
+    description: String,
+    description_lang: Option<&'static str>,
+    date: Option<String>,
+    date_text: Option<String>,
+    author: Option<String>,
+    body: &'a str,
+    body_lang: Option<&'static str>,
+    toc: &'a [markdown::Heading],
+    segments: usize,
+    checklists: bool,
+    machine_translated: bool,
+    only_dutch: bool,
+    noindex: bool,
+    canonical: Option<String>,
+    alternates: Vec<Alternate>,
+    other_url: Option<String>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ListEntry {
+    title: String,
+    url: String,
+    description: String,
+    description_lang: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Group {
+    title: String,
+    articles: Vec<ListEntry>,
+}
+
+/// Absolute URL for canonical and alternate links when the site URL is
+/// known; otherwise the path alone.
+fn absolute(config: &Config, path: &str) -> String {
+    let base = config.site.url.trim_end_matches('/');
+    format!("{base}{path}")
+}
+
+fn alternates(config: &Config, nl: &str, en: &str) -> Vec<Alternate> {
+    vec![
+        Alternate { hreflang: "nl-NL", href: absolute(config, nl) },
+        Alternate { hreflang: "en", href: absolute(config, en) },
+        Alternate { hreflang: "x-default", href: absolute(config, nl) },
+    ]
+}
+
+/// Renders every page into the staging folder. Returns the number of pages.
+fn write_site(config: &Config, theme: &Theme, site: &Site, staging: &Staging, inject: &str) -> Result<usize, Vec<Diagnostic>> {
+    let base = config.site.base_path.as_str();
+    let assets = theme.asset_urls(base);
+    let site_ctx = SiteCtx { title: &config.book.title, description: &config.book.description, base_path: base, url: &config.site.url };
+    let make_ctx = |lang: Lang, nav: &str| {
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", &site_ctx);
+        ctx.insert("lang", &LangCtx::new(lang));
+        ctx.insert("t", &theme.strings(lang).map);
+        ctx.insert("assets", &assets);
+        ctx.insert("nav", nav);
+        ctx.insert("live_reload", inject);
+        ctx
+    };
+    // Article pages, both languages, in parallel.
+    let jobs: Vec<(usize, Lang)> = (0..site.pages.len()).flat_map(|i| Lang::ALL.map(|l| (i, l))).collect();
+    let results: Vec<Result<(), Diagnostic>> = jobs
+        .par_iter()
+        .map(|&(i, lang)| {
+            let strings = theme.strings(lang);
+            let nav = site::nav_html(site, lang, Some(i), &|k| strings.get(k));
+            let mut ctx = make_ctx(lang, &nav);
+            ctx.insert("page", &article_ctx(config, theme, site, i, lang));
+            let page = &site.pages[i];
+            let html = theme.render("article.html", &ctx, &page.article.source.display.display().to_string())?;
+            staging.write(&page_file(lang, &page.article.path), html.as_bytes())
+        })
+        .collect();
+    let mut errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
+    let mut count = jobs.len();
+    // Index and 404 pages per language; the root page.
+    for lang in Lang::ALL {
+        let strings = theme.strings(lang);
+        let nav = site::nav_html(site, lang, None, &|k| strings.get(k));
+        let mut ctx = make_ctx(lang, &nav);
+        let home = |l: Lang| markdown::page_url(base, l, "");
+        let groups: Vec<Group> = site::index_groups(site, lang, &|k| strings.get(k))
+            .into_iter()
+            .map(|(title, members)| Group {
+                title,
+                articles: members.into_iter().map(|i| list_entry(site, i, lang)).collect(),
+            })
+            .collect();
+        ctx.insert("groups", &groups);
+        let page = PageCtx {
+            title: config.book.title.clone(),
+            alternates: alternates(config, &home(Lang::Nl), &home(Lang::En)),
+            other_url: Some(home(lang.other())),
+            canonical: (!config.site.url.is_empty()).then(|| absolute(config, &home(lang))),
+            url: home(lang),
+            ..PageCtx::default()
+        };
+        ctx.insert("page", &page);
+        if !site.by_path.contains_key("") {
+            match theme.render("index.html", &ctx, &format!("the {} index", lang.code())) {
+                Ok(html) => push_err(&mut errors, staging.write(&format!("{}/index.html", lang.code()), html.as_bytes())),
+                Err(e) => errors.push(e),
+            }
+            count += 1;
+        }
+        let page404 = PageCtx { title: strings.get("not-found-title"), noindex: true, ..PageCtx::default() };
+        ctx.insert("page", &page404);
+        match theme.render("404.html", &ctx, "the 404 page") {
+            Ok(html) => {
+                let file = if lang == config.languages.source { "404.html".to_string() } else { format!("{}/404.html", lang.code()) };
+                push_err(&mut errors, staging.write(&file, html.as_bytes()));
+            }
+            Err(e) => errors.push(e),
+        }
+        count += 1;
+        if lang == config.languages.source {
+            let root_page = PageCtx { alternates: alternates(config, &home(Lang::Nl), &home(Lang::En)), ..PageCtx::default() };
+            ctx.insert("page", &root_page);
+            match theme.render("root.html", &ctx, "the root page") {
+                Ok(html) => push_err(&mut errors, staging.write("index.html", html.as_bytes())),
+                Err(e) => errors.push(e),
+            }
+            count += 1;
+        }
+    }
+    for (name, bytes) in &theme.statics {
+        push_err(&mut errors, staging.write(name, bytes));
+    }
+    errors.extend(copy_assets(config, staging));
+    if errors.is_empty() {
+        Ok(count)
+    } else {
+        Err(errors)
+    }
+}
+
+fn push_err(errors: &mut Vec<Diagnostic>, r: Result<(), Diagnostic>) {
+    if let Err(e) = r {
+        errors.push(e);
+    }
+}
+
+/// Copies the content folder's non-article files (images, PDFs) into the
+/// site at the same relative paths.
+fn copy_assets(config: &Config, staging: &Staging) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let files = content::walk(&config.content_dir(), &mut diags);
+    for (rel, abs) in files {
+        let lower = rel.to_ascii_lowercase();
+        if lower.ends_with(".md") || lower.ends_with(".yml") || lower.ends_with(".json") {
+            continue;
+        }
+        if let Err(e) = staging.copy(&rel, &abs) {
+            diags.push(e);
+        }
+    }
+    diags.retain(Diagnostic::is_error);
+    diags
+}
+
+/// `site/<lang>/<path>/index.html`, relative to the site folder.
+pub fn page_file(lang: Lang, path: &str) -> String {
+    if path.is_empty() {
+        format!("{}/index.html", lang.code())
+    } else {
+        format!("{}/{path}/index.html", lang.code())
+    }
+}
+
+fn list_entry(site: &Site, i: usize, lang: Lang) -> ListEntry {
+    let p = &site.pages[i];
+    let description = p.article.front.description.clone().unwrap_or_default();
+    ListEntry {
+        title: p.title(lang),
+        url: site.url(i, lang),
+        description_lang: (lang == Lang::En && !description.is_empty()).then_some("nl"),
+        description,
+    }
+}
+
+fn article_ctx<'a>(config: &Config, theme: &Theme, site: &'a Site, i: usize, lang: Lang) -> PageCtx<'a> {
+    let page = &site.pages[i];
+    let r = page.rendered(lang);
+    let strings = theme.strings(lang);
+    let fm = &page.article.front;
+    let title = page.title(lang);
+    let title_html = r.title_html.clone().unwrap_or_else(|| markdown::escape_html(&title));
+    let nl_url = site.url(i, Lang::Nl);
+    let en_url = site.url(i, Lang::En);
+    let url = site.url(i, lang);
+    let only_dutch = lang == Lang::En && page.english == EnglishText::DutchOnly;
+    let description = fm.description.clone().unwrap_or_default();
+    PageCtx {
+        title,
+        title_html,
+        title_id: r.title_id.clone().unwrap_or_default(),
+        description_lang: (lang == Lang::En && page.english != EnglishText::Source && !description.is_empty()).then_some("nl"),
+        description,
+        date: fm.date.map(|d| d.to_string()),
+        date_text: fm.date.map(|d| strings.date(d)),
+        author: fm.author.clone(),
+        body: &r.html,
+        body_lang: only_dutch.then_some("nl"),
+        toc: &r.toc,
+        segments: if lang == Lang::Nl { page.segment_count } else { 0 },
+        checklists: page.checklists > 0,
+        machine_translated: lang == Lang::Nl && fm.translation_type == Some(crate::content::TranslationType::Machine),
+        only_dutch,
+        noindex: only_dutch,
+        canonical: (!config.site.url.is_empty()).then(|| absolute(config, &url)),
+        alternates: alternates(config, &nl_url, &en_url),
+        other_url: Some(if lang == Lang::Nl { en_url } else { nl_url }),
+        url,
+    }
+}

@@ -1,0 +1,278 @@
+//! Render: the theme (tera templates, static files, UI strings) and the
+//! pages it turns into HTML.
+//!
+//! The default theme is embedded in the binary, so `tolk init` needs no
+//! theme files; a site's `themes/<name>/` overrides any file of it by path.
+//! Templates are compiled once per build. Static files get content-hashed
+//! names (`style.3f9a1c2e.css`) so hosts can cache them forever.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use include_dir::{include_dir, Dir};
+
+use crate::config::Config;
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, Location};
+use crate::lang::Lang;
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// The templates every theme provides.
+pub const TEMPLATES: [&str; 5] = ["base.html", "article.html", "index.html", "404.html", "root.html"];
+
+/// A loaded theme: compiled templates, static files with their hashed
+/// names, and UI strings for both languages.
+pub struct Theme {
+    pub tera: tera::Tera,
+    /// Static files: hashed output name (`static/style.1a2b3c4d.css`) → bytes.
+    pub statics: BTreeMap<String, Vec<u8>>,
+    /// Logical name (`style.css`) → URL path below the base (`static/style.1a2b3c4d.css`).
+    pub asset_names: BTreeMap<String, String>,
+    pub strings: BTreeMap<Lang, Strings>,
+}
+
+/// The UI strings of one language, from `i18n/<lang>.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Strings {
+    pub map: BTreeMap<String, String>,
+    pub months: Vec<String>,
+    pub date_format: String,
+}
+
+impl Strings {
+    /// The string for `key`, or the key itself (visible, so a missing
+    /// translation is noticed rather than silently blank).
+    pub fn get(&self, key: &str) -> String {
+        self.map.get(key).cloned().unwrap_or_else(|| key.to_string())
+    }
+
+    /// A date in this language: `22 juli 2021`, `July 22, 2021`.
+    pub fn date(&self, d: Date) -> String {
+        let (y, m, day) = d.ymd();
+        let month = self.months.get(m as usize - 1).cloned().unwrap_or_else(|| m.to_string());
+        self.date_format.replace("{day}", &day.to_string()).replace("{month}", &month).replace("{year}", &y.to_string())
+    }
+}
+
+/// A theme file: embedded default, overridden by the site's theme folder.
+fn theme_file(config: &Config, rel: &str) -> Option<(Vec<u8>, String)> {
+    let site_theme = config.theme_dir();
+    let local = site_theme.join(rel);
+    if local.is_file() {
+        if let Ok(bytes) = std::fs::read(&local) {
+            let shown = Path::new("themes").join(&config.build.theme).join(rel).display().to_string();
+            return Some((bytes, shown));
+        }
+    }
+    DEFAULT_THEME.get_file(rel).map(|f| (f.contents().to_vec(), format!("(built-in theme)/{rel}")))
+}
+
+/// Every file name under `dir` of the default theme and the site's theme.
+fn theme_files(config: &Config, dir: &str) -> Vec<String> {
+    let mut names: Vec<String> = DEFAULT_THEME
+        .get_dir(dir)
+        .map(|d| d.files().map(|f| f.path().to_string_lossy().replace('\\', "/")).collect())
+        .unwrap_or_default();
+    let local = config.theme_dir().join(dir);
+    if let Ok(entries) = std::fs::read_dir(&local) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.path().is_file() && !crate::content::is_ignored(&name) {
+                names.push(format!("{dir}/{name}"));
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+impl Theme {
+    /// Loads and compiles the theme for a site.
+    pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+        let mut diagnostics = Vec::new();
+        if config.build.theme != "default" && !config.theme_dir().is_dir() {
+            diagnostics.push(
+                Diagnostic::error("theme", format!("the theme folder themes/{} does not exist", config.build.theme))
+                    .in_file(crate::config::FILE_NAME)
+                    .with_hint("create it (its files override the built-in theme), or set `theme = \"default\"`"),
+            );
+            return Err(diagnostics);
+        }
+        let mut tera = tera::Tera::default();
+        let mut sources = Vec::new();
+        for name in theme_files(config, "templates") {
+            let Some((bytes, shown)) = theme_file(config, &name) else { continue };
+            let short = name.trim_start_matches("templates/").to_string();
+            match String::from_utf8(bytes) {
+                Ok(text) => sources.push((short, text, shown)),
+                Err(_) => diagnostics.push(Diagnostic::error("theme", "this template is not UTF-8").in_file(shown)),
+            }
+        }
+        if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str()))) {
+            diagnostics.push(template_error(&e, &sources));
+            return Err(diagnostics);
+        }
+        tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(escape_for_templates);
+        for required in TEMPLATES {
+            if !sources.iter().any(|(n, _, _)| n == required) {
+                diagnostics.push(Diagnostic::error("theme", format!("the theme has no template {required}")));
+            }
+        }
+        let mut statics = BTreeMap::new();
+        let mut asset_names = BTreeMap::new();
+        for name in theme_files(config, "static") {
+            let Some((bytes, _)) = theme_file(config, &name) else { continue };
+            let logical = name.trim_start_matches("static/").to_string();
+            let hashed = hashed_name(&logical, &bytes);
+            asset_names.insert(logical, format!("static/{hashed}"));
+            statics.insert(format!("static/{hashed}"), bytes);
+        }
+        let mut strings = BTreeMap::new();
+        for lang in Lang::ALL {
+            let file = format!("i18n/{}.toml", lang.code());
+            match theme_file(config, &file) {
+                Some((bytes, shown)) => match parse_strings(&bytes) {
+                    Ok(s) => {
+                        strings.insert(lang, s);
+                    }
+                    Err(msg) => diagnostics.push(Diagnostic::error("theme", msg).in_file(shown)),
+                },
+                None => diagnostics.push(Diagnostic::error("theme", format!("the theme has no {file}"))),
+            }
+        }
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(diagnostics);
+        }
+        Ok(Theme { tera, statics, asset_names, strings })
+    }
+
+    pub fn strings(&self, lang: Lang) -> &Strings {
+        static EMPTY: std::sync::OnceLock<Strings> = std::sync::OnceLock::new();
+        self.strings.get(&lang).unwrap_or_else(|| EMPTY.get_or_init(Strings::default))
+    }
+
+    /// Asset URLs for templates: `style.css` → `/base/static/style.1a2b.css`.
+    pub fn asset_urls(&self, base_path: &str) -> BTreeMap<String, String> {
+        self.asset_names.iter().map(|(k, v)| (k.clone(), format!("{base_path}{v}"))).collect()
+    }
+
+    /// Renders a template; an error names the template and what failed.
+    pub fn render(&self, template: &str, context: &tera::Context, page: &str) -> Result<String, Diagnostic> {
+        self.tera.render(template, context).map_err(|e| {
+            let mut msg = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                msg.push_str(": ");
+                msg.push_str(&s.to_string());
+                source = s.source();
+            }
+            Diagnostic::error("template", format!("rendering {page} with {template} failed: {msg}"))
+                .with_hint("check the template's variables against the theme documentation in the README")
+        })
+    }
+}
+
+fn template_error(e: &tera::Error, sources: &[(String, String, String)]) -> Diagnostic {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    // tera's parse errors say "--> L:C"; point at it when we can.
+    let file = sources.iter().find(|(n, _, _)| msg.contains(n.as_str()));
+    let pos = msg.find("--> ").and_then(|i| {
+        let rest = &msg[i + 4..];
+        let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        Some((it.next()?.parse::<usize>().ok()?, it.next()?.parse::<usize>().ok()?))
+    });
+    let d = Diagnostic::error("template", "a theme template does not compile")
+        .with_hint(msg.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" "));
+    match (file, pos) {
+        (Some((_, text, shown)), Some((line, col))) => d.at(Location::from_line_col(shown, text, line, col, 1)),
+        (Some((_, _, shown)), None) => d.in_file(shown.clone()),
+        _ => d,
+    }
+}
+
+/// Escapes `& < > " '`: enough for text and quoted attributes. tera's own
+/// escaper also rewrites `/`, which makes every URL in the output unreadable.
+fn escape_for_templates(s: &str) -> String {
+    crate::markdown::escape_attr(s)
+}
+
+fn parse_strings(bytes: &[u8]) -> Result<Strings, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "this file is not UTF-8".to_string())?;
+    let table: toml::Table = toml::from_str(text).map_err(|e| format!("invalid TOML: {}", e.message()))?;
+    let mut s = Strings::default();
+    for (k, v) in table {
+        match (k.as_str(), v) {
+            ("months", toml::Value::Array(a)) => {
+                s.months = a.into_iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+            }
+            ("date-format", toml::Value::String(f)) => s.date_format = f,
+            (_, toml::Value::String(v)) => {
+                s.map.insert(k, v);
+            }
+            _ => return Err(format!("`{k}` must be a string")),
+        }
+    }
+    if s.months.len() != 12 {
+        return Err("`months` must list the twelve month names".into());
+    }
+    if s.date_format.is_empty() {
+        s.date_format = "{year}-{month}-{day}".into();
+    }
+    Ok(s)
+}
+
+/// `style.css` + bytes → `style.1a2b3c4d.css` (FNV-1a of the content: stable
+/// across machines and runs, which a std hasher is not).
+pub fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    let hash = fnv1a(bytes);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{:08x}.{ext}", hash as u32),
+        None => format!("{name}.{:08x}", hash as u32),
+    }
+}
+
+/// FNV-1a, 64 bits.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The files of the default theme, for `tolk init --theme` style copies and
+/// for tests.
+pub fn default_theme_file(rel: &str) -> Option<&'static [u8]> {
+    DEFAULT_THEME.get_file(rel).map(|f| f.contents())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_per_locale() {
+        let cfg = Config::parse(Path::new("/nonexistent"), "").unwrap();
+        let theme = Theme::load(&cfg).unwrap();
+        let d = Date::from_ymd(2021, 7, 22).unwrap();
+        assert_eq!(theme.strings(Lang::Nl).date(d), "22 juli 2021");
+        assert_eq!(theme.strings(Lang::En).date(d), "July 22, 2021");
+    }
+
+    #[test]
+    fn hashed_names_are_stable() {
+        assert_eq!(hashed_name("style.css", b"a"), hashed_name("style.css", b"a"));
+        assert_ne!(hashed_name("style.css", b"a"), hashed_name("style.css", b"b"));
+        assert!(hashed_name("style.css", b"a").starts_with("style.") && hashed_name("style.css", b"a").ends_with(".css"));
+    }
+}

@@ -1,0 +1,493 @@
+//! Site: the articles compiled into pages of both languages, and what ties
+//! the pages together: URLs, navigation and the index groups.
+//!
+//! For each article this stage splits the bilingual source (`segments`),
+//! renders both languages (`markdown`, with the checklist forms), and decides
+//! where the English page's text comes from. Articles are independent, so they
+//! compile in parallel; navigation is computed once per site, not per page.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{Article, Content, TocFile, TocItem};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::lang::Lang;
+use crate::markdown::{self, LinkContext, Rendered};
+use crate::segments;
+
+/// Where the English page of an article gets its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnglishText {
+    /// Rebuilt from the English originals in the segments.
+    Segments,
+    /// From an English source file for the same path.
+    Source,
+    /// There is no English: the page carries the Dutch body, says so, and is
+    /// kept out of search engines.
+    DutchOnly,
+}
+
+/// An article with both languages rendered.
+#[derive(Debug)]
+pub struct Compiled {
+    pub article: Article,
+    pub nl: Rendered,
+    pub en: Rendered,
+    pub english: EnglishText,
+    pub segment_count: usize,
+    /// How many checklist forms the article holds.
+    pub checklists: usize,
+}
+
+impl Compiled {
+    pub fn rendered(&self, lang: Lang) -> &Rendered {
+        match lang {
+            Lang::Nl => &self.nl,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// The page title in `lang`: the first H1, else the front-matter title,
+    /// else the file name.
+    pub fn title(&self, lang: Lang) -> String {
+        let r = self.rendered(lang);
+        r.title_text
+            .clone()
+            .filter(|t| !t.is_empty())
+            .or_else(|| if lang == Lang::Nl || self.english == EnglishText::DutchOnly { self.article.front.title.clone() } else { None })
+            .or_else(|| self.nl.title_text.clone())
+            .unwrap_or_else(|| self.article.path.rsplit('/').next().unwrap_or("index").to_string())
+    }
+}
+
+/// A node of the navigation tree.
+#[derive(Debug, Clone)]
+pub struct NavNode {
+    /// The name given in TOC.yml (in the content language), or the group
+    /// name.
+    pub name: String,
+    /// The article this node links to (index into `Site::pages`).
+    pub page: Option<usize>,
+    /// An external link.
+    pub href: Option<String>,
+    pub children: Vec<NavNode>,
+}
+
+/// The compiled site.
+pub struct Site {
+    pub pages: Vec<Compiled>,
+    pub nav: Vec<NavNode>,
+    pub links: LinkContext,
+    /// Page path → index into `pages`.
+    pub by_path: HashMap<String, usize>,
+}
+
+/// Renders the checklist forms of an article; supplied by the pipeline so
+/// that this stage does not depend on how checklists are compiled.
+pub trait ChecklistForms: Sync {
+    /// Compiles the article's checklists, returning how many there are and
+    /// their diagnostics.
+    fn prepare(&self, article: &Article) -> (usize, Vec<Diagnostic>);
+    /// The HTML of the n-th checklist of the article in `lang`.
+    fn form(&self, article: &Article, n: usize, lang: Lang) -> Option<String>;
+}
+
+/// No checklists: every block renders as nothing.
+pub struct NoChecklists;
+
+impl ChecklistForms for NoChecklists {
+    fn prepare(&self, _: &Article) -> (usize, Vec<Diagnostic>) {
+        (0, Vec::new())
+    }
+    fn form(&self, _: &Article, _: usize, _: Lang) -> Option<String> {
+        None
+    }
+}
+
+impl Site {
+    /// Compiles every article and builds the navigation. Returns the site
+    /// and every diagnostic found on the way.
+    pub fn assemble(
+        config: &Config,
+        content: Content,
+        labels: &(dyn Fn(Lang, &str) -> String + Sync),
+        forms: &dyn ChecklistForms,
+    ) -> (Site, Vec<Diagnostic>) {
+        let mut diagnostics = content.diagnostics;
+        let mut by_path = HashMap::new();
+        for (i, a) in content.articles.iter().enumerate() {
+            if let Some(prev) = by_path.insert(a.path.clone(), i) {
+                let other = &content.articles[prev];
+                diagnostics.push(
+                    Diagnostic::error(
+                        "duplicate-page",
+                        format!("{} and {} both become the page /{}/", other.source.display.display(), a.source.display.display(), a.path),
+                    )
+                    .in_file(a.source.display.clone())
+                    .with_hint("rename one of them: `x.md` and `x/index.md` map to the same URL"),
+                );
+            }
+        }
+        let links = LinkContext {
+            pages: content.articles.iter().map(|a| a.path.clone()).collect(),
+            base_path: config.site.base_path.clone(),
+            external_base: config.links.external_base.clone(),
+            site_prefix: config.links.site_prefix.clone(),
+            includes: content.includes.iter().map(|(k, s)| (k.clone(), s.text.clone())).collect(),
+        };
+        let results: Vec<(Compiled, Vec<Diagnostic>)> =
+            content.articles.into_par_iter().map(|a| compile(a, &links, labels, forms)).collect();
+        let mut pages = Vec::with_capacity(results.len());
+        for (page, diags) in results {
+            diagnostics.extend(diags);
+            pages.push(page);
+        }
+        let nav = build_nav(&content.tocs, &pages, &by_path, &mut diagnostics);
+        (Site { pages, nav, links, by_path }, diagnostics)
+    }
+
+    /// The URL of page `i` in `lang`.
+    pub fn url(&self, i: usize, lang: Lang) -> String {
+        markdown::page_url(&self.links.base_path, lang, &self.pages[i].article.path)
+    }
+}
+
+/// Compiles one article: both languages, its checklists, its diagnostics.
+pub fn compile(
+    article: Article,
+    links: &LinkContext,
+    labels: &(dyn Fn(Lang, &str) -> String + Sync),
+    forms: &dyn ChecklistForms,
+) -> (Compiled, Vec<Diagnostic>) {
+    let file = article.source.display.clone();
+    let text = &article.source.text;
+    let split = segments::split(text, &file);
+    let mut diagnostics = split.diagnostics;
+    let (checklists, cl_diags) = forms.prepare(&article);
+    diagnostics.extend(cl_diags);
+    let body = article.body_start;
+    let originals: Vec<String> = split.segments.iter().map(|s| s.en.clone().unwrap_or_default()).collect();
+    let render_side = |side_text: &str, lang: Lang, originals: &[String]| {
+        let form = |n: usize| forms.form(&article, n, lang);
+        let label = |key: &str| labels(lang, key);
+        markdown::render(&markdown::Input {
+            text: side_text.get(body..).unwrap_or(""),
+            lang,
+            path: &article.path,
+            rel: &article.source.rel,
+            links,
+            originals,
+            checklist: &form,
+            callout_label: &label,
+            depth: 0,
+        })
+    };
+    let mut nl = render_side(&split.nl.text, Lang::Nl, &originals);
+    locate_links(&mut nl, &split.nl, body);
+    let (en, english) = if let Some(src) = &article.english {
+        let en_article_body = crate::content::split_front_matter(&src.text).ok().flatten().map_or(0, |(_, b)| b);
+        let en = markdown::render(&markdown::Input {
+            text: &src.text[en_article_body..],
+            lang: Lang::En,
+            path: &article.path,
+            rel: &article.source.rel,
+            links,
+            originals: &[],
+            checklist: &|n| forms.form(&article, n, Lang::En),
+            callout_label: &|key| labels(Lang::En, key),
+            depth: 0,
+        });
+        (en, EnglishText::Source)
+    } else if split.segments.is_empty() {
+        let mut en = render_side(&split.nl.text, Lang::En, &[]);
+        locate_links(&mut en, &split.nl, body);
+        (en, EnglishText::DutchOnly)
+    } else {
+        let mut en = render_side(&split.en.text, Lang::En, &[]);
+        locate_links(&mut en, &split.en, body);
+        (en, EnglishText::Segments)
+    };
+    if article.front.title.is_none() && nl.title_text.is_none() {
+        diagnostics.push(
+            Diagnostic::warning("missing-title", "this article has no title: no `title` in its front matter and no `# heading`")
+                .at(Location::from_offset(&file, text, 0, 1))
+                .with_hint("add `title: ...` to the front matter"),
+        );
+    }
+    let segment_count = split.segments.len();
+    (Compiled { article, nl, en, english, segment_count, checklists }, diagnostics)
+}
+
+/// Turns link offsets in a side's rendered text into offsets in the source.
+fn locate_links(r: &mut Rendered, side: &segments::Side, body: usize) {
+    for l in &mut r.links {
+        l.offset = side.to_source(l.offset + body);
+    }
+}
+
+/// Builds the navigation tree: from the TOC.yml files when the site has
+/// them (a TOC that another TOC includes is nested there), otherwise the
+/// articles grouped by `ms.subservice`. Articles no TOC mentions are listed
+/// last, so none is unreachable.
+fn build_nav(tocs: &[TocFile], pages: &[Compiled], by_path: &HashMap<String, usize>, diagnostics: &mut Vec<Diagnostic>) -> Vec<NavNode> {
+    let mut listed = HashSet::new();
+    let mut nav = Vec::new();
+    if !tocs.is_empty() {
+        let by_rel: BTreeMap<&str, &TocFile> = tocs.iter().map(|t| (t.source.rel.as_str(), t)).collect();
+        let mut nested = HashSet::new();
+        for t in tocs {
+            collect_nested(&t.items, dir_of(&t.source.rel), &mut nested);
+        }
+        for t in tocs {
+            if nested.contains(t.source.rel.as_str()) {
+                continue;
+            }
+            let mut visiting = HashSet::new();
+            let children = toc_nodes(t, &by_rel, by_path, &mut listed, &mut visiting, diagnostics);
+            if tocs.len() == 1 {
+                nav.extend(children);
+            } else {
+                let name = dir_of(&t.source.rel).rsplit('/').next().unwrap_or("").to_string();
+                nav.push(NavNode { name, page: None, href: None, children });
+            }
+        }
+    }
+    let rest: Vec<usize> = (0..pages.len()).filter(|i| !listed.contains(i)).collect();
+    if tocs.is_empty() {
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for i in rest {
+            let key = pages[i].article.front.subservice.clone().unwrap_or_default();
+            groups.entry(key).or_default().push(i);
+        }
+        for (name, members) in groups {
+            let children = members.into_iter().map(|i| NavNode { name: String::new(), page: Some(i), href: None, children: vec![] }).collect();
+            if name.is_empty() {
+                nav.extend::<Vec<NavNode>>(children);
+            } else {
+                nav.push(NavNode { name, page: None, href: None, children });
+            }
+        }
+    } else if !rest.is_empty() {
+        let children = rest.into_iter().map(|i| NavNode { name: String::new(), page: Some(i), href: None, children: vec![] }).collect();
+        nav.push(NavNode { name: String::new(), page: None, href: None, children });
+    }
+    nav
+}
+
+fn dir_of(rel: &str) -> &str {
+    rel.rfind('/').map_or("", |i| &rel[..i])
+}
+
+fn join(dir: &str, href: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if dir.is_empty() { vec![] } else { dir.split('/').collect() };
+    for p in href.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn is_toc_href(href: &str) -> bool {
+    let lower = href.to_ascii_lowercase();
+    lower.ends_with("toc.yml") || lower.ends_with("toc.md")
+}
+
+fn collect_nested(items: &[TocItem], dir: &str, out: &mut HashSet<String>) {
+    for it in items {
+        if let Some(h) = &it.href {
+            if is_toc_href(h) {
+                if let Some(p) = join(dir, h) {
+                    out.insert(p);
+                }
+            }
+        }
+        collect_nested(&it.items, dir, out);
+    }
+}
+
+fn toc_nodes(
+    toc: &TocFile,
+    by_rel: &BTreeMap<&str, &TocFile>,
+    by_path: &HashMap<String, usize>,
+    listed: &mut HashSet<usize>,
+    visiting: &mut HashSet<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<NavNode> {
+    visiting.insert(toc.source.rel.clone());
+    let dir = dir_of(&toc.source.rel).to_string();
+    let nodes = items_to_nodes(&toc.items, &dir, toc, by_rel, by_path, listed, visiting, diagnostics);
+    visiting.remove(&toc.source.rel);
+    nodes
+}
+
+#[allow(clippy::too_many_arguments)]
+fn items_to_nodes(
+    items: &[TocItem],
+    dir: &str,
+    toc: &TocFile,
+    by_rel: &BTreeMap<&str, &TocFile>,
+    by_path: &HashMap<String, usize>,
+    listed: &mut HashSet<usize>,
+    visiting: &mut HashSet<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<NavNode> {
+    let mut out = Vec::new();
+    for it in items {
+        let mut node = NavNode { name: it.name.clone(), page: None, href: None, children: vec![] };
+        if let Some(href) = it.href.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
+            if href.contains("://") {
+                node.href = Some(href.to_string());
+            } else if is_toc_href(href) {
+                if let Some(rel) = join(dir, href) {
+                    if let Some(sub) = by_rel.get(rel.as_str()) {
+                        if !visiting.contains(&rel) {
+                            node.children = toc_nodes(sub, by_rel, by_path, listed, visiting, diagnostics);
+                        }
+                    } else if let Some(&i) = by_path.get(&crate::content::page_path(&rel)) {
+                        node.page = Some(i);
+                        listed.insert(i);
+                    }
+                }
+            } else if href.to_ascii_lowercase().ends_with(".md") {
+                let key = join(dir, href.split('#').next().unwrap_or(href)).map(|r| crate::content::page_path(&r));
+                match key.and_then(|k| by_path.get(&k).copied()) {
+                    Some(i) => {
+                        node.page = Some(i);
+                        listed.insert(i);
+                    }
+                    None => {
+                        let at = toc.source.text.find(href).unwrap_or(0);
+                        diagnostics.push(
+                            Diagnostic::warning("toc-missing", format!("TOC entry `{}` points to {href}, which is not an article of the site", it.name))
+                                .at(Location::from_offset(&toc.source.display, &toc.source.text, at, href.len()))
+                                .with_hint("fix the href or remove the entry; it is left out of the navigation"),
+                        );
+                        continue;
+                    }
+                }
+            }
+        }
+        let children = items_to_nodes(&it.items, dir, toc, by_rel, by_path, listed, visiting, diagnostics);
+        node.children.extend(children);
+        if node.page.is_none() && node.href.is_none() && node.children.is_empty() {
+            continue;
+        }
+        out.push(node);
+    }
+    out
+}
+
+/// The navigation of one page as HTML: every top-level entry, and the
+/// branches that lead to the current page opened. Large sites (over
+/// [`FULL_NAV_LIMIT`] entries) show only those branches, so the cost of a page
+/// does not grow with the size of the site.
+pub fn nav_html(site: &Site, lang: Lang, current: Option<usize>, strings: &dyn Fn(&str) -> String) -> String {
+    let total = count_nodes(&site.nav);
+    let full = total <= FULL_NAV_LIMIT;
+    let mut out = String::with_capacity(256);
+    out.push_str("<ul>");
+    for n in &site.nav {
+        node_html(site, lang, n, current, full, 0, strings, &mut out);
+    }
+    out.push_str("</ul>");
+    out
+}
+
+/// Sites with at most this many navigation entries get the whole tree on
+/// every page.
+pub const FULL_NAV_LIMIT: usize = 600;
+
+fn count_nodes(nodes: &[NavNode]) -> usize {
+    nodes.iter().map(|n| 1 + count_nodes(&n.children)).sum()
+}
+
+fn contains_page(n: &NavNode, page: usize) -> bool {
+    n.page == Some(page) || n.children.iter().any(|c| contains_page(c, page))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn node_html(site: &Site, lang: Lang, n: &NavNode, current: Option<usize>, full: bool, depth: usize, strings: &dyn Fn(&str) -> String, out: &mut String) {
+    use markdown::{escape_attr, escape_html};
+    let on_path = current.is_some_and(|c| contains_page(n, c));
+    let name = match n.page {
+        Some(i) if lang == Lang::En || n.name.is_empty() => site.pages[i].title(lang),
+        _ if n.name.is_empty() => strings("other-articles"),
+        _ => n.name.clone(),
+    };
+    out.push_str("<li>");
+    let link = match (n.page, &n.href) {
+        (Some(i), _) => {
+            let cur = if current == Some(i) { " aria-current=\"page\"" } else { "" };
+            Some(format!("<a href=\"{}\"{cur}>{}</a>", escape_attr(&site.url(i, lang)), escape_html(&name)))
+        }
+        (None, Some(h)) => Some(format!("<a href=\"{}\">{}</a>", escape_attr(h), escape_html(&name))),
+        (None, None) => None,
+    };
+    if n.children.is_empty() {
+        out.push_str(&link.unwrap_or_else(|| escape_html(&name)));
+    } else if full || on_path || depth == 0 {
+        let open = if on_path || (depth == 0 && site.nav.len() == 1) { " open" } else { "" };
+        out.push_str(&format!("<details{open}><summary>{}</summary><ul>", link.unwrap_or_else(|| escape_html(&name))));
+        if full || on_path {
+            for c in &n.children {
+                node_html(site, lang, c, current, full, depth + 1, strings, out);
+            }
+        } else if let Some(first) = first_page(n) {
+            out.push_str(&format!("<li><a href=\"{}\">{}</a></li>", escape_attr(&site.url(first, lang)), escape_html(&site.pages[first].title(lang))));
+        }
+        out.push_str("</ul></details>");
+    } else {
+        out.push_str(&link.unwrap_or_else(|| escape_html(&name)));
+    }
+    out.push_str("</li>");
+}
+
+fn first_page(n: &NavNode) -> Option<usize> {
+    n.page.or_else(|| n.children.iter().find_map(first_page))
+}
+
+/// The articles for the index page, in groups: the top-level entries of the
+/// navigation, with every article under each.
+pub fn index_groups(site: &Site, lang: Lang, strings: &dyn Fn(&str) -> String) -> Vec<(String, Vec<usize>)> {
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut loose = Vec::new();
+    for n in &site.nav {
+        if n.children.is_empty() {
+            loose.extend(n.page);
+            continue;
+        }
+        let mut members = Vec::new();
+        collect_pages(n, &mut members);
+        let name = if n.name.is_empty() { strings("other-articles") } else { n.name.clone() };
+        groups.push((name, members));
+    }
+    if !loose.is_empty() {
+        groups.insert(0, (strings("articles"), loose));
+    }
+    let _ = lang;
+    groups
+}
+
+fn collect_pages(n: &NavNode, out: &mut Vec<usize>) {
+    if let Some(p) = n.page {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    for c in &n.children {
+        collect_pages(c, out);
+    }
+}
+
+/// The display path of an article, for messages.
+pub fn display(a: &Article) -> &Path {
+    &a.source.display
+}
