@@ -69,22 +69,39 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Init { dir } => finish(init(&dir).map(|()| {
-            eprintln!("Created a new site in {}. Build it with: tolk build --root {}", dir.display(), dir.display());
+            eprintln!(
+                "Created a new site in {}. Build it with: tolk build --root {}",
+                dir.display(),
+                dir.display()
+            );
             Vec::new()
         })),
-        Command::Build { root, out, base_url, force } => {
-            let opts = pipeline::Options { root, out, force, base_path: base_url, inject: String::new() };
-            finish(pipeline::build(&opts, &crate::site::NoChecklists).map(|report| {
-                eprintln!(
-                    "Built {} pages from {} articles into {} in {:.2?}{}",
-                    report.pages,
-                    report.articles,
-                    report.out.display(),
-                    report.elapsed,
-                    summary_suffix(&report.diagnostics)
-                );
-                report.diagnostics
-            }))
+        Command::Build {
+            root,
+            out,
+            base_url,
+            force,
+        } => {
+            let opts = pipeline::Options {
+                root,
+                out,
+                force,
+                base_path: base_url,
+                inject: String::new(),
+            };
+            finish(
+                pipeline::build(&opts, &crate::site::NoChecklists).map(|report| {
+                    eprintln!(
+                        "Built {} pages from {} articles into {} in {:.2?}{}",
+                        report.pages,
+                        report.articles,
+                        report.out.display(),
+                        report.elapsed,
+                        summary_suffix(&report.diagnostics)
+                    );
+                    report.diagnostics
+                }),
+            )
         }
     }
 }
@@ -155,10 +172,20 @@ ms.contentlocale: nl-NL
 pub fn init(dir: &Path) -> Result<(), Vec<Diagnostic>> {
     let book = dir.join(crate::config::FILE_NAME);
     if book.exists() {
-        return Err(vec![Diagnostic::error("init", format!("{} already exists", book.display()))
-            .with_hint("tolk init creates a new site; edit the existing book.toml instead")]);
+        return Err(vec![Diagnostic::error(
+            "init",
+            format!("{} already exists", book.display()),
+        )
+        .with_hint(
+            "tolk init creates a new site; edit the existing book.toml instead",
+        )]);
     }
-    let io = |p: &Path, e: std::io::Error| vec![Diagnostic::error("io", format!("cannot write {}: {e}", p.display()))];
+    let io = |p: &Path, e: std::io::Error| {
+        vec![Diagnostic::error(
+            "io",
+            format!("cannot write {}: {e}", p.display()),
+        )]
+    };
     let content = dir.join("content");
     std::fs::create_dir_all(&content).map_err(|e| io(&content, e))?;
     std::fs::write(&book, EXAMPLE_BOOK).map_err(|e| io(&book, e))?;

@@ -66,7 +66,7 @@ pub struct Languages {
     pub english_src: PathBuf,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Links {
     /// Where links that leave the site resolve, with `{lang}` standing for the
@@ -82,31 +82,38 @@ pub struct Links {
 
 impl Default for Book {
     fn default() -> Self {
-        Book { title: "Documentation".into(), description: String::new(), src: "content".into() }
+        Book {
+            title: "Documentation".into(),
+            description: String::new(),
+            src: "content".into(),
+        }
     }
 }
 
 impl Default for Build {
     fn default() -> Self {
-        Build { build_dir: "site".into(), theme: "default".into() }
+        Build {
+            build_dir: "site".into(),
+            theme: "default".into(),
+        }
     }
 }
 
 impl Default for Site {
     fn default() -> Self {
-        Site { url: String::new(), base_path: "/".into() }
+        Site {
+            url: String::new(),
+            base_path: "/".into(),
+        }
     }
 }
 
 impl Default for Languages {
     fn default() -> Self {
-        Languages { source: Lang::Nl, english_src: "content-en".into() }
-    }
-}
-
-impl Default for Links {
-    fn default() -> Self {
-        Links { external_base: String::new(), site_prefix: String::new() }
+        Languages {
+            source: Lang::Nl,
+            english_src: "content-en".into(),
+        }
     }
 }
 
@@ -126,8 +133,12 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(FILE_NAME);
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::error("config", format!("cannot read {}: {e}", path.display()))
-                .with_hint(format!("run `tolk init {}` to start a site there, or pass --root", root.display()))
+            Diagnostic::error("config", format!("cannot read {}: {e}", path.display())).with_hint(
+                format!(
+                    "run `tolk init {}` to start a site there, or pass --root",
+                    root.display()
+                ),
+            )
         })?;
         Config::parse(root, &text)
     }
@@ -204,7 +215,11 @@ mod tests {
 
     #[test]
     fn unknown_key_names_key_and_line() {
-        let err = Config::parse(Path::new("/r"), "[book]\ntitle = \"x\"\n\n[build]\nbuild_dir = \"out\"\n").unwrap_err();
+        let err = Config::parse(
+            Path::new("/r"),
+            "[book]\ntitle = \"x\"\n\n[build]\nbuild_dir = \"out\"\n",
+        )
+        .unwrap_err();
         assert_eq!(err.code, "unknown-config-key");
         assert!(err.message.contains("build_dir"), "{}", err.message);
         let loc = err.location.unwrap();

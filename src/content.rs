@@ -155,9 +155,12 @@ pub fn load(config: &Config) -> Content {
     let dir = config.content_dir();
     if !dir.is_dir() {
         content.diagnostics.push(
-            Diagnostic::error("content", format!("the content folder {} does not exist", dir.display()))
-                .in_file(crate::config::FILE_NAME)
-                .with_hint("create it, or set `src` under [book] in book.toml"),
+            Diagnostic::error(
+                "content",
+                format!("the content folder {} does not exist", dir.display()),
+            )
+            .in_file(crate::config::FILE_NAME)
+            .with_hint("create it, or set `src` under [book] in book.toml"),
         );
         return content;
     }
@@ -166,7 +169,8 @@ pub fn load(config: &Config) -> Content {
         let display = config.book.src.join(&rel);
         let lower = rel.to_ascii_lowercase();
         if lower.ends_with(".md") {
-            let Some(source) = read_source(&abs, rel.clone(), display, &mut content.diagnostics) else {
+            let Some(source) = read_source(&abs, rel.clone(), display, &mut content.diagnostics)
+            else {
                 continue;
             };
             if rel.split('/').any(|part| part == "includes") {
@@ -174,7 +178,9 @@ pub fn load(config: &Config) -> Content {
                 continue;
             }
             let english = english.get(&rel).cloned();
-            content.articles.push(parse_article(source, english, &mut content.diagnostics));
+            content
+                .articles
+                .push(parse_article(source, english, &mut content.diagnostics));
         } else if lower.ends_with("toc.yml") && lower.rsplit('/').next() == Some("toc.yml") {
             if let Some(source) = read_source(&abs, rel, display, &mut content.diagnostics) {
                 match yaml::from_str::<Vec<TocItem>>(&source.text) {
@@ -190,7 +196,9 @@ pub fn load(config: &Config) -> Content {
             content.assets.push(Asset { rel, abs });
         }
     }
-    content.articles.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
+    content
+        .articles
+        .sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
     content
 }
 
@@ -225,13 +233,21 @@ pub fn walk(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, PathB
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() => {
-                let Ok(rel) = e.path().strip_prefix(dir) else { continue };
-                let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                let Ok(rel) = e.path().strip_prefix(dir) else {
+                    continue;
+                };
+                let rel: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
                 files.push((rel.join("/"), e.path().to_path_buf()));
             }
             Ok(_) => {}
             Err(err) => {
-                let path = err.path().map(|p| p.display().to_string()).unwrap_or_default();
+                let path = err
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
                 let msg = if err.loop_ancestor().is_some() {
                     format!("symbolic link loop at {path}")
                 } else {
@@ -247,11 +263,18 @@ pub fn walk(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, PathB
 /// Reads a file as UTF-8 text, normalised (no BOM, `\n` line endings). A
 /// file that is not UTF-8 is an error at the line and column of the first
 /// bad byte.
-pub fn read_source(abs: &Path, rel: String, display: PathBuf, diagnostics: &mut Vec<Diagnostic>) -> Option<Source> {
+pub fn read_source(
+    abs: &Path,
+    rel: String,
+    display: PathBuf,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Source> {
     let bytes = match std::fs::read(abs) {
         Ok(b) => b,
         Err(e) => {
-            diagnostics.push(Diagnostic::error("io", format!("cannot read this file: {e}")).in_file(display));
+            diagnostics.push(
+                Diagnostic::error("io", format!("cannot read this file: {e}")).in_file(display),
+            );
             return None;
         }
     };
@@ -263,14 +286,24 @@ pub fn read_source(abs: &Path, rel: String, display: PathBuf, diagnostics: &mut 
             let prefix = String::from_utf8_lossy(&bytes[..good]).into_owned();
             let loc = Location::from_offset(&display, &prefix, prefix.len(), 0);
             diagnostics.push(
-                Diagnostic::error("encoding", format!("this file is not valid UTF-8: byte 0x{:02X} cannot start a character here", bytes[good]))
-                    .at(Location { width: 1, ..loc })
-                    .with_hint("save the file as UTF-8 (it is probably Windows-1252 or Latin-1)"),
+                Diagnostic::error(
+                    "encoding",
+                    format!(
+                        "this file is not valid UTF-8: byte 0x{:02X} cannot start a character here",
+                        bytes[good]
+                    ),
+                )
+                .at(Location { width: 1, ..loc })
+                .with_hint("save the file as UTF-8 (it is probably Windows-1252 or Latin-1)"),
             );
             return None;
         }
     };
-    Some(Source { rel, display, text: normalize(text) })
+    Some(Source {
+        rel,
+        display,
+        text: normalize(text),
+    })
 }
 
 /// Strips a byte-order mark and turns `\r\n` (and lone `\r`) into `\n`.
@@ -289,7 +322,10 @@ pub fn normalize(text: String) -> String {
 /// The page path of a content-relative file: `a/b.md` → `a/b`,
 /// `a/index.md` → `a`, `index.md` → ``.
 pub fn page_path(rel: &str) -> String {
-    let stem = rel.strip_suffix(".md").or_else(|| rel.strip_suffix(".MD")).unwrap_or(rel);
+    let stem = rel
+        .strip_suffix(".md")
+        .or_else(|| rel.strip_suffix(".MD"))
+        .unwrap_or(rel);
     if stem == "index" {
         String::new()
     } else if let Some(dir) = stem.strip_suffix("/index") {
@@ -300,15 +336,25 @@ pub fn page_path(rel: &str) -> String {
 }
 
 /// Splits front matter from an article and parses it.
-pub fn parse_article(source: Source, english: Option<Source>, diagnostics: &mut Vec<Diagnostic>) -> Article {
+pub fn parse_article(
+    source: Source,
+    english: Option<Source>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Article {
     let (front, body_start) = parse_front_matter(&source, diagnostics);
     let path = page_path(&source.rel);
-    Article { source, front, body_start, path, english }
+    Article {
+        source,
+        front,
+        body_start,
+        path,
+        english,
+    }
 }
 
 /// Finds the front matter: a first line `---`, then YAML up to a line `---`
 /// (or `...`). Returns the YAML's byte range and where the body starts.
-pub fn split_front_matter(text: &str) -> Result<Option<(std::ops::Range<usize>, usize)>, ()> {
+pub fn split_front_matter(text: &str) -> Result<Option<(std::ops::Range<usize>, usize)>, Unclosed> {
     let Some(first_end) = text.find('\n') else {
         return Ok(None);
     };
@@ -328,15 +374,19 @@ pub fn split_front_matter(text: &str) -> Result<Option<(std::ops::Range<usize>, 
         }
         pos = end + 1;
     }
-    Err(())
+    Err(Unclosed)
 }
+
+/// The front matter opens with `---` and never closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unclosed;
 
 fn parse_front_matter(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> (FrontMatter, usize) {
     let text = &source.text;
     let (range, body_start) = match split_front_matter(text) {
         Ok(Some(r)) => r,
         Ok(None) => return (FrontMatter::default(), 0),
-        Err(()) => {
+        Err(Unclosed) => {
             diagnostics.push(
                 Diagnostic::error("front-matter", "the front matter is never closed")
                     .at(Location::from_offset(&source.display, text, 0, 3))
@@ -358,7 +408,13 @@ fn parse_front_matter(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> (Fr
             };
             diagnostics.push(
                 Diagnostic::error("yaml", format!("invalid front matter: {}", e.message))
-                    .at(Location::from_line_col(&source.display, text, e.line + line_offset, e.column, 1))
+                    .at(Location::from_line_col(
+                        &source.display,
+                        text,
+                        e.line + line_offset,
+                        e.column,
+                        1,
+                    ))
                     .with_hint(hint),
             );
             return (FrontMatter::default(), body_start);
@@ -369,13 +425,19 @@ fn parse_front_matter(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> (Fr
         serde_json::Value::Null => serde_json::Map::new(),
         _ => {
             diagnostics.push(
-                Diagnostic::error("yaml", "the front matter must be a map of `key: value` lines")
-                    .at(Location::from_offset(&source.display, text, range.start, 1)),
+                Diagnostic::error(
+                    "yaml",
+                    "the front matter must be a map of `key: value` lines",
+                )
+                .at(Location::from_offset(&source.display, text, range.start, 1)),
             );
             return (FrontMatter::default(), body_start);
         }
     };
-    (typed_front_matter(map, source, range.start, diagnostics), body_start)
+    (
+        typed_front_matter(map, source, range.start, diagnostics),
+        body_start,
+    )
 }
 
 /// Pulls the known keys out of the map, reporting values of the wrong form
@@ -389,7 +451,9 @@ fn typed_front_matter(
     let locate = |key: &str| {
         let text = &source.text;
         let needle = format!("\n{key}:");
-        let at = text[yaml_start.saturating_sub(1)..].find(&needle).map_or(yaml_start, |i| yaml_start + i);
+        let at = text[yaml_start.saturating_sub(1)..]
+            .find(&needle)
+            .map_or(yaml_start, |i| yaml_start + i);
         Location::from_offset(&source.display, text, at, key.len())
     };
     let mut take = |key: &str| -> Option<String> {
@@ -431,9 +495,12 @@ fn typed_front_matter(
             "HT" => Some(TranslationType::Human),
             _ => {
                 diagnostics.push(
-                    Diagnostic::warning("front-matter", format!("unknown `ms.translationtype: {t}`"))
-                        .at(locate("ms.translationtype"))
-                        .with_hint("use MT (machine translated) or HT (human translated)"),
+                    Diagnostic::warning(
+                        "front-matter",
+                        format!("unknown `ms.translationtype: {t}`"),
+                    )
+                    .at(locate("ms.translationtype"))
+                    .with_hint("use MT (machine translated) or HT (human translated)"),
                 );
                 None
             }
@@ -443,9 +510,12 @@ fn typed_front_matter(
         fm.content_locale = Lang::parse(&l);
         if fm.content_locale.is_none() {
             diagnostics.push(
-                Diagnostic::warning("front-matter", format!("`ms.contentlocale: {l}` is not a language of this site"))
-                    .at(locate("ms.contentlocale"))
-                    .with_hint("use nl-NL or en-US"),
+                Diagnostic::warning(
+                    "front-matter",
+                    format!("`ms.contentlocale: {l}` is not a language of this site"),
+                )
+                .at(locate("ms.contentlocale"))
+                .with_hint("use nl-NL or en-US"),
             );
         }
     }
@@ -458,7 +528,11 @@ mod tests {
     use super::*;
 
     fn src(text: &str) -> Source {
-        Source { rel: "a.md".into(), display: "content/a.md".into(), text: normalize(text.to_string()) }
+        Source {
+            rel: "a.md".into(),
+            display: "content/a.md".into(),
+            text: normalize(text.to_string()),
+        }
     }
 
     #[test]
@@ -481,7 +555,11 @@ mod tests {
     #[test]
     fn yaml_error_is_located_in_the_markdown_file() {
         let mut d = vec![];
-        parse_article(src("---\ntitle: ok\ndescription: [unclosed\nauthor: x\n---\nbody"), None, &mut d);
+        parse_article(
+            src("---\ntitle: ok\ndescription: [unclosed\nauthor: x\n---\nbody"),
+            None,
+            &mut d,
+        );
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].code, "yaml");
         let loc = d[0].location.as_ref().unwrap();
@@ -494,7 +572,11 @@ mod tests {
         parse_article(src("---\ntitle: x\n"), None, &mut d);
         assert_eq!(d[0].code, "front-matter");
         let mut d = vec![];
-        parse_article(src("---\ntitle: x\nms.date: 31/12/2021\n---\n"), None, &mut d);
+        parse_article(
+            src("---\ntitle: x\nms.date: 31/12/2021\n---\n"),
+            None,
+            &mut d,
+        );
         assert_eq!(d[0].code, "front-matter-date");
         assert_eq!(d[0].location.as_ref().unwrap().line, 3);
     }
@@ -502,7 +584,11 @@ mod tests {
     #[test]
     fn bom_and_crlf_are_normalized() {
         let mut d = vec![];
-        let a = parse_article(src("\u{feff}---\r\ntitle: x\r\n---\r\nbody\r\n"), None, &mut d);
+        let a = parse_article(
+            src("\u{feff}---\r\ntitle: x\r\n---\r\nbody\r\n"),
+            None,
+            &mut d,
+        );
         assert!(d.is_empty());
         assert_eq!(a.front.title.as_deref(), Some("x"));
         assert_eq!(a.body(), "body\n");

@@ -25,7 +25,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use pulldown_cmark::{
-    html, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    html, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag,
+    TagEnd,
 };
 
 use crate::lang::Lang;
@@ -61,7 +62,10 @@ pub struct LinkContext {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
     /// A page of the site: its path, and the anchor if any.
-    Page { path: String, anchor: Option<String> },
+    Page {
+        path: String,
+        anchor: Option<String>,
+    },
     /// An anchor on the same page.
     SamePage { anchor: String },
     /// A file of the content folder (image, PDF).
@@ -144,8 +148,9 @@ const MAX_INCLUDE_DEPTH: usize = 8;
 
 /// Renders one language's text of an article.
 pub fn render(input: &Input) -> Rendered {
-    let mut events: Vec<(Event, std::ops::Range<usize>)> =
-        Parser::new_ext(input.text, options()).into_offset_iter().collect();
+    let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(input.text, options())
+        .into_offset_iter()
+        .collect();
     merge_text(&mut events);
     let mut out = Rendered::default();
     let mut ids = IdMaker::default();
@@ -169,7 +174,8 @@ pub fn render(input: &Input) -> Rendered {
                 let (anchor, inner) = strip_name_anchor(inner);
                 let text = plain_text(&inner);
                 let id = ids.make(anchor.as_deref(), &text);
-                let inner_html = render_inline(&inner, input, &mut out, &mut current_seg, range.start);
+                let inner_html =
+                    render_inline(&inner, input, &mut out, &mut current_seg, range.start);
                 let lvl = *level as u8;
                 if lvl == 1 && out.title_html.is_none() {
                     out.title_html = Some(inner_html);
@@ -184,7 +190,11 @@ pub fn render(input: &Input) -> Rendered {
                         .into(),
                     ));
                     if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
-                        out.toc.push(Heading { level: lvl, id: id.clone(), text: text.clone() });
+                        out.toc.push(Heading {
+                            level: lvl,
+                            id: id.clone(),
+                            text: text.clone(),
+                        });
                     }
                 }
                 flush_section(&mut out, &mut section);
@@ -215,8 +225,12 @@ pub fn render(input: &Input) -> Rendered {
                     .into(),
                 ));
             }
-            Event::End(TagEnd::BlockQuote(Some(_))) => html_events.push(Event::Html("</div>\n".into())),
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "checklist" => {
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                html_events.push(Event::Html("</div>\n".into()))
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if info.trim() == "checklist" =>
+            {
                 let end = find_end(&events, i);
                 let html = (input.checklist)(checklist_index).unwrap_or_default();
                 checklist_index += 1;
@@ -233,7 +247,12 @@ pub fn render(input: &Input) -> Rendered {
                 }
                 html_events.push(ev.clone());
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let url = resolve_and_record(input, &mut out, dest_url, range.start, *link_type);
                 html_events.push(Event::Start(Tag::Link {
                     link_type: *link_type,
@@ -242,7 +261,12 @@ pub fn render(input: &Input) -> Rendered {
                     id: id.clone(),
                 }));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let url = resolve_and_record(input, &mut out, dest_url, range.start, *link_type);
                 html_events.push(Event::Start(Tag::Image {
                     link_type: *link_type,
@@ -252,7 +276,9 @@ pub fn render(input: &Input) -> Rendered {
                 }));
             }
             Event::InlineHtml(h) | Event::Html(h) => {
-                html_events.push(Event::Html(segment_html(h, input, &mut out, &mut current_seg).into()));
+                html_events.push(Event::Html(
+                    segment_html(h, input, &mut out, &mut current_seg).into(),
+                ));
             }
             Event::Text(t) => {
                 push_text(&mut section.text, t);
@@ -285,7 +311,11 @@ pub fn render(input: &Input) -> Rendered {
 fn flush_section(out: &mut Rendered, section: &mut Section) {
     let text = collapse_ws(&section.text);
     if !text.is_empty() || !section.heading.is_empty() {
-        out.sections.push(Section { heading: std::mem::take(&mut section.heading), id: std::mem::take(&mut section.id), text });
+        out.sections.push(Section {
+            heading: std::mem::take(&mut section.heading),
+            id: std::mem::take(&mut section.id),
+            text,
+        });
     }
     section.text.clear();
 }
@@ -334,7 +364,9 @@ fn find_end(events: &[(Event, std::ops::Range<usize>)], start: usize) -> usize {
 
 /// `<a name="x"></a>` (or `<a id="x">`) at the start of a heading: returns
 /// `x` and the heading's events without the anchor.
-fn strip_name_anchor<'a>(inner: &[(Event<'a>, std::ops::Range<usize>)]) -> (Option<String>, Vec<(Event<'a>, std::ops::Range<usize>)>) {
+fn strip_name_anchor<'a>(
+    inner: &[(Event<'a>, std::ops::Range<usize>)],
+) -> (Option<String>, Vec<(Event<'a>, std::ops::Range<usize>)>) {
     let mut anchor = None;
     let mut out = Vec::with_capacity(inner.len());
     let mut skip_close = false;
@@ -363,7 +395,9 @@ fn anchor_name(tag: &str) -> Option<String> {
     if !(t.starts_with("<a ") || t.starts_with("<A ")) {
         return None;
     }
-    attr(t, "name").or_else(|| attr(t, "id")).filter(|v| !v.is_empty())
+    attr(t, "name")
+        .or_else(|| attr(t, "id"))
+        .filter(|v| !v.is_empty())
 }
 
 /// The value of attribute `name` in a tag, quoted with `"` or `'`.
@@ -373,7 +407,8 @@ pub fn attr(tag: &str, name: &str) -> Option<String> {
     while let Some(i) = tag[from..].find(name) {
         let at = from + i;
         from = at + name.len();
-        let before_ok = at > 0 && (bytes[at - 1] == b' ' || bytes[at - 1] == b'\t' || bytes[at - 1] == b'\n');
+        let before_ok =
+            at > 0 && (bytes[at - 1] == b' ' || bytes[at - 1] == b'\t' || bytes[at - 1] == b'\n');
         let rest = tag[at + name.len()..].trim_start();
         if !before_ok || !rest.starts_with('=') {
             continue;
@@ -381,7 +416,9 @@ pub fn attr(tag: &str, name: &str) -> Option<String> {
         let rest = rest[1..].trim_start();
         let quote = rest.chars().next()?;
         if quote != '"' && quote != '\'' {
-            let end = rest.find(|c: char| c.is_whitespace() || c == '>').unwrap_or(rest.len());
+            let end = rest
+                .find(|c: char| c.is_whitespace() || c == '>')
+                .unwrap_or(rest.len());
             return Some(rest[..end].to_string());
         }
         let end = rest[1..].find(quote)?;
@@ -415,11 +452,23 @@ fn render_inline(
     let mut evs: Vec<Event> = Vec::with_capacity(events.len());
     for (ev, range) in events {
         match ev {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let url = resolve_and_record(input, out, dest_url, range.start, *link_type);
-                evs.push(Event::Start(Tag::Link { link_type: *link_type, dest_url: url.into(), title: title.clone(), id: id.clone() }));
+                evs.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: url.into(),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
             }
-            Event::InlineHtml(h) | Event::Html(h) => evs.push(Event::Html(segment_html(h, input, out, current_seg).into())),
+            Event::InlineHtml(h) | Event::Html(h) => {
+                evs.push(Event::Html(segment_html(h, input, out, current_seg).into()))
+            }
             _ => evs.push(ev.clone()),
         }
     }
@@ -433,11 +482,17 @@ fn render_inline(
 fn segment_html(h: &str, input: &Input, out: &mut Rendered, current: &mut Vec<usize>) -> String {
     let t = h.trim();
     if let Some(rest) = t.strip_prefix("<tolk-seg n=\"") {
-        let n: usize = rest.split('"').next().and_then(|s| s.parse().ok()).unwrap_or(usize::MAX);
+        let n: usize = rest
+            .split('"')
+            .next()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(usize::MAX);
         current.push(n);
         out.segments += 1;
         return match input.originals.get(n) {
-            Some(_) => format!("<span class=\"tolk-seg\" tabindex=\"0\" aria-describedby=\"tolk-orig-{n}\">"),
+            Some(_) => format!(
+                "<span class=\"tolk-seg\" tabindex=\"0\" aria-describedby=\"tolk-orig-{n}\">"
+            ),
             None => "<span class=\"tolk-seg\">".to_string(),
         };
     }
@@ -457,11 +512,27 @@ fn segment_html(h: &str, input: &Input, out: &mut Rendered, current: &mut Vec<us
 /// Renders a short Markdown fragment (an English original) as inline HTML.
 fn inline_markdown(md: &str, input: &Input) -> String {
     let events: Vec<Event> = Parser::new_ext(md, options())
-        .filter(|e| !matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)))
+        .filter(|e| {
+            !matches!(
+                e,
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+            )
+        })
         .map(|e| match e {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let url = resolve(input.links, input.rel, &dest_url, input.lang).url(input.links, input.lang);
-                Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id })
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let url = resolve(input.links, input.rel, &dest_url, input.lang)
+                    .url(input.links, input.lang);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: url.into(),
+                    title,
+                    id,
+                })
             }
             Event::Html(h) => Event::InlineHtml(h),
             other => other,
@@ -472,13 +543,23 @@ fn inline_markdown(md: &str, input: &Input) -> String {
     s.trim_end().to_string()
 }
 
-fn resolve_and_record(input: &Input, out: &mut Rendered, dest: &str, offset: usize, link_type: LinkType) -> String {
+fn resolve_and_record(
+    input: &Input,
+    out: &mut Rendered,
+    dest: &str,
+    offset: usize,
+    link_type: LinkType,
+) -> String {
     if matches!(link_type, LinkType::Email) {
         return format!("mailto:{dest}");
     }
     let target = resolve(input.links, input.rel, dest, input.lang);
     let url = target.url(input.links, input.lang);
-    out.links.push(Link { href: dest.to_string(), target, offset });
+    out.links.push(Link {
+        href: dest.to_string(),
+        target,
+        offset,
+    });
     url
 }
 
@@ -535,7 +616,9 @@ fn external_lang(lang: Lang) -> &'static str {
 /// Has the string a URL scheme (`https:`, `mailto:`)?
 fn has_scheme(s: &str) -> bool {
     match s.find(':') {
-        Some(i) if i > 0 => s[..i].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.'),
+        Some(i) if i > 0 => s[..i]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.'),
         _ => false,
     }
 }
@@ -545,10 +628,15 @@ fn has_scheme(s: &str) -> bool {
 pub fn resolve(ctx: &LinkContext, from: &str, href: &str, lang: Lang) -> LinkTarget {
     let href = href.trim();
     if let Some(anchor) = href.strip_prefix('#') {
-        return LinkTarget::SamePage { anchor: anchor.to_string() };
+        return LinkTarget::SamePage {
+            anchor: anchor.to_string(),
+        };
     }
     if has_scheme(href) || href.starts_with("//") {
-        return LinkTarget::External { url: href.to_string(), guessed: false };
+        return LinkTarget::External {
+            url: href.to_string(),
+            guessed: false,
+        };
     }
     let (path_part, anchor) = match href.split_once('#') {
         Some((p, a)) => (p, Some(a.to_string())),
@@ -559,7 +647,10 @@ pub fn resolve(ctx: &LinkContext, from: &str, href: &str, lang: Lang) -> LinkTar
     if let Some(rooted) = path_part.strip_prefix('/') {
         let prefix = ctx.site_prefix.trim_matches('/');
         if !prefix.is_empty() {
-            if let Some(rest) = rooted.strip_prefix(prefix).filter(|r| r.is_empty() || r.starts_with('/')) {
+            if let Some(rest) = rooted
+                .strip_prefix(prefix)
+                .filter(|r| r.is_empty() || r.starts_with('/'))
+            {
                 let page = page_key(rest.trim_matches('/'));
                 if ctx.pages.contains(&page) {
                     return LinkTarget::Page { path: page, anchor };
@@ -567,9 +658,15 @@ pub fn resolve(ctx: &LinkContext, from: &str, href: &str, lang: Lang) -> LinkTar
             }
         }
         if external.is_empty() {
-            return LinkTarget::External { url: href.to_string(), guessed: false };
+            return LinkTarget::External {
+                url: href.to_string(),
+                guessed: false,
+            };
         }
-        return LinkTarget::External { url: format!("{}{}", origin_with_lang(&external), href), guessed: true };
+        return LinkTarget::External {
+            url: format!("{}{}", origin_with_lang(&external), href),
+            guessed: true,
+        };
     }
     // A relative link: resolve against the article's folder.
     let from_dir = match from.rfind('/') {
@@ -577,13 +674,23 @@ pub fn resolve(ctx: &LinkContext, from: &str, href: &str, lang: Lang) -> LinkTar
         None => "",
     };
     let dir_of_source = from_dir;
-    let joined = if dir_of_source.is_empty() { path_part.to_string() } else { format!("{dir_of_source}/{path_part}") };
+    let joined = if dir_of_source.is_empty() {
+        path_part.to_string()
+    } else {
+        format!("{dir_of_source}/{path_part}")
+    };
     let Some(normal) = normalize_path(&joined) else {
         // Climbs out of the content folder.
         if external.is_empty() {
-            return LinkTarget::External { url: href.to_string(), guessed: false };
+            return LinkTarget::External {
+                url: href.to_string(),
+                guessed: false,
+            };
         }
-        let mut url = join_url(&external, &format!("{dir_of_source}/{}", strip_md(path_part)));
+        let mut url = join_url(
+            &external,
+            &format!("{dir_of_source}/{}", strip_md(path_part)),
+        );
         if let Some(a) = anchor {
             url.push('#');
             url.push_str(&a);
@@ -604,7 +711,9 @@ pub fn resolve(ctx: &LinkContext, from: &str, href: &str, lang: Lang) -> LinkTar
             }
             return LinkTarget::External { url, guessed: true };
         }
-        return LinkTarget::Missing { path: href.to_string() };
+        return LinkTarget::Missing {
+            path: href.to_string(),
+        };
     }
     let page = page_key(&normal);
     if ctx.pages.contains(&page) {
@@ -660,11 +769,19 @@ fn join_url(base: &str, rel: &str) -> String {
 /// `https://learn.microsoft.com/nl-nl/partner-center/` → `https://learn.microsoft.com/nl-nl`:
 /// root-relative links on the docs site are relative to the locale.
 fn origin_with_lang(external: &str) -> String {
-    let Some(scheme_end) = external.find("://") else { return external.trim_end_matches('/').to_string() };
+    let Some(scheme_end) = external.find("://") else {
+        return external.trim_end_matches('/').to_string();
+    };
     let after = &external[scheme_end + 3..];
-    let host_end = after.find('/').map_or(external.len(), |i| scheme_end + 3 + i);
+    let host_end = after
+        .find('/')
+        .map_or(external.len(), |i| scheme_end + 3 + i);
     let origin = &external[..host_end];
-    let first_segment = external[host_end..].trim_start_matches('/').split('/').next().unwrap_or("");
+    let first_segment = external[host_end..]
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("");
     if Lang::parse(first_segment).is_some() {
         format!("{origin}/{first_segment}")
     } else {
@@ -673,7 +790,11 @@ fn origin_with_lang(external: &str) -> String {
 }
 
 /// DocFX paragraphs: `:::image ...:::` and `[!INCLUDE [t](path)]`.
-fn docfx_paragraph(inner: &[(Event, std::ops::Range<usize>)], input: &Input, out: &mut Rendered) -> Option<String> {
+fn docfx_paragraph(
+    inner: &[(Event, std::ops::Range<usize>)],
+    input: &Input,
+    out: &mut Rendered,
+) -> Option<String> {
     let first = match inner.first() {
         Some((Event::Text(t), _)) => t.as_ref(),
         _ => return None,
@@ -695,20 +816,32 @@ fn docfx_paragraph(inner: &[(Event, std::ops::Range<usize>)], input: &Input, out
         let alt = attr(tag, "alt-text").unwrap_or_default();
         let target = resolve(input.links, input.rel, &source, input.lang);
         let url = target.url(input.links, input.lang);
-        out.links.push(Link { href: source, target, offset: inner[0].1.start });
+        out.links.push(Link {
+            href: source,
+            target,
+            offset: inner[0].1.start,
+        });
         return Some(format!(
             "<figure class=\"image\"><img src=\"{}\" alt=\"{}\" loading=\"lazy\"></figure>\n",
             escape_attr(&url),
             escape_attr(&alt)
         ));
     }
-    if first.trim_start().to_ascii_uppercase().starts_with("[!INCLUDE") {
+    if first
+        .trim_start()
+        .to_ascii_uppercase()
+        .starts_with("[!INCLUDE")
+    {
         let dest = inner.iter().find_map(|(e, _)| match e {
             Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
             _ => None,
         })?;
         let from_dir = input.rel.rfind('/').map_or("", |i| &input.rel[..i]);
-        let joined = if from_dir.is_empty() { dest.clone() } else { format!("{from_dir}/{dest}") };
+        let joined = if from_dir.is_empty() {
+            dest.clone()
+        } else {
+            format!("{from_dir}/{dest}")
+        };
         let key = normalize_path(&joined).unwrap_or_default();
         let Some(text) = input.links.includes.get(&key) else {
             return Some(format!(
@@ -717,9 +850,17 @@ fn docfx_paragraph(inner: &[(Event, std::ops::Range<usize>)], input: &Input, out
             ));
         };
         if input.depth >= MAX_INCLUDE_DEPTH || key == input.rel {
-            return Some(format!("<p class=\"include-missing\">[!INCLUDE {}]</p>\n", escape_html(&dest)));
+            return Some(format!(
+                "<p class=\"include-missing\">[!INCLUDE {}]</p>\n",
+                escape_html(&dest)
+            ));
         }
-        let nested = render(&Input { text, rel: &key, depth: input.depth + 1, ..*input });
+        let nested = render(&Input {
+            text,
+            rel: &key,
+            depth: input.depth + 1,
+            ..*input
+        });
         return Some(nested.html);
     }
     None
@@ -732,7 +873,9 @@ fn docfx_paragraph(inner: &[(Event, std::ops::Range<usize>)], input: &Input, out
 fn find_tab_sets(events: &[(Event, std::ops::Range<usize>)]) -> HashMap<usize, String> {
     let mut out = HashMap::new();
     let tab_of = |i: usize| -> Option<(String, String)> {
-        let Event::Start(Tag::Heading { .. }) = &events[i].0 else { return None };
+        let Event::Start(Tag::Heading { .. }) = &events[i].0 else {
+            return None;
+        };
         let end = find_end(events, i);
         let (_, inner) = strip_name_anchor(&events[i + 1..end]);
         let href = inner.iter().find_map(|(e, _)| match e {
@@ -793,13 +936,16 @@ fn find_tab_sets(events: &[(Event, std::ops::Range<usize>)]) -> HashMap<usize, S
         for (k, (idx, (id, _))) in heads.iter().enumerate() {
             let mut html = String::new();
             if k == 0 {
-                let _ = write!(html, "<div class=\"tabs\"><div role=\"tablist\">{tablist}</div>\n");
+                let _ = writeln!(
+                    html,
+                    "<div class=\"tabs\"><div role=\"tablist\">{tablist}</div>"
+                );
             } else {
                 html.push_str("</section>\n");
             }
-            let _ = write!(
+            let _ = writeln!(
                 html,
-                "<section role=\"tabpanel\" id=\"panel-{set_no}-{id}\" aria-labelledby=\"tab-{set_no}-{id}\"{}>\n",
+                "<section role=\"tabpanel\" id=\"panel-{set_no}-{id}\" aria-labelledby=\"tab-{set_no}-{id}\"{}>",
                 if k == 0 { "" } else { " hidden" }
             );
             out.insert(*idx, html);
@@ -829,7 +975,11 @@ impl IdMaker {
             Some(a) => a.to_string(),
             None => slugify(text),
         };
-        let base = if base.is_empty() { "section".to_string() } else { base };
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
         let mut id = base.clone();
         let mut n = 1;
         while !self.used.insert(id.clone()) {

@@ -28,7 +28,12 @@ pub struct Staging {
 /// Checks that `target` may be replaced by a build: it is not the root or
 /// the content folder (or above them), and it is empty, missing, or a site
 /// tolk wrote.
-pub fn check_target(target: &Path, root: &Path, content: &Path, force: bool) -> Result<(), Diagnostic> {
+pub fn check_target(
+    target: &Path,
+    root: &Path,
+    content: &Path,
+    force: bool,
+) -> Result<(), Diagnostic> {
     let abs = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let (t, r, c) = (abs(target), abs(root), abs(content));
     let refuse = |what: &str| {
@@ -44,29 +49,46 @@ pub fn check_target(target: &Path, root: &Path, content: &Path, force: bool) -> 
     if force || !target.exists() || target.join(MARKER).is_file() {
         return Ok(());
     }
-    let empty = fs::read_dir(target).map(|mut d| d.next().is_none()).unwrap_or(false);
+    let empty = fs::read_dir(target)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false);
     if empty {
         return Ok(());
     }
     Err(Diagnostic::error(
         "output-dir",
-        format!("refusing to replace {}: it holds files that tolk did not write", target.display()),
+        format!(
+            "refusing to replace {}: it holds files that tolk did not write",
+            target.display()
+        ),
     )
-    .with_hint("move those files away, choose another --out, or pass --force to replace the folder anyway"))
+    .with_hint(
+        "move those files away, choose another --out, or pass --force to replace the folder anyway",
+    ))
 }
 
 impl Staging {
     /// Creates an empty staging folder beside `target`.
     pub fn create(target: &Path) -> Result<Staging, Diagnostic> {
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "site".into());
         fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
         let dir = parent.join(format!(".{name}.tolk-staging-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| io_error(&dir, &e))?;
         }
         fs::create_dir(&dir).map_err(|e| io_error(&dir, &e))?;
-        Ok(Staging { dir, target: target.to_path_buf(), committed: false })
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+            committed: false,
+        })
     }
 
     /// Writes one file of the site. May be called from many threads.
@@ -99,10 +121,16 @@ impl Staging {
     /// aside, the new one renamed into place, the old one removed: at every
     /// moment one complete site exists on disk.
     pub fn commit(mut self) -> Result<(), Diagnostic> {
-        self.write(MARKER, b"This folder was written by tolk; `tolk build` replaces it as a whole.\n")?;
+        self.write(
+            MARKER,
+            b"This folder was written by tolk; `tolk build` replaces it as a whole.\n",
+        )?;
         let old = self.dir.with_file_name(format!(
             ".{}.tolk-old-{}",
-            self.target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            self.target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             std::process::id()
         ));
         let had_old = self.target.exists();

@@ -60,7 +60,10 @@ pub fn load_config(opts: &Options) -> Result<Config, Vec<Diagnostic>> {
 }
 
 /// Reads, compiles and checks the whole site without writing anything.
-pub fn compile(config: &Config, forms: &dyn ChecklistForms) -> Result<(Theme, Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn compile(
+    config: &Config,
+    forms: &dyn ChecklistForms,
+) -> Result<(Theme, Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let theme = Theme::load(config)?;
     let content = content::load(config);
     let labels = |lang: Lang, key: &str| theme.strings(lang).get(key);
@@ -76,12 +79,19 @@ pub fn build(opts: &Options, forms: &dyn ChecklistForms) -> Result<Report, Vec<D
     let start = Instant::now();
     let config = load_config(opts)?;
     let out = config.build_dir();
-    output::check_target(&out, &config.root, &config.content_dir(), opts.force).map_err(|d| vec![d])?;
+    output::check_target(&out, &config.root, &config.content_dir(), opts.force)
+        .map_err(|d| vec![d])?;
     let (theme, site, diagnostics) = compile(&config, forms)?;
     let staging = Staging::create(&out).map_err(|d| vec![d])?;
     let pages = write_site(&config, &theme, &site, &staging, &opts.inject)?;
     staging.commit().map_err(|d| vec![d])?;
-    Ok(Report { pages, articles: site.pages.len(), diagnostics, elapsed: start.elapsed(), out })
+    Ok(Report {
+        pages,
+        articles: site.pages.len(),
+        diagnostics,
+        elapsed: start.elapsed(),
+        out,
+    })
 }
 
 #[derive(Serialize)]
@@ -102,7 +112,12 @@ struct LangCtx {
 
 impl LangCtx {
     fn new(lang: Lang) -> Self {
-        LangCtx { code: lang.code(), tag: lang.html_tag(), other_code: lang.other().code(), other_tag: lang.other().html_tag() }
+        LangCtx {
+            code: lang.code(),
+            tag: lang.html_tag(),
+            other_code: lang.other().code(),
+            other_tag: lang.other().html_tag(),
+        }
     }
 }
 
@@ -159,17 +174,37 @@ fn absolute(config: &Config, path: &str) -> String {
 
 fn alternates(config: &Config, nl: &str, en: &str) -> Vec<Alternate> {
     vec![
-        Alternate { hreflang: "nl-NL", href: absolute(config, nl) },
-        Alternate { hreflang: "en", href: absolute(config, en) },
-        Alternate { hreflang: "x-default", href: absolute(config, nl) },
+        Alternate {
+            hreflang: "nl-NL",
+            href: absolute(config, nl),
+        },
+        Alternate {
+            hreflang: "en",
+            href: absolute(config, en),
+        },
+        Alternate {
+            hreflang: "x-default",
+            href: absolute(config, nl),
+        },
     ]
 }
 
 /// Renders every page into the staging folder. Returns the number of pages.
-fn write_site(config: &Config, theme: &Theme, site: &Site, staging: &Staging, inject: &str) -> Result<usize, Vec<Diagnostic>> {
+fn write_site(
+    config: &Config,
+    theme: &Theme,
+    site: &Site,
+    staging: &Staging,
+    inject: &str,
+) -> Result<usize, Vec<Diagnostic>> {
     let base = config.site.base_path.as_str();
     let assets = theme.asset_urls(base);
-    let site_ctx = SiteCtx { title: &config.book.title, description: &config.book.description, base_path: base, url: &config.site.url };
+    let site_ctx = SiteCtx {
+        title: &config.book.title,
+        description: &config.book.description,
+        base_path: base,
+        url: &config.site.url,
+    };
     let make_ctx = |lang: Lang, nav: &str| {
         let mut ctx = tera::Context::new();
         ctx.insert("site", &site_ctx);
@@ -181,7 +216,9 @@ fn write_site(config: &Config, theme: &Theme, site: &Site, staging: &Staging, in
         ctx
     };
     // Article pages, both languages, in parallel.
-    let jobs: Vec<(usize, Lang)> = (0..site.pages.len()).flat_map(|i| Lang::ALL.map(|l| (i, l))).collect();
+    let jobs: Vec<(usize, Lang)> = (0..site.pages.len())
+        .flat_map(|i| Lang::ALL.map(|l| (i, l)))
+        .collect();
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
         .map(|&(i, lang)| {
@@ -190,7 +227,11 @@ fn write_site(config: &Config, theme: &Theme, site: &Site, staging: &Staging, in
             let mut ctx = make_ctx(lang, &nav);
             ctx.insert("page", &article_ctx(config, theme, site, i, lang));
             let page = &site.pages[i];
-            let html = theme.render("article.html", &ctx, &page.article.source.display.display().to_string())?;
+            let html = theme.render(
+                "article.html",
+                &ctx,
+                &page.article.source.display.display().to_string(),
+            )?;
             staging.write(&page_file(lang, &page.article.path), html.as_bytes())
         })
         .collect();
@@ -206,7 +247,10 @@ fn write_site(config: &Config, theme: &Theme, site: &Site, staging: &Staging, in
             .into_iter()
             .map(|(title, members)| Group {
                 title,
-                articles: members.into_iter().map(|i| list_entry(site, i, lang)).collect(),
+                articles: members
+                    .into_iter()
+                    .map(|i| list_entry(site, i, lang))
+                    .collect(),
             })
             .collect();
         ctx.insert("groups", &groups);
@@ -221,23 +265,37 @@ fn write_site(config: &Config, theme: &Theme, site: &Site, staging: &Staging, in
         ctx.insert("page", &page);
         if !site.by_path.contains_key("") {
             match theme.render("index.html", &ctx, &format!("the {} index", lang.code())) {
-                Ok(html) => push_err(&mut errors, staging.write(&format!("{}/index.html", lang.code()), html.as_bytes())),
+                Ok(html) => push_err(
+                    &mut errors,
+                    staging.write(&format!("{}/index.html", lang.code()), html.as_bytes()),
+                ),
                 Err(e) => errors.push(e),
             }
             count += 1;
         }
-        let page404 = PageCtx { title: strings.get("not-found-title"), noindex: true, ..PageCtx::default() };
+        let page404 = PageCtx {
+            title: strings.get("not-found-title"),
+            noindex: true,
+            ..PageCtx::default()
+        };
         ctx.insert("page", &page404);
         match theme.render("404.html", &ctx, "the 404 page") {
             Ok(html) => {
-                let file = if lang == config.languages.source { "404.html".to_string() } else { format!("{}/404.html", lang.code()) };
+                let file = if lang == config.languages.source {
+                    "404.html".to_string()
+                } else {
+                    format!("{}/404.html", lang.code())
+                };
                 push_err(&mut errors, staging.write(&file, html.as_bytes()));
             }
             Err(e) => errors.push(e),
         }
         count += 1;
         if lang == config.languages.source {
-            let root_page = PageCtx { alternates: alternates(config, &home(Lang::Nl), &home(Lang::En)), ..PageCtx::default() };
+            let root_page = PageCtx {
+                alternates: alternates(config, &home(Lang::Nl), &home(Lang::En)),
+                ..PageCtx::default()
+            };
             ctx.insert("page", &root_page);
             match theme.render("root.html", &ctx, "the root page") {
                 Ok(html) => push_err(&mut errors, staging.write("index.html", html.as_bytes())),
@@ -301,13 +359,22 @@ fn list_entry(site: &Site, i: usize, lang: Lang) -> ListEntry {
     }
 }
 
-fn article_ctx<'a>(config: &Config, theme: &Theme, site: &'a Site, i: usize, lang: Lang) -> PageCtx<'a> {
+fn article_ctx<'a>(
+    config: &Config,
+    theme: &Theme,
+    site: &'a Site,
+    i: usize,
+    lang: Lang,
+) -> PageCtx<'a> {
     let page = &site.pages[i];
     let r = page.rendered(lang);
     let strings = theme.strings(lang);
     let fm = &page.article.front;
     let title = page.title(lang);
-    let title_html = r.title_html.clone().unwrap_or_else(|| markdown::escape_html(&title));
+    let title_html = r
+        .title_html
+        .clone()
+        .unwrap_or_else(|| markdown::escape_html(&title));
     let nl_url = site.url(i, Lang::Nl);
     let en_url = site.url(i, Lang::En);
     let url = site.url(i, lang);
@@ -317,7 +384,10 @@ fn article_ctx<'a>(config: &Config, theme: &Theme, site: &'a Site, i: usize, lan
         title,
         title_html,
         title_id: r.title_id.clone().unwrap_or_default(),
-        description_lang: (lang == Lang::En && page.english != EnglishText::Source && !description.is_empty()).then_some("nl"),
+        description_lang: (lang == Lang::En
+            && page.english != EnglishText::Source
+            && !description.is_empty())
+        .then_some("nl"),
         description,
         date: fm.date.map(|d| d.to_string()),
         date_text: fm.date.map(|d| strings.date(d)),
@@ -325,9 +395,14 @@ fn article_ctx<'a>(config: &Config, theme: &Theme, site: &'a Site, i: usize, lan
         body: &r.html,
         body_lang: only_dutch.then_some("nl"),
         toc: &r.toc,
-        segments: if lang == Lang::Nl { page.segment_count } else { 0 },
+        segments: if lang == Lang::Nl {
+            page.segment_count
+        } else {
+            0
+        },
         checklists: page.checklists > 0,
-        machine_translated: lang == Lang::Nl && fm.translation_type == Some(crate::content::TranslationType::Machine),
+        machine_translated: lang == Lang::Nl
+            && fm.translation_type == Some(crate::content::TranslationType::Machine),
         only_dutch,
         noindex: only_dutch,
         canonical: (!config.site.url.is_empty()).then(|| absolute(config, &url)),

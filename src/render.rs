@@ -19,7 +19,13 @@ use crate::lang::Lang;
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// The templates every theme provides.
-pub const TEMPLATES: [&str; 5] = ["base.html", "article.html", "index.html", "404.html", "root.html"];
+pub const TEMPLATES: [&str; 5] = [
+    "base.html",
+    "article.html",
+    "index.html",
+    "404.html",
+    "root.html",
+];
 
 /// A loaded theme: compiled templates, static files with their hashed
 /// names, and UI strings for both languages.
@@ -44,14 +50,24 @@ impl Strings {
     /// The string for `key`, or the key itself (visible, so a missing
     /// translation is noticed rather than silently blank).
     pub fn get(&self, key: &str) -> String {
-        self.map.get(key).cloned().unwrap_or_else(|| key.to_string())
+        self.map
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
     }
 
     /// A date in this language: `22 juli 2021`, `July 22, 2021`.
     pub fn date(&self, d: Date) -> String {
         let (y, m, day) = d.ymd();
-        let month = self.months.get(m as usize - 1).cloned().unwrap_or_else(|| m.to_string());
-        self.date_format.replace("{day}", &day.to_string()).replace("{month}", &month).replace("{year}", &y.to_string())
+        let month = self
+            .months
+            .get(m as usize - 1)
+            .cloned()
+            .unwrap_or_else(|| m.to_string());
+        self.date_format
+            .replace("{day}", &day.to_string())
+            .replace("{month}", &month)
+            .replace("{year}", &y.to_string())
     }
 }
 
@@ -61,18 +77,28 @@ fn theme_file(config: &Config, rel: &str) -> Option<(Vec<u8>, String)> {
     let local = site_theme.join(rel);
     if local.is_file() {
         if let Ok(bytes) = std::fs::read(&local) {
-            let shown = Path::new("themes").join(&config.build.theme).join(rel).display().to_string();
+            let shown = Path::new("themes")
+                .join(&config.build.theme)
+                .join(rel)
+                .display()
+                .to_string();
             return Some((bytes, shown));
         }
     }
-    DEFAULT_THEME.get_file(rel).map(|f| (f.contents().to_vec(), format!("(built-in theme)/{rel}")))
+    DEFAULT_THEME
+        .get_file(rel)
+        .map(|f| (f.contents().to_vec(), format!("(built-in theme)/{rel}")))
 }
 
 /// Every file name under `dir` of the default theme and the site's theme.
 fn theme_files(config: &Config, dir: &str) -> Vec<String> {
     let mut names: Vec<String> = DEFAULT_THEME
         .get_dir(dir)
-        .map(|d| d.files().map(|f| f.path().to_string_lossy().replace('\\', "/")).collect())
+        .map(|d| {
+            d.files()
+                .map(|f| f.path().to_string_lossy().replace('\\', "/"))
+                .collect()
+        })
         .unwrap_or_default();
     let local = config.theme_dir().join(dir);
     if let Ok(entries) = std::fs::read_dir(&local) {
@@ -103,14 +129,19 @@ impl Theme {
         let mut tera = tera::Tera::default();
         let mut sources = Vec::new();
         for name in theme_files(config, "templates") {
-            let Some((bytes, shown)) = theme_file(config, &name) else { continue };
+            let Some((bytes, shown)) = theme_file(config, &name) else {
+                continue;
+            };
             let short = name.trim_start_matches("templates/").to_string();
             match String::from_utf8(bytes) {
                 Ok(text) => sources.push((short, text, shown)),
-                Err(_) => diagnostics.push(Diagnostic::error("theme", "this template is not UTF-8").in_file(shown)),
+                Err(_) => diagnostics
+                    .push(Diagnostic::error("theme", "this template is not UTF-8").in_file(shown)),
             }
         }
-        if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str()))) {
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str())))
+        {
             diagnostics.push(template_error(&e, &sources));
             return Err(diagnostics);
         }
@@ -118,13 +149,18 @@ impl Theme {
         tera.set_escape_fn(escape_for_templates);
         for required in TEMPLATES {
             if !sources.iter().any(|(n, _, _)| n == required) {
-                diagnostics.push(Diagnostic::error("theme", format!("the theme has no template {required}")));
+                diagnostics.push(Diagnostic::error(
+                    "theme",
+                    format!("the theme has no template {required}"),
+                ));
             }
         }
         let mut statics = BTreeMap::new();
         let mut asset_names = BTreeMap::new();
         for name in theme_files(config, "static") {
-            let Some((bytes, _)) = theme_file(config, &name) else { continue };
+            let Some((bytes, _)) = theme_file(config, &name) else {
+                continue;
+            };
             let logical = name.trim_start_matches("static/").to_string();
             let hashed = hashed_name(&logical, &bytes);
             asset_names.insert(logical, format!("static/{hashed}"));
@@ -140,27 +176,45 @@ impl Theme {
                     }
                     Err(msg) => diagnostics.push(Diagnostic::error("theme", msg).in_file(shown)),
                 },
-                None => diagnostics.push(Diagnostic::error("theme", format!("the theme has no {file}"))),
+                None => diagnostics.push(Diagnostic::error(
+                    "theme",
+                    format!("the theme has no {file}"),
+                )),
             }
         }
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(diagnostics);
         }
-        Ok(Theme { tera, statics, asset_names, strings })
+        Ok(Theme {
+            tera,
+            statics,
+            asset_names,
+            strings,
+        })
     }
 
     pub fn strings(&self, lang: Lang) -> &Strings {
         static EMPTY: std::sync::OnceLock<Strings> = std::sync::OnceLock::new();
-        self.strings.get(&lang).unwrap_or_else(|| EMPTY.get_or_init(Strings::default))
+        self.strings
+            .get(&lang)
+            .unwrap_or_else(|| EMPTY.get_or_init(Strings::default))
     }
 
     /// Asset URLs for templates: `style.css` → `/base/static/style.1a2b.css`.
     pub fn asset_urls(&self, base_path: &str) -> BTreeMap<String, String> {
-        self.asset_names.iter().map(|(k, v)| (k.clone(), format!("{base_path}{v}"))).collect()
+        self.asset_names
+            .iter()
+            .map(|(k, v)| (k.clone(), format!("{base_path}{v}")))
+            .collect()
     }
 
     /// Renders a template; an error names the template and what failed.
-    pub fn render(&self, template: &str, context: &tera::Context, page: &str) -> Result<String, Diagnostic> {
+    pub fn render(
+        &self,
+        template: &str,
+        context: &tera::Context,
+        page: &str,
+    ) -> Result<String, Diagnostic> {
         self.tera.render(template, context).map_err(|e| {
             let mut msg = e.to_string();
             let mut source = std::error::Error::source(&e);
@@ -169,8 +223,13 @@ impl Theme {
                 msg.push_str(&s.to_string());
                 source = s.source();
             }
-            Diagnostic::error("template", format!("rendering {page} with {template} failed: {msg}"))
-                .with_hint("check the template's variables against the theme documentation in the README")
+            Diagnostic::error(
+                "template",
+                format!("rendering {page} with {template} failed: {msg}"),
+            )
+            .with_hint(
+                "check the template's variables against the theme documentation in the README",
+            )
         })
     }
 }
@@ -187,13 +246,25 @@ fn template_error(e: &tera::Error, sources: &[(String, String, String)]) -> Diag
     let file = sources.iter().find(|(n, _, _)| msg.contains(n.as_str()));
     let pos = msg.find("--> ").and_then(|i| {
         let rest = &msg[i + 4..];
-        let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
-        Some((it.next()?.parse::<usize>().ok()?, it.next()?.parse::<usize>().ok()?))
+        let mut it = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
+        Some((
+            it.next()?.parse::<usize>().ok()?,
+            it.next()?.parse::<usize>().ok()?,
+        ))
     });
-    let d = Diagnostic::error("template", "a theme template does not compile")
-        .with_hint(msg.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" "));
+    let d = Diagnostic::error("template", "a theme template does not compile").with_hint(
+        msg.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
     match (file, pos) {
-        (Some((_, text, shown)), Some((line, col))) => d.at(Location::from_line_col(shown, text, line, col, 1)),
+        (Some((_, text, shown)), Some((line, col))) => {
+            d.at(Location::from_line_col(shown, text, line, col, 1))
+        }
         (Some((_, _, shown)), None) => d.in_file(shown.clone()),
         _ => d,
     }
@@ -207,12 +278,16 @@ fn escape_for_templates(s: &str) -> String {
 
 fn parse_strings(bytes: &[u8]) -> Result<Strings, String> {
     let text = std::str::from_utf8(bytes).map_err(|_| "this file is not UTF-8".to_string())?;
-    let table: toml::Table = toml::from_str(text).map_err(|e| format!("invalid TOML: {}", e.message()))?;
+    let table: toml::Table =
+        toml::from_str(text).map_err(|e| format!("invalid TOML: {}", e.message()))?;
     let mut s = Strings::default();
     for (k, v) in table {
         match (k.as_str(), v) {
             ("months", toml::Value::Array(a)) => {
-                s.months = a.into_iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+                s.months = a
+                    .into_iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect();
             }
             ("date-format", toml::Value::String(f)) => s.date_format = f,
             (_, toml::Value::String(v)) => {
@@ -271,8 +346,17 @@ mod tests {
 
     #[test]
     fn hashed_names_are_stable() {
-        assert_eq!(hashed_name("style.css", b"a"), hashed_name("style.css", b"a"));
-        assert_ne!(hashed_name("style.css", b"a"), hashed_name("style.css", b"b"));
-        assert!(hashed_name("style.css", b"a").starts_with("style.") && hashed_name("style.css", b"a").ends_with(".css"));
+        assert_eq!(
+            hashed_name("style.css", b"a"),
+            hashed_name("style.css", b"a")
+        );
+        assert_ne!(
+            hashed_name("style.css", b"a"),
+            hashed_name("style.css", b"b")
+        );
+        assert!(
+            hashed_name("style.css", b"a").starts_with("style.")
+                && hashed_name("style.css", b"a").ends_with(".css")
+        );
     }
 }

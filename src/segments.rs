@@ -32,8 +32,12 @@ pub struct Split {
 
 pub fn split(source: &str, _file: &Path) -> Split {
     Split {
-        nl: Side { text: source.to_string() },
-        en: Side { text: source.to_string() },
+        nl: Side {
+            text: source.to_string(),
+        },
+        en: Side {
+            text: source.to_string(),
+        },
         segments: Vec::new(),
         diagnostics: Vec::new(),
     }

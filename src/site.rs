@@ -57,9 +57,22 @@ impl Compiled {
         r.title_text
             .clone()
             .filter(|t| !t.is_empty())
-            .or_else(|| if lang == Lang::Nl || self.english == EnglishText::DutchOnly { self.article.front.title.clone() } else { None })
+            .or_else(|| {
+                if lang == Lang::Nl || self.english == EnglishText::DutchOnly {
+                    self.article.front.title.clone()
+                } else {
+                    None
+                }
+            })
             .or_else(|| self.nl.title_text.clone())
-            .unwrap_or_else(|| self.article.path.rsplit('/').next().unwrap_or("index").to_string())
+            .unwrap_or_else(|| {
+                self.article
+                    .path
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("index")
+                    .to_string()
+            })
     }
 }
 
@@ -124,7 +137,12 @@ impl Site {
                 diagnostics.push(
                     Diagnostic::error(
                         "duplicate-page",
-                        format!("{} and {} both become the page /{}/", other.source.display.display(), a.source.display.display(), a.path),
+                        format!(
+                            "{} and {} both become the page /{}/",
+                            other.source.display.display(),
+                            a.source.display.display(),
+                            a.path
+                        ),
                     )
                     .in_file(a.source.display.clone())
                     .with_hint("rename one of them: `x.md` and `x/index.md` map to the same URL"),
@@ -136,17 +154,32 @@ impl Site {
             base_path: config.site.base_path.clone(),
             external_base: config.links.external_base.clone(),
             site_prefix: config.links.site_prefix.clone(),
-            includes: content.includes.iter().map(|(k, s)| (k.clone(), s.text.clone())).collect(),
+            includes: content
+                .includes
+                .iter()
+                .map(|(k, s)| (k.clone(), s.text.clone()))
+                .collect(),
         };
-        let results: Vec<(Compiled, Vec<Diagnostic>)> =
-            content.articles.into_par_iter().map(|a| compile(a, &links, labels, forms)).collect();
+        let results: Vec<(Compiled, Vec<Diagnostic>)> = content
+            .articles
+            .into_par_iter()
+            .map(|a| compile(a, &links, labels, forms))
+            .collect();
         let mut pages = Vec::with_capacity(results.len());
         for (page, diags) in results {
             diagnostics.extend(diags);
             pages.push(page);
         }
         let nav = build_nav(&content.tocs, &pages, &by_path, &mut diagnostics);
-        (Site { pages, nav, links, by_path }, diagnostics)
+        (
+            Site {
+                pages,
+                nav,
+                links,
+                by_path,
+            },
+            diagnostics,
+        )
     }
 
     /// The URL of page `i` in `lang`.
@@ -169,7 +202,11 @@ pub fn compile(
     let (checklists, cl_diags) = forms.prepare(&article);
     diagnostics.extend(cl_diags);
     let body = article.body_start;
-    let originals: Vec<String> = split.segments.iter().map(|s| s.en.clone().unwrap_or_default()).collect();
+    let originals: Vec<String> = split
+        .segments
+        .iter()
+        .map(|s| s.en.clone().unwrap_or_default())
+        .collect();
     let render_side = |side_text: &str, lang: Lang, originals: &[String]| {
         let form = |n: usize| forms.form(&article, n, lang);
         let label = |key: &str| labels(lang, key);
@@ -188,7 +225,10 @@ pub fn compile(
     let mut nl = render_side(&split.nl.text, Lang::Nl, &originals);
     locate_links(&mut nl, &split.nl, body);
     let (en, english) = if let Some(src) = &article.english {
-        let en_article_body = crate::content::split_front_matter(&src.text).ok().flatten().map_or(0, |(_, b)| b);
+        let en_article_body = crate::content::split_front_matter(&src.text)
+            .ok()
+            .flatten()
+            .map_or(0, |(_, b)| b);
         let en = markdown::render(&markdown::Input {
             text: &src.text[en_article_body..],
             lang: Lang::En,
@@ -212,13 +252,26 @@ pub fn compile(
     };
     if article.front.title.is_none() && nl.title_text.is_none() {
         diagnostics.push(
-            Diagnostic::warning("missing-title", "this article has no title: no `title` in its front matter and no `# heading`")
-                .at(Location::from_offset(&file, text, 0, 1))
-                .with_hint("add `title: ...` to the front matter"),
+            Diagnostic::warning(
+                "missing-title",
+                "this article has no title: no `title` in its front matter and no `# heading`",
+            )
+            .at(Location::from_offset(&file, text, 0, 1))
+            .with_hint("add `title: ...` to the front matter"),
         );
     }
     let segment_count = split.segments.len();
-    (Compiled { article, nl, en, english, segment_count, checklists }, diagnostics)
+    (
+        Compiled {
+            article,
+            nl,
+            en,
+            english,
+            segment_count,
+            checklists,
+        },
+        diagnostics,
+    )
 }
 
 /// Turns link offsets in a side's rendered text into offsets in the source.
@@ -232,11 +285,17 @@ fn locate_links(r: &mut Rendered, side: &segments::Side, body: usize) {
 /// them (a TOC that another TOC includes is nested there), otherwise the
 /// articles grouped by `ms.subservice`. Articles no TOC mentions are listed
 /// last, so none is unreachable.
-fn build_nav(tocs: &[TocFile], pages: &[Compiled], by_path: &HashMap<String, usize>, diagnostics: &mut Vec<Diagnostic>) -> Vec<NavNode> {
+fn build_nav(
+    tocs: &[TocFile],
+    pages: &[Compiled],
+    by_path: &HashMap<String, usize>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<NavNode> {
     let mut listed = HashSet::new();
     let mut nav = Vec::new();
     if !tocs.is_empty() {
-        let by_rel: BTreeMap<&str, &TocFile> = tocs.iter().map(|t| (t.source.rel.as_str(), t)).collect();
+        let by_rel: BTreeMap<&str, &TocFile> =
+            tocs.iter().map(|t| (t.source.rel.as_str(), t)).collect();
         let mut nested = HashSet::new();
         for t in tocs {
             collect_nested(&t.items, dir_of(&t.source.rel), &mut nested);
@@ -250,8 +309,17 @@ fn build_nav(tocs: &[TocFile], pages: &[Compiled], by_path: &HashMap<String, usi
             if tocs.len() == 1 {
                 nav.extend(children);
             } else {
-                let name = dir_of(&t.source.rel).rsplit('/').next().unwrap_or("").to_string();
-                nav.push(NavNode { name, page: None, href: None, children });
+                let name = dir_of(&t.source.rel)
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
+                nav.push(NavNode {
+                    name,
+                    page: None,
+                    href: None,
+                    children,
+                });
             }
         }
     }
@@ -259,20 +327,51 @@ fn build_nav(tocs: &[TocFile], pages: &[Compiled], by_path: &HashMap<String, usi
     if tocs.is_empty() {
         let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for i in rest {
-            let key = pages[i].article.front.subservice.clone().unwrap_or_default();
+            let key = pages[i]
+                .article
+                .front
+                .subservice
+                .clone()
+                .unwrap_or_default();
             groups.entry(key).or_default().push(i);
         }
         for (name, members) in groups {
-            let children = members.into_iter().map(|i| NavNode { name: String::new(), page: Some(i), href: None, children: vec![] }).collect();
+            let children = members
+                .into_iter()
+                .map(|i| NavNode {
+                    name: String::new(),
+                    page: Some(i),
+                    href: None,
+                    children: vec![],
+                })
+                .collect();
             if name.is_empty() {
                 nav.extend::<Vec<NavNode>>(children);
             } else {
-                nav.push(NavNode { name, page: None, href: None, children });
+                nav.push(NavNode {
+                    name,
+                    page: None,
+                    href: None,
+                    children,
+                });
             }
         }
     } else if !rest.is_empty() {
-        let children = rest.into_iter().map(|i| NavNode { name: String::new(), page: Some(i), href: None, children: vec![] }).collect();
-        nav.push(NavNode { name: String::new(), page: None, href: None, children });
+        let children = rest
+            .into_iter()
+            .map(|i| NavNode {
+                name: String::new(),
+                page: Some(i),
+                href: None,
+                children: vec![],
+            })
+            .collect();
+        nav.push(NavNode {
+            name: String::new(),
+            page: None,
+            href: None,
+            children,
+        });
     }
     nav
 }
@@ -282,7 +381,11 @@ fn dir_of(rel: &str) -> &str {
 }
 
 fn join(dir: &str, href: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if dir.is_empty() { vec![] } else { dir.split('/').collect() };
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        vec![]
+    } else {
+        dir.split('/').collect()
+    };
     for p in href.split('/') {
         match p {
             "" | "." => {}
@@ -323,7 +426,16 @@ fn toc_nodes(
 ) -> Vec<NavNode> {
     visiting.insert(toc.source.rel.clone());
     let dir = dir_of(&toc.source.rel).to_string();
-    let nodes = items_to_nodes(&toc.items, &dir, toc, by_rel, by_path, listed, visiting, diagnostics);
+    let nodes = items_to_nodes(
+        &toc.items,
+        &dir,
+        toc,
+        by_rel,
+        by_path,
+        listed,
+        visiting,
+        diagnostics,
+    );
     visiting.remove(&toc.source.rel);
     nodes
 }
@@ -341,7 +453,12 @@ fn items_to_nodes(
 ) -> Vec<NavNode> {
     let mut out = Vec::new();
     for it in items {
-        let mut node = NavNode { name: it.name.clone(), page: None, href: None, children: vec![] };
+        let mut node = NavNode {
+            name: it.name.clone(),
+            page: None,
+            href: None,
+            children: vec![],
+        };
         if let Some(href) = it.href.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
             if href.contains("://") {
                 node.href = Some(href.to_string());
@@ -349,7 +466,8 @@ fn items_to_nodes(
                 if let Some(rel) = join(dir, href) {
                     if let Some(sub) = by_rel.get(rel.as_str()) {
                         if !visiting.contains(&rel) {
-                            node.children = toc_nodes(sub, by_rel, by_path, listed, visiting, diagnostics);
+                            node.children =
+                                toc_nodes(sub, by_rel, by_path, listed, visiting, diagnostics);
                         }
                     } else if let Some(&i) = by_path.get(&crate::content::page_path(&rel)) {
                         node.page = Some(i);
@@ -357,7 +475,8 @@ fn items_to_nodes(
                     }
                 }
             } else if href.to_ascii_lowercase().ends_with(".md") {
-                let key = join(dir, href.split('#').next().unwrap_or(href)).map(|r| crate::content::page_path(&r));
+                let key = join(dir, href.split('#').next().unwrap_or(href))
+                    .map(|r| crate::content::page_path(&r));
                 match key.and_then(|k| by_path.get(&k).copied()) {
                     Some(i) => {
                         node.page = Some(i);
@@ -375,7 +494,16 @@ fn items_to_nodes(
                 }
             }
         }
-        let children = items_to_nodes(&it.items, dir, toc, by_rel, by_path, listed, visiting, diagnostics);
+        let children = items_to_nodes(
+            &it.items,
+            dir,
+            toc,
+            by_rel,
+            by_path,
+            listed,
+            visiting,
+            diagnostics,
+        );
         node.children.extend(children);
         if node.page.is_none() && node.href.is_none() && node.children.is_empty() {
             continue;
@@ -389,7 +517,12 @@ fn items_to_nodes(
 /// branches that lead to the current page opened. Large sites (over
 /// [`FULL_NAV_LIMIT`] entries) show only those branches, so the cost of a page
 /// does not grow with the size of the site.
-pub fn nav_html(site: &Site, lang: Lang, current: Option<usize>, strings: &dyn Fn(&str) -> String) -> String {
+pub fn nav_html(
+    site: &Site,
+    lang: Lang,
+    current: Option<usize>,
+    strings: &dyn Fn(&str) -> String,
+) -> String {
     let total = count_nodes(&site.nav);
     let full = total <= FULL_NAV_LIMIT;
     let mut out = String::with_capacity(256);
@@ -414,7 +547,16 @@ fn contains_page(n: &NavNode, page: usize) -> bool {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn node_html(site: &Site, lang: Lang, n: &NavNode, current: Option<usize>, full: bool, depth: usize, strings: &dyn Fn(&str) -> String, out: &mut String) {
+fn node_html(
+    site: &Site,
+    lang: Lang,
+    n: &NavNode,
+    current: Option<usize>,
+    full: bool,
+    depth: usize,
+    strings: &dyn Fn(&str) -> String,
+    out: &mut String,
+) {
     use markdown::{escape_attr, escape_html};
     let on_path = current.is_some_and(|c| contains_page(n, c));
     let name = match n.page {
@@ -425,23 +567,46 @@ fn node_html(site: &Site, lang: Lang, n: &NavNode, current: Option<usize>, full:
     out.push_str("<li>");
     let link = match (n.page, &n.href) {
         (Some(i), _) => {
-            let cur = if current == Some(i) { " aria-current=\"page\"" } else { "" };
-            Some(format!("<a href=\"{}\"{cur}>{}</a>", escape_attr(&site.url(i, lang)), escape_html(&name)))
+            let cur = if current == Some(i) {
+                " aria-current=\"page\""
+            } else {
+                ""
+            };
+            Some(format!(
+                "<a href=\"{}\"{cur}>{}</a>",
+                escape_attr(&site.url(i, lang)),
+                escape_html(&name)
+            ))
         }
-        (None, Some(h)) => Some(format!("<a href=\"{}\">{}</a>", escape_attr(h), escape_html(&name))),
+        (None, Some(h)) => Some(format!(
+            "<a href=\"{}\">{}</a>",
+            escape_attr(h),
+            escape_html(&name)
+        )),
         (None, None) => None,
     };
     if n.children.is_empty() {
         out.push_str(&link.unwrap_or_else(|| escape_html(&name)));
     } else if full || on_path || depth == 0 {
-        let open = if on_path || (depth == 0 && site.nav.len() == 1) { " open" } else { "" };
-        out.push_str(&format!("<details{open}><summary>{}</summary><ul>", link.unwrap_or_else(|| escape_html(&name))));
+        let open = if on_path || (depth == 0 && site.nav.len() == 1) {
+            " open"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "<details{open}><summary>{}</summary><ul>",
+            link.unwrap_or_else(|| escape_html(&name))
+        ));
         if full || on_path {
             for c in &n.children {
                 node_html(site, lang, c, current, full, depth + 1, strings, out);
             }
         } else if let Some(first) = first_page(n) {
-            out.push_str(&format!("<li><a href=\"{}\">{}</a></li>", escape_attr(&site.url(first, lang)), escape_html(&site.pages[first].title(lang))));
+            out.push_str(&format!(
+                "<li><a href=\"{}\">{}</a></li>",
+                escape_attr(&site.url(first, lang)),
+                escape_html(&site.pages[first].title(lang))
+            ));
         }
         out.push_str("</ul></details>");
     } else {
@@ -456,7 +621,11 @@ fn first_page(n: &NavNode) -> Option<usize> {
 
 /// The articles for the index page, in groups: the top-level entries of the
 /// navigation, with every article under each.
-pub fn index_groups(site: &Site, lang: Lang, strings: &dyn Fn(&str) -> String) -> Vec<(String, Vec<usize>)> {
+pub fn index_groups(
+    site: &Site,
+    lang: Lang,
+    strings: &dyn Fn(&str) -> String,
+) -> Vec<(String, Vec<usize>)> {
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     let mut loose = Vec::new();
     for n in &site.nav {
@@ -466,7 +635,11 @@ pub fn index_groups(site: &Site, lang: Lang, strings: &dyn Fn(&str) -> String) -
         }
         let mut members = Vec::new();
         collect_pages(n, &mut members);
-        let name = if n.name.is_empty() { strings("other-articles") } else { n.name.clone() };
+        let name = if n.name.is_empty() {
+            strings("other-articles")
+        } else {
+            n.name.clone()
+        };
         groups.push((name, members));
     }
     if !loose.is_empty() {

@@ -1,0 +1,386 @@
+//! `tolk build` end to end: the bundled seed site, small sites with each
+//! construct, and bad input.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn bundled_site_builds_with_titles_dates_anchors_callouts_tables_and_links() {
+    let site = bundled_site();
+    site.tolk(&["build"]).ok();
+    let pec = site.read("nl-nl/partner-earned-credit-troubleshoot/index.html");
+    assert!(pec.contains("<h1 id=\"troubleshooting-partner-earned-credit\">Problemen met partnertegoed oplossen</h1>"), "{pec}");
+    assert!(pec.contains("<time datetime=\"2021-07-22\">22 juli 2021</time>"));
+    assert!(pec.contains("Auteur: adamyeh"));
+    assert!(pec.contains("<h2 id=\"troubleshooting-guide\">"));
+    assert!(pec.contains("<h2 id=\"next-steps\">"));
+    assert!(pec.contains("<html lang=\"nl-NL\""));
+
+    let cpor = site.read("nl-nl/incentives-customer-association-issues/index.html");
+    assert!(cpor.contains("<div class=\"callout callout-important\" role=\"note\"><p class=\"callout-label\">Belangrijk</p>"));
+    assert!(cpor.contains("<table>"), "seed 002 has a table");
+    assert_eq!(
+        cpor.matches("<tr>").count(),
+        5,
+        "the header and four rows of the table"
+    );
+
+    // Links between the seed articles become links to their pages, anchors kept.
+    let lighthouse = site.read("nl-nl/lighthouse-partner-earned-credit/index.html");
+    assert!(
+        lighthouse.contains("href=\"/nl-nl/troubleshoot-account-setup/\"")
+            || lighthouse.contains("href=\"/nl-nl/request-credit/")
+    );
+    let credit = site.read("nl-nl/request-credit/index.html");
+    assert!(credit.contains("<h1 id=\"how-and-when-to-request-a-credit-from-microsoft\">"));
+    // Links to articles the site does not have go to the external base.
+    assert!(pec.contains(
+        "href=\"https://learn.microsoft.com/nl-nl/partner-center/azure-plan-price-list\""
+    ));
+    // English pages exist for every article, and the index pages.
+    for lang in ["nl-nl", "en"] {
+        assert!(site.exists(&format!("{lang}/index.html")));
+        assert!(site.exists(&format!("{lang}/request-credit/index.html")));
+    }
+    assert!(site.exists("index.html") && site.exists("404.html"));
+}
+
+#[test]
+fn init_then_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("x");
+    let run = tolk(&["init", target.to_str().unwrap()], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(target.join("book.toml").is_file());
+    assert!(
+        !target.join("themes").exists(),
+        "init writes no theme files"
+    );
+    let run = tolk(&["build", "--root", target.to_str().unwrap()], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = std::fs::read_to_string(target.join("site/nl-nl/welcome/index.html")).unwrap();
+    assert!(page.contains("<h1 id=\"welcome\">"));
+    // init refuses to overwrite.
+    let again = tolk(&["init", target.to_str().unwrap()], None);
+    assert_eq!(again.code, 1);
+    assert!(again.stderr.contains("already exists"));
+}
+
+#[test]
+fn docfx_constructs_render() {
+    let site = TempSite::new(
+        "[links]\nexternal-base = \"https://docs.example/{lang}/pc/\"\nsite-prefix = \"/pc/\"\n",
+    );
+    site.write(
+        "content/other.md",
+        "---\ntitle: Ander\n---\n# Ander\n\n## <a name=\"deel\"></a>Deel\n",
+    );
+    site.write(
+        "content/main.md",
+        "---\ntitle: Hoofd\n---\n# <a name=\"top-id\"></a>Hoofd\n\n\
+         ## Een kop met **nadruk**\n\n## Een kop met **nadruk**\n\n\
+         >[!note]\n>Lees dit.\n\n> [!WARNING]\n> Pas op.\n\n\
+         [rel](other.md#deel) [root](/pc/other#deel) [gone](missing.md) [up](../../x/y.md) [ext](https://example.org/a)\n\n\
+         :::image type=\"content\" source=\"media/a.png\" alt-text=\"Een \\\"plaatje\\\" & meer\":::\n\n\
+         #### [Eerste](#tab/one)\n\nInhoud een.\n\n#### [Tweede](#tab/two)\n\nInhoud twee.\n\n---\n\nNa de tabs.\n",
+    );
+    site.tolk(&["build"]).ok();
+    let html = site.read("nl-nl/main/index.html");
+    assert!(html.contains("<h1 id=\"top-id\">Hoofd</h1>"));
+    assert!(html.contains("<h2 id=\"een-kop-met-nadruk\">"));
+    assert!(
+        html.contains("<h2 id=\"een-kop-met-nadruk-1\">"),
+        "duplicate headings get unique ids"
+    );
+    assert!(
+        html.contains("callout-note") && html.contains("<p class=\"callout-label\">Opmerking</p>")
+    );
+    assert!(html.contains("callout-warning") && html.contains("Waarschuwing"));
+    assert!(html.contains("href=\"/nl-nl/other/#deel\">rel</a>"));
+    assert!(html.contains("href=\"/nl-nl/other/#deel\">root</a>"));
+    assert!(html.contains("href=\"https://docs.example/nl-nl/pc/missing\">gone</a>"));
+    assert!(html.contains("href=\"https://docs.example/nl-nl/x/y\">up</a>"));
+    assert!(html.contains("href=\"https://example.org/a\">ext</a>"));
+    assert!(html.contains("<figure class=\"image\"><img src=\"/media/a.png\""));
+    assert!(html.contains("role=\"tablist\"") && html.contains("role=\"tabpanel\""));
+    assert!(html.contains("Inhoud twee."));
+    assert!(
+        html.contains("</section></div>"),
+        "the tab set is closed at ---"
+    );
+    assert!(
+        !html.contains("<hr"),
+        "the --- that closes tabs is not a rule"
+    );
+    let en = site.read("en/main/index.html");
+    assert!(
+        en.contains("href=\"/en/other/#deel\">rel</a>"),
+        "links stay in the page's language"
+    );
+    assert!(en.contains("href=\"https://docs.example/en-us/pc/missing\""));
+}
+
+#[test]
+fn text_and_front_matter_are_escaped() {
+    let site = TempSite::new("[book]\ntitle = \"A <b>site</b>\"\n");
+    site.write(
+        "content/a.md",
+        "---\ntitle: \"<script>alert(1)</script>\"\ndescription: \"\\\"><img src=x onerror=alert(1)>\"\nauthor: \"<i>me</i>\"\n---\nGeen kop, 1 < 2 & 3 > 2.\n",
+    );
+    site.tolk(&["build"]).ok();
+    let html = site.read("nl-nl/a/index.html");
+    assert!(!html.contains("<script>alert"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+    );
+    assert!(!html.contains("<img src=x"));
+    assert!(!html.contains("<i>me</i>"));
+    assert!(html.contains("A &lt;b&gt;site&lt;/b&gt;"));
+    assert!(html.contains("1 &lt; 2 &amp; 3 &gt; 2"));
+}
+
+#[test]
+fn broken_yaml_is_reported_at_its_line_in_the_markdown_file() {
+    let site = TempSite::new("");
+    site.write("content/ok.md", ARTICLE);
+    site.write(
+        "content/bad.md",
+        "---\ntitle: Goed\ndescription: [niet gesloten\nauthor: x\n---\n# Kop\n",
+    );
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("error[yaml]: invalid front matter"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("content/bad.md:"), "{}", run.stderr);
+    let line: usize = run
+        .stderr
+        .split("content/bad.md:")
+        .nth(1)
+        .unwrap()
+        .split(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (3..=5).contains(&line),
+        "the YAML error is at line {line} of the file, not of the snippet"
+    );
+    assert!(!site.exists("nl-nl"), "a failed build writes nothing");
+}
+
+#[test]
+fn unknown_config_key_names_key_file_and_line() {
+    let site = TempSite::new("[book]\ntitle = \"x\"\n[build]\nbuild_dir = \"out\"\n");
+    site.write("content/a.md", ARTICLE);
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("error[unknown-config-key]"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("build_dir"));
+    assert!(run.stderr.contains("book.toml:4:1"), "{}", run.stderr);
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let run = tolk(&["build", "--no-such-flag"], None);
+    assert_eq!(run.code, 2);
+    let run = tolk(&["frobnicate"], None);
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_in_place() {
+    let site = TempSite::new("");
+    site.write("content/a.md", ARTICLE);
+    site.tolk(&["build"]).ok();
+    let before = site.read("nl-nl/a/index.html");
+    site.write("content/b.md", "---\ntitle: [kapot\n---\n");
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("nothing was written"));
+    assert_eq!(site.read("nl-nl/a/index.html"), before);
+    assert!(!site.exists("nl-nl/b"));
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().contains("tolk-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no staging folder left: {leftovers:?}"
+    );
+}
+
+#[test]
+fn refuses_an_output_folder_it_did_not_write() {
+    let site = TempSite::new("");
+    site.write("content/a.md", ARTICLE);
+    site.write("site/precious.txt", "mine");
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("holds files that tolk did not write"),
+        "{}",
+        run.stderr
+    );
+    assert!(site.exists("precious.txt"));
+    let run = site.tolk(&["build", "--out", "content"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("content folder"), "{}", run.stderr);
+    let run = site.tolk(&["build", "--out", "."]);
+    assert_eq!(run.code, 1);
+    site.tolk(&["build", "--force"]).ok();
+    assert!(site.exists("nl-nl/a/index.html"));
+}
+
+#[test]
+fn bad_input_is_a_diagnostic_never_a_panic() {
+    // Unclosed front matter.
+    let site = TempSite::new("");
+    site.write("content/a.md", "---\ntitle: x\n# Kop\n");
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("the front matter is never closed")
+            && run.stderr.contains("content/a.md:1:1"),
+        "{}",
+        run.stderr
+    );
+
+    // Not UTF-8: the line and column of the bad byte.
+    let site = TempSite::new("");
+    site.write(
+        "content/a.md",
+        b"---\ntitle: x\n---\ncaf\xe9 au lait\n",
+    );
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("not valid UTF-8") && run.stderr.contains("content/a.md:4:4"),
+        "{}",
+        run.stderr
+    );
+
+    // Empty file, BOM, CRLF: handled.
+    let site = TempSite::new("");
+    site.write("content/empty.md", "");
+    site.write(
+        "content/bom.md",
+        "\u{feff}---\r\ntitle: Met BOM\r\nms.date: 01/02/2021\r\n---\r\n# Met BOM\r\n\r\nTekst\r\n",
+    );
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning[missing-title]"),
+        "the empty file has no title: {}",
+        run.stderr
+    );
+    let bom = site.read("nl-nl/bom/index.html");
+    assert!(bom.contains("<h1 id=\"met-bom\">Met BOM</h1>"));
+    assert!(bom.contains("2 januari 2021"));
+    assert!(!bom.contains('\r'));
+    assert!(site.exists("nl-nl/empty/index.html"));
+
+    // Bad date.
+    let site = TempSite::new("");
+    site.write("content/a.md", "---\ntitle: x\nms.date: 2021-13-45\n---\n");
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("error[front-matter-date]") && run.stderr.contains("content/a.md:3:1"),
+        "{}",
+        run.stderr
+    );
+
+    // Missing book.toml.
+    let dir = tempfile::tempdir().unwrap();
+    let run = tolk(&["build", "--root", dir.path().to_str().unwrap()], None);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("tolk init"), "{}", run.stderr);
+}
+
+#[test]
+fn two_articles_with_one_url_are_an_error() {
+    let site = TempSite::new("");
+    site.write("content/a.md", ARTICLE);
+    site.write("content/a/index.md", ARTICLE);
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("error[duplicate-page]"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let site = bundled_site();
+    site.tolk(&["build"]).ok();
+    let first = snapshot(&site.root().join("site"));
+    site.tolk(&["build"]).ok();
+    assert_eq!(first, snapshot(&site.root().join("site")));
+}
+
+fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn site_overrides_a_theme_template() {
+    let site = TempSite::new("[build]\ntheme = \"mine\"\n");
+    site.write("content/a.md", ARTICLE);
+    site.write(
+        "themes/mine/templates/404.html",
+        "<!DOCTYPE html><title>eigen 404</title>{{ t['not-found-title'] }}",
+    );
+    site.tolk(&["build"]).ok();
+    assert!(site.read("404.html").contains("eigen 404"));
+    assert!(
+        site.read("nl-nl/a/index.html").contains("<h1"),
+        "other templates still come from the default theme"
+    );
+}
+
+#[test]
+fn base_path_prefixes_every_link() {
+    let site = bundled_site();
+    site.tolk(&["build", "--base-url", "/docs/"]).ok();
+    let html = site.read("nl-nl/request-credit/index.html");
+    for href in html
+        .split("href=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+    {
+        assert!(
+            href.starts_with("/docs/")
+                || href.starts_with('#')
+                || href.starts_with("https://")
+                || href.starts_with("mailto:"),
+            "{href} escapes /docs/"
+        );
+    }
+    assert!(html.contains("href=\"/docs/static/style."));
+}

@@ -1,0 +1,63 @@
+//! The real corpus: 361 Dutch Partner Center articles from ../shared/corpus,
+//! built as a site with navigation from its TOC.yml files.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn builds_the_partner_center_corpus_with_toc_navigation() {
+    let corpus = repo().join("../shared/corpus/partner-center.nl-nl");
+    assert!(
+        corpus.is_dir(),
+        "the corpus must be beside the checkout at {}",
+        corpus.display()
+    );
+    let site = TempSite::new(&format!(
+        "[book]\ntitle = \"Partner Center\"\nsrc = {:?}\n[links]\nexternal-base = \"https://learn.microsoft.com/{{lang}}/\"\nsite-prefix = \"/\"\n",
+        corpus.to_str().unwrap()
+    ));
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("from 361 articles"), "{}", run.stderr);
+    // Every article has a page in both languages.
+    let count = |lang: &str| {
+        walkdir::WalkDir::new(site.root().join("site").join(lang))
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_name() == "index.html")
+            .count()
+    };
+    assert_eq!(count("nl-nl"), 361 + 1, "361 articles and the index");
+    assert_eq!(count("en"), 361 + 1);
+    // Navigation comes from TOC.yml: its names and order.
+    let page = site.read("nl-nl/partner-center/overview/index.html");
+    let nav = page
+        .split("<nav class=\"site-nav\"")
+        .nth(1)
+        .unwrap()
+        .split("</nav>")
+        .next()
+        .unwrap();
+    assert!(nav.contains("Wat is Partnercentrum?"), "TOC names are used");
+    let first = nav.find("Wat is Partnercentrum?").unwrap();
+    let second = nav.find("Navigeren in Partner Center").unwrap();
+    assert!(first < second, "TOC order is kept");
+    assert!(nav.contains("aria-current=\"page\""));
+    // The announcements TOC.md without front matter is an article, not a crash.
+    assert!(site.exists("nl-nl/partner-center/announcements/TOC/index.html"));
+    // DocFX constructs of the corpus: images, tabs and alerts in any case.
+    let all: String = [
+        "marketplace/price-change-post-publish",
+        "partner-center/overview",
+    ]
+    .iter()
+    .map(|p| site.read(&format!("nl-nl/{p}/index.html")))
+    .collect();
+    assert!(
+        all.contains(
+            "<figure class=\"image\"><img src=\"/marketplace/media/price-change/plan-pricing.png\""
+        ),
+        "the :::image becomes a figure"
+    );
+}
