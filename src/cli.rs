@@ -56,6 +56,30 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Check the site without writing it: everything a build validates, plus
+    /// links and anchors between articles (in both languages), files that
+    /// links point to, required front-matter keys and text damaged by a wrong
+    /// code page.
+    ///
+    /// Links that leave the site are listed as notes, not fetched. Severities
+    /// per kind of problem are set in book.toml under [check.severity].
+    /// Exits 1 when any error is found.
+    Check {
+        /// The folder that holds book.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// `human` (rustc-style, with the source line) or `json` (one JSON
+        /// object per line: file, line, column, severity, code, message, hint).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+/// How `tolk check` prints what it found.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -103,6 +127,41 @@ pub fn main() -> ExitCode {
                 }),
             )
         }
+        Command::Check { root, format } => check(root, format),
+    }
+}
+
+/// `tolk check`: prints every diagnostic in the chosen format; exit 1 on
+/// any error.
+fn check(root: PathBuf, format: Format) -> ExitCode {
+    let opts = pipeline::Options {
+        root,
+        ..pipeline::Options::default()
+    };
+    let diags = match pipeline::check(&opts, &crate::site::NoChecklists) {
+        Ok(d) => d,
+        Err(d) => d,
+    };
+    match format {
+        Format::Human => {
+            diagnostic::eprint_all(&diags);
+            let (errors, warnings) = diagnostic::count(&diags);
+            let notes = diags.len() - errors - warnings;
+            eprintln!("tolk check: {errors} error(s), {warnings} warning(s), {notes} note(s)");
+        }
+        Format::Json => {
+            for d in &diags {
+                match serde_json::to_string(d) {
+                    Ok(line) => println!("{line}"),
+                    Err(e) => eprintln!("tolk: cannot serialise a diagnostic: {e}"),
+                }
+            }
+        }
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

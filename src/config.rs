@@ -24,6 +24,7 @@ pub struct Config {
     pub site: Site,
     pub languages: Languages,
     pub links: Links,
+    pub check: Check,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -80,6 +81,45 @@ pub struct Links {
     pub site_prefix: String,
 }
 
+/// What `tolk check` (and the build) treat as problems, and how severe.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Check {
+    /// Front-matter keys every article must have.
+    pub required_front_matter: Vec<String>,
+    /// Severity by diagnostic code: `"error"`, `"warning"`, `"note"` or
+    /// `"off"`, as Zola's link checker levels (`broken-link = "warning"`).
+    pub severity: std::collections::BTreeMap<String, String>,
+}
+
+impl Default for Check {
+    fn default() -> Self {
+        Check {
+            required_front_matter: vec!["title".into(), "ms.date".into()],
+            severity: Default::default(),
+        }
+    }
+}
+
+impl Check {
+    /// Applies the configured severities: changes levels, drops `off` codes.
+    pub fn apply(&self, diagnostics: &mut Vec<crate::diagnostic::Diagnostic>) {
+        if self.severity.is_empty() {
+            return;
+        }
+        diagnostics.retain_mut(|d| match self.severity.get(d.code).map(String::as_str) {
+            Some("off") => false,
+            Some(level) => {
+                if let Some(sev) = crate::diagnostic::Severity::parse(level) {
+                    d.severity = sev;
+                }
+                true
+            }
+            None => true,
+        });
+    }
+}
+
 impl Default for Book {
     fn default() -> Self {
         Book {
@@ -125,6 +165,7 @@ struct RawConfig {
     site: Site,
     languages: Languages,
     links: Links,
+    check: Check,
 }
 
 impl Config {
@@ -159,6 +200,17 @@ impl Config {
         })?;
         let mut site = raw.site;
         site.base_path = normalize_base_path(&site.base_path);
+        for (code, level) in &raw.check.severity {
+            if level != "off" && crate::diagnostic::Severity::parse(level).is_none() {
+                let at = text.find(level.as_str()).unwrap_or(0);
+                return Err(Diagnostic::error(
+                    "config",
+                    format!("`{code} = \"{level}\"` is not a severity"),
+                )
+                .at(Location::from_offset(FILE_NAME, text, at, level.len()))
+                .with_hint("use \"error\", \"warning\", \"note\" or \"off\""));
+            }
+        }
         Ok(Config {
             root: root.to_path_buf(),
             book: raw.book,
@@ -166,6 +218,7 @@ impl Config {
             site,
             languages: raw.languages,
             links: raw.links,
+            check: raw.check,
         })
     }
 

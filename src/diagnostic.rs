@@ -16,8 +16,23 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth knowing, never a problem on its own (a link that leaves the
+    /// site, listed by `tolk check`).
+    Note,
     Warning,
     Error,
+}
+
+impl Severity {
+    /// Parses a severity as book.toml spells it.
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "note" | "info" => Some(Severity::Note),
+            "warning" | "warn" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
 }
 
 /// Where a diagnostic points: a file, a 1-based line, a 1-based column
@@ -132,6 +147,13 @@ impl Diagnostic {
         }
     }
 
+    pub fn note(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
     pub fn at(mut self, location: Location) -> Self {
         self.location = Some(location);
         self
@@ -182,6 +204,7 @@ impl Diagnostic {
         let (word, tint) = match self.severity {
             Severity::Error => ("error", "1;31"),
             Severity::Warning => ("warning", "1;33"),
+            Severity::Note => ("note", "1;36"),
         };
         let mut out = String::new();
         let _ = writeln!(
@@ -254,10 +277,18 @@ pub fn eprint_all(diagnostics: &[Diagnostic]) {
     }
 }
 
-/// Counts of errors and warnings, for one-line summaries.
+/// Counts of errors and warnings, for one-line summaries (notes are not
+/// counted).
 pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    (errors, diagnostics.len() - errors)
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    (errors, warnings)
 }
 
 #[cfg(test)]

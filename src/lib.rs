@@ -13,6 +13,7 @@
 // returned only on the cold path, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod check;
 pub mod checklist;
 pub mod cli;
 pub mod config;

@@ -84,8 +84,12 @@ pub struct Link {
     pub href: String,
     pub target: LinkTarget,
     /// Byte offset of the link in the rendered text (map it back to the
-    /// source with the text's source map).
+    /// source with the text's source map), and its length.
     pub offset: usize,
+    pub len: usize,
+    /// The link has no text (`[](x.md)`): nothing for a reader to click or a
+    /// screen reader to say.
+    pub empty: bool,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -253,7 +257,12 @@ pub fn render(input: &Input) -> Rendered {
                 title,
                 id,
             }) => {
-                let url = resolve_and_record(input, &mut out, dest_url, range.start, *link_type);
+                let url = resolve_and_record(input, &mut out, dest_url, range.clone(), *link_type);
+                if matches!(events.get(i + 1), Some((Event::End(TagEnd::Link), _))) {
+                    if let Some(l) = out.links.last_mut() {
+                        l.empty = true;
+                    }
+                }
                 html_events.push(Event::Start(Tag::Link {
                     link_type: *link_type,
                     dest_url: url.into(),
@@ -267,7 +276,7 @@ pub fn render(input: &Input) -> Rendered {
                 title,
                 id,
             }) => {
-                let url = resolve_and_record(input, &mut out, dest_url, range.start, *link_type);
+                let url = resolve_and_record(input, &mut out, dest_url, range.clone(), *link_type);
                 html_events.push(Event::Start(Tag::Image {
                     link_type: *link_type,
                     dest_url: url.into(),
@@ -458,7 +467,7 @@ fn render_inline(
                 title,
                 id,
             }) => {
-                let url = resolve_and_record(input, out, dest_url, range.start, *link_type);
+                let url = resolve_and_record(input, out, dest_url, range.clone(), *link_type);
                 evs.push(Event::Start(Tag::Link {
                     link_type: *link_type,
                     dest_url: url.into(),
@@ -547,7 +556,7 @@ fn resolve_and_record(
     input: &Input,
     out: &mut Rendered,
     dest: &str,
-    offset: usize,
+    range: std::ops::Range<usize>,
     link_type: LinkType,
 ) -> String {
     if matches!(link_type, LinkType::Email) {
@@ -558,7 +567,9 @@ fn resolve_and_record(
     out.links.push(Link {
         href: dest.to_string(),
         target,
-        offset,
+        offset: range.start,
+        len: range.len(),
+        empty: false,
     });
     url
 }
@@ -820,6 +831,8 @@ fn docfx_paragraph(
             href: source,
             target,
             offset: inner[0].1.start,
+            len: inner[0].1.len(),
+            empty: false,
         });
         return Some(format!(
             "<figure class=\"image\"><img src=\"{}\" alt=\"{}\" loading=\"lazy\"></figure>\n",

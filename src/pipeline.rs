@@ -59,7 +59,9 @@ pub fn load_config(opts: &Options) -> Result<Config, Vec<Diagnostic>> {
     Ok(config)
 }
 
-/// Reads, compiles and checks the whole site without writing anything.
+/// Reads and compiles the whole site without writing anything. Only a
+/// problem that stops everything (the theme) is an `Err`; the diagnostics of
+/// articles come with the site, with the configured severities applied.
 pub fn compile(
     config: &Config,
     forms: &dyn ChecklistForms,
@@ -67,11 +69,23 @@ pub fn compile(
     let theme = Theme::load(config)?;
     let content = content::load(config);
     let labels = |lang: Lang, key: &str| theme.strings(lang).get(key);
-    let (site, diagnostics) = Site::assemble(config, content, &labels, forms);
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(diagnostics);
-    }
+    let (site, mut diagnostics) = Site::assemble(config, content, &labels, forms);
+    config.check.apply(&mut diagnostics);
     Ok((theme, site, diagnostics))
+}
+
+/// Everything `tolk check` reports: the build's diagnostics and the checks
+/// of [`crate::check`], with the configured severities.
+pub fn check(
+    opts: &Options,
+    forms: &dyn ChecklistForms,
+) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let config = load_config(opts)?;
+    let (_theme, site, mut diagnostics) = compile(&config, forms)?;
+    let mut more = crate::check::check_site(&config, &site);
+    config.check.apply(&mut more);
+    diagnostics.extend(more);
+    Ok(diagnostics)
 }
 
 /// Builds the site: compile, render every page, write atomically.
@@ -82,6 +96,9 @@ pub fn build(opts: &Options, forms: &dyn ChecklistForms) -> Result<Report, Vec<D
     output::check_target(&out, &config.root, &config.content_dir(), opts.force)
         .map_err(|d| vec![d])?;
     let (theme, site, diagnostics) = compile(&config, forms)?;
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
+    }
     let staging = Staging::create(&out).map_err(|d| vec![d])?;
     let pages = write_site(&config, &theme, &site, &staging, &opts.inject)?;
     staging.commit().map_err(|d| vec![d])?;

@@ -277,7 +277,10 @@ pub fn compile(
 /// Turns link offsets in a side's rendered text into offsets in the source.
 fn locate_links(r: &mut Rendered, side: &segments::Side, body: usize) {
     for l in &mut r.links {
-        l.offset = side.to_source(l.offset + body);
+        let start = side.to_source(l.offset + body);
+        let end = side.to_source(l.offset + l.len + body);
+        l.offset = start;
+        l.len = end.saturating_sub(start).max(1);
     }
 }
 

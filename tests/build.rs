@@ -259,10 +259,7 @@ fn bad_input_is_a_diagnostic_never_a_panic() {
 
     // Not UTF-8: the line and column of the bad byte.
     let site = TempSite::new("");
-    site.write(
-        "content/a.md",
-        b"---\ntitle: x\n---\ncaf\xe9 au lait\n",
-    );
+    site.write("content/a.md", b"---\ntitle: x\n---\ncaf\xe9 au lait\n");
     let run = site.tolk(&["build"]);
     assert_eq!(run.code, 1);
     assert!(

@@ -1,0 +1,158 @@
+//! Check: what `tolk check` validates beyond what a build needs.
+//!
+//! The build already reports what it cannot get past (bad YAML, bad
+//! segments, checklist errors). This stage looks at the compiled site as a
+//! whole: links between articles and their anchors, in each language; files
+//! that links point to; the front-matter keys the site requires; and text
+//! damaged by a wrong code page. It reads the compiled site and writes
+//! nothing.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Location};
+use crate::lang::Lang;
+use crate::markdown::LinkTarget;
+use crate::site::Site;
+
+/// Every problem `tolk check` finds in a compiled site, in a stable order.
+pub fn check_site(config: &Config, site: &Site) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    // The same link is checked in both languages; a problem found in both is
+    // reported once, naming both.
+    let mut seen: HashMap<(&'static str, PathBuf, usize), usize> = HashMap::new();
+    for page in &site.pages {
+        let a = &page.article;
+        let text = &a.source.text;
+        let file = &a.source.display;
+        for lang in Lang::ALL {
+            let r = page.rendered(lang);
+            for link in &r.links {
+                let loc = || Location::from_offset(file, text, link.offset, link.len);
+                if link.empty && lang == Lang::Nl {
+                    out.push(
+                        Diagnostic::warning(
+                            "empty-link-text",
+                            format!("the link to `{}` has no text", link.href),
+                        )
+                        .at(loc())
+                        .with_hint(
+                            "write the words a reader clicks between the brackets: [text](target)",
+                        ),
+                    );
+                }
+                let d = match &link.target {
+                    LinkTarget::Page { path, anchor: Some(anchor) } => {
+                        let Some(&target) = site.by_path.get(path) else { continue };
+                        let tr = site.pages[target].rendered(lang);
+                        if has_id(tr, anchor) {
+                            continue;
+                        }
+                        Some(
+                            Diagnostic::error(
+                                "broken-anchor",
+                                format!("`{}` points to #{anchor}, which is not a heading of {path} ({})", link.href, lang.code()),
+                            )
+                            .at(loc())
+                            .with_hint(suggest(anchor, tr)),
+                        )
+                    }
+                    LinkTarget::SamePage { anchor } if !anchor.starts_with("tab/") && !anchor.is_empty() => {
+                        if has_id(r, anchor) {
+                            continue;
+                        }
+                        Some(
+                            Diagnostic::error("broken-anchor", format!("`#{anchor}` is not a heading of this page ({})", lang.code()))
+                                .at(loc())
+                                .with_hint(suggest(anchor, r)),
+                        )
+                    }
+                    LinkTarget::Missing { path } => Some(
+                        Diagnostic::error("broken-link", format!("`{path}` is not an article of this site"))
+                            .at(loc())
+                            .with_hint("fix the path, or set `external-base` under [links] in book.toml to send such links to the public docs"),
+                    ),
+                    LinkTarget::External { url, guessed: true } if lang == Lang::Nl => Some(
+                        Diagnostic::note("external-link", format!("`{}` is not in this site; it links to {url}", link.href)).at(loc()),
+                    ),
+                    LinkTarget::Asset { rel } if lang == Lang::Nl => {
+                        if config.content_dir().join(rel).is_file() {
+                            continue;
+                        }
+                        Some(
+                            Diagnostic::warning("missing-asset", format!("`{}` points to {rel}, which is not in the content folder", link.href))
+                                .at(loc())
+                                .with_hint("add the file, or fix the path"),
+                        )
+                    }
+                    _ => None,
+                };
+                if let Some(d) = d {
+                    match seen.entry((d.code, file.clone(), link.offset)) {
+                        std::collections::hash_map::Entry::Occupied(e) => {
+                            let prev = &mut out[*e.get()];
+                            if let Some(i) = prev.message.rfind(" (") {
+                                let langs = prev.message[i + 2..].trim_end_matches(')').to_string();
+                                prev.message =
+                                    format!("{} ({langs} and {})", &prev.message[..i], lang.code());
+                            }
+                        }
+                        std::collections::hash_map::Entry::Vacant(v) => {
+                            v.insert(out.len());
+                            out.push(d);
+                        }
+                    }
+                }
+            }
+        }
+        for key in &config.check.required_front_matter {
+            if !has_key(&a.front, key) {
+                out.push(
+                    Diagnostic::error("missing-front-matter", format!("the front matter has no `{key}`"))
+                        .at(Location::from_offset(file, text, 0, 3))
+                        .with_hint(format!("add `{key}: ...` between the `---` lines (book.toml [check] required-front-matter asks for it)")),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn has_id(r: &crate::markdown::Rendered, anchor: &str) -> bool {
+    r.title_id.as_deref() == Some(anchor) || r.ids.iter().any(|i| i == anchor)
+}
+
+/// "did you mean": the id that shares the longest prefix with the anchor.
+fn suggest(anchor: &str, r: &crate::markdown::Rendered) -> String {
+    let best = r.ids.iter().max_by_key(|id| {
+        id.chars()
+            .zip(anchor.chars())
+            .take_while(|(a, b)| a == b)
+            .count()
+    });
+    match best {
+        Some(id) => format!(
+            "did you mean #{id}? The page's headings have ids: {}",
+            r.ids.join(", ")
+        ),
+        None => "the page has no headings to link to".into(),
+    }
+}
+
+fn has_key(fm: &crate::content::FrontMatter, key: &str) -> bool {
+    match key {
+        "title" => fm.title.is_some(),
+        "description" => fm.description.is_some(),
+        "author" => fm.author.is_some(),
+        "ms.author" => fm.ms_author.is_some(),
+        "ms.date" => fm.date.is_some(),
+        "ms.topic" => fm.topic.is_some(),
+        "ms.service" => fm.service.is_some(),
+        "ms.subservice" => fm.subservice.is_some(),
+        "ms.translationtype" => fm.translation_type.is_some(),
+        "ms.contentlocale" => fm.content_locale.is_some(),
+        "ms.locfileid" => fm.locfileid.is_some(),
+        other => fm.extra.contains_key(other),
+    }
+}

@@ -1,0 +1,121 @@
+//! `tolk check`: links, anchors, front matter, severities and both output
+//! formats, with exit codes.
+
+mod common;
+
+use common::*;
+
+fn broken_site() -> TempSite {
+    let site = TempSite::new("[check.severity]\nexternal-link = \"off\"\n");
+    site.write(
+        "content/target.md",
+        "---\ntitle: Doel\nms.date: 01/01/2021\n---\n# Doel\n\n## <a name=\"echt\"></a>Echt\n",
+    );
+    site.write(
+        "content/source.md",
+        "---\ntitle: Bron\nms.date: 01/01/2021\n---\n# Bron\n\nEen [goede](target.md#echt) link.\n\nEen [kapotte](nergens.md) link.\n\nEen [anker](target.md#nep) dat niet bestaat.\n\nOp [deze pagina](#ook-nep).\n",
+    );
+    site.write(
+        "content/untitled.md",
+        "---\nms.date: 01/01/2021\n---\nGeen titel.\n",
+    );
+    site
+}
+
+#[test]
+fn reports_broken_links_anchors_and_missing_title_with_file_and_line() {
+    let site = broken_site();
+    let run = site.tolk(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let err = &run.stderr;
+    assert!(
+        err.contains("error[broken-link]: `nergens.md` is not an article of this site"),
+        "{err}"
+    );
+    assert!(err.contains("content/source.md:9:5"), "{err}");
+    assert!(
+        err.contains("error[broken-anchor]: `target.md#nep` points to #nep"),
+        "{err}"
+    );
+    assert!(
+        err.contains("(nl-nl and en)"),
+        "one report for both languages: {err}"
+    );
+    assert!(err.contains("content/source.md:11:5"), "{err}");
+    assert!(err.contains("did you mean #echt?"), "{err}");
+    assert!(
+        err.contains("error[broken-anchor]: `#ook-nep` is not a heading of this page"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error[missing-front-matter]: the front matter has no `title`")
+            && err.contains("content/untitled.md:1:1"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("goede"),
+        "the good link is not reported: {err}"
+    );
+    assert!(!site.exists("index.html"), "check writes no site");
+}
+
+#[test]
+fn json_format_gives_one_object_per_diagnostic() {
+    let site = broken_site();
+    let run = site.tolk(&["check", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON object per line"))
+        .collect();
+    let link = lines
+        .iter()
+        .find(|d| d["code"] == "broken-link")
+        .expect("broken-link reported");
+    assert_eq!(link["severity"], "error");
+    assert_eq!(link["file"], "content/source.md");
+    assert_eq!(link["line"], 9);
+    assert_eq!(link["column"], 5);
+    assert!(link["message"].as_str().unwrap().contains("nergens.md"));
+    assert!(lines.iter().any(|d| d["code"] == "missing-front-matter"
+        && d["file"] == "content/untitled.md"
+        && d["line"] == 1));
+}
+
+#[test]
+fn severities_come_from_book_toml() {
+    let site = broken_site();
+    site.write(
+        "book.toml",
+        "[check]\nrequired-front-matter = [\"ms.date\"]\n[check.severity]\nexternal-link = \"off\"\nbroken-link = \"warning\"\nbroken-anchor = \"off\"\n",
+    );
+    let run = site.tolk(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("warning[broken-link]"));
+    assert!(!run.stderr.contains("broken-anchor"));
+    assert!(!run.stderr.contains("missing-front-matter"));
+    site.write("book.toml", "[check.severity]\nbroken-link = \"fatal\"\n");
+    let run = site.tolk(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("is not a severity") && run.stderr.contains("book.toml:2:"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn bundled_site_lists_external_links_and_reports_its_real_problems() {
+    let site = bundled_site();
+    let run = site.tolk(&["check"]);
+    assert_eq!(run.code, 0, "the bundled site passes: {}", run.stderr);
+    // Links to articles the site does not have are listed with where they go.
+    assert!(run.stderr.contains("note[external-link]: `azure-plan-price-list.md` is not in this site; it links to https://learn.microsoft.com/nl-nl/partner-center/azure-plan-price-list"), "{}", run.stderr);
+    // Seed 004 links to a section it does not have, with an empty link text.
+    assert!(run
+        .stderr
+        .contains("warning[broken-anchor]: `/partner-center/request-credit#required-information`"));
+    assert!(run.stderr.contains("warning[empty-link-text]"));
+    assert!(!run.stderr.contains("error["), "{}", run.stderr);
+}
