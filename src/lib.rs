@@ -14,6 +14,7 @@ pub mod config;
 pub mod content;
 pub mod date;
 pub mod diagnostic;
+pub mod encoding;
 pub mod lang;
 pub mod segments;
 pub mod yaml;
