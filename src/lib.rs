@@ -16,6 +16,7 @@ pub mod date;
 pub mod diagnostic;
 pub mod encoding;
 pub mod lang;
+pub mod search;
 pub mod segments;
 pub mod yaml;
 
