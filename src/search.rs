@@ -1,0 +1,516 @@
+//! The search index of one language, built at build time and searched in the
+//! browser by `themes/default/static/search.js`.
+//!
+//! One index per language, fed only with that language's text (the Dutch
+//! pages from the Dutch side of each segment, the English pages from the
+//! English side), so a Dutch reader never gets a hit on an English sentence
+//! and the reverse.
+//!
+//! ## Matching
+//!
+//! Text is cut into words at every character that is not alphanumeric
+//! (Unicode-aware), lowercased, and folded (decomposed, combining marks
+//! dropped: `beïnvloed` matches `beinvloed`). Words of one character and stop
+//! words are dropped; the rest are stemmed with the Snowball stemmer of the
+//! language (`rust-stemmers`). Dutch stems get one more step that Snowball's
+//! original Dutch algorithm lacks: a doubled vowel before the final consonant
+//! is undoubled, so the open and closed syllable of one word meet
+//! (`factuur`/`facturen` → `factur`, `taal`/`talen` → `tal`).
+//!
+//! The browser does not stem. Instead the index stores, for each stem, the
+//! folded words that produced it; the script maps a typed word to its stem
+//! through those words, and matches the last (still being typed) word as a
+//! prefix of stems and words. That keeps one stemmer implementation (this
+//! one) and still finds `facturen` when the reader types `factuur` or `fact`.
+//!
+//! ## Format (`search-<lang>.json`, version 1)
+//!
+//! ```json
+//! {"v":1,"lang":"nl-nl",
+//!  "stop":["de","het",...],
+//!  "docs":[["/nl-nl/request-credit/","Een tegoed aanvragen"],...],
+//!  "sections":[[0,"Heading","anchor","Snippet…"],...],
+//!  "terms":{"factur":["~en factuur","3G2"],...}}
+//! ```
+//!
+//! `sections[i][0]` indexes `docs`. Each term is `[words, postings]`:
+//!
+//! - `words`: the folded words indexed under the stem, space-separated; a
+//!   word that begins with the stem is written `~` + the rest (`~en` is
+//!   `facturen`, `~` the stem itself);
+//! - `postings`: one number per section that holds the term, in section
+//!   order, `n = gap * 4 + weight`, where `gap` is the distance from the
+//!   previous section id (the first is counted from 0) and `weight` is 3 when
+//!   the term is in the section's heading (or the page title, for a page's
+//!   first section), else the number of occurrences capped at 3, minus 1.
+//!   The numbers are written as base-32 digits, least significant first:
+//!   `0-9A-V` for the last digit of a number, `W-Za-z-_` (value 0–31) for
+//!   the digits before it. Most numbers take one character.
+//!
+//! Everything is sorted: documents by URL, terms by stem, words
+//! alphabetically, so two builds of the same site give the same bytes
+//! whatever order pages were added in.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rust_stemmers::{Algorithm, Stemmer};
+use serde::Serialize;
+use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+
+use crate::lang::Lang;
+
+/// How many characters of a section's text the results show.
+const SNIPPET_CHARS: usize = 160;
+
+/// One page to index.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SearchDoc {
+    /// The page's URL as the script should link to it (absolute path or
+    /// relative to the index file).
+    pub url: String,
+    pub title: String,
+    /// `(heading text, anchor id, plain text of the section)`, in page
+    /// order. The part before the first heading is a section with the page
+    /// title as heading and an empty anchor.
+    pub sections: Vec<(String, String, String)>,
+}
+
+/// What one section says about one stem.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Hit {
+    count: u32,
+    in_heading: bool,
+    words: BTreeSet<String>,
+}
+
+/// A document after tokenizing: the doc and, per section, its stems.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Indexed {
+    doc: SearchDoc,
+    sections: Vec<BTreeMap<String, Hit>>,
+}
+
+/// The search index of one language.
+pub struct SearchIndex {
+    lang: Lang,
+    stemmer: Stemmer,
+    docs: Vec<Indexed>,
+}
+
+#[derive(Serialize)]
+struct Json<'a> {
+    v: u32,
+    lang: &'static str,
+    stop: &'static [&'static str],
+    docs: Vec<(&'a str, &'a str)>,
+    sections: Vec<(usize, &'a str, &'a str, String)>,
+    terms: BTreeMap<&'a str, (String, String)>,
+}
+
+impl SearchIndex {
+    pub fn new(lang: Lang) -> Self {
+        let algorithm = match lang {
+            Lang::Nl => Algorithm::Dutch,
+            Lang::En => Algorithm::English,
+        };
+        SearchIndex {
+            lang,
+            stemmer: Stemmer::create(algorithm),
+            docs: Vec::new(),
+        }
+    }
+
+    /// The language this index is for.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// Adds a page. Its text is tokenized now, so the page itself can be
+    /// dropped by the caller; the order of `add` calls does not matter.
+    pub fn add(&mut self, doc: SearchDoc) {
+        let mut sections = Vec::with_capacity(doc.sections.len().max(1));
+        let mut add_section = |heading: &str, text: &str, title: Option<&str>| {
+            let mut hits: BTreeMap<String, Hit> = BTreeMap::new();
+            for (part, in_heading) in [(title.unwrap_or(""), true), (heading, true), (text, false)]
+            {
+                for (word, stem) in self.terms(part) {
+                    let hit = hits.entry(stem).or_default();
+                    hit.count += 1;
+                    hit.in_heading |= in_heading;
+                    hit.words.insert(word);
+                }
+            }
+            sections.push(hits);
+        };
+        if doc.sections.is_empty() {
+            add_section(&doc.title, "", None);
+        }
+        for (i, (heading, _, text)) in doc.sections.iter().enumerate() {
+            add_section(heading, text, (i == 0).then_some(doc.title.as_str()));
+        }
+        self.docs.push(Indexed { doc, sections });
+    }
+
+    /// `(folded word, stem)` for every indexable word of `text`.
+    fn terms(&self, text: &str) -> Vec<(String, String)> {
+        let stop = stop_words(self.lang);
+        tokenize(text)
+            .into_iter()
+            .filter(|w| stop.binary_search(&w.as_str()).is_err())
+            .map(|w| {
+                let stem = stem(&self.stemmer, self.lang, &w);
+                (w, stem)
+            })
+            .collect()
+    }
+
+    /// The stem that `word` is indexed under (`None` for a stop word or a
+    /// word too short to index). For tests and tools.
+    pub fn stem_of(&self, word: &str) -> Option<String> {
+        self.terms(word).into_iter().next().map(|(_, s)| s)
+    }
+
+    /// The index as JSON, the same bytes for the same pages in any order.
+    pub fn to_json(&self) -> String {
+        let mut order: Vec<&Indexed> = self.docs.iter().collect();
+        order.sort_by(|a, b| a.doc.cmp(&b.doc));
+        let mut docs = Vec::with_capacity(order.len());
+        let mut sections = Vec::new();
+        let mut postings: BTreeMap<&str, (BTreeSet<&str>, Vec<u64>, usize)> = BTreeMap::new();
+        for (d, indexed) in order.iter().enumerate() {
+            let doc = &indexed.doc;
+            docs.push((doc.url.as_str(), doc.title.as_str()));
+            let shown: Vec<(&str, &str, &str)> = if doc.sections.is_empty() {
+                vec![(doc.title.as_str(), "", "")]
+            } else {
+                doc.sections
+                    .iter()
+                    .map(|(h, a, t)| (h.as_str(), a.as_str(), t.as_str()))
+                    .collect()
+            };
+            for ((heading, anchor, text), hits) in shown.into_iter().zip(&indexed.sections) {
+                let id = sections.len();
+                sections.push((d, heading, anchor, snippet(text)));
+                for (stem, hit) in hits {
+                    let entry = postings.entry(stem.as_str()).or_default();
+                    entry.0.extend(hit.words.iter().map(String::as_str));
+                    let weight = if hit.in_heading {
+                        3
+                    } else {
+                        u64::from(hit.count.min(3) - 1)
+                    };
+                    let gap = (id - entry.2) as u64;
+                    entry.1.push(gap * 4 + weight);
+                    entry.2 = id;
+                }
+            }
+        }
+        let terms = postings
+            .into_iter()
+            .map(|(stem, (words, list, _))| {
+                (stem, (encode_words(stem, &words), encode_postings(&list)))
+            })
+            .collect();
+        let json = Json {
+            v: 1,
+            lang: self.lang.code(),
+            stop: stop_words(self.lang),
+            docs,
+            sections,
+            terms,
+        };
+        serde_json::to_string(&json).unwrap_or_default()
+    }
+}
+
+/// The words of a stem as one string, space-separated; a word that starts
+/// with its stem is written `~` + the rest (so the stem itself is `~`).
+fn encode_words(stem: &str, words: &BTreeSet<&str>) -> String {
+    let mut out = String::new();
+    for word in words {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        match word.strip_prefix(stem) {
+            Some(rest) => {
+                out.push('~');
+                out.push_str(rest);
+            }
+            None => out.push_str(word),
+        }
+    }
+    out
+}
+
+/// The digits of the posting code: the first 32 end a number, the last 32
+/// carry five more bits. All are safe in JSON strings and URLs.
+const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+/// Postings as a string: each number little-endian in 5-bit groups, every
+/// group but the last from `DIGITS[32..]`. A gap below 8 with its weight
+/// takes one character, where a JSON number and its comma take two or more.
+fn encode_postings(list: &[u64]) -> String {
+    let mut out = String::with_capacity(list.len() * 2);
+    for &n in list {
+        let mut n = n;
+        while n >= 32 {
+            out.push(char::from(DIGITS[32 + (n & 31) as usize]));
+            n >>= 5;
+        }
+        out.push(char::from(DIGITS[n as usize]));
+    }
+    out
+}
+
+/// Lowercased, folded words of two or more characters. Must cut and fold
+/// exactly as `tokenize` in search.js does: split at every character that is
+/// not alphanumeric, decompose, drop combining marks.
+pub fn tokenize(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, words: &mut Vec<String>| {
+        if word.chars().count() >= 2 {
+            words.push(std::mem::take(word));
+        } else {
+            word.clear();
+        }
+    };
+    for c in text.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            word.extend(c.to_lowercase());
+        } else {
+            flush(&mut word, &mut words);
+        }
+    }
+    flush(&mut word, &mut words);
+    words
+}
+
+fn stem(stemmer: &Stemmer, lang: Lang, word: &str) -> String {
+    let stem = stemmer.stem(word).into_owned();
+    match lang {
+        Lang::Nl => undouble_vowel(stem),
+        Lang::En => stem,
+    }
+}
+
+/// `factuur` → `factur`: a doubled vowel (`aa ee oo uu`) before one final
+/// consonant is written single, as it is in the open syllable of the plural
+/// (`facturen`), so both meet on one stem.
+fn undouble_vowel(mut stem: String) -> String {
+    let chars: Vec<char> = stem.chars().collect();
+    let n = chars.len();
+    if n >= 4 {
+        let (a, b, c) = (chars[n - 3], chars[n - 2], chars[n - 1]);
+        let vowel = |x: char| "aeiouy".contains(x);
+        if a == b && "aeou".contains(a) && !vowel(c) && c.is_alphabetic() && chars[n - 4] != a {
+            stem = chars[..n - 2].iter().chain(&chars[n - 1..]).collect();
+        }
+    }
+    stem
+}
+
+/// The first ~160 characters of a section's text, cut at a word boundary,
+/// with `…` when something was cut.
+fn snippet(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= SNIPPET_CHARS {
+        return text;
+    }
+    let cut = text
+        .char_indices()
+        .nth(SNIPPET_CHARS)
+        .map_or(text.len(), |(i, _)| i);
+    let head = &text[..cut];
+    let head = match head.rfind(' ') {
+        Some(i) if i > cut / 2 => &head[..i],
+        _ => head,
+    };
+    format!("{}…", head.trim_end_matches(|c: char| !c.is_alphanumeric()))
+}
+
+/// Stop words, folded and sorted (binary search). Short lists on purpose:
+/// only the words that are in nearly every section and never what a reader
+/// is looking for.
+fn stop_words(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Nl => &[
+            "aan", "al", "alle", "als", "ben", "bij", "dan", "dat", "de", "deze", "die", "dit",
+            "door", "en", "er", "had", "heb", "hebben", "heeft", "het", "hier", "hij", "hoe",
+            "hun", "ik", "in", "is", "je", "maar", "me", "met", "mij", "na", "naar", "niet", "nog",
+            "nu", "of", "om", "omdat", "ons", "ook", "op", "over", "te", "tot", "uit", "uw", "van",
+            "voor", "want", "was", "wat", "wel", "werd", "wie", "wij", "worden", "wordt", "ze",
+            "zich", "zij", "zijn", "zo", "zou",
+        ],
+        Lang::En => &[
+            "about", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been",
+            "but", "by", "can", "do", "does", "for", "from", "had", "has", "have", "he", "her",
+            "his", "how", "if", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or",
+            "our", "she", "so", "such", "than", "that", "the", "their", "them", "then", "there",
+            "these", "they", "this", "those", "to", "was", "we", "were", "what", "when", "which",
+            "who", "will", "with", "you", "your",
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(url: &str, title: &str, sections: &[(&str, &str, &str)]) -> SearchDoc {
+        SearchDoc {
+            url: url.into(),
+            title: title.into(),
+            sections: sections
+                .iter()
+                .map(|&(h, a, t)| (h.into(), a.into(), t.into()))
+                .collect(),
+        }
+    }
+
+    fn parsed(index: &SearchIndex) -> serde_json::Value {
+        serde_json::from_str(&index.to_json()).unwrap_or_default()
+    }
+
+    /// Every indexed word of an index.
+    fn words(index: &SearchIndex) -> BTreeSet<String> {
+        let v = parsed(index);
+        let mut out = BTreeSet::new();
+        if let Some(terms) = v["terms"].as_object() {
+            for entry in terms {
+                let stem = entry.0;
+                for w in entry.1[0].as_str().unwrap_or_default().split_whitespace() {
+                    out.insert(match w.strip_prefix('~') {
+                        Some(rest) => format!("{stem}{rest}"),
+                        None => w.to_string(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn stop_word_lists_are_sorted_and_folded() {
+        for lang in Lang::ALL {
+            let list = stop_words(lang);
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{lang}");
+            assert!(list.iter().all(|w| tokenize(w) == [w.to_string()]));
+        }
+    }
+
+    #[test]
+    fn tokenize_lowercases_folds_and_splits() {
+        assert_eq!(
+            tokenize("Beïnvloed MPN-partnerbeheerder, Café’s é 42 x"),
+            ["beinvloed", "mpn", "partnerbeheerder", "cafe", "42"]
+        );
+    }
+
+    #[test]
+    fn dutch_and_english_stems() {
+        let nl = SearchIndex::new(Lang::Nl);
+        assert_eq!(nl.stem_of("facturen"), nl.stem_of("factuur"));
+        assert_eq!(nl.stem_of("facturen").as_deref(), Some("factur"));
+        assert_eq!(nl.stem_of("talen"), nl.stem_of("taal"));
+        assert_eq!(nl.stem_of("tegoeden"), nl.stem_of("tegoed"));
+        assert_eq!(nl.stem_of("beïnvloed"), nl.stem_of("beinvloed"));
+        assert_eq!(nl.stem_of("de"), None);
+        let en = SearchIndex::new(Lang::En);
+        assert_eq!(en.stem_of("credits"), en.stem_of("credit"));
+        assert_eq!(en.stem_of("credits").as_deref(), Some("credit"));
+        assert_eq!(en.stem_of("invoices"), en.stem_of("invoice"));
+        assert_eq!(en.stem_of("the"), None);
+    }
+
+    #[test]
+    fn each_index_holds_only_its_own_language() {
+        let mut nl = SearchIndex::new(Lang::Nl);
+        nl.add(doc(
+            "/nl-nl/a/",
+            "Tegoed aanvragen",
+            &[(
+                "Facturen",
+                "invoices",
+                "Controleer uw facturen en de factuur van deze maand.",
+            )],
+        ));
+        let mut en = SearchIndex::new(Lang::En);
+        en.add(doc(
+            "/en/a/",
+            "Request a credit",
+            &[(
+                "Invoices",
+                "invoices",
+                "Check your invoices and this month's invoice.",
+            )],
+        ));
+        let (nl_words, en_words) = (words(&nl), words(&en));
+        assert!(nl_words.contains("facturen") && nl_words.contains("tegoed"));
+        assert!(en_words.contains("invoices") && en_words.contains("credit"));
+        assert!(
+            nl_words.is_disjoint(&en_words),
+            "{:?}",
+            nl_words.intersection(&en_words).collect::<Vec<_>>()
+        );
+        let v = parsed(&nl);
+        assert_eq!(v["lang"], "nl-nl");
+        // facturen (text) and factuur (text) share a stem; the heading hit
+        // gives weight 3 in section 0.
+        assert_eq!(
+            v["terms"]["factur"],
+            serde_json::json!(["~en factuur", "3"])
+        );
+    }
+
+    #[test]
+    fn json_is_the_same_whatever_the_order() {
+        let a = doc(
+            "/a/",
+            "Alpha",
+            &[
+                ("Een", "een", "Eerste tekst over tegoed."),
+                ("Twee", "twee", "Meer tekst."),
+            ],
+        );
+        let b = doc(
+            "/b/",
+            "Beta",
+            &[("Drie", "drie", "Tegoed aanvragen binnen dertig dagen.")],
+        );
+        let c = doc("/c/", "Gamma", &[]);
+        let mut one = SearchIndex::new(Lang::Nl);
+        for d in [a.clone(), b.clone(), c.clone()] {
+            one.add(d);
+        }
+        let mut two = SearchIndex::new(Lang::Nl);
+        for d in [c, b, a] {
+            two.add(d);
+        }
+        assert_eq!(one.to_json(), two.to_json());
+        let v = parsed(&one);
+        // tegoed: section 0 (doc a) and section 2 (doc b, the first of b):
+        // gaps 0 and 2, weight 0 each.
+        assert_eq!(v["terms"]["tegoed"][1], "08");
+        assert_eq!(v["sections"][3], serde_json::json!([2, "Gamma", "", ""]));
+    }
+
+    #[test]
+    fn postings_and_words_encode_compactly() {
+        assert_eq!(encode_postings(&[0, 31, 32, 1023, 1024]), "0VW1_VWW1");
+        let words = BTreeSet::from(["factur", "facturen", "factuur"]);
+        assert_eq!(encode_words("factur", &words), "~ ~en factuur");
+    }
+
+    #[test]
+    fn snippets_are_short_and_cut_at_words() {
+        let long = "woord ".repeat(100);
+        let s = snippet(&long);
+        assert!(s.chars().count() <= SNIPPET_CHARS + 1);
+        assert!(s.ends_with("woord…"));
+        assert_eq!(snippet("  kort\n en   klaar "), "kort en klaar");
+    }
+}
