@@ -106,6 +106,17 @@ pub fn check_site(config: &Config, site: &Site) -> Vec<Diagnostic> {
                 }
             }
         }
+        for m in crate::encoding::find_mojibake(text) {
+            out.push(
+                Diagnostic::warning(
+                    "mojibake",
+                    format!("`{}` looks like UTF-8 read as {}: it should be `{}`", m.found, m.codepage, m.repaired),
+                )
+                .at(Location::from_offset(file, text, m.offset, m.len))
+                .with_label(format!("should be `{}`", m.repaired))
+                .with_hint(format!("replace `{}` with `{}`", m.found, m.repaired)),
+            );
+        }
         for key in &config.check.required_front_matter {
             if !has_key(&a.front, key) {
                 out.push(
