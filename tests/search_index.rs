@@ -272,3 +272,83 @@ fn index_sizes() {
     );
     assert!(json.len() < 4 * 1024 * 1024);
 }
+
+/// The browser side against the Rust side, when Node is there: the same
+/// words from the same text, and the queries a reader types find the
+/// sections they mean.
+#[test]
+fn search_js_agrees_with_the_index() {
+    let node_there = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !node_there {
+        eprintln!("skipped: no node");
+        return;
+    }
+    let (nl, en) = seed_indexes();
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        path
+    };
+    let sample =
+        "Beïnvloed MPN-partnerbeheerder, Café’s é 42 x Ångström İstanbul ﬁle ½ 二十 Straße";
+    write("nl.json", &nl.to_json());
+    write("en.json", &en.to_json());
+    write("sample.txt", sample);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/search.js");
+    let check = r#"
+const fs = require('fs');
+const s = require(process.argv[2]);
+const dir = process.argv[3];
+const out = {};
+out.tokens = s.tokenize(fs.readFileSync(dir + '/sample.txt', 'utf8'));
+out.postings = s.decodePostings('0VW1_VWW1');
+const nl = new s.Index(JSON.parse(fs.readFileSync(dir + '/nl.json', 'utf8')));
+const en = new s.Index(JSON.parse(fs.readFileSync(dir + '/en.json', 'utf8')));
+const top = (index, q) => index.search(q).slice(0, 3).map(id => index.sections[id][2]);
+out.nl_password = top(nl, 'wachtwoord vergeten');
+out.nl_prefix = top(nl, 'wachtw');
+out.nl_folded = top(nl, 'beinvloed');
+out.nl_stop = top(nl, 'de wachtwoord');
+out.nl_english = nl.search('password').length;
+out.en_password = top(en, 'forgot password');
+out.en_prefix = top(en, 'passw');
+out.en_dutch = en.search('wachtwoord').length;
+out.none = nl.search('xyzzy wachtwoord').length;
+console.log(JSON.stringify(out));
+"#;
+    let check = write("check.js", check);
+    let output = std::process::Command::new("node")
+        .arg(&check)
+        .arg(&script)
+        .arg(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("node: {e}"));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_default();
+    assert_eq!(v["tokens"], serde_json::json!(tokenize(sample)));
+    assert_eq!(
+        v["postings"],
+        serde_json::json!([[0, 0], [7, 3], [15, 0], [270, 3], [526, 0]])
+    );
+    let password = "you-forgot-your-password";
+    assert_eq!(v["nl_password"][0], password, "{v}");
+    assert_eq!(v["nl_prefix"][0], password, "{v}");
+    assert_eq!(v["nl_stop"][0], password, "{v}");
+    assert!(
+        v["nl_folded"].as_array().is_some_and(|a| !a.is_empty()),
+        "{v}"
+    );
+    assert_eq!(v["nl_english"], 0, "{v}");
+    assert_eq!(v["en_password"][0], password, "{v}");
+    assert_eq!(v["en_prefix"][0], password, "{v}");
+    assert_eq!(v["en_dutch"], 0, "{v}");
+    assert_eq!(v["none"], 0, "{v}");
+}

@@ -1,0 +1,389 @@
+/*
+ * tolk search box: searches the per-language index that `tolk build` writes
+ * (search-<lang>.json, format in src/search.rs and docs/search.md).
+ *
+ * - No framework, no eval, no inline styles or HTML strings: every text that
+ *   comes from the index goes in through textContent, so the script works
+ *   under a strict Content-Security-Policy (script-src 'self').
+ * - The index is fetched only when the reader first focuses or types in the
+ *   box, from the URL in the form's data-search-index attribute (relative to
+ *   the page), so pages cost nothing until search is used.
+ * - The browser does not stem. The index stores, for every stem, the words
+ *   it was made from; a typed word is looked up among those words (and as a
+ *   stem), and the last word, still being typed, also matches every word and
+ *   stem it is a prefix of. Words are folded exactly as the Rust side does:
+ *   decomposed, combining marks dropped, lowercased, cut at every character
+ *   that is not a letter or digit, one-character words ignored.
+ * - WAI-ARIA combobox with a listbox popup: arrow keys move through the
+ *   results, Enter opens one, Escape closes the list (and clears the box when
+ *   the list is already closed).
+ *
+ * Markup (the theme's template; only data-search-index and the input are
+ * required, the rest is created when missing):
+ *
+ *   <form class="tolk-search" role="search" action="…"
+ *         data-search-index="../search-nl-nl.json"
+ *         data-search-loading="Zoekindex laden…"
+ *         data-search-none="Geen resultaten"
+ *         data-search-count="{n} resultaten"
+ *         data-search-error="Zoeken is niet beschikbaar">
+ *     <label for="tolk-search-input">Zoeken</label>
+ *     <input id="tolk-search-input" type="search" autocomplete="off">
+ *     <ul id="tolk-search-results" role="listbox" hidden></ul>
+ *     <p class="tolk-search-status" aria-live="polite"></p>
+ *   </form>
+ */
+(function () {
+  'use strict';
+
+  var MAX_RESULTS = 10;
+  var MAX_PREFIX_STEMS = 40;
+  var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
+  var WORD = /[\p{Alphabetic}\p{N}]+/gu;
+  var MARK = /\p{M}/gu;
+
+  /** Folded words of a text, as `tokenize` in src/search.rs cuts them. */
+  function tokenize(text) {
+    var folded = text.normalize('NFD').replace(MARK, '').toLowerCase();
+    var words = folded.match(WORD) || [];
+    return words.filter(function (w) { return Array.from(w).length >= 2; });
+  }
+
+  /** Decodes a postings string into [sectionId, weight] pairs. */
+  function decodePostings(code) {
+    var out = [];
+    var value = 0;
+    var scale = 1;
+    var section = 0;
+    for (var i = 0; i < code.length; i++) {
+      var d = DIGITS.indexOf(code.charAt(i));
+      if (d < 0) { return out; }
+      if (d >= 32) {
+        value += (d - 32) * scale;
+        scale *= 32;
+        continue;
+      }
+      value += d * scale;
+      section += Math.floor(value / 4);
+      out.push([section, value % 4]);
+      value = 0;
+      scale = 1;
+    }
+    return out;
+  }
+
+  /** Lower bound of `key` in a sorted array of strings. */
+  function lowerBound(sorted, key) {
+    var lo = 0;
+    var hi = sorted.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >>> 1;
+      if (sorted[mid] < key) { lo = mid + 1; } else { hi = mid; }
+    }
+    return lo;
+  }
+
+  /** The loaded index with its lookup tables. */
+  function Index(data) {
+    this.docs = Array.isArray(data.docs) ? data.docs : [];
+    this.sections = Array.isArray(data.sections) ? data.sections : [];
+    this.terms = data.terms && typeof data.terms === 'object' ? data.terms : {};
+    this.stop = new Set(Array.isArray(data.stop) ? data.stop : []);
+    this.postings = new Map();
+    // Every word and stem, mapped to the stems it stands for.
+    this.lookup = new Map();
+    var self = this;
+    Object.keys(this.terms).forEach(function (stem) {
+      self.add(stem, stem);
+      var words = String((self.terms[stem] || [])[0] || '');
+      words.split(' ').forEach(function (w) {
+        if (w) { self.add(w.charAt(0) === '~' ? stem + w.slice(1) : w, stem); }
+      });
+    });
+    this.keys = Array.from(this.lookup.keys()).sort();
+  }
+
+  Index.prototype.add = function (key, stem) {
+    var stems = this.lookup.get(key);
+    if (!stems) { this.lookup.set(key, [stem]); } else if (stems.indexOf(stem) < 0) { stems.push(stem); }
+  };
+
+  Index.prototype.postingsOf = function (stem) {
+    var list = this.postings.get(stem);
+    if (!list) {
+      list = decodePostings(String((this.terms[stem] || [])[1] || ''));
+      this.postings.set(stem, list);
+    }
+    return list;
+  };
+
+  /** Stems for one typed word, each with a factor: 1 exact, 0.5 prefix. */
+  Index.prototype.stemsFor = function (word, prefix) {
+    var found = new Map();
+    (this.lookup.get(word) || []).forEach(function (s) { found.set(s, 1); });
+    if (prefix || found.size === 0) {
+      for (var i = lowerBound(this.keys, word); i < this.keys.length; i++) {
+        var key = this.keys[i];
+        if (key.slice(0, word.length) !== word || found.size >= MAX_PREFIX_STEMS) { break; }
+        this.lookup.get(key).forEach(function (s) { if (!found.has(s)) { found.set(s, 0.5); } });
+      }
+    }
+    return found;
+  };
+
+  /** Ranked sections for a query: every word must match (AND). */
+  Index.prototype.search = function (query) {
+    var words = tokenize(query);
+    var open = !/\s$/.test(query);
+    var total = Math.max(this.sections.length, 1);
+    var scores = null;
+    var self = this;
+    for (var i = 0; i < words.length; i++) {
+      var last = open && i === words.length - 1;
+      if (!last && this.stop.has(words[i])) { continue; }
+      var stems = this.stemsFor(words[i], last);
+      if (stems.size === 0) {
+        if (last && this.stop.has(words[i])) { continue; }
+        return [];
+      }
+      var word = new Map();
+      stems.forEach(function (factor, stem) {
+        var list = self.postingsOf(stem);
+        var idf = Math.log(1 + total / Math.max(list.length, 1));
+        list.forEach(function (p) {
+          word.set(p[0], Math.max(word.get(p[0]) || 0, factor * idf * (1 + p[1])));
+        });
+      });
+      if (scores === null) {
+        scores = word;
+      } else {
+        var next = new Map();
+        scores.forEach(function (score, section) {
+          if (word.has(section)) { next.set(section, score + word.get(section)); }
+        });
+        scores = next;
+      }
+    }
+    if (scores === null) { return []; }
+    var ranked = Array.from(scores.entries());
+    ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    return ranked.slice(0, MAX_RESULTS).map(function (r) { return r[0]; });
+  };
+
+  /** A safe link to a section: http(s) or file only, never javascript:. */
+  function sectionUrl(base, docUrl, anchor) {
+    try {
+      var url = new URL(String(docUrl), base);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:' && url.protocol !== 'file:') { return null; }
+      url.hash = anchor ? encodeURIComponent(String(anchor)) : '';
+      return url.href;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  var counter = 0;
+
+  function setup(root) {
+    var input = root.querySelector('input[type="search"], input');
+    if (!input) { return; }
+    counter += 1;
+    var text = function (name, fallback) { return root.getAttribute('data-search-' + name) || fallback; };
+    var indexUrl;
+    try {
+      indexUrl = new URL(root.getAttribute('data-search-index') || '', document.baseURI).href;
+    } catch (e) {
+      return;
+    }
+    var list = root.querySelector('[role="listbox"]');
+    if (!list) {
+      list = document.createElement('ul');
+      list.hidden = true;
+      root.appendChild(list);
+    }
+    if (!list.id) { list.id = 'tolk-search-results-' + counter; }
+    list.setAttribute('role', 'listbox');
+    var status = root.querySelector('[aria-live]');
+    if (!status) {
+      status = document.createElement('p');
+      status.className = 'tolk-search-status';
+      status.setAttribute('aria-live', 'polite');
+      root.appendChild(status);
+    }
+    input.setAttribute('role', 'combobox');
+    input.setAttribute('aria-autocomplete', 'list');
+    input.setAttribute('aria-expanded', 'false');
+    input.setAttribute('aria-controls', list.id);
+    input.setAttribute('autocomplete', 'off');
+
+    var index = null;
+    var loading = null;
+    var options = [];
+    var active = -1;
+    var timer = 0;
+
+    function load() {
+      if (!loading) {
+        status.textContent = text('loading', 'Loading search…');
+        loading = fetch(indexUrl, { credentials: 'same-origin' })
+          .then(function (r) {
+            if (!r.ok) { throw new Error('HTTP ' + r.status); }
+            return r.json();
+          })
+          .then(function (data) {
+            index = new Index(data);
+            status.textContent = '';
+          })
+          .catch(function () {
+            status.textContent = text('error', 'Search is not available.');
+            loading = null;
+          });
+      }
+      return loading;
+    }
+
+    function setActive(k) {
+      if (active >= 0 && options[active]) {
+        options[active].setAttribute('aria-selected', 'false');
+        options[active].classList.remove('is-active');
+      }
+      active = k;
+      if (k >= 0 && options[k]) {
+        options[k].setAttribute('aria-selected', 'true');
+        options[k].classList.add('is-active');
+        input.setAttribute('aria-activedescendant', options[k].id);
+        if (options[k].scrollIntoView) { options[k].scrollIntoView({ block: 'nearest' }); }
+      } else {
+        input.removeAttribute('aria-activedescendant');
+      }
+    }
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute('aria-expanded', 'false');
+      setActive(-1);
+    }
+
+    function openList() {
+      if (options.length > 0) {
+        list.hidden = false;
+        input.setAttribute('aria-expanded', 'true');
+      }
+    }
+
+    function render(sections) {
+      setActive(-1);
+      options = [];
+      list.replaceChildren();
+      sections.forEach(function (id, k) {
+        var section = index.sections[id] || [];
+        var doc = index.docs[section[0]] || [];
+        var href = sectionUrl(indexUrl, doc[0] || '', section[2] || '');
+        if (!href) { return; }
+        var li = document.createElement('li');
+        li.id = list.id + '-' + k;
+        li.setAttribute('role', 'option');
+        li.setAttribute('aria-selected', 'false');
+        var a = document.createElement('a');
+        a.href = href;
+        a.tabIndex = -1;
+        var title = document.createElement('span');
+        title.className = 'tolk-search-title';
+        var heading = String(section[1] || '');
+        var docTitle = String(doc[1] || '');
+        title.textContent = heading && heading !== docTitle ? docTitle + ' › ' + heading : docTitle;
+        var snippet = document.createElement('span');
+        snippet.className = 'tolk-search-snippet';
+        snippet.textContent = String(section[3] || '');
+        a.appendChild(title);
+        a.appendChild(snippet);
+        li.appendChild(a);
+        li.addEventListener('mousemove', function () {
+          var at = options.indexOf(li);
+          if (at !== active) { setActive(at); }
+        });
+        list.appendChild(li);
+        options.push(li);
+      });
+      if (input.value.trim() === '') {
+        status.textContent = '';
+        close();
+      } else if (options.length === 0) {
+        status.textContent = text('none', 'No results');
+        close();
+      } else {
+        status.textContent = text('count', '{n} results').replace('{n}', String(options.length));
+        openList();
+      }
+    }
+
+    function run() {
+      load().then(function () {
+        if (index) { render(index.search(input.value)); }
+      });
+    }
+
+    input.addEventListener('focus', load);
+    input.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 60);
+    });
+    input.addEventListener('keydown', function (e) {
+      var n = options.length;
+      switch (e.key) {
+        case 'ArrowDown':
+          if (n === 0) { return; }
+          e.preventDefault();
+          openList();
+          setActive((active + 1) % n);
+          break;
+        case 'ArrowUp':
+          if (n === 0) { return; }
+          e.preventDefault();
+          openList();
+          setActive(active <= 0 ? n - 1 : active - 1);
+          break;
+        case 'Enter': {
+          var pick = active >= 0 ? active : (list.hidden ? -1 : 0);
+          var link = pick >= 0 && options[pick] ? options[pick].querySelector('a') : null;
+          e.preventDefault();
+          if (link) { window.location.assign(link.href); } else { run(); }
+          break;
+        }
+        case 'Escape':
+          if (!list.hidden) {
+            e.preventDefault();
+            close();
+          } else if (input.value !== '') {
+            e.preventDefault();
+            input.value = '';
+            render([]);
+          }
+          break;
+        default:
+      }
+    });
+    // Keep focus in the box while a result is clicked, so the list is not
+    // closed (by focusout) before the click lands; Safari does not focus links.
+    list.addEventListener('mousedown', function (e) { e.preventDefault(); });
+    root.addEventListener('focusout', function (e) {
+      if (!e.relatedTarget || !root.contains(e.relatedTarget)) { close(); }
+    });
+    // Without JavaScript the form submits to its action (a search engine,
+    // say); with it, submitting opens the best hit instead.
+    root.addEventListener('submit', function (e) { e.preventDefault(); });
+  }
+
+  function start() {
+    Array.prototype.forEach.call(document.querySelectorAll('[data-search-index]'), setup);
+  }
+
+  if (typeof module === 'object' && module.exports) {
+    // For tests under Node: the pure parts, no DOM needed.
+    module.exports = { tokenize: tokenize, decodePostings: decodePostings, Index: Index };
+  } else if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', start);
+  } else {
+    start();
+  }
+}());
