@@ -215,7 +215,15 @@ fn write_site(
     inject: &str,
 ) -> Result<usize, Vec<Diagnostic>> {
     let base = config.site.base_path.as_str();
-    let assets = theme.asset_urls(base);
+    let mut assets = theme.asset_urls(base);
+    // The search index of each language, under a content-hashed name.
+    let (nl_index, en_index) = rayon::join(|| search_index(site, Lang::Nl), || search_index(site, Lang::En));
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for (lang, json) in [(Lang::Nl, nl_index), (Lang::En, en_index)] {
+        let name = format!("static/{}", crate::render::hashed_name(&format!("search-{}.json", lang.code()), json.as_bytes()));
+        assets.insert(format!("search-{}.json", lang.code()), format!("{base}{name}"));
+        push_err(&mut errors, staging.write(&name, json.as_bytes()));
+    }
     let site_ctx = SiteCtx {
         title: &config.book.title,
         description: &config.book.description,
@@ -228,6 +236,7 @@ fn write_site(
         ctx.insert("lang", &LangCtx::new(lang));
         ctx.insert("t", &theme.strings(lang).map);
         ctx.insert("assets", &assets);
+        ctx.insert("search_index", &assets[&format!("search-{}.json", lang.code())]);
         ctx.insert("nav", nav);
         ctx.insert("live_reload", inject);
         ctx
@@ -252,7 +261,7 @@ fn write_site(
             staging.write(&page_file(lang, &page.article.path), html.as_bytes())
         })
         .collect();
-    let mut errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
+    errors.extend(results.into_iter().filter_map(Result::err));
     let mut count = jobs.len();
     // Index and 404 pages per language; the root page.
     for lang in Lang::ALL {
@@ -330,6 +339,24 @@ fn write_site(
     } else {
         Err(errors)
     }
+}
+
+/// The search index of one language: every page that has text in that
+/// language (English pages that only carry the Dutch text are left out).
+fn search_index(site: &Site, lang: Lang) -> String {
+    let mut index = crate::search::SearchIndex::new(lang);
+    for (i, page) in site.pages.iter().enumerate() {
+        if lang == Lang::En && page.english == EnglishText::DutchOnly {
+            continue;
+        }
+        let r = page.rendered(lang);
+        index.add(crate::search::SearchDoc {
+            url: site.url(i, lang),
+            title: page.title(lang),
+            sections: r.sections.iter().map(|s| (s.heading.clone(), s.id.clone(), s.text.clone())).collect(),
+        });
+    }
+    index.to_json()
 }
 
 fn push_err(errors: &mut Vec<Diagnostic>, r: Result<(), Diagnostic>) {

@@ -5,6 +5,9 @@
 (function () {
   "use strict";
 
+  // The search box needs JavaScript: show it only when scripts run.
+  document.querySelectorAll("form.tolk-search[hidden]").forEach(function (f) { f.hidden = false; });
+
   // Tab sets (WAI-ARIA tabs pattern: arrow keys move, Home/End jump).
   document.querySelectorAll(".tabs").forEach(function (set) {
     var tabs = Array.prototype.slice.call(set.querySelectorAll('[role="tab"]'));
