@@ -110,7 +110,10 @@ pub fn check_site(config: &Config, site: &Site) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::warning(
                     "mojibake",
-                    format!("`{}` looks like UTF-8 read as {}: it should be `{}`", m.found, m.codepage, m.repaired),
+                    format!(
+                        "`{}` looks like UTF-8 read as {}: it should be `{}`",
+                        m.found, m.codepage, m.repaired
+                    ),
                 )
                 .at(Location::from_offset(file, text, m.offset, m.len))
                 .with_label(format!("should be `{}`", m.repaired))

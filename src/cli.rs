@@ -115,14 +115,7 @@ pub fn main() -> ExitCode {
             };
             finish(
                 pipeline::build(&opts, &crate::site::NoChecklists).map(|report| {
-                    eprintln!(
-                        "Built {} pages from {} articles into {} in {:.2?}{}",
-                        report.pages,
-                        report.articles,
-                        report.out.display(),
-                        report.elapsed,
-                        summary_suffix(&report.diagnostics)
-                    );
+                    eprintln!("{}", report.summary());
                     report.diagnostics
                 }),
             )
@@ -162,15 +155,6 @@ fn check(root: PathBuf, format: Format) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
-}
-
-fn summary_suffix(diags: &[Diagnostic]) -> String {
-    let (_, warnings) = diagnostic::count(diags);
-    match warnings {
-        0 => String::new(),
-        1 => ", 1 warning".into(),
-        n => format!(", {n} warnings"),
     }
 }
 

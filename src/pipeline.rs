@@ -39,12 +39,30 @@ pub struct Options {
 /// What a successful build did.
 #[derive(Debug)]
 pub struct Report {
+    /// Every HTML page written (articles, index and 404 pages, the root).
     pub pages: usize,
+    /// Pages of each language: its articles and its index.
+    pub pages_per_lang: usize,
     pub articles: usize,
     /// Warnings (a successful build has no errors).
     pub diagnostics: Vec<Diagnostic>,
     pub elapsed: Duration,
     pub out: PathBuf,
+}
+
+impl Report {
+    /// The one-line summary: pages per language, warnings, errors, time.
+    /// `Built 5 articles into site: 6 pages in nl-nl, 6 in en; 0 warnings, 0 errors; 21 ms`
+    pub fn summary(&self) -> String {
+        let per_lang = self.pages_per_lang;
+        let (errors, warnings) = crate::diagnostic::count(&self.diagnostics);
+        format!(
+            "Built {} articles into {}: {per_lang} pages in nl-nl, {per_lang} in en; {warnings} warnings, {errors} errors; {} ms",
+            self.articles,
+            self.out.display(),
+            self.elapsed.as_millis()
+        )
+    }
 }
 
 /// Loads the configuration with the command line's overrides applied.
@@ -104,6 +122,7 @@ pub fn build(opts: &Options, forms: &dyn ChecklistForms) -> Result<Report, Vec<D
     staging.commit().map_err(|d| vec![d])?;
     Ok(Report {
         pages,
+        pages_per_lang: site.pages.len() + usize::from(!site.by_path.contains_key("")),
         articles: site.pages.len(),
         diagnostics,
         elapsed: start.elapsed(),
@@ -217,11 +236,20 @@ fn write_site(
     let base = config.site.base_path.as_str();
     let mut assets = theme.asset_urls(base);
     // The search index of each language, under a content-hashed name.
-    let (nl_index, en_index) = rayon::join(|| search_index(site, Lang::Nl), || search_index(site, Lang::En));
+    let (nl_index, en_index) = rayon::join(
+        || search_index(site, Lang::Nl),
+        || search_index(site, Lang::En),
+    );
     let mut errors: Vec<Diagnostic> = Vec::new();
     for (lang, json) in [(Lang::Nl, nl_index), (Lang::En, en_index)] {
-        let name = format!("static/{}", crate::render::hashed_name(&format!("search-{}.json", lang.code()), json.as_bytes()));
-        assets.insert(format!("search-{}.json", lang.code()), format!("{base}{name}"));
+        let name = format!(
+            "static/{}",
+            crate::render::hashed_name(&format!("search-{}.json", lang.code()), json.as_bytes())
+        );
+        assets.insert(
+            format!("search-{}.json", lang.code()),
+            format!("{base}{name}"),
+        );
         push_err(&mut errors, staging.write(&name, json.as_bytes()));
     }
     let site_ctx = SiteCtx {
@@ -236,7 +264,10 @@ fn write_site(
         ctx.insert("lang", &LangCtx::new(lang));
         ctx.insert("t", &theme.strings(lang).map);
         ctx.insert("assets", &assets);
-        ctx.insert("search_index", &assets[&format!("search-{}.json", lang.code())]);
+        ctx.insert(
+            "search_index",
+            &assets[&format!("search-{}.json", lang.code())],
+        );
         ctx.insert("nav", nav);
         ctx.insert("live_reload", inject);
         ctx
@@ -245,9 +276,11 @@ fn write_site(
     let jobs: Vec<(usize, Lang)> = (0..site.pages.len())
         .flat_map(|i| Lang::ALL.map(|l| (i, l)))
         .collect();
+    let progress = progress_bar(jobs.len());
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
         .map(|&(i, lang)| {
+            progress.inc(1);
             let strings = theme.strings(lang);
             let nav = site::nav_html(site, lang, Some(i), &|k| strings.get(k));
             let mut ctx = make_ctx(lang, &nav);
@@ -261,6 +294,7 @@ fn write_site(
             staging.write(&page_file(lang, &page.article.path), html.as_bytes())
         })
         .collect();
+    progress.finish_and_clear();
     errors.extend(results.into_iter().filter_map(Result::err));
     let mut count = jobs.len();
     // Index and 404 pages per language; the root page.
@@ -330,6 +364,14 @@ fn write_site(
             count += 1;
         }
     }
+    push_err(
+        &mut errors,
+        staging.write("sitemap.xml", sitemap(config, site).as_bytes()),
+    );
+    push_err(
+        &mut errors,
+        staging.write("robots.txt", robots(config).as_bytes()),
+    );
     for (name, bytes) in &theme.statics {
         push_err(&mut errors, staging.write(name, bytes));
     }
@@ -339,6 +381,74 @@ fn write_site(
     } else {
         Err(errors)
     }
+}
+
+/// `sitemap.xml`: every indexable page with its language alternates
+/// (Google's `xhtml:link` form). English pages that only carry the Dutch
+/// text are `noindex`, so they are left out and not named as alternates.
+fn sitemap(config: &Config, site: &Site) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    let esc = markdown::escape_attr;
+    let mut entry = |loc: String, alternates: &[(&str, String)], lastmod: Option<String>| {
+        xml.push_str("<url><loc>");
+        xml.push_str(&esc(&loc));
+        xml.push_str("</loc>");
+        if let Some(d) = lastmod {
+            xml.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        for (tag, href) in alternates {
+            xml.push_str(&format!(
+                "<xhtml:link rel=\"alternate\" hreflang=\"{tag}\" href=\"{}\"/>",
+                esc(href)
+            ));
+        }
+        xml.push_str("</url>\n");
+    };
+    let base = &config.site.base_path;
+    let homes = [
+        absolute(config, &markdown::page_url(base, Lang::Nl, "")),
+        absolute(config, &markdown::page_url(base, Lang::En, "")),
+    ];
+    let home_alts = [
+        ("nl-NL", homes[0].clone()),
+        ("en", homes[1].clone()),
+        ("x-default", homes[0].clone()),
+    ];
+    entry(homes[0].clone(), &home_alts, None);
+    entry(homes[1].clone(), &home_alts, None);
+    for (i, page) in site.pages.iter().enumerate() {
+        let nl = absolute(config, &site.url(i, Lang::Nl));
+        let en = absolute(config, &site.url(i, Lang::En));
+        let lastmod = page.article.front.date.map(|d| d.to_string());
+        if page.english == EnglishText::DutchOnly {
+            entry(nl, &[], lastmod);
+        } else {
+            let alts = [
+                ("nl-NL", nl.clone()),
+                ("en", en.clone()),
+                ("x-default", nl.clone()),
+            ];
+            entry(nl, &alts, lastmod.clone());
+            entry(en, &alts, lastmod);
+        }
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// `robots.txt`: everything may be crawled; the sitemap is named when the
+/// site's URL is known.
+fn robots(config: &Config) -> String {
+    let mut s = String::from("User-agent: *\nAllow: /\n");
+    if !config.site.url.is_empty() {
+        s.push_str(&format!(
+            "Sitemap: {}\n",
+            absolute(config, &format!("{}sitemap.xml", config.site.base_path))
+        ));
+    }
+    s
 }
 
 /// The search index of one language: every page that has text in that
@@ -353,10 +463,31 @@ fn search_index(site: &Site, lang: Lang) -> String {
         index.add(crate::search::SearchDoc {
             url: site.url(i, lang),
             title: page.title(lang),
-            sections: r.sections.iter().map(|s| (s.heading.clone(), s.id.clone(), s.text.clone())).collect(),
+            sections: r
+                .sections
+                .iter()
+                .map(|s| (s.heading.clone(), s.id.clone(), s.text.clone()))
+                .collect(),
         });
     }
     index.to_json()
+}
+
+/// A progress bar for the page-rendering stage, shown only on a terminal,
+/// never in CI (`CI` set), and only once a build has taken long enough to
+/// need one.
+fn progress_bar(len: usize) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() || len < 2_000 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} rendering pages {bar:30} {pos}/{len} {elapsed}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
 }
 
 fn push_err(errors: &mut Vec<Diagnostic>, r: Result<(), Diagnostic>) {

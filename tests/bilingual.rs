@@ -28,7 +28,11 @@ fn html_text(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
 }
 
 #[test]
@@ -36,8 +40,14 @@ fn seeds_001_and_002_render_both_languages_from_their_segments() {
     let site = bundled_site();
     site.tolk(&["build"]).ok();
     for (slug, en_title) in [
-        ("troubleshoot-account-setup", "Troubleshoot account setup or MPN renewal issues"),
-        ("incentives-customer-association-issues", "Issues with Claimed Partner of Record (CPOR) customer associations"),
+        (
+            "troubleshoot-account-setup",
+            "Troubleshoot account setup or MPN renewal issues",
+        ),
+        (
+            "incentives-customer-association-issues",
+            "Issues with Claimed Partner of Record (CPOR) customer associations",
+        ),
     ] {
         let source = std::fs::read_to_string(repo().join(format!("content/{slug}.md"))).unwrap();
         let split = tolk::segments::split(&source, std::path::Path::new("x.md"));
@@ -45,31 +55,70 @@ fn seeds_001_and_002_render_both_languages_from_their_segments() {
         let nl = site.read(&format!("nl-nl/{slug}/index.html"));
         let en = site.read(&format!("en/{slug}/index.html"));
         // The English page: English H1 and title, no Dutch segment text.
-        assert!(en.contains(&format!(">{en_title}</h1>")), "{slug}: English H1");
-        assert!(en.contains(&format!("<title>{en_title} ·")), "{slug}: English <title>");
+        assert!(
+            en.contains(&format!(">{en_title}</h1>")),
+            "{slug}: English H1"
+        );
+        assert!(
+            en.contains(&format!("<title>{en_title} ·")),
+            "{slug}: English <title>"
+        );
         assert!(en.contains("<html lang=\"en\""));
-        assert!(!en.contains("noindex"), "{slug} has English text: it is indexed");
+        assert!(
+            !en.contains("noindex"),
+            "{slug} has English text: it is indexed"
+        );
         let en_text = html_text(en.split("<main").nth(1).unwrap());
         let nl_html_text = html_text(&nl);
         for seg in &split.segments {
             let nl_plain = plain(&seg.nl);
             let en_plain = plain(seg.en.as_deref().unwrap());
             if nl_plain.len() > 12 && !en_plain.contains(&nl_plain) {
-                assert!(!en_text.contains(&nl_plain), "{slug}: Dutch text `{nl_plain}` on the English page");
+                assert!(
+                    !en_text.contains(&nl_plain),
+                    "{slug}: Dutch text `{nl_plain}` on the English page"
+                );
             }
-            assert!(en_text.contains(en_plain.trim()), "{slug}: English `{en_plain}` missing from the English page");
-            assert!(nl_html_text.contains(nl_plain.trim()), "{slug}: Dutch `{nl_plain}` missing from the Dutch page");
+            assert!(
+                en_text.contains(en_plain.trim()),
+                "{slug}: English `{en_plain}` missing from the English page"
+            );
+            assert!(
+                nl_html_text.contains(nl_plain.trim()),
+                "{slug}: Dutch `{nl_plain}` missing from the Dutch page"
+            );
         }
         // The Dutch page: every segment rendered with its English original.
-        assert_eq!(nl.matches("<span class=\"tolk-seg\"").count(), split.segments.len(), "{slug}: one marked sentence per segment");
-        assert_eq!(nl.matches("class=\"tolk-orig\"").count(), split.segments.len(), "{slug}: one original per segment");
+        assert_eq!(
+            nl.matches("<span class=\"tolk-seg\"").count(),
+            split.segments.len(),
+            "{slug}: one marked sentence per segment"
+        );
+        assert_eq!(
+            nl.matches("class=\"tolk-orig\"").count(),
+            split.segments.len(),
+            "{slug}: one original per segment"
+        );
         assert!(nl.contains("role=\"tooltip\" lang=\"en\""));
-        assert!(nl.contains("tabindex=\"0\" aria-describedby=\"tolk-orig-"), "originals are reachable by keyboard");
-        assert!(!nl.contains("sxs-lookup"), "the source markup does not leak into the page");
+        assert!(
+            nl.contains("tabindex=\"0\" aria-describedby=\"tolk-orig-"),
+            "originals are reachable by keyboard"
+        );
+        assert!(
+            !nl.contains("sxs-lookup"),
+            "the source markup does not leak into the page"
+        );
         assert!(!en.contains("tolk-seg"));
         // Heading ids are the same in both languages.
-        for id in ["troubleshoot-account-setup-or-mpn-renewal-issues", "domain-tenant-mismatch"] {
-            assert_eq!(nl.contains(&format!("id=\"{id}\"")), en.contains(&format!("id=\"{id}\"")), "{slug}: id {id}");
+        for id in [
+            "troubleshoot-account-setup-or-mpn-renewal-issues",
+            "domain-tenant-mismatch",
+        ] {
+            assert_eq!(
+                nl.contains(&format!("id=\"{id}\"")),
+                en.contains(&format!("id=\"{id}\"")),
+                "{slug}: id {id}"
+            );
         }
     }
 }
@@ -80,9 +129,20 @@ fn seed_002_table_has_segments_in_cells_in_both_languages() {
     site.tolk(&["build"]).ok();
     let nl = site.read("nl-nl/incentives-customer-association-issues/index.html");
     let en = site.read("en/incentives-customer-association-issues/index.html");
-    let table = |html: &str| html.split("<table>").nth(1).unwrap().split("</table>").next().unwrap().to_string();
+    let table = |html: &str| {
+        html.split("<table>")
+            .nth(1)
+            .unwrap()
+            .split("</table>")
+            .next()
+            .unwrap()
+            .to_string()
+    };
     let (nl_t, en_t) = (table(&nl), table(&en));
-    assert!(nl_t.contains("<td><span class=\"tolk-seg\""), "Dutch cells hold segments");
+    assert!(
+        nl_t.contains("<td><span class=\"tolk-seg\""),
+        "Dutch cells hold segments"
+    );
     assert!(en_t.matches("<td>").count() >= 8 && !en_t.contains("tolk-seg"));
     assert_eq!(nl_t.matches("<tr>").count(), en_t.matches("<tr>").count());
 }
@@ -91,17 +151,39 @@ fn seed_002_table_has_segments_in_cells_in_both_languages() {
 fn articles_without_segments_get_an_english_page_that_says_so() {
     let site = bundled_site();
     site.tolk(&["build"]).ok();
-    for slug in ["partner-earned-credit-troubleshoot", "lighthouse-partner-earned-credit", "request-credit"] {
+    for slug in [
+        "partner-earned-credit-troubleshoot",
+        "lighthouse-partner-earned-credit",
+        "request-credit",
+    ] {
         let en = site.read(&format!("en/{slug}/index.html"));
-        assert!(en.contains("<meta name=\"robots\" content=\"noindex\">"), "{slug}");
-        assert!(en.contains("This article is available only in Dutch."), "{slug}");
-        assert!(en.contains("<article lang=\"nl\">"), "{slug}: the Dutch body is marked as Dutch");
+        assert!(
+            en.contains("<meta name=\"robots\" content=\"noindex\">"),
+            "{slug}"
+        );
+        assert!(
+            en.contains("This article is available only in Dutch."),
+            "{slug}"
+        );
+        assert!(
+            en.contains("<article lang=\"nl\">"),
+            "{slug}: the Dutch body is marked as Dutch"
+        );
         assert!(en.contains("<html lang=\"en\""));
         let nl = site.read(&format!("nl-nl/{slug}/index.html"));
         let machine = slug != "request-credit"; // seed 004 is human translated (HT)
-        assert_eq!(nl.contains("Dit artikel is automatisch vertaald."), machine, "{slug}: MT notice");
+        assert_eq!(
+            nl.contains("Dit artikel is automatisch vertaald."),
+            machine,
+            "{slug}: MT notice"
+        );
         if machine {
-            assert!(nl.contains(&format!("<a href=\"/en/{slug}/\" hreflang=\"en\" lang=\"en\">")), "{slug}: MT notice links to English");
+            assert!(
+                nl.contains(&format!(
+                    "<a href=\"/en/{slug}/\" hreflang=\"en\" lang=\"en\">"
+                )),
+                "{slug}: MT notice links to English"
+            );
         }
     }
 }
@@ -132,8 +214,14 @@ fn language_plumbing_alternates_switcher_and_dates() {
 #[test]
 fn english_source_takes_precedence() {
     let site = TempSite::new("");
-    site.write("content/a.md", "---\ntitle: Alleen NL\n---\n# Alleen NL\n\nTekst.\n");
-    site.write("content-en/a.md", "---\ntitle: English\n---\n# Written in English\n\nText.\n");
+    site.write(
+        "content/a.md",
+        "---\ntitle: Alleen NL\n---\n# Alleen NL\n\nTekst.\n",
+    );
+    site.write(
+        "content-en/a.md",
+        "---\ntitle: English\n---\n# Written in English\n\nText.\n",
+    );
     site.tolk(&["build"]).ok();
     let en = site.read("en/a/index.html");
     assert!(en.contains(">Written in English</h1>"));
@@ -153,20 +241,39 @@ fn bad_segments_are_located_diagnostics_and_no_text_is_lost() {
     let run = site.tolk(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let err = &run.stderr;
-    assert!(err.contains("warning[segment-id-mismatch]") && err.contains("content/a.md:6:"), "{err}");
-    assert!(err.contains("warning[segment-missing-english]") && err.contains("content/a.md:8:"), "{err}");
-    assert!(err.contains("warning[segment-stray-english]") && err.contains("content/a.md:10:"), "{err}");
+    assert!(
+        err.contains("warning[segment-id-mismatch]") && err.contains("content/a.md:6:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning[segment-missing-english]") && err.contains("content/a.md:8:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning[segment-stray-english]") && err.contains("content/a.md:10:"),
+        "{err}"
+    );
     let nl = site.read("nl-nl/a/index.html");
     let en = site.read("en/a/index.html");
     assert!(nl.contains("Een") && en.contains("One"));
-    assert!(nl.contains("Alleen Nederlands") && en.contains("Alleen Nederlands"), "a Dutch half without English is kept on both pages");
+    assert!(
+        nl.contains("Alleen Nederlands") && en.contains("Alleen Nederlands"),
+        "a Dutch half without English is kept on both pages"
+    );
     assert!(en.contains("Stray English"));
 
     let site = TempSite::new("");
-    site.write("content/a.md", "---\ntitle: A\n---\n# A\n\n<span data-ttu-id=\"x-1\">Nooit gesloten\n");
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\n---\n# A\n\n<span data-ttu-id=\"x-1\">Nooit gesloten\n",
+    );
     let run = site.tolk(&["build"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("error[segment-unclosed]") && run.stderr.contains("content/a.md:6:1"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error[segment-unclosed]") && run.stderr.contains("content/a.md:6:1"),
+        "{}",
+        run.stderr
+    );
 
     let site = TempSite::new("");
     site.write(
@@ -175,7 +282,12 @@ fn bad_segments_are_located_diagnostics_and_no_text_is_lost() {
     );
     let run = site.tolk(&["build"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("error[segment-split-table-cell]") && run.stderr.contains("content/a.md:6:"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error[segment-split-table-cell]")
+            && run.stderr.contains("content/a.md:6:"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -190,23 +302,42 @@ fn search_indexes_hold_only_their_own_language() {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .find(|n| n.starts_with(&format!("search-{lang}.")))
             .unwrap();
-        serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(static_dir.join(name)).unwrap()).unwrap()
+        serde_json::from_str::<serde_json::Value>(
+            &std::fs::read_to_string(static_dir.join(name)).unwrap(),
+        )
+        .unwrap()
     };
     let (nl, en) = (read_index("nl-nl"), read_index("en"));
-    let words = |idx: &serde_json::Value| -> Vec<String> { idx["terms"].as_object().unwrap().keys().cloned().collect() };
+    let words = |idx: &serde_json::Value| -> Vec<String> {
+        idx["terms"].as_object().unwrap().keys().cloned().collect()
+    };
     let (nl_terms, en_terms) = (words(&nl), words(&en));
     // Seed 001 words only one language has.
     for dutch in ["wachtwoord", "telefoonnummer", "verlenging"] {
-        let stem = tolk::search::SearchIndex::new(tolk::Lang::Nl).stem_of(dutch).unwrap();
+        let stem = tolk::search::SearchIndex::new(tolk::Lang::Nl)
+            .stem_of(dutch)
+            .unwrap();
         assert!(nl_terms.contains(&stem), "nl index has {dutch}");
-        assert!(!en_terms.iter().any(|t| t == &stem), "en index has Dutch {dutch}");
+        assert!(
+            !en_terms.iter().any(|t| t == &stem),
+            "en index has Dutch {dutch}"
+        );
     }
     for english in ["password", "renewal"] {
-        let stem = tolk::search::SearchIndex::new(tolk::Lang::En).stem_of(english).unwrap();
+        let stem = tolk::search::SearchIndex::new(tolk::Lang::En)
+            .stem_of(english)
+            .unwrap();
         assert!(en_terms.contains(&stem), "en index has {english}");
-        assert!(!nl_terms.iter().any(|t| t == &stem), "nl index has English {english}");
+        assert!(
+            !nl_terms.iter().any(|t| t == &stem),
+            "nl index has English {english}"
+        );
     }
     // English pages without English text are not in the English index.
     let docs = en["docs"].as_array().unwrap();
-    assert_eq!(docs.len(), 2, "only seeds 001 and 002 have English: {docs:?}");
+    assert_eq!(
+        docs.len(),
+        2,
+        "only seeds 001 and 002 have English: {docs:?}"
+    );
 }

@@ -381,3 +381,46 @@ fn base_path_prefixes_every_link() {
     }
     assert!(html.contains("href=\"/docs/static/style."));
 }
+
+#[test]
+fn hosting_files_sitemap_robots_and_hashed_assets() {
+    let site = bundled_site();
+    let run = site.tolk(&["build"]);
+    assert!(
+        run.stderr.contains("Built 5 articles into")
+            && run
+                .stderr
+                .contains("6 pages in nl-nl, 6 in en; 0 warnings, 0 errors"),
+        "{}",
+        run.stderr
+    );
+    let sitemap = site.read("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://tolk.example.org/nl-nl/troubleshoot-account-setup/</loc><lastmod>2020-08-18</lastmod><xhtml:link rel=\"alternate\" hreflang=\"nl-NL\""));
+    assert!(sitemap.contains("<loc>https://tolk.example.org/en/troubleshoot-account-setup/</loc>"));
+    assert!(
+        !sitemap.contains("<loc>https://tolk.example.org/en/request-credit/</loc>"),
+        "noindex pages are not in the sitemap"
+    );
+    assert!(site
+        .read("robots.txt")
+        .contains("Sitemap: https://tolk.example.org/sitemap.xml"));
+    let page = site.read("nl-nl/request-credit/index.html");
+    assert!(page.contains(
+        "<link rel=\"canonical\" href=\"https://tolk.example.org/nl-nl/request-credit/\">"
+    ));
+    let css = page
+        .split("href=\"/static/style.")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert!(
+        css.len() == "12345678.css".len(),
+        "content-hashed name: style.{css}"
+    );
+    assert!(site.exists(&format!("static/style.{css}")));
+    // The 404 page says so, in the content language, with the theme.
+    assert!(site.read("404.html").contains("Pagina niet gevonden"));
+    assert!(site.read("en/404.html").contains("Page not found"));
+}

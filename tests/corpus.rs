@@ -19,7 +19,7 @@ fn builds_the_partner_center_corpus_with_toc_navigation() {
     ));
     let run = site.tolk(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("from 361 articles"), "{}", run.stderr);
+    assert!(run.stderr.contains("Built 361 articles"), "{}", run.stderr);
     // Every article has a page in both languages.
     let count = |lang: &str| {
         walkdir::WalkDir::new(site.root().join("site").join(lang))
