@@ -1024,19 +1024,36 @@ pub fn slugify(text: &str) -> String {
 
 /// Escapes text for an HTML text node.
 pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    escape(s, false)
 }
 
-/// Escapes text for a double-quoted attribute.
+/// Escapes text for a quoted attribute.
 pub fn escape_attr(s: &str) -> String {
-    escape_html(s).replace('"', "&quot;").replace('\'', "&#39;")
+    escape(s, true)
+}
+
+/// One pass over the bytes; text without special characters is copied whole.
+fn escape(s: &str, attr: bool) -> String {
+    let special = |b: u8| matches!(b, b'&' | b'<' | b'>') || (attr && matches!(b, b'"' | b'\''));
+    if !s.bytes().any(special) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if !special(b) {
+            continue;
+        }
+        out.push_str(&s[last..i]);
+        out.push_str(match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
+    out
 }

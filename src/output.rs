@@ -1,28 +1,44 @@
 //! Output: writing the site so that a failed build never damages the last
-//! good one.
+//! good one, and a rebuild writes only what changed.
 //!
-//! A build writes into a staging folder beside the target
-//! (`site.tolk-staging-<pid>`) and only when every page is written does it
-//! swap the staging folder in. The old site is moved aside first and removed
-//! after the swap. A marker file tells tolk which folders it wrote, so that it
-//! refuses to replace a folder it did not make (the content folder, the
-//! project root, a user's folder) unless told to with `--force`.
+//! tolk keeps two copies of the site: the live one (`site/`) and a spare
+//! beside it (`.site.tolk-spare/`), which holds the build before. A build
+//! brings the spare up to date (writing only files whose bytes changed, by the
+//! manifest of content hashes the spare carries, and deleting files the new
+//! build no longer has) and then exchanges the two folders in one atomic
+//! `renameat2(RENAME_EXCHANGE)`. The live site is never written into, so a
+//! build that fails or is killed leaves it exactly as it was; and since
+//! unchanged files are neither rewritten nor deleted and recreated, a rebuild
+//! costs little more than the pages that changed.
+//!
+//! The manifest lives in the marker file (`.tolk-site`) that also tells tolk
+//! which folders it wrote: tolk refuses to replace a folder it did not make
+//! (the content folder, the project root, a user's folder) unless told to
+//! with `--force`.
 
+use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::diagnostic::Diagnostic;
+use crate::render::fnv1a;
 
-/// The marker file tolk puts in every site it writes.
+/// The marker file tolk puts in every site it writes; it holds the manifest.
 pub const MARKER: &str = ".tolk-site";
 
-/// A staging folder being filled. Dropping it without [`Staging::commit`]
-/// removes it, so an interrupted or failed build leaves nothing behind.
+const MARKER_HEADER: &str = "This folder was written by tolk; `tolk build` replaces it as a whole.";
+
+/// The spare copy of the site being brought up to date. Dropping it without
+/// [`Staging::commit`] leaves the live site untouched.
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
-    committed: bool,
+    /// What the spare held when this build started: path → content hash.
+    /// Empty when unknown (then every file is written).
+    previous: HashMap<String, u64>,
+    written: Mutex<Vec<(String, u64)>>,
+    made_dirs: Mutex<HashSet<PathBuf>>,
 }
 
 /// Checks that `target` may be replaced by a build: it is not the root or
@@ -67,49 +83,103 @@ pub fn check_target(
     ))
 }
 
+/// `site` → (`.site.tolk-spare`, `.site.tolk-swap`), beside it.
+fn sibling_paths(target: &Path) -> (PathBuf, PathBuf) {
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
+    (
+        parent.join(format!(".{name}.tolk-spare")),
+        parent.join(format!(".{name}.tolk-swap")),
+    )
+}
+
+/// The spare folder of a build folder (kept between builds).
+pub fn spare_path(target: &Path) -> PathBuf {
+    sibling_paths(target).0
+}
+
 impl Staging {
-    /// Creates an empty staging folder beside `target`.
+    /// Opens the spare folder beside `target` (creating it on the first
+    /// build), and reads its manifest.
     pub fn create(target: &Path) -> Result<Staging, Diagnostic> {
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "site".into());
-        fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
-        let dir = parent.join(format!(".{name}.tolk-staging-{}", std::process::id()));
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(|e| io_error(&dir, &e))?;
+        let (spare, swap) = sibling_paths(target);
+        // A swap interrupted by a crash on a system without an atomic
+        // exchange: put the live site back first.
+        if !target.exists() && swap.is_dir() {
+            fs::rename(&swap, target).map_err(|e| io_error(target, &e))?;
         }
-        fs::create_dir(&dir).map_err(|e| io_error(&dir, &e))?;
+        if swap.exists() {
+            let _ = fs::remove_dir_all(&swap);
+        }
+        let mut previous = HashMap::new();
+        if spare.is_dir() {
+            let marker = spare.join(MARKER);
+            if let Ok(text) = fs::read_to_string(&marker) {
+                previous = parse_manifest(&text);
+            }
+            // From here on the spare's content no longer matches a manifest
+            // until commit writes a new one.
+            if marker.exists() {
+                fs::remove_file(&marker).map_err(|e| io_error(&marker, &e))?;
+            }
+        } else {
+            if let Some(parent) = spare.parent() {
+                fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
+            }
+            fs::create_dir(&spare).map_err(|e| io_error(&spare, &e))?;
+        }
         Ok(Staging {
-            dir,
+            dir: spare,
             target: target.to_path_buf(),
-            committed: false,
+            previous,
+            written: Mutex::new(Vec::new()),
+            made_dirs: Mutex::new(HashSet::new()),
         })
     }
 
-    /// Writes one file of the site. May be called from many threads.
+    /// Writes one file of the site, unless the spare already holds these
+    /// exact bytes. May be called from many threads.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let hash = fnv1a(bytes);
         let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
+        let unchanged = self.previous.get(rel) == Some(&hash) && path.is_file();
+        if !unchanged {
+            if let Some(parent) = path.parent() {
+                let known = self
+                    .made_dirs
+                    .lock()
+                    .map(|d| d.contains(parent))
+                    .unwrap_or(false);
+                if !known {
+                    fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
+                    if let Ok(mut d) = self.made_dirs.lock() {
+                        d.insert(parent.to_path_buf());
+                    }
+                }
+            }
+            // A path that was a folder in the previous build and is a file
+            // now (or the reverse) is replaced.
+            if path.is_dir() {
+                fs::remove_dir_all(&path).map_err(|e| io_error(&path, &e))?;
+            }
+            fs::write(&path, bytes).map_err(|e| io_error(&path, &e))?;
         }
-        let mut f = fs::File::create(&path).map_err(|e| io_error(&path, &e))?;
-        f.write_all(bytes).map_err(|e| io_error(&path, &e))?;
+        if let Ok(mut w) = self.written.lock() {
+            w.push((rel.to_string(), hash));
+        }
         Ok(())
     }
 
     /// Copies a file into the site.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), Diagnostic> {
-        let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
-        }
-        fs::copy(from, &path).map_err(|e| io_error(from, &e))?;
-        Ok(())
+        let bytes = fs::read(from).map_err(|e| io_error(from, &e))?;
+        self.write(rel, &bytes)
     }
 
     /// The folder being filled.
@@ -117,49 +187,169 @@ impl Staging {
         &self.dir
     }
 
-    /// Swaps the staging folder in for the target. The old site is renamed
-    /// aside, the new one renamed into place, the old one removed: at every
-    /// moment one complete site exists on disk.
-    pub fn commit(mut self) -> Result<(), Diagnostic> {
-        self.write(
-            MARKER,
-            b"This folder was written by tolk; `tolk build` replaces it as a whole.\n",
-        )?;
-        let old = self.dir.with_file_name(format!(
-            ".{}.tolk-old-{}",
-            self.target
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
-        let had_old = self.target.exists();
-        if had_old {
-            fs::rename(&self.target, &old).map_err(|e| io_error(&self.target, &e))?;
+    /// Removes what the new build did not write, writes the manifest, and
+    /// exchanges the spare with the live site.
+    pub fn commit(self) -> Result<(), Diagnostic> {
+        let mut written = self.written.lock().map(|w| w.clone()).unwrap_or_default();
+        written.sort();
+        written.dedup_by(|a, b| a.0 == b.0);
+        let keep: HashSet<&str> = written.iter().map(|(r, _)| r.as_str()).collect();
+        prune(&self.dir, &self.dir, &keep)?;
+        let mut manifest = String::with_capacity(written.len() * 48);
+        manifest.push_str(MARKER_HEADER);
+        manifest.push('\n');
+        for (rel, hash) in &written {
+            manifest.push_str(&format!("{hash:016x}\t{rel}\n"));
         }
-        if let Err(e) = fs::rename(&self.dir, &self.target) {
-            if had_old {
-                let _ = fs::rename(&old, &self.target);
-            }
-            return Err(io_error(&self.target, &e));
-        }
-        self.committed = true;
-        if had_old {
-            let _ = fs::remove_dir_all(&old);
-        }
-        Ok(())
+        let marker = self.dir.join(MARKER);
+        fs::write(&marker, manifest).map_err(|e| io_error(&marker, &e))?;
+        swap_in(&self.dir, &self.target)
     }
 }
 
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_dir_all(&self.dir);
+/// Deletes files under `dir` that are not in `keep` (paths relative to
+/// `root`), and folders left empty.
+fn prune(root: &Path, dir: &Path, keep: &HashSet<&str>) -> Result<bool, Diagnostic> {
+    let entries = fs::read_dir(dir).map_err(|e| io_error(dir, &e))?;
+    let mut empty = true;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+        if is_dir {
+            if prune(root, &path, keep)? {
+                fs::remove_dir(&path).map_err(|e| io_error(&path, &e))?;
+            } else {
+                empty = false;
+            }
+            continue;
+        }
+        let rel = path
+            .strip_prefix(root)
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        if keep.contains(rel.as_str()) {
+            empty = false;
+        } else {
+            fs::remove_file(&path).map_err(|e| io_error(&path, &e))?;
         }
     }
+    Ok(empty)
+}
+
+fn parse_manifest(text: &str) -> HashMap<String, u64> {
+    let mut lines = text.lines();
+    if lines.next() != Some(MARKER_HEADER) {
+        return HashMap::new();
+    }
+    lines
+        .filter_map(|l| {
+            let (hash, rel) = l.split_once('\t')?;
+            Some((rel.to_string(), u64::from_str_radix(hash, 16).ok()?))
+        })
+        .collect()
+}
+
+/// Makes `spare` the live site at `target`; the old live site becomes the
+/// spare. One atomic exchange where the system has it, otherwise three
+/// renames (recovered by [`Staging::create`] if interrupted).
+fn swap_in(spare: &Path, target: &Path) -> Result<(), Diagnostic> {
+    if !target.exists() {
+        return fs::rename(spare, target).map_err(|e| io_error(target, &e));
+    }
+    if exchange(spare, target).is_ok() {
+        return Ok(());
+    }
+    let (_, swap) = sibling_paths(target);
+    fs::rename(target, &swap).map_err(|e| io_error(target, &e))?;
+    if let Err(e) = fs::rename(spare, target) {
+        let _ = fs::rename(&swap, target);
+        return Err(io_error(target, &e));
+    }
+    fs::rename(&swap, spare).map_err(|e| io_error(spare, &e))
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the
+    // call; renameat2 reads them and touches no other memory of ours.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "no atomic exchange",
+    ))
 }
 
 fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error("io", format!("cannot write {}: {e}", path.display()))
         .with_hint("check that the folder is writable and the disk is not full")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rebuild_writes_only_changes_and_prunes() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site");
+        let s = Staging::create(&target).unwrap();
+        s.write("a/index.html", b"one").unwrap();
+        s.write("b.txt", b"gone soon").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read(target.join("a/index.html")).unwrap(), b"one");
+        // Second build: goes into the (new) spare, then swapped in.
+        let s = Staging::create(&target).unwrap();
+        s.write("a/index.html", b"two").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read(target.join("a/index.html")).unwrap(), b"two");
+        assert!(!target.join("b.txt").exists());
+        // Third build: the spare holds build one; b.txt must be pruned from it.
+        let s = Staging::create(&target).unwrap();
+        s.write("a/index.html", b"two").unwrap();
+        s.write("c/d/e.html", b"new").unwrap();
+        s.commit().unwrap();
+        assert!(!target.join("b.txt").exists());
+        assert_eq!(fs::read(target.join("c/d/e.html")).unwrap(), b"new");
+        let marker = fs::read_to_string(target.join(MARKER)).unwrap();
+        assert!(marker.contains("\ta/index.html\n") && marker.contains("\tc/d/e.html\n"));
+    }
+
+    #[test]
+    fn a_dropped_build_leaves_the_live_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site");
+        let s = Staging::create(&target).unwrap();
+        s.write("index.html", b"good").unwrap();
+        s.commit().unwrap();
+        let s = Staging::create(&target).unwrap();
+        s.write("index.html", b"half").unwrap();
+        drop(s);
+        assert_eq!(fs::read(target.join("index.html")).unwrap(), b"good");
+        // The next build does not trust the interrupted spare.
+        let s = Staging::create(&target).unwrap();
+        s.write("index.html", b"good").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read(target.join("index.html")).unwrap(), b"good");
+    }
 }

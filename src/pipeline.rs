@@ -109,17 +109,21 @@ pub fn check(
 /// Builds the site: compile, render every page, write atomically.
 pub fn build(opts: &Options, forms: &dyn ChecklistForms) -> Result<Report, Vec<Diagnostic>> {
     let start = Instant::now();
+    let mut timings = Timings::from_env();
     let config = load_config(opts)?;
     let out = config.build_dir();
     output::check_target(&out, &config.root, &config.content_dir(), opts.force)
         .map_err(|d| vec![d])?;
     let (theme, site, diagnostics) = compile(&config, forms)?;
+    timings.lap("compile (read, segments, markdown, nav)");
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
     let staging = Staging::create(&out).map_err(|d| vec![d])?;
     let pages = write_site(&config, &theme, &site, &staging, &opts.inject)?;
+    timings.lap("render and write");
     staging.commit().map_err(|d| vec![d])?;
+    timings.lap("swap in");
     Ok(Report {
         pages,
         pages_per_lang: site.pages.len() + usize::from(!site.by_path.contains_key("")),
@@ -128,6 +132,30 @@ pub fn build(opts: &Options, forms: &dyn ChecklistForms) -> Result<Report, Vec<D
         elapsed: start.elapsed(),
         out,
     })
+}
+
+/// Stage timings, printed to stderr when `TOLK_TIMINGS` is set: where a
+/// build's time goes, for profiling without a profiler.
+struct Timings {
+    last: Option<Instant>,
+}
+
+impl Timings {
+    fn from_env() -> Timings {
+        Timings {
+            last: std::env::var_os("TOLK_TIMINGS").map(|_| Instant::now()),
+        }
+    }
+
+    fn lap(&mut self, what: &str) {
+        if let Some(last) = self.last {
+            eprintln!(
+                "tolk timing: {what}: {:.1} ms",
+                last.elapsed().as_secs_f64() * 1000.0
+            );
+            self.last = Some(Instant::now());
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -236,10 +264,17 @@ fn write_site(
     let base = config.site.base_path.as_str();
     let mut assets = theme.asset_urls(base);
     // The search index of each language, under a content-hashed name.
+    let search_start = Instant::now();
     let (nl_index, en_index) = rayon::join(
         || search_index(site, Lang::Nl),
         || search_index(site, Lang::En),
     );
+    if std::env::var_os("TOLK_TIMINGS").is_some() {
+        eprintln!(
+            "tolk timing:   search indexes: {:.1} ms",
+            search_start.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     let mut errors: Vec<Diagnostic> = Vec::new();
     for (lang, json) in [(Lang::Nl, nl_index), (Lang::En, en_index)] {
         let name = format!(

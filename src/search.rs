@@ -51,7 +51,7 @@
 //! alphabetically, so two builds of the same site give the same bytes
 //! whatever order pages were added in.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
@@ -76,25 +76,37 @@ pub struct SearchDoc {
 }
 
 /// What one section says about one stem.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Hit {
+    stem: u32,
     count: u32,
     in_heading: bool,
-    words: BTreeSet<String>,
 }
 
 /// A document after tokenizing: the doc and, per section, its stems.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Indexed {
     doc: SearchDoc,
-    sections: Vec<BTreeMap<String, Hit>>,
+    sections: Vec<Vec<Hit>>,
 }
 
 /// The search index of one language.
+///
+/// Words and stems are interned: each distinct folded word is stemmed once
+/// (Snowball stemming is the most expensive step of indexing, and words
+/// repeat), and sections hold small integer ids rather than strings, so
+/// indexing a large site allocates little more than its vocabulary.
 pub struct SearchIndex {
     lang: Lang,
     stemmer: Stemmer,
     docs: Vec<Indexed>,
+    /// Folded word → its stem id (`None`: a stop word).
+    word_stem: HashMap<String, Option<u32>>,
+    /// Stem id → the stem.
+    stems: Vec<String>,
+    stem_ids: HashMap<String, u32>,
+    /// Stem id → the folded words indexed under it.
+    stem_words: Vec<BTreeSet<String>>,
 }
 
 #[derive(Serialize)]
@@ -117,6 +129,10 @@ impl SearchIndex {
             lang,
             stemmer: Stemmer::create(algorithm),
             docs: Vec::new(),
+            word_stem: HashMap::new(),
+            stems: Vec::new(),
+            stem_ids: HashMap::new(),
+            stem_words: Vec::new(),
         }
     }
 
@@ -129,26 +145,68 @@ impl SearchIndex {
     /// dropped by the caller; the order of `add` calls does not matter.
     pub fn add(&mut self, doc: SearchDoc) {
         let mut sections = Vec::with_capacity(doc.sections.len().max(1));
-        let mut add_section = |heading: &str, text: &str, title: Option<&str>| {
-            let mut hits: BTreeMap<String, Hit> = BTreeMap::new();
-            for (part, in_heading) in [(title.unwrap_or(""), true), (heading, true), (text, false)]
-            {
-                for (word, stem) in self.terms(part) {
-                    let hit = hits.entry(stem).or_default();
-                    hit.count += 1;
-                    hit.in_heading |= in_heading;
-                    hit.words.insert(word);
+        let mut scratch: HashMap<u32, Hit> = HashMap::new();
+        let mut index_section =
+            |this: &mut Self, heading: &str, text: &str, title: Option<&str>| {
+                scratch.clear();
+                for (part, in_heading) in
+                    [(title.unwrap_or(""), true), (heading, true), (text, false)]
+                {
+                    for_each_word(part, &mut |word| {
+                        if let Some(stem) = this.stem_id(word) {
+                            let hit = scratch.entry(stem).or_insert(Hit {
+                                stem,
+                                count: 0,
+                                in_heading: false,
+                            });
+                            hit.count += 1;
+                            hit.in_heading |= in_heading;
+                        }
+                    });
                 }
-            }
-            sections.push(hits);
-        };
+                let mut hits: Vec<Hit> = scratch.values().copied().collect();
+                hits.sort_by_key(|h| h.stem);
+                hits
+            };
         if doc.sections.is_empty() {
-            add_section(&doc.title, "", None);
+            sections.push(index_section(self, &doc.title, "", None));
         }
         for (i, (heading, _, text)) in doc.sections.iter().enumerate() {
-            add_section(heading, text, (i == 0).then_some(doc.title.as_str()));
+            sections.push(index_section(
+                self,
+                heading,
+                text,
+                (i == 0).then_some(doc.title.as_str()),
+            ));
         }
         self.docs.push(Indexed { doc, sections });
+    }
+
+    /// The stem id of a folded word (interning both), or `None` for a stop
+    /// word.
+    fn stem_id(&mut self, word: &str) -> Option<u32> {
+        if let Some(&id) = self.word_stem.get(word) {
+            return id;
+        }
+        let id = if stop_words(self.lang).binary_search(&word).is_ok() {
+            None
+        } else {
+            let stem = stem(&self.stemmer, self.lang, word);
+            let id = match self.stem_ids.get(&stem) {
+                Some(&id) => id,
+                None => {
+                    let id = self.stems.len() as u32;
+                    self.stem_ids.insert(stem.clone(), id);
+                    self.stems.push(stem);
+                    self.stem_words.push(BTreeSet::new());
+                    id
+                }
+            };
+            self.stem_words[id as usize].insert(word.to_string());
+            Some(id)
+        };
+        self.word_stem.insert(word.to_string(), id);
+        id
     }
 
     /// `(folded word, stem)` for every indexable word of `text`.
@@ -176,7 +234,8 @@ impl SearchIndex {
         order.sort_by(|a, b| a.doc.cmp(&b.doc));
         let mut docs = Vec::with_capacity(order.len());
         let mut sections = Vec::new();
-        let mut postings: BTreeMap<&str, (BTreeSet<&str>, Vec<u64>, usize)> = BTreeMap::new();
+        // Per stem id: postings and the last section id that had it.
+        let mut postings: Vec<(Vec<u64>, usize)> = vec![(Vec::new(), 0); self.stems.len()];
         for (d, indexed) in order.iter().enumerate() {
             let doc = &indexed.doc;
             docs.push((doc.url.as_str(), doc.title.as_str()));
@@ -191,24 +250,31 @@ impl SearchIndex {
             for ((heading, anchor, text), hits) in shown.into_iter().zip(&indexed.sections) {
                 let id = sections.len();
                 sections.push((d, heading, anchor, snippet(text)));
-                for (stem, hit) in hits {
-                    let entry = postings.entry(stem.as_str()).or_default();
-                    entry.0.extend(hit.words.iter().map(String::as_str));
+                for hit in hits {
+                    let entry = &mut postings[hit.stem as usize];
                     let weight = if hit.in_heading {
                         3
                     } else {
                         u64::from(hit.count.min(3) - 1)
                     };
-                    let gap = (id - entry.2) as u64;
-                    entry.1.push(gap * 4 + weight);
-                    entry.2 = id;
+                    let gap = (id - entry.1) as u64;
+                    entry.0.push(gap * 4 + weight);
+                    entry.1 = id;
                 }
             }
         }
-        let terms = postings
-            .into_iter()
-            .map(|(stem, (words, list, _))| {
-                (stem, (encode_words(stem, &words), encode_postings(&list)))
+        let terms = self
+            .stems
+            .iter()
+            .enumerate()
+            .filter(|(id, _)| !postings[*id].0.is_empty())
+            .map(|(id, stem)| {
+                let words: BTreeSet<&str> =
+                    self.stem_words[id].iter().map(String::as_str).collect();
+                (
+                    stem.as_str(),
+                    (encode_words(stem, &words), encode_postings(&postings[id].0)),
+                )
             })
             .collect();
         let json = Json {
@@ -267,26 +333,49 @@ fn encode_postings(list: &[u64]) -> String {
 /// not alphanumeric, decompose, drop combining marks.
 pub fn tokenize(text: &str) -> Vec<String> {
     let mut words = Vec::new();
+    for_each_word(text, &mut |w| words.push(w.to_string()));
+    words
+}
+
+/// Calls `f` with each word [`tokenize`] would return, from one reused
+/// buffer, so that indexing allocates only for words it has not seen.
+fn for_each_word(text: &str, f: &mut dyn FnMut(&str)) {
     let mut word = String::new();
-    let flush = |word: &mut String, words: &mut Vec<String>| {
-        if word.chars().count() >= 2 {
-            words.push(std::mem::take(word));
-        } else {
-            word.clear();
+    let mut chars = 0usize;
+    let mut flush = |word: &mut String, chars: &mut usize| {
+        if *chars >= 2 {
+            f(word);
         }
+        word.clear();
+        *chars = 0;
     };
+    if text.is_ascii() {
+        // ASCII needs no decomposition: the same cut, without the NFD pass.
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() {
+                word.push(char::from(b.to_ascii_lowercase()));
+                chars += 1;
+            } else {
+                flush(&mut word, &mut chars);
+            }
+        }
+        flush(&mut word, &mut chars);
+        return;
+    }
     for c in text.nfd() {
         if is_combining_mark(c) {
             continue;
         }
         if c.is_alphanumeric() {
-            word.extend(c.to_lowercase());
+            for l in c.to_lowercase() {
+                word.push(l);
+                chars += 1;
+            }
         } else {
-            flush(&mut word, &mut words);
+            flush(&mut word, &mut chars);
         }
     }
-    flush(&mut word, &mut words);
-    words
+    flush(&mut word, &mut chars);
 }
 
 fn stem(stemmer: &Stemmer, lang: Lang, word: &str) -> String {

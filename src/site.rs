@@ -87,6 +87,11 @@ pub struct NavNode {
     /// An external link.
     pub href: Option<String>,
     pub children: Vec<NavNode>,
+    /// This node's number in a pre-order walk of the tree, and one past the
+    /// last number of its subtree: `pre..end` are its descendants, so "is the
+    /// current page under this node" is two comparisons, not a tree walk.
+    pub pre: usize,
+    pub end: usize,
 }
 
 /// The compiled site.
@@ -96,6 +101,11 @@ pub struct Site {
     pub links: LinkContext,
     /// Page path → index into `pages`.
     pub by_path: HashMap<String, usize>,
+    /// For each page, the pre-order numbers of the navigation nodes that
+    /// link to it.
+    pub nav_nodes_of: Vec<Vec<usize>>,
+    /// How many nodes the navigation has.
+    pub nav_count: usize,
 }
 
 /// Renders the checklist forms of an article; supplied by the pipeline so
@@ -170,16 +180,18 @@ impl Site {
             diagnostics.extend(diags);
             pages.push(page);
         }
-        let nav = build_nav(&content.tocs, &pages, &by_path, &mut diagnostics);
-        (
-            Site {
-                pages,
-                nav,
-                links,
-                by_path,
-            },
-            diagnostics,
-        )
+        let mut nav = build_nav(&content.tocs, &pages, &by_path, &mut diagnostics);
+        let mut nav_nodes_of = vec![Vec::new(); pages.len()];
+        let nav_count = number_nodes(&mut nav, 0, &mut nav_nodes_of);
+        let site = Site {
+            pages,
+            nav,
+            links,
+            by_path,
+            nav_nodes_of,
+            nav_count,
+        };
+        (site, diagnostics)
     }
 
     /// The URL of page `i` in `lang`.
@@ -322,6 +334,8 @@ fn build_nav(
                     page: None,
                     href: None,
                     children,
+                    pre: 0,
+                    end: 0,
                 });
             }
         }
@@ -346,6 +360,8 @@ fn build_nav(
                     page: Some(i),
                     href: None,
                     children: vec![],
+                    pre: 0,
+                    end: 0,
                 })
                 .collect();
             if name.is_empty() {
@@ -356,6 +372,8 @@ fn build_nav(
                     page: None,
                     href: None,
                     children,
+                    pre: 0,
+                    end: 0,
                 });
             }
         }
@@ -367,6 +385,8 @@ fn build_nav(
                 page: Some(i),
                 href: None,
                 children: vec![],
+                pre: 0,
+                end: 0,
             })
             .collect();
         nav.push(NavNode {
@@ -374,9 +394,24 @@ fn build_nav(
             page: None,
             href: None,
             children,
+            pre: 0,
+            end: 0,
         });
     }
     nav
+}
+
+/// Numbers the nodes in pre-order from `next`; returns the next free number.
+fn number_nodes(nodes: &mut [NavNode], mut next: usize, nodes_of: &mut [Vec<usize>]) -> usize {
+    for n in nodes {
+        n.pre = next;
+        if let Some(p) = n.page {
+            nodes_of[p].push(next);
+        }
+        next = number_nodes(&mut n.children, next + 1, nodes_of);
+        n.end = next;
+    }
+    next
 }
 
 fn dir_of(rel: &str) -> &str {
@@ -461,6 +496,8 @@ fn items_to_nodes(
             page: None,
             href: None,
             children: vec![],
+            pre: 0,
+            end: 0,
         };
         if let Some(href) = it.href.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
             if href.contains("://") {
@@ -526,8 +563,7 @@ pub fn nav_html(
     current: Option<usize>,
     strings: &dyn Fn(&str) -> String,
 ) -> String {
-    let total = count_nodes(&site.nav);
-    let full = total <= FULL_NAV_LIMIT;
+    let full = site.nav_count <= FULL_NAV_LIMIT;
     let mut out = String::with_capacity(256);
     out.push_str("<ul>");
     for n in &site.nav {
@@ -539,14 +575,13 @@ pub fn nav_html(
 
 /// Sites with at most this many navigation entries get the whole tree on
 /// every page.
-pub const FULL_NAV_LIMIT: usize = 600;
+pub const FULL_NAV_LIMIT: usize = 150;
 
-fn count_nodes(nodes: &[NavNode]) -> usize {
-    nodes.iter().map(|n| 1 + count_nodes(&n.children)).sum()
-}
-
-fn contains_page(n: &NavNode, page: usize) -> bool {
-    n.page == Some(page) || n.children.iter().any(|c| contains_page(c, page))
+/// Is the page linked from `n` or anywhere below it?
+fn contains_page(site: &Site, n: &NavNode, page: usize) -> bool {
+    site.nav_nodes_of[page]
+        .iter()
+        .any(|&p| (n.pre..n.end).contains(&p))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -561,7 +596,7 @@ fn node_html(
     out: &mut String,
 ) {
     use markdown::{escape_attr, escape_html};
-    let on_path = current.is_some_and(|c| contains_page(n, c));
+    let on_path = current.is_some_and(|c| contains_page(site, n, c));
     let name = match n.page {
         Some(i) if lang == Lang::En || n.name.is_empty() => site.pages[i].title(lang),
         _ if n.name.is_empty() => strings("other-articles"),
