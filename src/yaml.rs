@@ -21,12 +21,20 @@ pub struct YamlError {
 /// Deserialises `src` into `T`.
 pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<T, YamlError> {
     backend::from_str(src).map_err(|e| {
-        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        // serde_yaml appends " at line L column C" to its messages; the
-        // position is ours to print, so drop it from the text.
         let mut message = e.to_string();
-        if let Some(i) = message.find(" at line ") {
-            message.truncate(i);
+        // Reader errors (a control character, bad UTF-8) report 1:1 as their
+        // location and the real place as "at position N", a character index.
+        let (line, column) = match (position_suffix(&message), e.location()) {
+            (Some(n), _) => line_col_of_char(src, n),
+            (None, Some(l)) => (l.line(), l.column()),
+            (None, None) => (1, 1),
+        };
+        // serde_yaml appends " at line L column C" (or " at position N") to
+        // its messages; the position is ours to print, so drop it.
+        for marker in [" at line ", " at position "] {
+            if let Some(i) = message.find(marker) {
+                message.truncate(i);
+            }
         }
         YamlError {
             message,
@@ -34,6 +42,26 @@ pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<T, YamlError> {
             column,
         }
     })
+}
+
+fn position_suffix(message: &str) -> Option<usize> {
+    let i = message.rfind(" at position ")?;
+    message[i + " at position ".len()..].trim().parse().ok()
+}
+
+/// 1-based line and column of the `n`th character of `src`.
+fn line_col_of_char(src: &str, n: usize) -> (usize, usize) {
+    let mut line = 1;
+    let mut column = 1;
+    for c in src.chars().take(n) {
+        if c == '\n' {
+            line += 1;
+            column = 1;
+        } else {
+            column += 1;
+        }
+    }
+    (line, column)
 }
 
 /// Reads YAML into a JSON value, the form in which untyped front-matter keys
@@ -51,6 +79,13 @@ mod tests {
         let err = from_str::<serde_json::Value>("a: 1\nb: [1, 2\n").unwrap_err();
         assert_eq!(err.line, 3);
         assert!(!err.message.contains(" at line "), "{}", err.message);
+    }
+
+    #[test]
+    fn reader_errors_get_a_line_too() {
+        let err = from_str::<serde_json::Value>("a: 1\nb: \"x\u{1}\"\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 6), "{}", err.message);
+        assert!(!err.message.contains("position"), "{}", err.message);
     }
 }
 
