@@ -164,6 +164,12 @@ fn random_text(r: &mut Rng) -> String {
 /// Random answers for any checklist: each input absent, null, or a value of
 /// its type (boundary values often); each step absent, null, true or false.
 fn random_answers(cl: &Checklist, r: &mut Rng) -> String {
+    random_answers_around(cl, r, None)
+}
+
+/// As `random_answers`, with dates often a window's boundary before
+/// `today` (0, 7, 8, 30, 31, 90, 91, 120, 121 days, one or two months).
+fn random_answers_around(cl: &Checklist, r: &mut Rng, today: Option<Date>) -> String {
     let mut map = serde_json::Map::new();
     for input in &cl.inputs {
         if r.chance(4) {
@@ -177,7 +183,22 @@ fn random_answers(cl: &Checklist, r: &mut Rng) -> String {
                 InputKind::Bool => serde_json::Value::Bool(r.chance(2)),
                 InputKind::Int => serde_json::Value::from(random_int(r)),
                 InputKind::Text => serde_json::Value::String(random_text(r)),
-                InputKind::Date => serde_json::Value::String(random_date(r)),
+                InputKind::Date => match today {
+                    Some(t) if r.chance(2) => {
+                        let k = *r.pick(&[
+                            0i64, 1, 6, 7, 8, 29, 30, 31, 32, 59, 60, 61, 89, 90, 91, 119, 120,
+                            121, -1,
+                        ]);
+                        let d = if r.chance(3) {
+                            t.add_months(-r.pick(&[1i64, 2]))
+                                .and_then(|d| d.add_days(k % 3))
+                        } else {
+                            t.add_days(-k)
+                        };
+                        serde_json::Value::String(d.unwrap_or(t).to_string())
+                    }
+                    _ => serde_json::Value::String(random_date(r)),
+                },
             }
         };
         map.insert(input.id.clone(), v);
@@ -606,4 +627,46 @@ fn generated_checklist_generator_is_checked_by_the_real_front_end() {
     let md = format!("```checklist\n{y}```\n");
     let (cl, diags) = compile(&find_blocks(&md)[0], Path::new("x.md"), &md);
     assert!(cl.is_none() && diags.iter().any(|d| d.is_error()));
+}
+
+const ARTICLES: &[&str] = &[
+    "content/partner-earned-credit-troubleshoot.md",
+    "content/troubleshoot-account-setup.md",
+    "content/incentives-customer-association-issues.md",
+    "content/lighthouse-partner-earned-credit.md",
+    "content/request-credit.md",
+];
+
+#[test]
+fn seed_checklists_agree_under_random_and_boundary_answers() {
+    let mut cls = Vec::new();
+    for a in ARTICLES {
+        let text = std::fs::read_to_string(common::root().join(a)).unwrap();
+        for b in find_blocks(&text) {
+            let (cl, _) = compile(&b, Path::new(a), &text);
+            cls.push(cl.unwrap_or_else(|| panic!("{a} does not compile")));
+        }
+    }
+    assert_eq!(cls.len(), ARTICLES.len());
+    let mut cases = Vec::new();
+    let mut r = Rng(0x5eed_c0ff_ee00_0001);
+    for (k, cl) in cls.iter().enumerate() {
+        // More for the credit windows, where the dates matter.
+        let n = if cl.id == "credit-request" {
+            4000
+        } else {
+            1200
+        };
+        for _ in 0..n {
+            let today = random_today(&mut r);
+            let lang = if r.chance(2) { Lang::Nl } else { Lang::En };
+            cases.push((
+                k,
+                random_answers_around(cl, &mut r, Some(today)),
+                today,
+                lang,
+            ));
+        }
+    }
+    compare(&cls, cases, "seed");
 }

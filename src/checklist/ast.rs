@@ -180,6 +180,8 @@ pub struct Outcome {
     pub when: Expr,
     pub status: Status,
     pub message: Message,
+    /// Where to read on (the article's section, another article).
+    pub link: Option<Link>,
 }
 
 /// One checked checklist.

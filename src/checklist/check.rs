@@ -310,10 +310,7 @@ pub fn check(raw: RawChecklist, pos: &Positions<'_>) -> (Option<Checklist>, Vec<
             .fail
             .as_ref()
             .and_then(|f| c.message(f, &format!("{base}.fail")));
-        let link = rs.link.as_ref().map(|l| Link {
-            href: l.href.clone(),
-            text: c.text(&l.text, &format!("{base}.link.text")),
-        });
+        let link = rs.link.as_ref().map(|l| c.link(l, &format!("{base}.link")));
         steps.push(Step {
             id: rs.id.clone(),
             label,
@@ -341,12 +338,14 @@ pub fn check(raw: RawChecklist, pos: &Positions<'_>) -> (Option<Checklist>, Vec<
             RawStatus::Warn => Status::Warn,
             RawStatus::Fail => Status::Fail,
         };
+        let link = ro.link.as_ref().map(|l| c.link(l, &format!("{base}.link")));
         if let (Some(when), Some(message)) = (when, message) {
             outcomes.push(Outcome {
                 id: ro.id.clone(),
                 when,
                 status,
                 message,
+                link,
             });
         }
     }
@@ -444,6 +443,25 @@ impl Checker<'_, '_> {
         LocalText {
             nl: nl.unwrap_or_default(),
             en: en.unwrap_or_default(),
+        }
+    }
+
+    /// A link: its text in both languages, and an address that is a page
+    /// of the site, an anchor or http(s) — never `javascript:` and the like.
+    fn link(&mut self, l: &super::parse::RawLink, path: &str) -> Link {
+        let text = self.text(&l.text, &format!("{path}.text"));
+        let href = l.href.trim();
+        let scheme = href.split(['/', '?', '#']).next().unwrap_or("");
+        let ok = !href.is_empty()
+            && (!scheme.contains(':')
+                || href.starts_with("https://")
+                || href.starts_with("http://"));
+        if !ok {
+            self.error("checklist-link", format!("`{href}` is not an address a checklist may link to"), self.pos.at_node(&format!("{path}.href")), Some("use a path (other-article.md, /path), an anchor (#section) or an http(s) address"));
+        }
+        Link {
+            href: href.to_string(),
+            text,
         }
     }
 

@@ -109,6 +109,8 @@ pub struct RawOutcome {
     pub when: serde_json::Value,
     pub status: RawStatus,
     pub message: serde_json::Value,
+    #[serde(default)]
+    pub link: Option<RawLink>,
 }
 
 /// Maps positions in the block's YAML to positions in the Markdown file.
