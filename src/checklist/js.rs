@@ -6,7 +6,7 @@
 //! messages, regex programs). Everything else — Kleene logic, day-number
 //! dates, the regex VM, the order of evaluation, interpolation, the JSON
 //! writer — lives in the hand-written `checklist.js`, mirrored by the Rust
-//! side. No `eval`, no `new Function`: the output is a plain script.
+//! side. No `eval` and no Function constructor: the output is a plain script.
 //!
 //! Every string literal is written with `\uXXXX` escapes for anything but
 //! printable ASCII, and `<`, `>` and `&` too, so the code may be inlined in

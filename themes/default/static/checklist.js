@@ -7,7 +7,7 @@
  * the differential tests run both on the same answers and compare the JSON
  * byte for byte. Part 2 binds the rendered forms (src/checklist/html.rs).
  *
- * No eval, no new Function, no Date arithmetic: a strict Content-Security-
+ * No eval, no Function constructor, no Date arithmetic: a strict Content-Security-
  * Policy works, and dates are day numbers (days since 1970-01-01).
  */
 (function (root) {
@@ -654,6 +654,16 @@
         badge.textContent = data.ui.status[o.status] + ": ";
         li.appendChild(badge);
         li.appendChild(root.document.createTextNode(o.message));
+        var link = null;
+        data.outcomes.forEach(function (d) { if (d.id === o.id) link = d.link; });
+        if (link) {
+          var a = root.document.createElement("a");
+          a.className = "checklist-link";
+          a.href = link.href;
+          a.textContent = link.text;
+          li.appendChild(root.document.createTextNode(" "));
+          li.appendChild(a);
+        }
         list.appendChild(li);
       });
       res.errors.forEach(function (e) {
