@@ -369,3 +369,40 @@ fn answers_are_checked_and_name_the_key() {
         Answers::from_json(&cl, r#"{"provider": null, "steps": {"mpn_active": false}}"#).is_ok()
     );
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// The example with a slice cut out and other text put in: whatever
+        /// comes out, compile returns diagnostics instead of panicking, and
+        /// every diagnostic has a location inside the file.
+        #[test]
+        fn mutated_checklists(start in 0usize..3000, len in 0usize..40, insert in "[ -~éü😀\\n\\t\\{\\}\\[\\]\\(\\)\"':,#&|*]{0,12}") {
+            let mut md = EXAMPLE.to_string();
+            let mut a = start.min(md.len());
+            while !md.is_char_boundary(a) { a -= 1; }
+            let mut b = (a + len).min(md.len());
+            while !md.is_char_boundary(b) { b -= 1; }
+            md.replace_range(a..b, &insert);
+            for block in find_blocks(&md) {
+                let (_, diags) = compile(&block, Path::new("m.md"), &md);
+                for d in diags {
+                    if let Some(loc) = d.location {
+                        prop_assert!(loc.line >= 1 && loc.line <= md.lines().count() + 1);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn random_expressions(expr in "[a-z_ 0-9\"()\\[\\],<>=!+\\-]{0,40}") {
+            let md = variant("when: is_set(deadline)", &format!("when: {}", serde_json::to_string(&expr).unwrap()));
+            let (cl, diags) = build(&md);
+            prop_assert!(cl.is_some() || diags.iter().any(|d| d.is_error()));
+        }
+    }
+}

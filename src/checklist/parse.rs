@@ -144,7 +144,10 @@ impl<'a> Positions<'a> {
     /// item or a quote its lines lose their indentation, so each YAML line is
     /// found as the end of the corresponding file line.
     pub fn file_offset(&self, yaml_at: usize) -> usize {
-        let yaml_at = yaml_at.min(self.yaml.len());
+        let mut yaml_at = yaml_at.min(self.yaml.len());
+        while !self.yaml.is_char_boundary(yaml_at) {
+            yaml_at -= 1;
+        }
         let line_no = self.yaml.as_bytes()[..yaml_at]
             .iter()
             .filter(|&&b| b == b'\n')
