@@ -21,12 +21,20 @@ pub struct YamlError {
 /// Deserialises `src` into `T`.
 pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<T, YamlError> {
     backend::from_str(src).map_err(|e| {
-        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        // serde_yaml appends " at line L column C" to its messages; the
-        // position is ours to print, so drop it from the text.
         let mut message = e.to_string();
-        if let Some(i) = message.find(" at line ") {
-            message.truncate(i);
+        // Reader errors (a control character, bad UTF-8) report 1:1 as their
+        // location and the real place as "at position N", a character index.
+        let (line, column) = match (position_suffix(&message), e.location()) {
+            (Some(n), _) => line_col_of_char(src, n),
+            (None, Some(l)) => (l.line(), l.column()),
+            (None, None) => (1, 1),
+        };
+        // serde_yaml appends " at line L column C" (or " at position N") to
+        // its messages; the position is ours to print, so drop it.
+        for marker in [" at line ", " at position "] {
+            if let Some(i) = message.find(marker) {
+                message.truncate(i);
+            }
         }
         YamlError {
             message,
@@ -34,6 +42,26 @@ pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<T, YamlError> {
             column,
         }
     })
+}
+
+fn position_suffix(message: &str) -> Option<usize> {
+    let i = message.rfind(" at position ")?;
+    message[i + " at position ".len()..].trim().parse().ok()
+}
+
+/// 1-based line and column of the `n`th character of `src`.
+fn line_col_of_char(src: &str, n: usize) -> (usize, usize) {
+    let mut line = 1;
+    let mut column = 1;
+    for c in src.chars().take(n) {
+        if c == '\n' {
+            line += 1;
+            column = 1;
+        } else {
+            column += 1;
+        }
+    }
+    (line, column)
 }
 
 /// Reads YAML into a JSON value, the form in which untyped front-matter keys
@@ -51,5 +79,205 @@ mod tests {
         let err = from_str::<serde_json::Value>("a: 1\nb: [1, 2\n").unwrap_err();
         assert_eq!(err.line, 3);
         assert!(!err.message.contains(" at line "), "{}", err.message);
+    }
+
+    #[test]
+    fn reader_errors_get_a_line_too() {
+        let err = from_str::<serde_json::Value>("a: 1\nb: \"x\u{1}\"\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 6), "{}", err.message);
+        assert!(!err.message.contains("position"), "{}", err.message);
+    }
+}
+
+/// How a YAML scalar was written. Checklist diagnostics need it to map a
+/// position inside the scalar's *value* back to a position in the source: a
+/// plain scalar's value is its source text, a quoted one is shifted by its
+/// quote and its escapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarStyle {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    /// `|` or `>`: the position is that of the first content character.
+    Block,
+}
+
+/// Where one node of a YAML document starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodePos {
+    /// Byte offset into the YAML text: the opening quote of a quoted scalar,
+    /// the first character of a plain one, the `{`/`[` of a flow collection,
+    /// the first key or `-` of a block collection.
+    pub offset: usize,
+    /// `None` for mappings and sequences.
+    pub style: Option<ScalarStyle>,
+}
+
+/// The start of every node of `src`, by path: keys joined with `.`, sequence
+/// items by their index (`inputs.2.when`). A key's own position is under
+/// `path` + `#key`. serde_yaml gives positions only for its errors, so
+/// checks that run after deserialising (unknown names, type errors inside
+/// expressions) look their positions up here. Only the first document is
+/// read; aliases are recorded where they stand.
+pub fn node_positions(src: &str) -> Result<Vec<(String, NodePos)>, YamlError> {
+    use yaml_rust2::parser::{Event, Parser};
+    use yaml_rust2::scanner::TScalarStyle;
+
+    // yaml-rust2 counts positions in characters; diagnostics want bytes.
+    let char_to_byte: Vec<usize> = src
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(src.len()))
+        .collect();
+    let byte = |chars: usize| char_to_byte.get(chars).copied().unwrap_or(src.len());
+
+    enum Frame {
+        Map { next_is_key: bool, key: String },
+        Seq { index: usize },
+    }
+    fn child_path(stack: &[Frame], base: &[String]) -> String {
+        let mut parts: Vec<String> = base.to_vec();
+        match stack.last() {
+            Some(Frame::Map { key, .. }) => parts.push(key.clone()),
+            Some(Frame::Seq { index }) => parts.push(index.to_string()),
+            None => {}
+        }
+        parts.retain(|p| !p.is_empty());
+        parts.join(".")
+    }
+
+    let mut out: Vec<(String, NodePos)> = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    // The path segments of the collections that are open.
+    let mut base: Vec<String> = Vec::new();
+    // Open block mappings record their position at their first key.
+    let mut pending_map: Option<usize> = None;
+    let mut parser = Parser::new_from_str(src);
+    loop {
+        let (event, mark) = parser.next_token().map_err(|e| YamlError {
+            message: e.info().to_string(),
+            line: e.marker().line(),
+            column: e.marker().col() + 1,
+        })?;
+        let at = byte(mark.index());
+        if let Some(slot) = pending_map.take() {
+            if let Some(entry) = out.get_mut(slot) {
+                entry.1.offset = entry.1.offset.min(at);
+            }
+        }
+        match event {
+            Event::StreamEnd | Event::DocumentEnd => break,
+            Event::Scalar(value, style, ..) => {
+                let is_key = matches!(
+                    stack.last(),
+                    Some(Frame::Map {
+                        next_is_key: true,
+                        ..
+                    })
+                );
+                if is_key {
+                    if let Some(Frame::Map { next_is_key, key }) = stack.last_mut() {
+                        *key = value;
+                        *next_is_key = false;
+                    }
+                    let path = child_path(&stack, &base);
+                    out.push((
+                        format!("{path}#key"),
+                        NodePos {
+                            offset: at,
+                            style: None,
+                        },
+                    ));
+                    continue;
+                }
+                let style = match style {
+                    TScalarStyle::Plain => ScalarStyle::Plain,
+                    TScalarStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+                    TScalarStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+                    TScalarStyle::Literal | TScalarStyle::Folded => ScalarStyle::Block,
+                };
+                out.push((
+                    child_path(&stack, &base),
+                    NodePos {
+                        offset: at,
+                        style: Some(style),
+                    },
+                ));
+                advance(&mut stack);
+            }
+            Event::Alias(_) => {
+                out.push((
+                    child_path(&stack, &base),
+                    NodePos {
+                        offset: at,
+                        style: None,
+                    },
+                ));
+                advance(&mut stack);
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let path = child_path(&stack, &base);
+                out.push((
+                    path.clone(),
+                    NodePos {
+                        offset: at,
+                        style: None,
+                    },
+                ));
+                if matches!(event, Event::MappingStart(..)) {
+                    pending_map = Some(out.len() - 1);
+                }
+                base.push(match stack.last() {
+                    Some(Frame::Map { key, .. }) => key.clone(),
+                    Some(Frame::Seq { index }) => index.to_string(),
+                    None => String::new(),
+                });
+                stack.push(if matches!(event, Event::MappingStart(..)) {
+                    Frame::Map {
+                        next_is_key: true,
+                        key: String::new(),
+                    }
+                } else {
+                    Frame::Seq { index: 0 }
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+                base.pop();
+                advance(&mut stack);
+            }
+            _ => {}
+        }
+    }
+    return Ok(out);
+
+    /// After a value: a mapping expects its next key, a sequence its next item.
+    fn advance(stack: &mut [Frame]) {
+        match stack.last_mut() {
+            Some(Frame::Map { next_is_key, .. }) => *next_is_key = true,
+            Some(Frame::Seq { index }) => *index += 1,
+            None => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod position_tests {
+    use super::*;
+
+    #[test]
+    fn positions_of_nested_nodes_in_bytes() {
+        let src = "é: 1\nlist:\n  - {a: \"x\", b: 'y'}\n  - c: plain text\n    d: |\n      blk\n";
+        let table = node_positions(src).unwrap();
+        let get = |p: &str| table.iter().find(|(k, _)| k == p).map(|(_, v)| *v).unwrap();
+        assert_eq!(get("é").offset, src.find('1').unwrap());
+        assert_eq!(get("list.0.a").offset, src.find("\"x").unwrap());
+        assert_eq!(get("list.0.a").style, Some(ScalarStyle::DoubleQuoted));
+        assert_eq!(get("list.0.b").offset, src.find("'y").unwrap());
+        assert_eq!(get("list.0").offset, src.find('{').unwrap());
+        assert_eq!(get("list.1").offset, src.find("c:").unwrap());
+        assert_eq!(get("list.1.c").offset, src.find("plain").unwrap());
+        assert_eq!(get("list.1.d").offset, src.find("blk").unwrap());
+        assert_eq!(get("list.1.d#key").offset, src.find("d:").unwrap());
     }
 }

@@ -30,11 +30,17 @@ fn to_doc(url: &str, markdown: &str) -> SearchDoc {
     let mut sections: Vec<(String, String, String)> =
         vec![(String::new(), String::new(), String::new())];
     let mut in_heading = false;
+    // Code blocks (the checklist blocks) are not page text: the build
+    // replaces them with forms.
+    let mut in_code = false;
     for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
         let Some(last) = sections.last_mut() else {
             continue;
         };
         match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            _ if in_code => {}
             Event::Start(Tag::Heading { .. }) => {
                 sections.push((String::new(), String::new(), String::new()));
                 in_heading = true;
