@@ -56,6 +56,13 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Evaluate a checklist of an article with given answers, and print the
+    /// result as JSON: inputs, missing, computed, steps, outcomes, errors.
+    ///
+    /// This is the same evaluator whose generated JavaScript runs in the
+    /// page, so `tolk eval` and the form always agree. A wrongly typed or
+    /// unknown answer is an error (exit 1).
+    Eval(EvalArgs),
     /// Check the site without writing it: everything a build validates, plus
     /// links and anchors between articles (in both languages), files that
     /// links point to, required front-matter keys and text damaged by a wrong
@@ -73,6 +80,27 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+}
+
+/// Arguments of `tolk eval`.
+#[derive(clap::Args, Debug)]
+pub struct EvalArgs {
+    /// The article (a .md file) that holds the checklist.
+    pub article: PathBuf,
+    /// The `id` of the checklist in the article.
+    pub checklist: String,
+    /// A JSON file with the answers, or `-` for standard input. Without it:
+    /// no answers. Example: {"provider": "direct", "incident_date":
+    /// "2021-02-15", "steps": {"mpn_active": true}}
+    #[arg(long, value_name = "FILE|-")]
+    pub answers: Option<String>,
+    /// The date `today()` returns, as YYYY-MM-DD (default: the local date).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// The language of messages: nl-nl or en (default: the article's
+    /// ms.contentlocale).
+    #[arg(long, value_name = "nl-nl|en")]
+    pub lang: Option<String>,
 }
 
 /// How `tolk check` prints what it found.
@@ -113,14 +141,73 @@ pub fn main() -> ExitCode {
                 base_path: base_url,
                 inject: String::new(),
             };
-            finish(
-                pipeline::build(&opts, &crate::site::NoChecklists).map(|report| {
-                    eprintln!("{}", report.summary());
-                    report.diagnostics
-                }),
-            )
+            finish(pipeline::build(&opts).map(|report| {
+                eprintln!("{}", report.summary());
+                report.diagnostics
+            }))
         }
         Command::Check { root, format } => check(root, format),
+        Command::Eval(args) => eval(args),
+    }
+}
+
+/// `tolk eval`: reads the answers, evaluates, prints one line of JSON.
+fn eval(args: EvalArgs) -> ExitCode {
+    let usage = |msg: String| {
+        eprintln!("tolk eval: {msg}");
+        ExitCode::from(2)
+    };
+    let today = match args
+        .today
+        .as_deref()
+        .map(|t| (t, crate::date::Date::parse_iso(t)))
+    {
+        Some((t, None)) => {
+            return usage(format!("--today {t} is not a date; write it as YYYY-MM-DD"))
+        }
+        Some((_, d)) => d,
+        None => None,
+    };
+    let lang = match args
+        .lang
+        .as_deref()
+        .map(|l| (l, crate::lang::Lang::parse(l)))
+    {
+        Some((l, None)) => {
+            return usage(format!(
+                "--lang {l} is not a language of tolk; use nl-nl or en"
+            ))
+        }
+        Some((_, l)) => l,
+        None => None,
+    };
+    let answers = match args.answers.as_deref() {
+        None => "{}".to_string(),
+        Some("-") => {
+            let mut s = String::new();
+            if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut s) {
+                eprintln!("tolk eval: cannot read the answers from standard input: {e}");
+                return ExitCode::from(1);
+            }
+            s
+        }
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("tolk eval: cannot read the answers from {path}: {e}");
+                return ExitCode::from(1);
+            }
+        },
+    };
+    match crate::checklist::eval_command(&args.article, &args.checklist, &answers, today, lang) {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            diagnostic::eprint_all(&diags);
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -131,7 +218,7 @@ fn check(root: PathBuf, format: Format) -> ExitCode {
         root,
         ..pipeline::Options::default()
     };
-    let diags = match pipeline::check(&opts, &crate::site::NoChecklists) {
+    let diags = match pipeline::check(&opts) {
         Ok(d) => d,
         Err(d) => d,
     };

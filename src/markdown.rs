@@ -233,7 +233,7 @@ pub fn render(input: &Input) -> Rendered {
                 html_events.push(Event::Html("</div>\n".into()))
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
-                if info.trim() == "checklist" =>
+                if info.as_ref() == "checklist" =>
             {
                 let end = find_end(&events, i);
                 let html = (input.checklist)(checklist_index).unwrap_or_default();

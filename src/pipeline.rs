@@ -18,7 +18,7 @@ use crate::lang::Lang;
 use crate::markdown;
 use crate::output::{self, Staging};
 use crate::render::Theme;
-use crate::site::{self, ChecklistForms, EnglishText, Site};
+use crate::site::{self, EnglishText, Site};
 
 /// What a build is asked to do.
 #[derive(Debug, Clone, Default)]
@@ -77,29 +77,35 @@ pub fn load_config(opts: &Options) -> Result<Config, Vec<Diagnostic>> {
     Ok(config)
 }
 
+/// The date the build treats as today, for the checklists' first paint:
+/// `SOURCE_DATE_EPOCH` when set (reproducible builds), else the local date.
+/// The seed checklists use `today()` only together with answers, so their
+/// first paint (no answers) does not depend on it.
+pub fn build_date() -> crate::date::Date {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| crate::date::Date::from_days(secs.div_euclid(86_400)))
+        .unwrap_or_else(crate::checklist::local_today)
+}
+
 /// Reads and compiles the whole site without writing anything. Only a
 /// problem that stops everything (the theme) is an `Err`; the diagnostics of
 /// articles come with the site, with the configured severities applied.
-pub fn compile(
-    config: &Config,
-    forms: &dyn ChecklistForms,
-) -> Result<(Theme, Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn compile(config: &Config) -> Result<(Theme, Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let theme = Theme::load(config)?;
     let content = content::load(config);
     let labels = |lang: Lang, key: &str| theme.strings(lang).get(key);
-    let (site, mut diagnostics) = Site::assemble(config, content, &labels, forms);
+    let (site, mut diagnostics) = Site::assemble(config, content, &labels, build_date());
     config.check.apply(&mut diagnostics);
     Ok((theme, site, diagnostics))
 }
 
 /// Everything `tolk check` reports: the build's diagnostics and the checks
 /// of [`crate::check`], with the configured severities.
-pub fn check(
-    opts: &Options,
-    forms: &dyn ChecklistForms,
-) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+pub fn check(opts: &Options) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let config = load_config(opts)?;
-    let (_theme, site, mut diagnostics) = compile(&config, forms)?;
+    let (_theme, site, mut diagnostics) = compile(&config)?;
     let mut more = crate::check::check_site(&config, &site);
     config.check.apply(&mut more);
     diagnostics.extend(more);
@@ -107,14 +113,14 @@ pub fn check(
 }
 
 /// Builds the site: compile, render every page, write atomically.
-pub fn build(opts: &Options, forms: &dyn ChecklistForms) -> Result<Report, Vec<Diagnostic>> {
+pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     let start = Instant::now();
     let mut timings = Timings::from_env();
     let config = load_config(opts)?;
     let out = config.build_dir();
     output::check_target(&out, &config.root, &config.content_dir(), opts.force)
         .map_err(|d| vec![d])?;
-    let (theme, site, diagnostics) = compile(&config, forms)?;
+    let (theme, site, diagnostics) = compile(&config)?;
     timings.lap("compile (read, segments, markdown, nav)");
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
@@ -206,6 +212,8 @@ struct PageCtx<'a> {
     toc: &'a [markdown::Heading],
     segments: usize,
     checklists: bool,
+    /// The generated evaluators of the page's checklists.
+    checklist_script: Option<String>,
     machine_translated: bool,
     only_dutch: bool,
     noindex: bool,
@@ -311,6 +319,29 @@ fn write_site(
     let jobs: Vec<(usize, Lang)> = (0..site.pages.len())
         .flat_map(|i| Lang::ALL.map(|l| (i, l)))
         .collect();
+    // The generated checklist code of each article: one file per article,
+    // named by its content hash; the same for both languages.
+    let scripts: Vec<Option<String>> = site
+        .pages
+        .par_iter()
+        .map(|p| {
+            if p.checklists.is_empty() {
+                return Ok(None);
+            }
+            let js: String = p
+                .checklists
+                .iter()
+                .map(crate::checklist::generate_js)
+                .collect();
+            let name = format!(
+                "static/{}",
+                crate::render::hashed_name("checklists.js", js.as_bytes())
+            );
+            staging.write(&name, js.as_bytes())?;
+            Ok(Some(format!("{base}{name}")))
+        })
+        .collect::<Result<_, Diagnostic>>()
+        .map_err(|e| vec![e])?;
     let progress = progress_bar(jobs.len());
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
@@ -319,7 +350,7 @@ fn write_site(
             let strings = theme.strings(lang);
             let nav = site::nav_html(site, lang, Some(i), &|k| strings.get(k));
             let mut ctx = make_ctx(lang, &nav);
-            ctx.insert("page", &article_ctx(config, theme, site, i, lang));
+            ctx.insert("page", &article_ctx(config, theme, site, i, lang, &scripts));
             let page = &site.pages[i];
             let html = theme.render(
                 "article.html",
@@ -575,6 +606,7 @@ fn article_ctx<'a>(
     site: &'a Site,
     i: usize,
     lang: Lang,
+    scripts: &[Option<String>],
 ) -> PageCtx<'a> {
     let page = &site.pages[i];
     let r = page.rendered(lang);
@@ -610,7 +642,8 @@ fn article_ctx<'a>(
         } else {
             0
         },
-        checklists: page.checklists > 0,
+        checklists: !page.checklists.is_empty(),
+        checklist_script: scripts[i].clone(),
         machine_translated: lang == Lang::Nl
             && fm.translation_type == Some(crate::content::TranslationType::Machine),
         only_dutch,

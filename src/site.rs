@@ -11,6 +11,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use crate::checklist;
 use crate::config::Config;
 use crate::content::{Article, Content, TocFile, TocItem};
 use crate::diagnostic::{Diagnostic, Location};
@@ -38,8 +39,8 @@ pub struct Compiled {
     pub en: Rendered,
     pub english: EnglishText,
     pub segment_count: usize,
-    /// How many checklist forms the article holds.
-    pub checklists: usize,
+    /// The article's checklists that compiled, in order.
+    pub checklists: Vec<checklist::Checklist>,
 }
 
 impl Compiled {
@@ -108,28 +109,6 @@ pub struct Site {
     pub nav_count: usize,
 }
 
-/// Renders the checklist forms of an article; supplied by the pipeline so
-/// that this stage does not depend on how checklists are compiled.
-pub trait ChecklistForms: Sync {
-    /// Compiles the article's checklists, returning how many there are and
-    /// their diagnostics.
-    fn prepare(&self, article: &Article) -> (usize, Vec<Diagnostic>);
-    /// The HTML of the n-th checklist of the article in `lang`.
-    fn form(&self, article: &Article, n: usize, lang: Lang) -> Option<String>;
-}
-
-/// No checklists: every block renders as nothing.
-pub struct NoChecklists;
-
-impl ChecklistForms for NoChecklists {
-    fn prepare(&self, _: &Article) -> (usize, Vec<Diagnostic>) {
-        (0, Vec::new())
-    }
-    fn form(&self, _: &Article, _: usize, _: Lang) -> Option<String> {
-        None
-    }
-}
-
 impl Site {
     /// Compiles every article and builds the navigation. Returns the site
     /// and every diagnostic found on the way.
@@ -137,7 +116,7 @@ impl Site {
         config: &Config,
         content: Content,
         labels: &(dyn Fn(Lang, &str) -> String + Sync),
-        forms: &dyn ChecklistForms,
+        today: crate::date::Date,
     ) -> (Site, Vec<Diagnostic>) {
         let mut diagnostics = content.diagnostics;
         let mut by_path = HashMap::new();
@@ -173,7 +152,7 @@ impl Site {
         let results: Vec<(Compiled, Vec<Diagnostic>)> = content
             .articles
             .into_par_iter()
-            .map(|a| compile(a, &links, labels, forms))
+            .map(|a| compile(a, &links, labels, today))
             .collect();
         let mut pages = Vec::with_capacity(results.len());
         for (page, diags) in results {
@@ -205,14 +184,32 @@ pub fn compile(
     article: Article,
     links: &LinkContext,
     labels: &(dyn Fn(Lang, &str) -> String + Sync),
-    forms: &dyn ChecklistForms,
+    today: crate::date::Date,
 ) -> (Compiled, Vec<Diagnostic>) {
     let file = article.source.display.clone();
     let text = &article.source.text;
     let split = segments::split(text, &file);
     let mut diagnostics = split.diagnostics;
-    let (checklists, cl_diags) = forms.prepare(&article);
-    diagnostics.extend(cl_diags);
+    // Checklists are compiled once; each language renders its own form.
+    let mut checklists = Vec::new();
+    let mut blocks_ok = Vec::new();
+    for block in checklist::find_blocks(text) {
+        let (cl, diags) = checklist::compile(&block, &file, text);
+        diagnostics.extend(diags);
+        blocks_ok.push(cl.is_some());
+        checklists.extend(cl);
+    }
+    // The form of the n-th block in `lang`, first painted with the Rust
+    // evaluator's result for no answers.
+    let form = |n: usize, lang: Lang| -> Option<String> {
+        if !blocks_ok.get(n).copied().unwrap_or(false) {
+            return None;
+        }
+        let index = blocks_ok[..n].iter().filter(|ok| **ok).count();
+        let cl = checklists.get(index)?;
+        let initial = checklist::evaluate(cl, &checklist::Answers::empty(cl), today, lang);
+        Some(checklist::render_form(cl, lang, &initial))
+    };
     let body = article.body_start;
     let originals: Vec<String> = split
         .segments
@@ -220,7 +217,7 @@ pub fn compile(
         .map(|s| s.en.clone().unwrap_or_default())
         .collect();
     let render_side = |side_text: &str, lang: Lang, originals: &[String]| {
-        let form = |n: usize| forms.form(&article, n, lang);
+        let form = |n: usize| form(n, lang);
         let label = |key: &str| labels(lang, key);
         markdown::render(&markdown::Input {
             text: side_text.get(body..).unwrap_or(""),
@@ -248,7 +245,7 @@ pub fn compile(
             rel: &article.source.rel,
             links,
             originals: &[],
-            checklist: &|n| forms.form(&article, n, Lang::En),
+            checklist: &|n| form(n, Lang::En),
             callout_label: &|key| labels(Lang::En, key),
             depth: 0,
         });
