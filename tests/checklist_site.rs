@@ -12,20 +12,41 @@ fn built_pages_carry_the_form_and_its_generated_evaluator() {
     site.tolk(&["build"]).ok();
     for (lang, question) in [("nl-nl", "Type partner"), ("en", "Partner type")] {
         let page = site.read(&format!("{lang}/request-credit/index.html"));
-        assert!(page.contains("<form class=\"tolk-checklist\" id=\"checklist-credit-request\""), "{lang}");
-        assert!(page.contains(question), "{lang}: labels in the page's language");
+        assert!(
+            page.contains("<form class=\"tolk-checklist\" id=\"checklist-credit-request\""),
+            "{lang}"
+        );
+        assert!(
+            page.contains(question),
+            "{lang}: labels in the page's language"
+        );
         // The runtime, then the generated evaluator, both as files (CSP-friendly).
         let runtime = page.find("/static/checklist.").expect("runtime script");
-        let generated = page.find("/static/checklists.").expect("generated evaluator");
+        let generated = page
+            .find("/static/checklists.")
+            .expect("generated evaluator");
         assert!(runtime < generated, "the runtime loads first");
-        let src = page[generated..].split('"').next().unwrap().trim_start_matches('/');
+        let src = page[generated..]
+            .split('"')
+            .next()
+            .unwrap()
+            .trim_start_matches('/');
         let js = site.read(src);
         assert!(js.contains("credit-request"));
         assert!(!js.contains("eval(") && !js.contains("new Function"));
     }
     // Every seed article has its checklist, and the pages without one load no runtime.
-    for slug in ["partner-earned-credit-troubleshoot", "troubleshoot-account-setup", "incentives-customer-association-issues", "lighthouse-partner-earned-credit"] {
-        assert!(site.read(&format!("nl-nl/{slug}/index.html")).contains("class=\"tolk-checklist\""), "{slug}");
+    for slug in [
+        "partner-earned-credit-troubleshoot",
+        "troubleshoot-account-setup",
+        "incentives-customer-association-issues",
+        "lighthouse-partner-earned-credit",
+    ] {
+        assert!(
+            site.read(&format!("nl-nl/{slug}/index.html"))
+                .contains("class=\"tolk-checklist\""),
+            "{slug}"
+        );
     }
     assert!(!site.read("nl-nl/index.html").contains("/static/checklist."));
 }
@@ -35,32 +56,72 @@ fn eval_prints_the_evaluation_as_json() {
     let article = repo().join("content/request-credit.md");
     let dir = tempfile::tempdir().unwrap();
     let answers = dir.path().join("a.json");
-    std::fs::write(&answers, r#"{"partner_type":"direct","credit_type":"outage","incident_date":"2024-01-31"}"#).unwrap();
+    std::fs::write(
+        &answers,
+        r#"{"partner_type":"direct","credit_type":"outage","incident_date":"2024-01-31"}"#,
+    )
+    .unwrap();
     let run = tolk(
-        &["eval", article.to_str().unwrap(), "credit-request", "--answers", answers.to_str().unwrap(), "--today", "2024-02-10", "--lang", "en"],
+        &[
+            "eval",
+            article.to_str().unwrap(),
+            "credit-request",
+            "--answers",
+            answers.to_str().unwrap(),
+            "--today",
+            "2024-02-10",
+            "--lang",
+            "en",
+        ],
         None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let v: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["inputs", "missing", "computed", "steps", "outcomes", "errors"]);
+    assert_eq!(
+        keys,
+        ["inputs", "missing", "computed", "steps", "outcomes", "errors"]
+    );
     // 31 January 2024: the end of the next month is 29 February (leap year).
     assert_eq!(v["computed"]["outage_deadline"], "2024-02-29");
-    let outcome = v["outcomes"].as_array().unwrap().iter().find(|o| o["id"] == "outage_in_time").unwrap();
+    let outcome = v["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "outage_in_time")
+        .unwrap();
     assert_eq!(outcome["status"], "pass");
-    assert!(outcome["message"].as_str().unwrap().contains("February 29, 2024"), "{outcome}");
+    assert!(
+        outcome["message"]
+            .as_str()
+            .unwrap()
+            .contains("February 29, 2024"),
+        "{outcome}"
+    );
 }
 
 #[test]
 fn eval_rejects_bad_answers_and_bad_usage() {
     let article = repo().join("content/request-credit.md");
     let a = article.to_str().unwrap();
-    let run = tolk(&["eval", a, "credit-request", "--answers", "/nonexistent.json"], None);
+    let run = tolk(
+        &[
+            "eval",
+            a,
+            "credit-request",
+            "--answers",
+            "/nonexistent.json",
+        ],
+        None,
+    );
     assert_eq!(run.code, 1);
     let run = tolk(&["eval", a, "no-such-checklist"], None);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("no-such-checklist"), "{}", run.stderr);
-    let run = tolk(&["eval", a, "credit-request", "--today", "31-01-2024"], None);
+    let run = tolk(
+        &["eval", a, "credit-request", "--today", "31-01-2024"],
+        None,
+    );
     assert_eq!(run.code, 2);
     let run = tolk(&["eval", a, "credit-request", "--lang", "fr"], None);
     assert_eq!(run.code, 2);
@@ -73,7 +134,12 @@ fn eval_rejects_bad_answers_and_bad_usage() {
         .spawn()
         .unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(br#"{"incident_date": 20240131}"#).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(br#"{"incident_date": 20240131}"#)
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("incident_date"));
@@ -92,5 +158,9 @@ fn a_broken_checklist_fails_the_build_at_its_line() {
     assert!(run.stderr.contains("\"b\""), "{}", run.stderr);
     let check = site.tolk(&["check", "--format", "json"]);
     assert_eq!(check.code, 1);
-    assert!(check.stdout.lines().any(|l| l.contains("\"line\":17")), "{}", check.stdout);
+    assert!(
+        check.stdout.lines().any(|l| l.contains("\"line\":17")),
+        "{}",
+        check.stdout
+    );
 }

@@ -1,0 +1,139 @@
+//! Headless Chromium over the built bundled site: the credit-request form
+//! answers, computes and keeps its answers, and agrees with `tolk eval`; the
+//! bilingual page and the search box work by keyboard.
+
+mod common;
+
+use common::browser::{Browser, StaticServer};
+use common::*;
+use serde_json::json;
+
+fn built() -> TempSite {
+    let site = bundled_site();
+    site.tolk(&["build"]).ok();
+    site
+}
+
+#[test]
+fn credit_request_form_computes_keeps_answers_and_agrees_with_tolk_eval() {
+    let site = built();
+    let server = StaticServer::start(&site.root().join("site"));
+    let b = Browser::start();
+    b.goto(&server.url("/nl-nl/request-credit/"));
+    b.wait_for(
+        "the checklist runtime",
+        "return !!(window.tolkChecklists && window.tolkChecklists['credit-request'])",
+    );
+    // First paint (before any answer) is the Rust evaluator's: the type question shows.
+    assert!(
+        b.js(
+            "return !document.querySelector('[data-input=partner_type]').hidden",
+            json!([])
+        ) == json!(true)
+    );
+    b.click("#cl-credit-request-partner_type-0");
+    b.wait_for(
+        "the credit type question",
+        "return !document.querySelector('[data-input=credit_type]').hidden",
+    );
+    b.click("#cl-credit-request-credit_type-2");
+    b.wait_for(
+        "the incident date",
+        "return !document.querySelector('[data-input=incident_date]').hidden",
+    );
+    // Date inputs: set the value as a reader's date picker does, then the input event.
+    b.js(
+        "var i = document.getElementById('cl-credit-request-incident_date'); i.value = '2021-02-15'; i.dispatchEvent(new Event('input', {bubbles: true})); i.dispatchEvent(new Event('change', {bubbles: true}));",
+        json!([]),
+    );
+    b.wait_for("the computed deadline", "return document.querySelector('.tolk-checklist').textContent.indexOf('31 maart 2021') >= 0");
+    let live = b.js(
+        "return document.querySelector('.tolk-checklist [aria-live]') !== null",
+        json!([]),
+    );
+    assert_eq!(live, json!(true), "outcomes are announced");
+
+    // Reload: the answers are kept.
+    b.refresh();
+    b.wait_for("restored answers", "var r = document.getElementById('cl-credit-request-credit_type-2'); return !!r && r.checked");
+    let date = b.js(
+        "return document.getElementById('cl-credit-request-incident_date').value",
+        json!([]),
+    );
+    assert_eq!(date, json!("2021-02-15"));
+
+    // The page's evaluator and tolk eval agree byte for byte.
+    let answers =
+        json!({"partner_type": "direct", "credit_type": "outage", "incident_date": "2021-02-15"});
+    let in_page = b.js(
+        "return window.tolkChecklists['credit-request'].evaluateJson(arguments[0], '2021-03-10', 'nl-nl')",
+        json!([answers]),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("answers.json");
+    std::fs::write(&file, answers.to_string()).unwrap();
+    let article = repo().join("content/request-credit.md");
+    let run = tolk(
+        &[
+            "eval",
+            article.to_str().unwrap(),
+            "credit-request",
+            "--answers",
+            file.to_str().unwrap(),
+            "--today",
+            "2021-03-10",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(in_page.as_str().unwrap(), run.stdout.trim());
+}
+
+#[test]
+fn dutch_page_shows_originals_side_by_side_and_search_finds_by_keyboard() {
+    let site = built();
+    let server = StaticServer::start(&site.root().join("site"));
+    let b = Browser::start();
+    b.goto(&server.url("/nl-nl/troubleshoot-account-setup/"));
+    b.wait_for(
+        "the page script",
+        "return !document.querySelector('.sxs-toggle').hidden",
+    );
+    // Keyboard focus on a sentence shows its English original.
+    let shown = b.js(
+        "var s = document.querySelector('.tolk-seg[tabindex]'); s.focus(); var o = document.getElementById(s.getAttribute('aria-describedby')); return getComputedStyle(o).display !== 'none' && o.textContent.length > 0",
+        json!([]),
+    );
+    assert_eq!(shown, json!(true));
+    b.click(".sxs-toggle button");
+    b.wait_for(
+        "the side-by-side view",
+        "return document.querySelectorAll('.sxs-row .sxs-en').length > 10",
+    );
+    let pressed = b.js(
+        "return document.querySelector('.sxs-toggle button').getAttribute('aria-pressed')",
+        json!([]),
+    );
+    assert_eq!(pressed, json!("true"));
+    // Remembered across pages.
+    b.goto(&server.url("/nl-nl/incentives-customer-association-issues/"));
+    b.wait_for(
+        "side-by-side restored",
+        "return document.body.classList.contains('sxs')",
+    );
+
+    // Search: type, arrow down, Enter.
+    b.click("#tolk-search-input");
+    b.type_into("#tolk-search-input", "wachtwoord");
+    b.wait_for(
+        "search results",
+        "return document.querySelectorAll('#tolk-search-results [role=option]').length > 0",
+    );
+    let first = b.text("#tolk-search-results [role=option]");
+    assert!(first.to_lowercase().contains("wachtwoord"), "{first}");
+    b.type_into("#tolk-search-input", "\u{E015}\u{E007}"); // ArrowDown, Enter
+    b.wait_for(
+        "the hit's page",
+        "return location.pathname.indexOf('/nl-nl/troubleshoot-account-setup/') === 0",
+    );
+}

@@ -1,0 +1,266 @@
+//! A minimal WebDriver client for headless Chromium (Debian's chromium and
+//! chromium-driver), and a static file server for a built site. Enough to
+//! load pages, click, type, run a script and read text.
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// Serves `root` on 127.0.0.1 until dropped (worker threads; nothing
+/// outside root).
+pub struct StaticServer {
+    pub port: u16,
+    server: std::sync::Arc<tiny_http::Server>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl StaticServer {
+    pub fn start(root: &Path) -> StaticServer {
+        let server = std::sync::Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind"));
+        let port = server.server_addr().to_ip().expect("ip").port();
+        // Several workers: one slow connection must not hold up the page.
+        let threads = (0..4)
+            .map(|_| {
+                let root = root.to_path_buf();
+                let s = server.clone();
+                std::thread::spawn(move || serve_files(&s, &root))
+            })
+            .collect();
+        StaticServer {
+            port,
+            server,
+            threads,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
+
+fn serve_files(s: &tiny_http::Server, root: &Path) {
+    while let Ok(req) = s.recv() {
+        let path = req
+            .url()
+            .split(['?', '#'])
+            .next()
+            .unwrap_or("/")
+            .to_string();
+        let mut file: PathBuf = root.to_path_buf();
+        for part in path.split('/').filter(|p| !p.is_empty() && *p != "..") {
+            file.push(part);
+        }
+        if file.is_dir() {
+            file.push("index.html");
+        }
+        let resp = match std::fs::read(&file) {
+            Ok(bytes) => {
+                let ct = match file.extension().and_then(|e| e.to_str()) {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("js") => "text/javascript",
+                    Some("css") => "text/css",
+                    Some("json") => "application/json",
+                    _ => "application/octet-stream",
+                };
+                tiny_http::Response::from_data(bytes)
+                    .with_header(tiny_http::Header::from_bytes("Content-Type", ct).expect("header"))
+            }
+            Err(_) => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+        };
+        let _ = req.respond(resp);
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        for _ in 0..self.threads.len() {
+            self.server.unblock();
+        }
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+/// chromedriver + one headless Chromium session.
+pub struct Browser {
+    agent: ureq::Agent,
+    driver: Child,
+    base: String,
+    session: String,
+    _profile: tempfile::TempDir,
+    _one_at_a_time: std::sync::MutexGuard<'static, ()>,
+}
+
+/// Two headless Chromiums started side by side by parallel tests stall each
+/// other's renderers on this 2-core machine; tests take turns.
+static BROWSER_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+impl Browser {
+    /// Starts chromedriver and a headless Chromium with the flags this
+    /// machine needs (no sandbox as root, no background networking).
+    pub fn start() -> Browser {
+        let guard = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        for tool in ["/usr/bin/chromedriver", "/usr/bin/chromium"] {
+            assert!(
+                Path::new(tool).exists(),
+                "{tool} is missing: install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver); .ci/run does"
+            );
+        }
+        let port = free_port();
+        let driver = Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let base = format!("http://127.0.0.1:{port}");
+        // Every WebDriver call is bounded: a stuck browser fails the test, it
+        // never hangs it.
+        let agent = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(30))
+            .build();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while agent.get(&format!("{base}/status")).call().is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let profile = tempfile::tempdir().expect("profile dir");
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "timeouts": {"pageLoad": 20000, "script": 10000, "implicit": 0},
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         "--disable-dev-shm-usage", "--window-size=1200,900",
+                         format!("--user-data-dir={}", profile.path().display())]
+            }
+        }}});
+        let resp: Value = agent
+            .post(&format!("{base}/session"))
+            .send_json(caps)
+            .expect("new session")
+            .into_json()
+            .expect("json");
+        let session = resp["value"]["sessionId"]
+            .as_str()
+            .expect("session id")
+            .to_string();
+        Browser {
+            agent,
+            driver,
+            base,
+            session,
+            _profile: profile,
+            _one_at_a_time: guard,
+        }
+    }
+
+    fn cmd(&self, method: &str, path: &str, body: Value) -> Value {
+        if std::env::var_os("TOLK_WEBDRIVER_TRACE").is_some() {
+            eprintln!("webdriver {method} {path} {body}");
+        }
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let req = self.agent.request(method, &url);
+        let resp = if method == "GET" {
+            req.call()
+        } else {
+            req.send_json(body)
+        };
+        match resp {
+            Ok(r) => r.into_json::<Value>().expect("json")["value"].clone(),
+            Err(ureq::Error::Status(code, r)) => panic!(
+                "WebDriver {method} {path}: {code} {}",
+                r.into_string().unwrap_or_default()
+            ),
+            Err(e) => panic!("WebDriver {method} {path}: {e}"),
+        }
+    }
+
+    pub fn goto(&self, url: &str) {
+        self.cmd("POST", "/url", json!({"url": url}));
+    }
+
+    pub fn refresh(&self) {
+        self.cmd("POST", "/refresh", json!({}));
+    }
+
+    /// Runs a script in the page and returns its value.
+    pub fn js(&self, script: &str, args: Value) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            json!({"script": script, "args": args}),
+        )
+    }
+
+    fn element(&self, css: &str) -> String {
+        let v = self.cmd(
+            "POST",
+            "/element",
+            json!({"using": "css selector", "value": css}),
+        );
+        v.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .expect("element id")
+            .to_string()
+    }
+
+    pub fn click(&self, css: &str) {
+        let id = self.element(css);
+        self.cmd("POST", &format!("/element/{id}/click"), json!({}));
+    }
+
+    pub fn type_into(&self, css: &str, text: &str) {
+        let id = self.element(css);
+        self.cmd(
+            "POST",
+            &format!("/element/{id}/value"),
+            json!({"text": text}),
+        );
+    }
+
+    pub fn text(&self, css: &str) -> String {
+        let id = self.element(css);
+        self.cmd("GET", &format!("/element/{id}/text"), json!({}))
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Waits until `script` returns true (or panics after 10 s, with `what`).
+    pub fn wait_for(&self, what: &str, script: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if self.js(script, json!([])) == json!(true) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self
+            .agent
+            .delete(&format!("{}/session/{}", self.base, self.session))
+            .call();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
