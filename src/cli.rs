@@ -56,6 +56,28 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Preview the site while you write: build it, serve it, rebuild on
+    /// every save and reload the open pages.
+    ///
+    /// The preview is built into a private temporary folder (removed on
+    /// Ctrl-C), never into build-dir, so the live-reload script it carries
+    /// never reaches a published site. Errors keep the last good site
+    /// served and show over every open page until they are fixed.
+    Serve {
+        /// The folder that holds book.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on (0: any free port; the URL is printed).
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// The address to listen on. Anything but a loopback address makes
+        /// the preview, drafts included, readable from the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
 }
 
 /// Runs the command line and returns the process exit code.
@@ -102,6 +124,28 @@ pub fn main() -> ExitCode {
                     report.diagnostics
                 }),
             )
+        }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+        } => serve(&crate::serve::ServeOptions {
+            root,
+            port,
+            bind,
+            open,
+        }),
+    }
+}
+
+fn serve(opts: &crate::serve::ServeOptions) -> ExitCode {
+    match crate::serve::run(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(diags) => {
+            diagnostic::eprint_all(&diags);
+            eprintln!("tolk: cannot start the preview server");
+            ExitCode::from(1)
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod segments;
+pub mod serve;
 pub mod site;
 pub mod yaml;
 
