@@ -18,7 +18,7 @@ mod http;
 mod reload;
 mod watch;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fs;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -35,9 +35,10 @@ use reload::{Broadcaster, Event};
 use watch::Watch;
 
 /// Request workers. Slow clients cost tiny_http's connection threads, not
-/// these (a request reaches `recv` only once its head is complete) and event
-/// streams are handed to the broadcaster, so a few suffice; more let a
-/// handful of clients that stop reading their response not stall the rest.
+/// these (a request reaches `recv` only once its head is complete), event
+/// streams are handed to the broadcaster, and a connection holds at most one
+/// worker (see [`Busy`]), so a few suffice; it takes this many clients that
+/// stop reading their responses at once to stall the server.
 const WORKERS: usize = 8;
 
 /// What `tolk serve` was asked to do.
@@ -195,11 +196,13 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
         events: events.clone(),
     });
     let stopping = Arc::new(AtomicBool::new(false));
+    let busy: Arc<Busy> = Arc::default();
     for i in 0..WORKERS {
         let (server, ctx, stopping) = (server.clone(), ctx.clone(), stopping.clone());
+        let busy = busy.clone();
         let spawned = thread::Builder::new()
             .name(format!("tolk-http-{i}"))
-            .spawn(move || worker(&server, &ctx, &stopping));
+            .spawn(move || worker(&server, &ctx, &busy, &stopping));
         if let Err(e) = spawned {
             return Err(vec![Diagnostic::error(
                 "serve",
@@ -278,20 +281,55 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
     Ok(())
 }
 
-fn worker(server: &tiny_http::Server, ctx: &http::Ctx, stopping: &AtomicBool) {
+/// The connections a worker is answering right now, with the requests
+/// that arrived on them meanwhile (HTTP/1.1 pipelining).
+///
+/// tiny_http puts every request of every connection in one queue, and the
+/// responses of one connection are written in order. A client that
+/// pipelines requests and never reads the answers would block the worker
+/// writing the first one, and every worker that picked up a later one would
+/// wait behind it: all of them, soon. So one connection gets at most one
+/// worker; its later requests wait in its own line and that worker answers
+/// them in turn.
+type Busy = Mutex<HashMap<SocketAddr, VecDeque<tiny_http::Request>>>;
+
+fn worker(server: &tiny_http::Server, ctx: &http::Ctx, busy: &Busy, stopping: &AtomicBool) {
     loop {
-        match server.recv() {
-            Ok(request) => {
-                // A bug must cost one request (tiny_http answers 500 when a
-                // request is dropped unanswered), not a worker.
-                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    http::handle(request, ctx);
-                }));
-            }
+        let request = match server.recv() {
+            Ok(request) => request,
             Err(_) if stopping.load(Ordering::SeqCst) => return,
-            Err(_) => {}
+            Err(_) => continue,
+        };
+        let Some(peer) = request.remote_addr().copied() else {
+            answer(request, ctx);
+            continue;
+        };
+        {
+            let mut busy = busy.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(line) = busy.get_mut(&peer) {
+                line.push_back(request);
+                continue;
+            }
+            busy.insert(peer, VecDeque::new());
+        }
+        let mut next = Some(request);
+        while let Some(request) = next {
+            answer(request, ctx);
+            let mut busy = busy.lock().unwrap_or_else(|e| e.into_inner());
+            next = busy.get_mut(&peer).and_then(VecDeque::pop_front);
+            if next.is_none() {
+                busy.remove(&peer);
+            }
         }
     }
+}
+
+fn answer(request: tiny_http::Request, ctx: &http::Ctx) {
+    // A bug must cost one request (tiny_http answers 500 when a request is
+    // dropped unanswered), not a worker.
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        http::handle(request, ctx);
+    }));
 }
 
 /// The rebuild loop's state.
