@@ -7,6 +7,8 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use tiny_http::{Header, Method, Request, Response};
 
@@ -30,6 +32,10 @@ pub struct Ctx {
     pub site: PathBuf,
     /// Where event-stream connections are handed over.
     pub events: reload::Broadcaster,
+    /// Names this run of the server (see [`stamp`]).
+    pub server: String,
+    /// The build whose files the site folder holds (0: none yet).
+    pub good: Arc<AtomicU64>,
 }
 
 /// Where a request URL leads.
@@ -78,11 +84,19 @@ pub fn handle(request: Request, ctx: &Ctx) {
         }
         return;
     }
+    // Read before the file: the file is then at least this new.
+    let build = ctx.good.load(Ordering::SeqCst);
     match resolve(&ctx.site, &url) {
         Resolved::File(file) => match fs::read(&file) {
             Ok(bytes) => {
+                let kind = content_type(&file);
+                let bytes = if kind.starts_with("text/html") {
+                    stamp(bytes, &ctx.server, build)
+                } else {
+                    bytes
+                };
                 let etag = etag(&bytes);
-                send_bytes(request, bytes, content_type(&file), &etag);
+                send_bytes(request, bytes, kind, &etag);
             }
             // Removed between resolving and reading (a rebuild swapped the
             // folder): as good as missing.
@@ -138,6 +152,7 @@ fn send_bytes(request: Request, bytes: Vec<u8>, content_type: &str, etag: &str) 
 /// live-reload script answers 503, so the error overlay still shows and the
 /// page reloads by itself once the site builds.
 fn not_found(request: Request, ctx: &Ctx, path: &str) {
+    let build = ctx.good.load(Ordering::SeqCst);
     let page = if path.starts_with("/en/") || path == "/en" {
         ctx.site.join("en").join("404.html")
     } else {
@@ -157,6 +172,7 @@ fn not_found(request: Request, ctx: &Ctx, path: &str) {
         ),
         Err(_) => (404, b"<!DOCTYPE html><title>404</title><p>404 Not Found</p>\n".to_vec()),
     };
+    let body = stamp(body, &ctx.server, build);
     let resp = Response::from_data(body).with_status_code(status);
     let resp = with_headers(
         resp,
@@ -166,6 +182,33 @@ fn not_found(request: Request, ctx: &Ctx, path: &str) {
         ],
     );
     let _ = request.respond(resp);
+}
+
+/// Tells a page which build it comes from, by adding `data-server` and
+/// `data-build` to its live-reload script tag (the last one, which is the
+/// injected one: a writer's own text reaches the page escaped).
+///
+/// A page fetched just before a rebuild whose event stream connects just
+/// after it would otherwise miss the reload and show stale text until the
+/// next save; with the stamp, the stream's `hello` (which names the current
+/// build) tells the page it is behind. The ETag is computed over the stamped
+/// bytes, so a 304 can never hand back a page with an older stamp.
+pub fn stamp(html: Vec<u8>, server: &str, build: u64) -> Vec<u8> {
+    let tag = super::inject();
+    let needle = tag
+        .strip_suffix(" defer></script>")
+        .unwrap_or(&tag)
+        .as_bytes();
+    let Some(at) = html.windows(needle.len()).rposition(|w| w == needle) else {
+        return html;
+    };
+    let end = at + needle.len();
+    let mut out = Vec::with_capacity(html.len() + 64);
+    out.extend_from_slice(&html[..end]);
+    // Server ids are `<pid>-<hex>`: nothing to escape.
+    out.extend_from_slice(format!(" data-server=\"{server}\" data-build=\"{build}\"").as_bytes());
+    out.extend_from_slice(&html[end..]);
+    out
 }
 
 /// Adds headers; a value that is not a valid header (it cannot happen for
@@ -393,6 +436,22 @@ mod tests {
         assert_eq!(
             resolve(&root, "/inside.html"),
             Resolved::File(root.join("index.html"))
+        );
+    }
+
+    #[test]
+    fn pages_are_stamped_with_their_build() {
+        let page = format!(
+            "<p>&lt;script src=\"/__tolk/livereload.js\"</p>{}\n</body>",
+            super::super::inject()
+        );
+        let stamped = String::from_utf8(stamp(page.into_bytes(), "1-a", 7)).unwrap();
+        assert!(stamped.ends_with(
+            "<script src=\"/__tolk/livereload.js\" data-server=\"1-a\" data-build=\"7\" defer></script>\n</body>"
+        ), "{stamped}");
+        assert_eq!(
+            stamp(b"<p>no script</p>".to_vec(), "1-a", 7),
+            b"<p>no script</p>"
         );
     }
 

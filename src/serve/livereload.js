@@ -1,17 +1,23 @@
 // tolk serve: live reload and the error overlay. Only the preview server's
 // pages load this script; `tolk build` never injects it.
 //
-// Events on /__tolk/events:
-//   hello  {server, build}        on connect; a different server or build on
-//                                 a reconnect means a build was missed: reload
-//   reload {build}                the site was rebuilt
-//   css    {build, stylesheets}   only stylesheets changed: swap them in place
-//   error  {build, diagnostics}   the build failed: show them over the page
+// The server stamps this script's tag with the build the page comes from
+// (data-server, data-build). Events on /__tolk/events:
+//   hello  {server, build}        on every (re)connect: the build now served;
+//                                 another server or build than the page's
+//                                 means the page missed a rebuild: reload
+//   reload {server, build}        the site was rebuilt
+//   css    {server, build, stylesheets}
+//                                 only stylesheets changed: swap them in place
+//   error  {server, diagnostics}  the build failed: show them over the page
 //
 // Diagnostic text is the writer's (file names, source lines) and is only
 // ever put into the page with textContent, never as HTML.
 (function () {
   "use strict";
+  var me = document.currentScript;
+  var server = me ? me.getAttribute("data-server") : null;
+  var build = me ? Number(me.getAttribute("data-build")) : NaN;
   var KEY = "tolk-scroll:" + location.pathname;
   var OVERLAY = "__tolk-overlay";
 
@@ -98,7 +104,6 @@
   }
 
   if (!window.EventSource) return;
-  var server = null, build = null;
   var source = new EventSource("/__tolk/events");
   function data(e) {
     try { return JSON.parse(e.data); } catch (err) { return null; }
@@ -106,9 +111,8 @@
   source.addEventListener("hello", function (e) {
     var d = data(e);
     if (!d) return;
-    if (server !== null && (d.server !== server || d.build !== build)) { reload(); return; }
-    server = d.server;
-    build = d.build;
+    if (server === null || isNaN(build)) { server = d.server; build = d.build; return; }
+    if (d.server !== server || d.build !== build) reload();
   });
   source.addEventListener("reload", function () { reload(); });
   source.addEventListener("css", function (e) {
@@ -124,7 +128,6 @@
     if (typeof e.data !== "string") return;
     var d = data(e);
     if (!d) return;
-    build = d.build;
     showErrors(d.diagnostics || []);
   });
 })();

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fs;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -184,7 +184,9 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
     let server = Arc::new(server);
     let addr = server.server_addr().to_ip().unwrap_or(addr);
 
-    let events = Broadcaster::start(format!("{}-{:x}", std::process::id(), nanos()));
+    let server_id = format!("{}-{:x}", std::process::id(), nanos());
+    let events = Broadcaster::start(server_id.clone());
+    let good = Arc::new(AtomicU64::new(0));
     let canonical_private = fs::canonicalize(&private.path).map_err(|e| {
         vec![Diagnostic::error(
             "io",
@@ -194,6 +196,8 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
     let ctx = Arc::new(http::Ctx {
         site: canonical_private.join("site"),
         events: events.clone(),
+        server: server_id,
+        good: good.clone(),
     });
     let stopping = Arc::new(AtomicBool::new(false));
     let busy: Arc<Busy> = Arc::default();
@@ -221,6 +225,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
         root: root.clone(),
         site: site_dir,
         build: 0,
+        good,
         last_ok: false,
     };
     {
@@ -338,8 +343,11 @@ struct Rebuilds {
     events: Broadcaster,
     root: PathBuf,
     site: PathBuf,
-    /// Counts builds; pages use it to tell a reconnect after a missed build.
+    /// Counts builds.
     build: u64,
+    /// The last good build, whose files are served: pages carry it, and
+    /// one that connects to find a newer build reloads.
+    good: Arc<AtomicU64>,
     /// Whether the last build succeeded (the pages show no overlay).
     last_ok: bool,
 }
@@ -374,6 +382,7 @@ impl Rebuilds {
                     report.elapsed,
                 );
                 diagnostic::eprint_all(&report.diagnostics);
+                self.good.store(build, Ordering::SeqCst);
                 let event = if css_only {
                     Event::Css {
                         build,
@@ -392,7 +401,7 @@ impl Rebuilds {
                     "tolk: the build failed with {errors} error(s) and {warnings} warning(s); \
                      still serving the last good site"
                 );
-                self.events.send(Event::Error { build, diagnostics });
+                self.events.send(Event::Error { diagnostics });
                 self.last_ok = false;
             }
         }

@@ -36,11 +36,9 @@ pub enum Event {
         build: u64,
         stylesheets: BTreeMap<String, String>,
     },
-    /// The rebuild failed: show the diagnostics over the page.
-    Error {
-        build: u64,
-        diagnostics: Vec<Diagnostic>,
-    },
+    /// The rebuild failed: show the diagnostics over the page. The pages
+    /// stay those of the last good build.
+    Error { diagnostics: Vec<Diagnostic> },
 }
 
 #[derive(Serialize)]
@@ -64,7 +62,7 @@ impl Event {
                 "css",
                 serde_json::json!({ "server": server, "build": build, "stylesheets": stylesheets }),
             ),
-            Event::Error { build, diagnostics } => {
+            Event::Error { diagnostics } => {
                 let shown: Vec<ShownDiagnostic> = diagnostics
                     .iter()
                     .map(|d| ShownDiagnostic {
@@ -74,18 +72,18 @@ impl Event {
                     .collect();
                 (
                     "error",
-                    serde_json::json!({ "server": server, "build": build, "diagnostics": shown }),
+                    serde_json::json!({ "server": server, "diagnostics": shown }),
                 )
             }
         };
         format!("event: {name}\ndata: {data}\n\n")
     }
 
-    fn build(&self) -> u64 {
+    /// The build whose files are now served, if this event brings one.
+    fn good_build(&self) -> Option<u64> {
         match self {
-            Event::Reload { build } | Event::Css { build, .. } | Event::Error { build, .. } => {
-                *build
-            }
+            Event::Reload { build } | Event::Css { build, .. } => Some(*build),
+            Event::Error { .. } => None,
         }
     }
 }
@@ -133,7 +131,8 @@ type Writer = Box<dyn Write + Send + 'static>;
 
 fn run(rx: &Receiver<Msg>, server: &str) {
     let mut clients: Vec<Writer> = Vec::new();
-    // The last build's state: a hello for good builds, the error for bad ones.
+    // The build whose files are served (0: none yet), and the error frame
+    // of the last build if it failed.
     let mut build = 0;
     let mut broken: Option<String> = None;
     loop {
@@ -169,7 +168,7 @@ fn run(rx: &Receiver<Msg>, server: &str) {
                 }
             }
             Ok(Msg::Send(event)) => {
-                build = event.build();
+                build = event.good_build().unwrap_or(build);
                 let frame = event.frame(server);
                 broken = matches!(event, Event::Error { .. }).then(|| frame.clone());
                 send_all(&mut clients, &frame);
