@@ -87,6 +87,19 @@ impl Serve {
         self.log.lock().unwrap().join("\n")
     }
 
+    /// Waits (boundedly) until the server has printed `needle`.
+    fn wait_log(&self, needle: &str) {
+        let deadline = Instant::now() + EVENT;
+        while !self.log().contains(needle) {
+            assert!(
+                Instant::now() < deadline,
+                "tolk serve never printed {needle:?}:\n{}",
+                self.log()
+            );
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     fn get(&self, path: &str) -> Resp {
         get(self.addr, path)
     }
@@ -494,12 +507,22 @@ fn editor_saves_rebuild_once_and_swap_files_are_ignored() {
         .contains("Atomisch opgeslagen."));
 
     // A burst of saves is one rebuild.
+    let t = Instant::now();
     for i in 0..10 {
         site.write("content/artikel.md", article(&format!("Versie {i}.")));
         site.write("content/ander.md", article(&format!("Ander {i}.")));
     }
+    let burst = t.elapsed();
     events.wait_for("reload", &s);
-    assert_eq!(events.next(Duration::from_millis(400)), None);
+    // Only if the machine did not stall mid-burst for longer than the
+    // debounce (50 ms), which would make it two bursts.
+    if burst < Duration::from_millis(25) {
+        assert_eq!(events.next(Duration::from_millis(400)), None);
+    } else {
+        while !s.get("/nl-nl/artikel/").text().contains("Versie 9.") {
+            events.wait_for("reload", &s);
+        }
+    }
     assert!(s.get("/nl-nl/artikel/").text().contains("Versie 9."));
 }
 
@@ -540,10 +563,7 @@ fn a_broken_article_keeps_the_last_good_site_and_shows_the_error() {
     let again = late.wait_for("error", &s);
     assert!(again.contains("content/artikel.md"));
     // The terminal shows the same diagnostics.
-    let deadline = Instant::now() + EVENT;
-    while !s.log().contains("--> content/artikel.md:") && Instant::now() < deadline {
-        thread::sleep(Duration::from_millis(20));
-    }
+    s.wait_log("--> content/artikel.md:");
     assert!(s.log().contains("error[yaml]"), "{}", s.log());
 
     site.write("content/artikel.md", article("Hersteld."));
@@ -678,11 +698,7 @@ fn binding_beyond_this_machine_warns_and_bad_usage_fails() {
     let site = small_site();
     let s = Serve::start_with(&site, &["--bind", "0.0.0.0"]);
     assert_eq!(s.get("/nl-nl/artikel/").status, 200);
-    assert!(
-        s.log().contains("warning: listening on 0.0.0.0:"),
-        "{}",
-        s.log()
-    );
+    s.wait_log("warning: listening on 0.0.0.0:");
     drop(s);
 
     assert_eq!(site.tolk(&["serve", "--port", "http"]).code, 2);
@@ -709,7 +725,7 @@ fn ctrl_c_stops_cleanly_and_leaves_no_folder() {
     assert!(status.success(), "{status:?}\n{}", s.log());
     let left: Vec<_> = std::fs::read_dir(s.tmp.path()).unwrap().flatten().collect();
     assert!(left.is_empty(), "left behind: {left:?}");
-    assert!(s.log().contains("Stopped."));
+    s.wait_log("Stopped.");
 }
 
 /// The edit-to-reload time on the bundled site: the time from writing an
@@ -818,4 +834,24 @@ fn edit_to_reload_on_1000_articles() {
         times[times.len() / 2],
         times[times.len() - 1]
     );
+}
+
+#[test]
+fn a_theme_folder_created_later_is_watched() {
+    let site = small_site();
+    let s = Serve::start(&site);
+    let mut events = s.events();
+    events.wait_for("hello", &s);
+    // `themes/` did not exist at the start: its creation is seen through the
+    // root's watch and rebuilds...
+    site.write("themes/default/static/style.css", "body { color: teal }\n");
+    events.wait_for("reload", &s);
+    // ...and from then on its files are watched too.
+    site.write("themes/default/static/style.css", "body { color: olive }\n");
+    let data = events.wait_for("css", &s);
+    let v: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let url = v["stylesheets"]["style.css"]
+        .as_str()
+        .expect("style.css url");
+    assert!(s.get(url).text().contains("olive"));
 }

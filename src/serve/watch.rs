@@ -99,6 +99,15 @@ impl Watch {
             self.outs.truncate(1);
             self.outs.push(config.build_dir());
         }
+        // A watched folder that was deleted took its watch with it; forget
+        // it, so that it is watched again when it comes back.
+        let watcher = &mut self.watcher;
+        self.watched.retain(|dir| {
+            dir.is_dir() || {
+                let _ = watcher.unwatch(dir);
+                false
+            }
+        });
         for dir in &self.dirs {
             if self.watched.contains(dir) || !dir.is_dir() {
                 continue;
