@@ -80,6 +80,28 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Preview the site while you write: build it, serve it, rebuild on
+    /// every save and reload the open pages.
+    ///
+    /// The preview is built into a private temporary folder (removed on
+    /// Ctrl-C), never into build-dir, so the live-reload script it carries
+    /// never reaches a published site. Errors keep the last good site
+    /// served and show over every open page until they are fixed.
+    Serve {
+        /// The folder that holds book.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on (0: any free port; the URL is printed).
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// The address to listen on. Anything but a loopback address makes
+        /// the preview, drafts included, readable from the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
 }
 
 /// Arguments of `tolk eval`.
@@ -148,6 +170,17 @@ pub fn main() -> ExitCode {
         }
         Command::Check { root, format } => check(root, format),
         Command::Eval(args) => eval(args),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+        } => serve(&crate::serve::ServeOptions {
+            root,
+            port,
+            bind,
+            open,
+        }),
     }
 }
 
@@ -206,6 +239,17 @@ fn eval(args: EvalArgs) -> ExitCode {
         }
         Err(diags) => {
             diagnostic::eprint_all(&diags);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn serve(opts: &crate::serve::ServeOptions) -> ExitCode {
+    match crate::serve::run(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(diags) => {
+            diagnostic::eprint_all(&diags);
+            eprintln!("tolk: cannot start the preview server");
             ExitCode::from(1)
         }
     }

@@ -28,6 +28,7 @@ pub mod pipeline;
 pub mod render;
 pub mod search;
 pub mod segments;
+pub mod serve;
 pub mod site;
 pub mod yaml;
 

@@ -8,17 +8,22 @@ use common::browser::{Browser, StaticServer};
 use common::*;
 use serde_json::json;
 
-fn built() -> TempSite {
+/// One browser for all scenarios: a second headless Chromium started in the
+/// same test process stalls its first navigation on these machines.
+#[test]
+fn in_headless_chromium() {
     let site = bundled_site();
     site.tolk(&["build"]).ok();
-    site
-}
-
-#[test]
-fn credit_request_form_computes_keeps_answers_and_agrees_with_tolk_eval() {
-    let site = built();
     let server = StaticServer::start(&site.root().join("site"));
     let b = Browser::start();
+    credit_request_form_computes_keeps_answers_and_agrees_with_tolk_eval(&b, &server);
+    dutch_page_shows_originals_side_by_side_and_search_finds_by_keyboard(&b, &server);
+}
+
+fn credit_request_form_computes_keeps_answers_and_agrees_with_tolk_eval(
+    b: &Browser,
+    server: &StaticServer,
+) {
     b.goto(&server.url("/nl-nl/request-credit/"));
     b.wait_for(
         "the checklist runtime",
@@ -89,11 +94,10 @@ fn credit_request_form_computes_keeps_answers_and_agrees_with_tolk_eval() {
     assert_eq!(in_page.as_str().unwrap(), run.stdout.trim());
 }
 
-#[test]
-fn dutch_page_shows_originals_side_by_side_and_search_finds_by_keyboard() {
-    let site = built();
-    let server = StaticServer::start(&site.root().join("site"));
-    let b = Browser::start();
+fn dutch_page_shows_originals_side_by_side_and_search_finds_by_keyboard(
+    b: &Browser,
+    server: &StaticServer,
+) {
     b.goto(&server.url("/nl-nl/troubleshoot-account-setup/"));
     b.wait_for(
         "the page script",

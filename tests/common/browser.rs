@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -17,8 +17,8 @@ pub fn free_port() -> u16 {
         .expect("free port")
 }
 
-/// Serves `root` on 127.0.0.1 until dropped (worker threads; nothing
-/// outside root).
+/// Serves a built site on 127.0.0.1 until dropped (worker threads; nothing
+/// outside the folder).
 pub struct StaticServer {
     pub port: u16,
     server: std::sync::Arc<tiny_http::Server>,
@@ -29,7 +29,6 @@ impl StaticServer {
     pub fn start(root: &Path) -> StaticServer {
         let server = std::sync::Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind"));
         let port = server.server_addr().to_ip().expect("ip").port();
-        // Several workers: one slow connection must not hold up the page.
         let threads = (0..4)
             .map(|_| {
                 let root = root.to_path_buf();
@@ -57,7 +56,7 @@ fn serve_files(s: &tiny_http::Server, root: &Path) {
             .next()
             .unwrap_or("/")
             .to_string();
-        let mut file: PathBuf = root.to_path_buf();
+        let mut file = root.to_path_buf();
         for part in path.split('/').filter(|p| !p.is_empty() && *p != "..") {
             file.push(part);
         }
@@ -121,6 +120,11 @@ impl Browser {
         let port = free_port();
         let driver = Command::new("/usr/bin/chromedriver")
             .arg(format!("--port={port}"))
+            .args(
+                std::env::var("TOLK_CHROMEDRIVER_LOG")
+                    .map(|p| vec![format!("--log-path={p}"), "--verbose".to_string()])
+                    .unwrap_or_default(),
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -139,12 +143,14 @@ impl Browser {
         let profile = tempfile::tempdir().expect("profile dir");
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "timeouts": {"pageLoad": 20000, "script": 10000, "implicit": 0},
+            "pageLoadStrategy": "eager",
+            "timeouts": {"pageLoad": 8000, "script": 10000, "implicit": 0},
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",
                 "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                         "--disable-dev-shm-usage", "--window-size=1200,900",
+                         "--disable-dev-shm-usage",
+                         "--window-size=1200,900",
                          format!("--user-data-dir={}", profile.path().display())]
             }
         }}});
@@ -169,6 +175,13 @@ impl Browser {
     }
 
     fn cmd(&self, method: &str, path: &str, body: Value) -> Value {
+        match self.try_cmd(method, path, body) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn try_cmd(&self, method: &str, path: &str, body: Value) -> Result<Value, String> {
         if std::env::var_os("TOLK_WEBDRIVER_TRACE").is_some() {
             eprintln!("webdriver {method} {path} {body}");
         }
@@ -180,17 +193,28 @@ impl Browser {
             req.send_json(body)
         };
         match resp {
-            Ok(r) => r.into_json::<Value>().expect("json")["value"].clone(),
-            Err(ureq::Error::Status(code, r)) => panic!(
+            Ok(r) => Ok(r.into_json::<Value>().map_err(|e| e.to_string())?["value"].clone()),
+            Err(ureq::Error::Status(code, r)) => Err(format!(
                 "WebDriver {method} {path}: {code} {}",
                 r.into_string().unwrap_or_default()
-            ),
-            Err(e) => panic!("WebDriver {method} {path}: {e}"),
+            )),
+            Err(e) => Err(format!("WebDriver {method} {path}: {e}")),
         }
     }
 
+    /// Loads a page. Headless Chromium on these machines sometimes stalls
+    /// its very first navigation of a session (the renderer does not answer
+    /// for 20 s, with the page's server idle); a second try goes through.
     pub fn goto(&self, url: &str) {
-        self.cmd("POST", "/url", json!({"url": url}));
+        let mut last = String::new();
+        for _ in 0..3 {
+            match self.try_cmd("POST", "/url", json!({"url": url})) {
+                Ok(_) => return,
+                Err(e) if e.contains("timeout") => last = e,
+                Err(e) => panic!("{e}"),
+            }
+        }
+        panic!("{last}");
     }
 
     pub fn refresh(&self) {

@@ -1,0 +1,235 @@
+//! Watching the site's sources: the content folder, the English sources, the
+//! theme folder and `book.toml`.
+//!
+//! Editors save in many ways: in place, by writing a temporary file and
+//! renaming it over the original (vim, VS Code, JetBrains), with swap and
+//! backup files beside it. [`Watch::next_burst`] folds each burst of events
+//! into one set of paths; [`Watch::relevant`] drops what no build reads.
+//!
+//! The debouncing is done here rather than with notify-debouncer-mini: the
+//! mini debouncer hands over paths without the kind of event, and on Linux
+//! notify reports every `open` of a watched file, so each build (which opens
+//! every article) would have triggered the next one. Here only events that
+//! change something count: creation, modification, removal, renames, and a
+//! close after writing.
+//!
+//! `book.toml` is watched through its folder (non-recursively), not as a
+//! file: a watch on the file itself follows the old inode and goes deaf
+//! after the first atomic-rename save.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
+
+use crate::config::{self, Config};
+use crate::content::is_ignored;
+use crate::diagnostic::Diagnostic;
+
+/// How long the sources must be quiet before a burst counts as over. Long
+/// enough to cover an editor's write-rename-delete dance, short enough not
+/// to be felt.
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// A burst that never goes quiet (a `git checkout` of thousands of files, a
+/// tool rewriting files in a loop) is cut here, so that the preview still
+/// follows.
+const MAX_BURST: Duration = Duration::from_millis(1000);
+
+pub struct Watch {
+    watcher: RecommendedWatcher,
+    rx: Receiver<notify::Result<notify::Event>>,
+    root: PathBuf,
+    /// The output folders (the preview's and `build-dir`): never sources,
+    /// even if a config put them in reach.
+    outs: Vec<PathBuf>,
+    /// The folders whose changes matter (watched recursively once they exist).
+    dirs: Vec<PathBuf>,
+    watched: BTreeSet<PathBuf>,
+}
+
+impl Watch {
+    /// Starts watching. `root` must be absolute.
+    pub fn start(root: &Path, out: &Path, config: &Config) -> Result<Watch, Diagnostic> {
+        let (tx, rx) = mpsc::channel();
+        let mut watcher = notify::recommended_watcher(move |event| {
+            let _ = tx.send(event);
+        })
+        .map_err(|e| {
+            Diagnostic::error("watch", format!("cannot watch the site's files: {e}"))
+                .with_hint("on Linux, raise fs.inotify.max_user_watches or max_user_instances")
+        })?;
+        watcher
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(|e| {
+                Diagnostic::error("watch", format!("cannot watch {}: {e}", root.display()))
+            })?;
+        let mut watch = Watch {
+            watcher,
+            rx,
+            root: root.to_path_buf(),
+            outs: vec![out.to_path_buf()],
+            dirs: Vec::new(),
+            watched: BTreeSet::new(),
+        };
+        watch.refresh(Some(config));
+        Ok(watch)
+    }
+
+    /// Points the watch at the folders `config` names and adds watches for
+    /// those that have appeared since (a new `themes/` folder, a content
+    /// folder renamed in book.toml). `None` (book.toml does not parse) keeps
+    /// the folders as they were.
+    pub fn refresh(&mut self, config: Option<&Config>) {
+        if let Some(config) = config {
+            let root = &self.root;
+            self.dirs = [
+                config.content_dir(),
+                config.english_dir(),
+                root.join("themes"),
+            ]
+            .into_iter()
+            // `english-src = "."` must not watch the whole project (its
+            // `.git`, `target/`, the build folder) recursively.
+            .filter(|dir| !root.starts_with(dir))
+            .collect();
+            self.outs.truncate(1);
+            self.outs.push(config.build_dir());
+        }
+        // A watched folder that was deleted took its watch with it; forget
+        // it, so that it is watched again when it comes back.
+        let watcher = &mut self.watcher;
+        self.watched.retain(|dir| {
+            dir.is_dir() || {
+                let _ = watcher.unwatch(dir);
+                false
+            }
+        });
+        for dir in &self.dirs {
+            if self.watched.contains(dir) || !dir.is_dir() {
+                continue;
+            }
+            match self.watcher.watch(dir, RecursiveMode::Recursive) {
+                Ok(()) => {
+                    self.watched.insert(dir.clone());
+                }
+                Err(e) => eprintln!("tolk: cannot watch {}: {e}", dir.display()),
+            }
+        }
+    }
+
+    /// Blocks until the sources change, then until they have been quiet for
+    /// [`DEBOUNCE`], and returns every relevant path that changed. Changes
+    /// made while the caller was building queue up and come out as the next
+    /// burst. `None` when the watcher has stopped.
+    pub fn next_burst(&mut self) -> Option<BTreeSet<PathBuf>> {
+        let mut changed = BTreeSet::new();
+        while changed.is_empty() {
+            let event = self.rx.recv().ok()?;
+            self.take(event, &mut changed);
+        }
+        let start = Instant::now();
+        let mut last = Instant::now();
+        loop {
+            let wait = DEBOUNCE.saturating_sub(last.elapsed());
+            if wait.is_zero() || start.elapsed() >= MAX_BURST {
+                return Some(changed);
+            }
+            match self.rx.recv_timeout(wait) {
+                Ok(event) => {
+                    if self.take(event, &mut changed) {
+                        last = Instant::now();
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => return Some(changed),
+                Err(RecvTimeoutError::Disconnected) => return Some(changed),
+            }
+        }
+    }
+
+    /// Adds an event's relevant paths to `changed`; true when the event was
+    /// a change (even of a path already in the set).
+    fn take(&self, event: notify::Result<notify::Event>, changed: &mut BTreeSet<PathBuf>) -> bool {
+        let event = match event {
+            Ok(event) => event,
+            Err(e) => {
+                eprintln!("tolk: file watcher error: {e}");
+                return false;
+            }
+        };
+        if event.need_rescan() {
+            // The kernel dropped events: we cannot know what changed, so
+            // treat it as a change to the configuration (a full rebuild).
+            changed.insert(self.root.join(config::FILE_NAME));
+            return true;
+        }
+        if !is_change(&event.kind) {
+            return false;
+        }
+        let mut any = false;
+        for path in event.paths {
+            if self.relevant(&path) {
+                changed.insert(path);
+                any = true;
+            }
+        }
+        any
+    }
+
+    /// Whether a changed path can change the site: `book.toml`, or a file
+    /// under a watched folder none of whose names is an editor's swap,
+    /// backup or hidden file.
+    pub fn relevant(&self, path: &Path) -> bool {
+        if self.outs.iter().any(|out| path.starts_with(out)) {
+            return false;
+        }
+        if path == self.root.join(config::FILE_NAME) {
+            return true;
+        }
+        self.dirs.iter().any(|dir| {
+            path.strip_prefix(dir).is_ok_and(|rel| {
+                rel.components()
+                    .all(|c| !is_ignored(&c.as_os_str().to_string_lossy()))
+            })
+        })
+    }
+}
+
+/// Whether an event can change a file's content or existence. Reads, opens
+/// and closes after reading are what the build itself does.
+fn is_change(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => false,
+        EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) => true,
+        EventKind::Any | EventKind::Other => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{CreateKind, RemoveKind, RenameMode};
+
+    #[test]
+    fn reads_are_not_changes() {
+        assert!(!is_change(&EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(!is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+        assert!(is_change(&EventKind::Create(CreateKind::File)));
+        assert!(is_change(&EventKind::Modify(ModifyKind::Name(
+            RenameMode::To
+        ))));
+        assert!(is_change(&EventKind::Remove(RemoveKind::File)));
+    }
+}
