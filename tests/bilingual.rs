@@ -208,6 +208,10 @@ fn language_plumbing_alternates_switcher_and_dates() {
     let index_en = site.read("en/index.html");
     assert!(index_en.contains("Troubleshoot account setup or MPN renewal issues"));
     assert!(index_en.contains("<p lang=\"nl\">"));
+    assert!(
+        index_en.contains("<span class=\"fallback-note\" lang=\"en\">(in Dutch)</span>"),
+        "the Dutch description is marked visibly"
+    );
     assert!(site.read("nl-nl/index.html").contains("Problemen met"));
 }
 

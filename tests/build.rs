@@ -424,3 +424,28 @@ fn hosting_files_sitemap_robots_and_hashed_assets() {
     assert!(site.read("404.html").contains("Pagina niet gevonden"));
     assert!(site.read("en/404.html").contains("Page not found"));
 }
+
+#[test]
+fn includes_are_rendered_in_place_and_are_not_pages() {
+    let site = TempSite::new("");
+    site.write(
+        "content/includes/note.md",
+        "Gedeelde **tekst** uit een include.\n",
+    );
+    site.write("content/a.md", "---\ntitle: A\n---\n# A\n\nVoor.\n\n[!INCLUDE [gedeeld](includes/note.md)]\n\nNa.\n\n[!INCLUDE [weg](includes/missing.md)]\n");
+    site.tolk(&["build"]).ok();
+    let html = site.read("nl-nl/a/index.html");
+    assert!(
+        html.contains("<p>Gedeelde <strong>tekst</strong> uit een include.</p>"),
+        "{html}"
+    );
+    assert!(
+        html.find("Voor.").unwrap() < html.find("Gedeelde").unwrap()
+            && html.find("Gedeelde").unwrap() < html.find("Na.").unwrap()
+    );
+    assert!(html.contains("include-missing"));
+    assert!(
+        !site.exists("nl-nl/includes/note/index.html"),
+        "include files are not pages"
+    );
+}

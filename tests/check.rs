@@ -119,3 +119,39 @@ fn bundled_site_lists_external_links_and_reports_its_real_problems() {
     assert!(run.stderr.contains("warning[empty-link-text]"));
     assert!(!run.stderr.contains("error["), "{}", run.stderr);
 }
+
+#[test]
+fn mojibake_is_reported_with_the_repaired_word_in_both_formats() {
+    let site = TempSite::new("[check.severity]\nexternal-link = \"off\"\nmojibake = \"error\"\n");
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\nms.date: 01/01/2021\n---\n# A\n\nDe klant is be\u{221a}\u{d8}nvloed door de storing.\n\nHet caf\u{c3}\u{a9} is open.\n",
+    );
+    let run = site.tolk(&["check"]);
+    assert_eq!(
+        run.code, 1,
+        "mojibake set to error fails the check: {}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("`be\u{221a}\u{d8}nvloed` looks like UTF-8 read as mac-roman: it should be `be\u{ef}nvloed`"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/a.md:7:"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("it should be `caf\u{e9}`") && run.stderr.contains("content/a.md:9:"),
+        "{}",
+        run.stderr
+    );
+    let json = site.tolk(&["check", "--format", "json"]);
+    let found: Vec<serde_json::Value> = json
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|d: &serde_json::Value| d["code"] == "mojibake")
+        .collect();
+    assert_eq!(found.len(), 2);
+    assert_eq!(found[0]["line"], 7);
+    assert_eq!(found[1]["line"], 9);
+    assert!(found[1]["message"]
+        .as_str()
+        .unwrap()
+        .contains("windows-1252"));
+}
