@@ -333,8 +333,16 @@ fn push_text(buf: &mut String, t: &str) {
     buf.push_str(t);
 }
 
+/// Runs of white space become one space; none at the ends.
 fn collapse_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// pulldown-cmark splits text at characters it might have treated as markup;

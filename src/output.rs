@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::diagnostic::Diagnostic;
-use crate::render::fnv1a;
+use crate::render::content_hash;
 
 /// The marker file tolk puts in every site it writes; it holds the manifest.
 pub const MARKER: &str = ".tolk-site";
@@ -146,7 +146,7 @@ impl Staging {
     /// Writes one file of the site, unless the spare already holds these
     /// exact bytes. May be called from many threads.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let hash = fnv1a(bytes);
+        let hash = content_hash(bytes);
         let path = self.dir.join(rel);
         let unchanged = self.previous.get(rel) == Some(&hash) && path.is_file();
         if !unchanged {

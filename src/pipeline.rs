@@ -271,30 +271,14 @@ fn write_site(
 ) -> Result<usize, Vec<Diagnostic>> {
     let base = config.site.base_path.as_str();
     let mut assets = theme.asset_urls(base);
-    // The search index of each language, under a content-hashed name.
-    let search_start = Instant::now();
-    let (nl_index, en_index) = rayon::join(
-        || search_index(site, Lang::Nl),
-        || search_index(site, Lang::En),
-    );
-    if std::env::var_os("TOLK_TIMINGS").is_some() {
-        eprintln!(
-            "tolk timing:   search indexes: {:.1} ms",
-            search_start.elapsed().as_secs_f64() * 1000.0
-        );
+    // The search indexes keep one name per language (at the site root, not
+    // under the immutable `static/`): pages can then name them before they
+    // are built, and building them overlaps with rendering the pages.
+    for lang in Lang::ALL {
+        let name = format!("search-{}.json", lang.code());
+        assets.insert(name.clone(), format!("{base}{name}"));
     }
     let mut errors: Vec<Diagnostic> = Vec::new();
-    for (lang, json) in [(Lang::Nl, nl_index), (Lang::En, en_index)] {
-        let name = format!(
-            "static/{}",
-            crate::render::hashed_name(&format!("search-{}.json", lang.code()), json.as_bytes())
-        );
-        assets.insert(
-            format!("search-{}.json", lang.code()),
-            format!("{base}{name}"),
-        );
-        push_err(&mut errors, staging.write(&name, json.as_bytes()));
-    }
     let site_ctx = SiteCtx {
         title: &config.book.title,
         description: &config.book.description,
@@ -343,25 +327,46 @@ fn write_site(
         .collect::<Result<_, Diagnostic>>()
         .map_err(|e| vec![e])?;
     let progress = progress_bar(jobs.len());
-    let results: Vec<Result<(), Diagnostic>> = jobs
-        .par_iter()
-        .map(|&(i, lang)| {
-            progress.inc(1);
-            let strings = theme.strings(lang);
-            let nav = site::nav_html(site, lang, Some(i), &|k| strings.get(k));
-            let mut ctx = make_ctx(lang, &nav);
-            ctx.insert("page", &article_ctx(config, theme, site, i, lang, &scripts));
-            let page = &site.pages[i];
-            let html = theme.render(
-                "article.html",
-                &ctx,
-                &page.article.source.display.display().to_string(),
-            )?;
-            staging.write(&page_file(lang, &page.article.path), html.as_bytes())
-        })
-        .collect();
+    let search = || -> Vec<Result<(), Diagnostic>> {
+        let start = Instant::now();
+        let (nl, en) = rayon::join(
+            || search_index(site, Lang::Nl),
+            || search_index(site, Lang::En),
+        );
+        if std::env::var_os("TOLK_TIMINGS").is_some() {
+            eprintln!(
+                "tolk timing:   search indexes: {:.1} ms",
+                start.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        [(Lang::Nl, nl), (Lang::En, en)]
+            .into_iter()
+            .map(|(lang, json)| {
+                staging.write(&format!("search-{}.json", lang.code()), json.as_bytes())
+            })
+            .collect()
+    };
+    let pages = || -> Vec<Result<(), Diagnostic>> {
+        jobs.par_iter()
+            .map(|&(i, lang)| {
+                progress.inc(1);
+                let strings = theme.strings(lang);
+                let nav = site::nav_html(site, lang, Some(i), &|k| strings.get(k));
+                let mut ctx = make_ctx(lang, &nav);
+                ctx.insert("page", &article_ctx(config, theme, site, i, lang, &scripts));
+                let page = &site.pages[i];
+                let html = theme.render(
+                    "article.html",
+                    &ctx,
+                    &page.article.source.display.display().to_string(),
+                )?;
+                staging.write(&page_file(lang, &page.article.path), html.as_bytes())
+            })
+            .collect()
+    };
+    let (searched, results) = rayon::join(search, pages);
     progress.finish_and_clear();
-    errors.extend(results.into_iter().filter_map(Result::err));
+    errors.extend(searched.into_iter().chain(results).filter_map(Result::err));
     let mut count = jobs.len();
     // Index and 404 pages per language; the root page.
     for lang in Lang::ALL {

@@ -305,24 +305,20 @@ fn parse_strings(bytes: &[u8]) -> Result<Strings, String> {
     Ok(s)
 }
 
-/// `style.css` + bytes → `style.1a2b3c4d.css` (FNV-1a of the content: stable
-/// across machines and runs, which a std hasher is not).
+/// `style.css` + bytes → `style.1a2b3c4d.css`, by the content hash: stable
+/// across machines and runs, which a std hasher is not.
 pub fn hashed_name(name: &str, bytes: &[u8]) -> String {
-    let hash = fnv1a(bytes);
+    let hash = content_hash(bytes);
     match name.rsplit_once('.') {
         Some((stem, ext)) => format!("{stem}.{:08x}.{ext}", hash as u32),
         None => format!("{name}.{:08x}", hash as u32),
     }
 }
 
-/// FNV-1a, 64 bits.
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+/// XXH3, 64 bits: a specified, portable hash (the same on every machine and
+/// version), fast enough to hash every page a build writes.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
 /// The files of the default theme, for `tolk init --theme` style copies and

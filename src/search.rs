@@ -51,11 +51,13 @@
 //! alphabetically, so two builds of the same site give the same bytes
 //! whatever order pages were added in.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap as HashMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
-use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+use unicode_normalization::char::is_combining_mark;
 
 use crate::lang::Lang;
 
@@ -129,9 +131,9 @@ impl SearchIndex {
             lang,
             stemmer: Stemmer::create(algorithm),
             docs: Vec::new(),
-            word_stem: HashMap::new(),
+            word_stem: HashMap::default(),
             stems: Vec::new(),
-            stem_ids: HashMap::new(),
+            stem_ids: HashMap::default(),
             stem_words: Vec::new(),
         }
     }
@@ -145,7 +147,7 @@ impl SearchIndex {
     /// dropped by the caller; the order of `add` calls does not matter.
     pub fn add(&mut self, doc: SearchDoc) {
         let mut sections = Vec::with_capacity(doc.sections.len().max(1));
-        let mut scratch: HashMap<u32, Hit> = HashMap::new();
+        let mut scratch: HashMap<u32, Hit> = HashMap::default();
         let mut index_section =
             |this: &mut Self, heading: &str, text: &str, title: Option<&str>| {
                 scratch.clear();
@@ -349,31 +351,32 @@ fn for_each_word(text: &str, f: &mut dyn FnMut(&str)) {
         word.clear();
         *chars = 0;
     };
-    if text.is_ascii() {
-        // ASCII needs no decomposition: the same cut, without the NFD pass.
-        for b in text.bytes() {
-            if b.is_ascii_alphanumeric() {
-                word.push(char::from(b.to_ascii_lowercase()));
+    // Decomposing one character at a time is the same as NFD of the whole
+    // text once combining marks are dropped (NFD only adds mark reordering),
+    // and lets ASCII, most of the text, skip decomposition altogether.
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                word.push(c.to_ascii_lowercase());
                 chars += 1;
             } else {
                 flush(&mut word, &mut chars);
             }
-        }
-        flush(&mut word, &mut chars);
-        return;
-    }
-    for c in text.nfd() {
-        if is_combining_mark(c) {
             continue;
         }
-        if c.is_alphanumeric() {
-            for l in c.to_lowercase() {
-                word.push(l);
-                chars += 1;
+        unicode_normalization::char::decompose_canonical(c, |d| {
+            if is_combining_mark(d) {
+                return;
             }
-        } else {
-            flush(&mut word, &mut chars);
-        }
+            if d.is_alphanumeric() {
+                for l in d.to_lowercase() {
+                    word.push(l);
+                    chars += 1;
+                }
+            } else {
+                flush(&mut word, &mut chars);
+            }
+        });
     }
     flush(&mut word, &mut chars);
 }
@@ -404,9 +407,25 @@ fn undouble_vowel(mut stem: String) -> String {
 
 /// The first ~160 characters of a section's text, cut at a word boundary,
 /// with `…` when something was cut.
-fn snippet(text: &str) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= SNIPPET_CHARS {
+fn snippet(section: &str) -> String {
+    // Collapse white space only as far as the snippet reaches: sections can
+    // be long, snippets are not.
+    let mut text = String::with_capacity(SNIPPET_CHARS * 2);
+    let mut count = 0;
+    let mut longer = false;
+    for word in section.split_whitespace() {
+        if !text.is_empty() {
+            text.push(' ');
+            count += 1;
+        }
+        text.push_str(word);
+        count += word.chars().count();
+        if count > SNIPPET_CHARS {
+            longer = true;
+            break;
+        }
+    }
+    if !longer {
         return text;
     }
     let cut = text

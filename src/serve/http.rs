@@ -228,7 +228,11 @@ fn with_headers<R: std::io::Read>(mut resp: Response<R>, headers: &[(&str, &str)
 /// the same tag across rebuilds, so an unchanged page stays cached even
 /// though the rebuild wrote it anew.
 pub fn etag(bytes: &[u8]) -> String {
-    format!("\"{:016x}-{:x}\"", crate::render::fnv1a(bytes), bytes.len())
+    format!(
+        "\"{:016x}-{:x}\"",
+        crate::render::content_hash(bytes),
+        bytes.len()
+    )
 }
 
 /// Whether an `If-None-Match` header value names `etag` (a list of tags,
