@@ -251,38 +251,16 @@ pub fn render(input: &Input) -> Rendered {
                 }
                 html_events.push(ev.clone());
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let url = resolve_and_record(input, &mut out, dest_url, range.clone(), *link_type);
-                if matches!(events.get(i + 1), Some((Event::End(TagEnd::Link), _))) {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                if let Some(rewritten) = rewrite_dest(ev, range, input, &mut out) {
+                    html_events.push(rewritten);
+                }
+                let empty = matches!(events.get(i + 1), Some((Event::End(TagEnd::Link), _)));
+                if empty && matches!(ev, Event::Start(Tag::Link { .. })) {
                     if let Some(l) = out.links.last_mut() {
                         l.empty = true;
                     }
                 }
-                html_events.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: url.into(),
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let url = resolve_and_record(input, &mut out, dest_url, range.clone(), *link_type);
-                html_events.push(Event::Start(Tag::Image {
-                    link_type: *link_type,
-                    dest_url: url.into(),
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
             }
             Event::InlineHtml(h) | Event::Html(h) => {
                 html_events.push(Event::Html(
@@ -469,19 +447,8 @@ fn render_inline(
     let mut evs: Vec<Event> = Vec::with_capacity(events.len());
     for (ev, range) in events {
         match ev {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let url = resolve_and_record(input, out, dest_url, range.clone(), *link_type);
-                evs.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: url.into(),
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                evs.extend(rewrite_dest(ev, range, input, out));
             }
             Event::InlineHtml(h) | Event::Html(h) => {
                 evs.push(Event::Html(segment_html(h, input, out, current_seg).into()))
@@ -558,6 +525,47 @@ fn inline_markdown(md: &str, input: &Input) -> String {
     let mut s = String::new();
     html::push_html(&mut s, events.into_iter());
     s.trim_end().to_string()
+}
+
+/// A link or image with its destination resolved (and the link recorded);
+/// `None` for every other event.
+fn rewrite_dest<'a>(
+    ev: &Event<'a>,
+    range: &std::ops::Range<usize>,
+    input: &Input,
+    out: &mut Rendered,
+) -> Option<Event<'a>> {
+    match ev {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let url = resolve_and_record(input, out, dest_url, range.clone(), *link_type);
+            Some(Event::Start(Tag::Link {
+                link_type: *link_type,
+                dest_url: url.into(),
+                title: title.clone(),
+                id: id.clone(),
+            }))
+        }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let url = resolve_and_record(input, out, dest_url, range.clone(), *link_type);
+            Some(Event::Start(Tag::Image {
+                link_type: *link_type,
+                dest_url: url.into(),
+                title: title.clone(),
+                id: id.clone(),
+            }))
+        }
+        _ => None,
+    }
 }
 
 fn resolve_and_record(

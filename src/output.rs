@@ -194,7 +194,27 @@ impl Staging {
         written.sort();
         written.dedup_by(|a, b| a.0 == b.0);
         let keep: HashSet<&str> = written.iter().map(|(r, _)| r.as_str()).collect();
-        prune(&self.dir, &self.dir, &keep)?;
+        if self.previous.is_empty() {
+            // Unknown content (first build, or one that was interrupted):
+            // walk the whole spare.
+            prune(&self.dir, &self.dir, &keep)?;
+        } else {
+            // The manifest says exactly what the spare holds: delete what the
+            // new build did not write, without walking thousands of folders.
+            for rel in self.previous.keys().filter(|r| !keep.contains(r.as_str())) {
+                let path = self.dir.join(rel);
+                if path.is_file() {
+                    fs::remove_file(&path).map_err(|e| io_error(&path, &e))?;
+                }
+                let mut dir = path.parent();
+                while let Some(d) = dir.filter(|d| *d != self.dir) {
+                    if fs::remove_dir(d).is_err() {
+                        break; // not empty
+                    }
+                    dir = d.parent();
+                }
+            }
+        }
         let mut manifest = String::with_capacity(written.len() * 48);
         manifest.push_str(MARKER_HEADER);
         manifest.push('\n');

@@ -95,6 +95,32 @@ pub struct NavNode {
     pub end: usize,
 }
 
+impl NavNode {
+    /// A link to page `i`, named by the page's title.
+    fn leaf(i: usize) -> NavNode {
+        NavNode {
+            name: String::new(),
+            page: Some(i),
+            href: None,
+            children: vec![],
+            pre: 0,
+            end: 0,
+        }
+    }
+
+    /// A named group of nodes that links nowhere itself.
+    fn group(name: String, children: Vec<NavNode>) -> NavNode {
+        NavNode {
+            name,
+            page: None,
+            href: None,
+            children,
+            pre: 0,
+            end: 0,
+        }
+    }
+}
+
 /// The compiled site.
 pub struct Site {
     pub pages: Vec<Compiled>,
@@ -326,14 +352,7 @@ fn build_nav(
                     .next()
                     .unwrap_or("")
                     .to_string();
-                nav.push(NavNode {
-                    name,
-                    page: None,
-                    href: None,
-                    children,
-                    pre: 0,
-                    end: 0,
-                });
+                nav.push(NavNode::group(name, children));
             }
         }
     }
@@ -350,50 +369,16 @@ fn build_nav(
             groups.entry(key).or_default().push(i);
         }
         for (name, members) in groups {
-            let children = members
-                .into_iter()
-                .map(|i| NavNode {
-                    name: String::new(),
-                    page: Some(i),
-                    href: None,
-                    children: vec![],
-                    pre: 0,
-                    end: 0,
-                })
-                .collect();
+            let children = members.into_iter().map(NavNode::leaf).collect();
             if name.is_empty() {
                 nav.extend::<Vec<NavNode>>(children);
             } else {
-                nav.push(NavNode {
-                    name,
-                    page: None,
-                    href: None,
-                    children,
-                    pre: 0,
-                    end: 0,
-                });
+                nav.push(NavNode::group(name, children));
             }
         }
     } else if !rest.is_empty() {
-        let children = rest
-            .into_iter()
-            .map(|i| NavNode {
-                name: String::new(),
-                page: Some(i),
-                href: None,
-                children: vec![],
-                pre: 0,
-                end: 0,
-            })
-            .collect();
-        nav.push(NavNode {
-            name: String::new(),
-            page: None,
-            href: None,
-            children,
-            pre: 0,
-            end: 0,
-        });
+        let children = rest.into_iter().map(NavNode::leaf).collect();
+        nav.push(NavNode::group(String::new(), children));
     }
     nav
 }
@@ -488,14 +473,7 @@ fn items_to_nodes(
 ) -> Vec<NavNode> {
     let mut out = Vec::new();
     for it in items {
-        let mut node = NavNode {
-            name: it.name.clone(),
-            page: None,
-            href: None,
-            children: vec![],
-            pre: 0,
-            end: 0,
-        };
+        let mut node = NavNode::group(it.name.clone(), Vec::new());
         if let Some(href) = it.href.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
             if href.contains("://") {
                 node.href = Some(href.to_string());
@@ -563,11 +541,46 @@ pub fn nav_html(
     let full = site.nav_count <= FULL_NAV_LIMIT;
     let mut out = String::with_capacity(256);
     out.push_str("<ul>");
-    for n in &site.nav {
-        node_html(site, lang, n, current, full, 0, strings, &mut out);
-    }
+    nodes_html(site, lang, &site.nav, current, full, 0, strings, &mut out);
     out.push_str("</ul>");
     out
+}
+
+/// In the navigation of a large site, a list of more siblings than this
+/// shows only the branch that leads to the page, and a link to the index
+/// page where all of them are listed: otherwise a TOC with thousands of
+/// entries would put thousands of links in every page.
+pub const SIBLING_LIMIT: usize = 60;
+
+#[allow(clippy::too_many_arguments)]
+fn nodes_html(
+    site: &Site,
+    lang: Lang,
+    nodes: &[NavNode],
+    current: Option<usize>,
+    full: bool,
+    depth: usize,
+    strings: &dyn Fn(&str) -> String,
+    out: &mut String,
+) {
+    if full || nodes.len() <= SIBLING_LIMIT {
+        for n in nodes {
+            node_html(site, lang, n, current, full, depth, strings, out);
+        }
+        return;
+    }
+    for n in nodes
+        .iter()
+        .filter(|n| current.is_some_and(|c| contains_page(site, n, c)))
+    {
+        node_html(site, lang, n, current, full, depth, strings, out);
+    }
+    out.push_str(&format!(
+        "<li><a href=\"{}\">{} ({})</a></li>",
+        markdown::escape_attr(&markdown::page_url(&site.links.base_path, lang, "")),
+        markdown::escape_html(&strings("all-articles")),
+        nodes.len()
+    ));
 }
 
 /// Sites with at most this many navigation entries get the whole tree on
@@ -633,9 +646,16 @@ fn node_html(
             link.unwrap_or_else(|| escape_html(&name))
         ));
         if full || on_path {
-            for c in &n.children {
-                node_html(site, lang, c, current, full, depth + 1, strings, out);
-            }
+            nodes_html(
+                site,
+                lang,
+                &n.children,
+                current,
+                full,
+                depth + 1,
+                strings,
+                out,
+            );
         } else if let Some(first) = first_page(n) {
             out.push_str(&format!(
                 "<li><a href=\"{}\">{}</a></li>",

@@ -449,3 +449,38 @@ fn includes_are_rendered_in_place_and_are_not_pages() {
         "include files are not pages"
     );
 }
+
+#[test]
+fn large_sites_keep_each_pages_navigation_small() {
+    let site = TempSite::new("");
+    let mut toc = String::new();
+    for n in 0..200 {
+        site.write(
+            &format!("content/a{n:03}.md"),
+            format!("---\ntitle: Artikel {n}\n---\n# Artikel {n}\n"),
+        );
+        toc.push_str(&format!("- name: Artikel {n}\n  href: a{n:03}.md\n"));
+    }
+    site.write("content/TOC.yml", toc);
+    site.tolk(&["build"]).ok();
+    let page = site.read("nl-nl/a123/index.html");
+    let nav = page
+        .split("<nav class=\"site-nav\"")
+        .nth(1)
+        .unwrap()
+        .split("</nav>")
+        .next()
+        .unwrap();
+    assert_eq!(
+        nav.matches("<li>").count(),
+        2,
+        "the page itself and the way to all of them: {nav}"
+    );
+    assert!(nav.contains("aria-current=\"page\">Artikel 123</a>"));
+    assert!(nav.contains("<a href=\"/nl-nl/\">Alle onderwerpen (200)</a>"));
+    // The index page still lists every article.
+    assert_eq!(
+        site.read("nl-nl/index.html").matches("/nl-nl/a").count(),
+        200
+    );
+}
