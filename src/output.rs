@@ -29,6 +29,58 @@ pub const MARKER: &str = ".tolk-site";
 
 const MARKER_HEADER: &str = "This folder was written by tolk; `tolk build` replaces it as a whole.";
 
+/// Where the render stage writes files: the [`Staging`] spare of a full
+/// build, or the live folder itself for the preview server's incremental
+/// rebuilds ([`InPlace`]).
+pub trait Sink: Sync {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+}
+
+impl Sink for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        Staging::write(self, rel, bytes)
+    }
+}
+
+/// Writes single files into a live site, each through a temporary file and
+/// a rename (a reader sees the old page or the new one). For the preview
+/// server only: a rebuild of one article there need not swap the whole
+/// site. The site's manifest is reset to "unknown" first, so the next full
+/// build that meets this folder as its spare rewrites and prunes it whole.
+pub struct InPlace {
+    dir: PathBuf,
+}
+
+impl InPlace {
+    pub fn open(dir: &Path) -> Result<InPlace, Diagnostic> {
+        let marker = dir.join(MARKER);
+        fs::write(&marker, format!("{MARKER_HEADER}\n")).map_err(|e| io_error(&marker, &e))?;
+        Ok(InPlace {
+            dir: dir.to_path_buf(),
+        })
+    }
+}
+
+impl Sink for InPlace {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let path = self.dir.join(rel);
+        if fs::read(&path).is_ok_and(|old| old == bytes) {
+            return Ok(());
+        }
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
+        }
+        let tmp = path.with_file_name(format!(
+            ".{}.tolk-tmp",
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ));
+        fs::write(&tmp, bytes).map_err(|e| io_error(&tmp, &e))?;
+        fs::rename(&tmp, &path).map_err(|e| io_error(&path, &e))
+    }
+}
+
 /// The spare copy of the site being brought up to date. Dropping it without
 /// [`Staging::commit`] leaves the live site untouched.
 pub struct Staging {

@@ -16,7 +16,7 @@ use crate::content;
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
 use crate::markdown;
-use crate::output::{self, Staging};
+use crate::output::{self, InPlace, Sink, Staging};
 use crate::render::Theme;
 use crate::site::{self, EnglishText, Site};
 
@@ -114,30 +114,159 @@ pub fn check(opts: &Options) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
 
 /// Builds the site: compile, render every page, write atomically.
 pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
-    let start = Instant::now();
-    let mut timings = Timings::from_env();
-    let config = load_config(opts)?;
-    let out = config.build_dir();
-    output::check_target(&out, &config.root, &config.content_dir(), opts.force)
-        .map_err(|d| vec![d])?;
-    let (theme, site, diagnostics) = compile(&config)?;
-    timings.lap("compile (read, segments, markdown, nav)");
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(diagnostics);
+    Session::build(opts).map(|(_, report)| report)
+}
+
+/// A built site kept in memory, so that the preview server can rebuild
+/// after an edit by recompiling only the articles that changed.
+pub struct Session {
+    opts: Options,
+    config: Config,
+    theme: Theme,
+    site: Site,
+}
+
+impl Session {
+    /// A full build: compile everything, render every page, write through
+    /// the spare folder and swap it in atomically.
+    pub fn build(opts: &Options) -> Result<(Session, Report), Vec<Diagnostic>> {
+        let start = Instant::now();
+        let mut timings = Timings::from_env();
+        let config = load_config(opts)?;
+        let out = config.build_dir();
+        output::check_target(&out, &config.root, &config.content_dir(), opts.force)
+            .map_err(|d| vec![d])?;
+        let (theme, site, diagnostics) = compile(&config)?;
+        timings.lap("compile (read, segments, markdown, nav)");
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(diagnostics);
+        }
+        let staging = Staging::create(&out).map_err(|d| vec![d])?;
+        let pages = write_site(&config, &theme, &site, &staging, &opts.inject, None)?;
+        timings.lap("render and write");
+        staging.commit().map_err(|d| vec![d])?;
+        timings.lap("swap in");
+        let report = Report {
+            pages,
+            pages_per_lang: site.pages.len() + usize::from(!site.by_path.contains_key("")),
+            articles: site.pages.len(),
+            diagnostics,
+            elapsed: start.elapsed(),
+            out,
+        };
+        Ok((
+            Session {
+                opts: opts.clone(),
+                config,
+                theme,
+                site,
+            },
+            report,
+        ))
     }
-    let staging = Staging::create(&out).map_err(|d| vec![d])?;
-    let pages = write_site(&config, &theme, &site, &staging, &opts.inject)?;
-    timings.lap("render and write");
-    staging.commit().map_err(|d| vec![d])?;
-    timings.lap("swap in");
-    Ok(Report {
-        pages,
-        pages_per_lang: site.pages.len() + usize::from(!site.by_path.contains_key("")),
-        articles: site.pages.len(),
-        diagnostics,
-        elapsed: start.elapsed(),
-        out,
-    })
+
+    /// Rebuilds after `changed` (absolute paths). When every changed path is
+    /// an existing article whose titles stay the same, only those articles
+    /// are recompiled and only their pages (plus the index pages, search
+    /// indexes and sitemap) are rewritten, in place; anything else (the
+    /// config, the theme, a TOC, an article added, removed or retitled) is a
+    /// full build. On error nothing is written and the session keeps the
+    /// last good site.
+    pub fn rebuild(&mut self, changed: &[std::path::PathBuf]) -> Result<Report, Vec<Diagnostic>> {
+        match self.changed_articles(changed) {
+            Some(indices) if !indices.is_empty() => self.rebuild_articles(&indices),
+            _ => {
+                let (session, report) = Session::build(&self.opts)?;
+                *self = session;
+                Ok(report)
+            }
+        }
+    }
+
+    /// The articles `changed` names, or `None` when a change needs a full build.
+    fn changed_articles(&self, changed: &[std::path::PathBuf]) -> Option<Vec<usize>> {
+        let content = self.config.content_dir();
+        let content = std::fs::canonicalize(&content).unwrap_or(content);
+        let mut out = Vec::new();
+        for path in changed {
+            let path = std::fs::canonicalize(path).ok()?; // deleted: full build
+            let rel = path.strip_prefix(&content).ok()?;
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            let rel = rel.join("/");
+            let i = self
+                .site
+                .pages
+                .iter()
+                .position(|p| p.article.source.rel == rel)?;
+            if !out.contains(&i) {
+                out.push(i);
+            }
+        }
+        Some(out)
+    }
+
+    fn rebuild_articles(&mut self, indices: &[usize]) -> Result<Report, Vec<Diagnostic>> {
+        let start = Instant::now();
+        let labels = |lang: Lang, key: &str| self.theme.strings(lang).get(key);
+        let mut compiled = Vec::with_capacity(indices.len());
+        let mut diagnostics = Vec::new();
+        for &i in indices {
+            let old = &self.site.pages[i].article;
+            let abs = self.config.content_dir().join(&old.source.rel);
+            let mut read = Vec::new();
+            let Some(source) = content::read_source(
+                &abs,
+                old.source.rel.clone(),
+                old.source.display.clone(),
+                &mut read,
+            ) else {
+                return Err(read);
+            };
+            diagnostics.extend(read);
+            let article = content::parse_article(source, old.english.clone(), &mut diagnostics);
+            let (page, diags) = site::compile(article, &self.site.links, &labels, build_date());
+            diagnostics.extend(diags);
+            compiled.push((i, page));
+        }
+        self.config.check.apply(&mut diagnostics);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(diagnostics);
+        }
+        // A new title changes the navigation of every page: rebuild all.
+        let retitled = compiled.iter().any(|(i, p)| {
+            Lang::ALL
+                .iter()
+                .any(|&l| p.title(l) != self.site.pages[*i].title(l))
+        });
+        for (i, page) in compiled {
+            self.site.pages[i] = page;
+        }
+        if retitled {
+            return self.rebuild(&[]);
+        }
+        let out = self.config.build_dir();
+        let sink = InPlace::open(&out).map_err(|d| vec![d])?;
+        let pages = write_site(
+            &self.config,
+            &self.theme,
+            &self.site,
+            &sink,
+            &self.opts.inject,
+            Some(indices),
+        )?;
+        Ok(Report {
+            pages,
+            pages_per_lang: self.site.pages.len()
+                + usize::from(!self.site.by_path.contains_key("")),
+            articles: indices.len(),
+            diagnostics,
+            elapsed: start.elapsed(),
+            out,
+        })
+    }
 }
 
 /// Stage timings, printed to stderr when `TOLK_TIMINGS` is set: where a
@@ -262,12 +391,17 @@ fn alternates(config: &Config, nl: &str, en: &str) -> Vec<Alternate> {
 }
 
 /// Renders every page into the staging folder. Returns the number of pages.
+/// Renders the site's pages into `staging`. With `only`, just those
+/// articles' pages, and what every change can affect (index pages, search
+/// indexes, sitemap, checklist code); the theme's files and the content's
+/// assets are left as they are.
 fn write_site(
     config: &Config,
     theme: &Theme,
     site: &Site,
-    staging: &Staging,
+    staging: &dyn Sink,
     inject: &str,
+    only: Option<&[usize]>,
 ) -> Result<usize, Vec<Diagnostic>> {
     let base = config.site.base_path.as_str();
     let mut assets = theme.asset_urls(base);
@@ -300,8 +434,17 @@ fn write_site(
         ctx
     };
     // Article pages, both languages, in parallel.
-    let jobs: Vec<(usize, Lang)> = (0..site.pages.len())
-        .flat_map(|i| Lang::ALL.map(|l| (i, l)))
+    let all: Vec<usize>;
+    let articles = match only {
+        Some(list) => list,
+        None => {
+            all = (0..site.pages.len()).collect();
+            &all
+        }
+    };
+    let jobs: Vec<(usize, Lang)> = articles
+        .iter()
+        .flat_map(|&i| Lang::ALL.map(|l| (i, l)))
         .collect();
     // The generated checklist code of each article: one file per article,
     // named by its content hash; the same for both languages.
@@ -443,10 +586,12 @@ fn write_site(
         &mut errors,
         staging.write("robots.txt", robots(config).as_bytes()),
     );
-    for (name, bytes) in &theme.statics {
-        push_err(&mut errors, staging.write(name, bytes));
+    if only.is_none() {
+        for (name, bytes) in &theme.statics {
+            push_err(&mut errors, staging.write(name, bytes));
+        }
+        errors.extend(copy_assets(config, staging));
     }
-    errors.extend(copy_assets(config, staging));
     if errors.is_empty() {
         Ok(count)
     } else {
@@ -569,7 +714,7 @@ fn push_err(errors: &mut Vec<Diagnostic>, r: Result<(), Diagnostic>) {
 
 /// Copies the content folder's non-article files (images, PDFs) into the
 /// site at the same relative paths.
-fn copy_assets(config: &Config, staging: &Staging) -> Vec<Diagnostic> {
+fn copy_assets(config: &Config, staging: &dyn Sink) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let files = content::walk(&config.content_dir(), &mut diags);
     for (rel, abs) in files {
@@ -577,8 +722,16 @@ fn copy_assets(config: &Config, staging: &Staging) -> Vec<Diagnostic> {
         if lower.ends_with(".md") || lower.ends_with(".yml") || lower.ends_with(".json") {
             continue;
         }
-        if let Err(e) = staging.copy(&rel, &abs) {
-            diags.push(e);
+        match std::fs::read(&abs) {
+            Ok(bytes) => {
+                if let Err(e) = staging.write(&rel, &bytes) {
+                    diags.push(e);
+                }
+            }
+            Err(e) => diags.push(Diagnostic::error(
+                "io",
+                format!("cannot read {}: {e}", abs.display()),
+            )),
         }
     }
     diags.retain(Diagnostic::is_error);

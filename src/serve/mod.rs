@@ -60,24 +60,34 @@ pub fn inject() -> String {
 
 /// Builds the preview site.
 ///
-/// This is the one place `serve` runs the pipeline, so that making rebuilds
-/// incremental is a change here: keep the compiled site in a field (behind a
-/// `Mutex`, since `rebuild` takes `&self`), and have the rebuild loop hand
-/// over the changed paths it already collects.
+/// This is the one place `serve` runs the pipeline. It keeps the compiled
+/// site between builds ([`pipeline::Session`]), so an edit to one article
+/// recompiles and rewrites only that article's pages and what lists it.
 pub struct Builder {
     opts: Options,
+    session: std::sync::Mutex<Option<pipeline::Session>>,
 }
 
 impl Builder {
     pub fn new(opts: Options) -> Builder {
-        Builder { opts }
+        Builder {
+            opts,
+            session: std::sync::Mutex::new(None),
+        }
     }
 
-    /// Builds the whole site into the preview folder. On failure the folder
-    /// keeps the last good site (the pipeline writes through a staging
-    /// folder), which the server goes on serving.
-    pub fn rebuild(&self) -> Result<Report, Vec<Diagnostic>> {
-        pipeline::build(&self.opts)
+    /// Rebuilds after `changed` (empty: build everything). On failure the
+    /// folder keeps the last good site, which the server goes on serving.
+    pub fn rebuild(&self, changed: &[PathBuf]) -> Result<Report, Vec<Diagnostic>> {
+        let mut guard = self.session.lock().unwrap_or_else(|e| e.into_inner());
+        match guard.as_mut() {
+            Some(session) if !changed.is_empty() => session.rebuild(changed),
+            _ => {
+                let (session, report) = pipeline::Session::build(&self.opts)?;
+                *guard = Some(session);
+                Ok(report)
+            }
+        }
     }
 
     pub fn options(&self) -> &Options {
@@ -363,7 +373,7 @@ impl Rebuilds {
         // a failed build the pages need a real reload to drop the overlay
         // and pick up everything that changed since the last good one.
         let css_only = self.last_ok && !changed.is_empty() && changed.iter().all(|p| is_css(p));
-        match self.builder.rebuild() {
+        match self.builder.rebuild(changed) {
             Ok(report) => {
                 let what = if changed.is_empty() {
                     String::new()
