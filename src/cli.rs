@@ -162,6 +162,7 @@ pub fn main() -> ExitCode {
                 force,
                 base_path: base_url,
                 inject: String::new(),
+                report_links: false,
             };
             finish(pipeline::build(&opts).map(|report| {
                 eprintln!("{}", report.summary());

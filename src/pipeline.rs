@@ -34,6 +34,10 @@ pub struct Options {
     /// HTML added before `</body>` of every page (the preview server's live
     /// reload script); empty for published sites.
     pub inject: String,
+    /// Also report links and anchors that lead nowhere (as warnings: the
+    /// site still builds). The preview server sets it, so that deleting or
+    /// renaming an article shows the links that pointed to it.
+    pub report_links: bool,
 }
 
 /// What a successful build did.
@@ -141,6 +145,10 @@ impl Session {
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(diagnostics);
         }
+        let mut diagnostics = diagnostics;
+        if opts.report_links {
+            diagnostics.extend(dead_links(&site, &config));
+        }
         let staging = Staging::create(&out).map_err(|d| vec![d])?;
         let pages = write_site(&config, &theme, &site, &staging, &opts.inject, None)?;
         timings.lap("render and write");
@@ -247,6 +255,9 @@ impl Session {
         if retitled {
             return self.rebuild(&[]);
         }
+        if self.opts.report_links {
+            diagnostics.extend(dead_links(&self.site, &self.config));
+        }
         let out = self.config.build_dir();
         let sink = InPlace::open(&out).map_err(|d| vec![d])?;
         let pages = write_site(
@@ -267,6 +278,18 @@ impl Session {
             out,
         })
     }
+}
+
+/// Links and anchors of the site that lead nowhere, as warnings.
+fn dead_links(site: &Site, config: &Config) -> Vec<Diagnostic> {
+    crate::check::check_site(config, site)
+        .into_iter()
+        .filter(|d| matches!(d.code, "broken-link" | "broken-anchor"))
+        .map(|mut d| {
+            d.severity = crate::diagnostic::Severity::Warning;
+            d
+        })
+        .collect()
 }
 
 /// Stage timings, printed to stderr when `TOLK_TIMINGS` is set: where a

@@ -118,3 +118,34 @@ fn a_new_title_or_a_new_article_rebuilds_everything() {
         "a deleted article's page goes"
     );
 }
+
+#[test]
+fn deleting_an_article_reports_the_links_that_pointed_to_it() {
+    let site = three_articles();
+    site.write(
+        "content/b.md",
+        "---\ntitle: Artikel b\n---\n# Artikel b\n\nZie [a](a.md).\n",
+    );
+    let opts = Options {
+        report_links: true,
+        ..opts(&site)
+    };
+    let (mut session, report) = Session::build(&opts).unwrap();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    std::fs::remove_file(site.root().join("content/a.md")).unwrap();
+    let report = session
+        .rebuild(&[site.root().join("content/a.md")])
+        .unwrap();
+    let dead: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "broken-link")
+        .collect();
+    assert_eq!(dead.len(), 1, "{:?}", report.diagnostics);
+    assert!(
+        dead[0].message.contains("a.md")
+            && dead[0].file() == Some(std::path::Path::new("content/b.md"))
+    );
+    assert!(!dead[0].is_error(), "the preview still builds");
+    assert!(!site.exists("nl-nl/a/index.html"));
+}

@@ -178,6 +178,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
         // published site lives under.
         base_path: Some("/".into()),
         inject: inject(),
+        report_links: true,
     });
     // A book.toml that does not load stops here: without it there is no
     // content folder to watch.
