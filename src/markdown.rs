@@ -152,10 +152,24 @@ const MAX_INCLUDE_DEPTH: usize = 8;
 
 /// Renders one language's text of an article.
 pub fn render(input: &Input) -> Rendered {
-    let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(input.text, options())
+    render_parsed(&parse(input.text), input)
+}
+
+/// The event stream of a text, with byte ranges, adjacent text merged.
+pub type Events<'a> = Vec<(Event<'a>, std::ops::Range<usize>)>;
+
+/// Parses a text once, for [`render_parsed`] to render in each language
+/// (an article with no English renders the same text twice).
+pub fn parse(text: &str) -> Events<'_> {
+    let mut events: Events = Parser::new_ext(text, options())
         .into_offset_iter()
         .collect();
     merge_text(&mut events);
+    events
+}
+
+/// Renders parsed events; `input.text` must be the text they came from.
+pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) -> Rendered {
     let mut out = Rendered::default();
     let mut ids = IdMaker::default();
     let mut checklist_index = 0;

@@ -242,22 +242,32 @@ pub fn compile(
         .iter()
         .map(|s| s.en.clone().unwrap_or_default())
         .collect();
-    let render_side = |side_text: &str, lang: Lang, originals: &[String]| {
+    // Each side is parsed once; an article without English renders its
+    // Dutch events a second time for the English page.
+    let render_side = |side_text: &str,
+                       events: &[(pulldown_cmark::Event, std::ops::Range<usize>)],
+                       lang: Lang,
+                       originals: &[String]| {
         let form = |n: usize| form(n, lang);
         let label = |key: &str| labels(lang, key);
-        markdown::render(&markdown::Input {
-            text: side_text.get(body..).unwrap_or(""),
-            lang,
-            path: &article.path,
-            rel: &article.source.rel,
-            links,
-            originals,
-            checklist: &form,
-            callout_label: &label,
-            depth: 0,
-        })
+        markdown::render_parsed(
+            events,
+            &markdown::Input {
+                text: side_text,
+                lang,
+                path: &article.path,
+                rel: &article.source.rel,
+                links,
+                originals,
+                checklist: &form,
+                callout_label: &label,
+                depth: 0,
+            },
+        )
     };
-    let mut nl = render_side(&split.nl.text, Lang::Nl, &originals);
+    let nl_text = split.nl.text.get(body..).unwrap_or("");
+    let nl_events = markdown::parse(nl_text);
+    let mut nl = render_side(nl_text, &nl_events, Lang::Nl, &originals);
     locate_links(&mut nl, &split.nl, body);
     let (en, english) = if let Some(src) = &article.english {
         let en_article_body = crate::content::split_front_matter(&src.text)
@@ -277,11 +287,12 @@ pub fn compile(
         });
         (en, EnglishText::Source)
     } else if split.segments.is_empty() {
-        let mut en = render_side(&split.nl.text, Lang::En, &[]);
+        let mut en = render_side(nl_text, &nl_events, Lang::En, &[]);
         locate_links(&mut en, &split.nl, body);
         (en, EnglishText::DutchOnly)
     } else {
-        let mut en = render_side(&split.en.text, Lang::En, &[]);
+        let en_text = split.en.text.get(body..).unwrap_or("");
+        let mut en = render_side(en_text, &markdown::parse(en_text), Lang::En, &[]);
         locate_links(&mut en, &split.en, body);
         (en, EnglishText::Segments)
     };
