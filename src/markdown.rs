@@ -176,13 +176,13 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
     let mut current_seg: Vec<usize> = Vec::new();
     let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
     let mut section = Section::default();
-    let tabs = find_tab_sets(&events);
+    let tabs = find_tab_sets(events);
     let mut i = 0;
     while i < events.len() {
         let (ev, range) = &events[i];
         match ev {
             Event::Start(Tag::Heading { level, .. }) => {
-                let end = find_end(&events, i);
+                let end = find_end(events, i);
                 let inner = &events[i + 1..end];
                 if let Some(tab) = tabs.get(&i) {
                     html_events.push(Event::Html(tab.clone().into()));
@@ -249,7 +249,7 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
                 if info.as_ref() == "checklist" =>
             {
-                let end = find_end(&events, i);
+                let end = find_end(events, i);
                 let html = (input.checklist)(checklist_index).unwrap_or_default();
                 checklist_index += 1;
                 html_events.push(Event::Html(html.into()));
@@ -257,7 +257,7 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 continue;
             }
             Event::Start(Tag::Paragraph) => {
-                let end = find_end(&events, i);
+                let end = find_end(events, i);
                 if let Some(html) = docfx_paragraph(&events[i + 1..end], input, &mut out) {
                     html_events.push(Event::Html(html.into()));
                     i = end + 1;
@@ -290,11 +290,11 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 html_events.push(ev.clone());
             }
             Event::SoftBreak | Event::HardBreak => {
-                section.text.push(' ');
+                push_text(&mut section.text, " ");
                 html_events.push(ev.clone());
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                section.text.push(' ');
+                push_text(&mut section.text, " ");
                 html_events.push(ev.clone());
             }
             _ => html_events.push(ev.clone()),
@@ -310,19 +310,40 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
 }
 
 fn flush_section(out: &mut Rendered, section: &mut Section) {
-    let text = collapse_ws(&section.text);
-    if !text.is_empty() || !section.heading.is_empty() {
+    let len = section.text.trim_end().len();
+    section.text.truncate(len);
+    if !section.text.is_empty() || !section.heading.is_empty() {
         out.sections.push(Section {
             heading: std::mem::take(&mut section.heading),
             id: std::mem::take(&mut section.id),
-            text,
+            text: std::mem::take(&mut section.text),
         });
     }
     section.text.clear();
 }
 
+/// Appends text to a section's plain text with white space collapsed as it
+/// goes (one space between words, none at the start), so a section is
+/// scanned once.
 fn push_text(buf: &mut String, t: &str) {
-    buf.push_str(t);
+    let mut space = buf.ends_with(' ') || buf.is_empty();
+    let mut run = 0; // start of the current run of non-space text
+    for (i, c) in t.char_indices() {
+        if c.is_whitespace() {
+            if run < i {
+                buf.push_str(&t[run..i]);
+                space = false;
+            }
+            if !space {
+                buf.push(' ');
+                space = true;
+            }
+            run = i + c.len_utf8();
+        }
+    }
+    if run < t.len() {
+        buf.push_str(&t[run..]);
+    }
 }
 
 /// Runs of white space become one space; none at the ends.
@@ -1086,4 +1107,47 @@ fn escape(s: &str, attr: bool) -> String {
     }
     out.push_str(&s[last..]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_text_collapses_white_space_as_it_is_pushed() {
+        let mut buf = String::new();
+        for part in [
+            "  Een\n zin ",
+            " met",
+            "\u{a0}",
+            "code",
+            "  ",
+            "en  meer.\n",
+        ] {
+            push_text(&mut buf, part);
+        }
+        assert_eq!(buf, "Een zin met code en meer. ");
+        let mut section = Section {
+            heading: "Kop".into(),
+            id: "kop".into(),
+            text: buf,
+        };
+        let mut out = Rendered::default();
+        flush_section(&mut out, &mut section);
+        assert_eq!(out.sections[0].text, "Een zin met code en meer.");
+    }
+
+    #[test]
+    fn escaping_covers_text_and_attributes() {
+        assert_eq!(escape_html("a<b>&\"'"), "a&lt;b&gt;&amp;\"'");
+        assert_eq!(escape_attr("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&#39;");
+        assert_eq!(escape_html("plain"), "plain");
+    }
+
+    #[test]
+    fn slugs_keep_letters_of_any_script() {
+        assert_eq!(slugify("Wat is Partner Center?"), "wat-is-partner-center");
+        assert_eq!(slugify("Ärger über Café"), "ärger-über-café");
+        assert_eq!(slugify("  --  "), "");
+    }
 }
