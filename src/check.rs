@@ -68,6 +68,11 @@ pub fn check_site(config: &Config, site: &Site) -> Vec<Diagnostic> {
                                 .with_hint(suggest(anchor, r)),
                         )
                     }
+                    LinkTarget::Unsafe { href } if lang == Lang::Nl => Some(
+                        Diagnostic::error("unsafe-link", format!("`{href}` is a script or inline-document URL; it is written as `#`"))
+                            .at(loc())
+                            .with_hint("link to a page (https:, a .md file) instead; tolk does not publish javascript:, vbscript: or data: links"),
+                    ),
                     LinkTarget::Missing { path } => Some(
                         Diagnostic::error("broken-link", format!("`{path}` is not an article of this site"))
                             .at(loc())

@@ -76,6 +76,9 @@ pub enum LinkTarget {
     /// A relative `.md` link to an article the site does not have, with no
     /// external base to send it to.
     Missing { path: String },
+    /// A `javascript:`, `vbscript:` or `data:` URL: written as `#`, and an
+    /// error of `tolk check`.
+    Unsafe { href: String },
 }
 
 /// One link as written, with where it leads.
@@ -641,6 +644,7 @@ impl LinkTarget {
             LinkTarget::Asset { rel } => format!("{}{}", ctx.base_path, encode_path(rel)),
             LinkTarget::External { url, .. } => url.clone(),
             LinkTarget::Missing { path } => path.clone(),
+            LinkTarget::Unsafe { .. } => "#".to_string(),
         }
     }
 }
@@ -675,6 +679,20 @@ fn external_lang(lang: Lang) -> &'static str {
     }
 }
 
+/// Is a URL with a scheme one a page may link to? Scripts (`javascript:`,
+/// `vbscript:`) and inline documents (`data:`) are refused, whatever their
+/// case or the white space and control characters browsers ignore in them.
+pub fn is_safe_url(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    !(cleaned.starts_with("javascript:")
+        || cleaned.starts_with("vbscript:")
+        || cleaned.starts_with("data:"))
+}
+
 /// Has the string a URL scheme (`https:`, `mailto:`)?
 fn has_scheme(s: &str) -> bool {
     match s.find(':') {
@@ -695,6 +713,11 @@ pub fn resolve(ctx: &LinkContext, from: &str, href: &str, lang: Lang) -> LinkTar
         };
     }
     if has_scheme(href) || href.starts_with("//") {
+        if !is_safe_url(href) {
+            return LinkTarget::Unsafe {
+                href: href.to_string(),
+            };
+        }
         return LinkTarget::External {
             url: href.to_string(),
             guessed: false,
@@ -705,6 +728,9 @@ pub fn resolve(ctx: &LinkContext, from: &str, href: &str, lang: Lang) -> LinkTar
         None => (href, None),
     };
     let (path_part, _query) = path_part.split_once('?').unwrap_or((path_part, ""));
+    // `my%20file.md` is how CommonMark writes a link to `my file.md`.
+    let decoded = percent_decode(path_part);
+    let path_part = decoded.as_str();
     let external = ctx.external_base.replace("{lang}", external_lang(lang));
     if let Some(rooted) = path_part.strip_prefix('/') {
         let prefix = ctx.site_prefix.trim_matches('/');
@@ -782,6 +808,28 @@ pub fn resolve(ctx: &LinkContext, from: &str, href: &str, lang: Lang) -> LinkTar
         return LinkTarget::Page { path: page, anchor };
     }
     LinkTarget::Asset { rel: normal }
+}
+
+/// Decodes `%XX` escapes (invalid ones stay as written).
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() && s.is_char_boundary(i + 3) {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `a/b.md` → `a/b`, `a/index.md` → `a`.
@@ -946,7 +994,7 @@ fn find_tab_sets(events: &[(Event, std::ops::Range<usize>)]) -> HashMap<usize, S
             Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
             _ => None,
         })?;
-        let id = href.strip_prefix("#tab/")?.to_string();
+        let id = slugify(href.strip_prefix("#tab/")?);
         Some((id, plain_text(&inner)))
     };
     let mut i = 0;

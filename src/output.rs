@@ -209,7 +209,20 @@ impl Staging {
                     .map(|d| d.contains(parent))
                     .unwrap_or(false);
                 if !known {
-                    fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
+                    if fs::create_dir_all(parent).is_err() {
+                        // A file of the previous build stands where this
+                        // build needs a folder (`a` then `a/b.png`).
+                        let mut up = Some(parent);
+                        while let Some(p) =
+                            up.filter(|p| p.starts_with(&self.dir) && *p != self.dir)
+                        {
+                            if p.is_file() {
+                                fs::remove_file(p).map_err(|e| io_error(p, &e))?;
+                            }
+                            up = p.parent();
+                        }
+                        fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
+                    }
                     if let Ok(mut d) = self.made_dirs.lock() {
                         d.insert(parent.to_path_buf());
                     }
@@ -405,6 +418,24 @@ mod tests {
         assert_eq!(fs::read(target.join("c/d/e.html")).unwrap(), b"new");
         let marker = fs::read_to_string(target.join(MARKER)).unwrap();
         assert!(marker.contains("\ta/index.html\n") && marker.contains("\tc/d/e.html\n"));
+    }
+
+    #[test]
+    fn a_file_can_become_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site");
+        for _ in 0..2 {
+            let s = Staging::create(&target).unwrap();
+            s.write("diagram", b"a file").unwrap();
+            s.commit().unwrap();
+        }
+        let s = Staging::create(&target).unwrap();
+        s.write("diagram/x.png", b"now a folder").unwrap();
+        s.commit().unwrap();
+        assert_eq!(
+            fs::read(target.join("diagram/x.png")).unwrap(),
+            b"now a folder"
+        );
     }
 
     #[test]

@@ -244,10 +244,12 @@ impl Session {
             return Err(diagnostics);
         }
         // A new title changes the navigation of every page: rebuild all.
+        // What the navigation shows of an article: its titles, and its
+        // subservice (the group of a site without TOC files).
         let retitled = compiled.iter().any(|(i, p)| {
-            Lang::ALL
-                .iter()
-                .any(|&l| p.title(l) != self.site.pages[*i].title(l))
+            let old = &self.site.pages[*i];
+            p.article.front.subservice != old.article.front.subservice
+                || Lang::ALL.iter().any(|&l| p.title(l) != old.title(l))
         });
         for (i, page) in compiled {
             self.site.pages[i] = page;

@@ -214,7 +214,21 @@ pub fn compile(
 ) -> (Compiled, Vec<Diagnostic>) {
     let file = article.source.display.clone();
     let text = &article.source.text;
-    let split = segments::split(text, &file);
+    // Segments are split in the body only: the front matter is blanked to
+    // the same length (lines kept), so `body_start` stays a valid offset
+    // into both sides and diagnostics keep their lines.
+    let masked: String;
+    let scan = if article.body_start > 0 {
+        let blank: String = text[..article.body_start]
+            .chars()
+            .map(|c| if c == '\n' { '\n' } else { ' ' })
+            .collect();
+        masked = blank + &text[article.body_start..];
+        masked.as_str()
+    } else {
+        text.as_str()
+    };
+    let split = segments::split(scan, &file);
     let mut diagnostics = split.diagnostics;
     // Checklists are compiled once; each language renders its own form.
     let mut checklists = Vec::new();
@@ -234,7 +248,20 @@ pub fn compile(
         let index = blocks_ok[..n].iter().filter(|ok| **ok).count();
         let cl = checklists.get(index)?;
         let initial = checklist::evaluate(cl, &checklist::Answers::empty(cl), today, lang);
-        Some(checklist::render_form(cl, lang, &initial))
+        // Links in steps and outcomes resolve like the article's own.
+        let mut cl = cl.clone();
+        let resolve = |href: &mut String| {
+            *href = markdown::resolve(links, &article.source.rel, href, lang).url(links, lang);
+        };
+        cl.steps
+            .iter_mut()
+            .filter_map(|s| s.link.as_mut())
+            .for_each(|l| resolve(&mut l.href));
+        cl.outcomes
+            .iter_mut()
+            .filter_map(|o| o.link.as_mut())
+            .for_each(|l| resolve(&mut l.href));
+        Some(checklist::render_form(&cl, lang, &initial))
     };
     let body = article.body_start;
     let originals: Vec<String> = split
@@ -486,8 +513,18 @@ fn items_to_nodes(
     for it in items {
         let mut node = NavNode::group(it.name.clone(), Vec::new());
         if let Some(href) = it.href.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
-            if href.contains("://") {
-                node.href = Some(href.to_string());
+            if href.contains("://") || href.starts_with("mailto:") {
+                if markdown::is_safe_url(href) {
+                    node.href = Some(href.to_string());
+                } else {
+                    let at = toc.source.text.find(href).unwrap_or(0);
+                    diagnostics.push(
+                        Diagnostic::error("unsafe-link", format!("TOC entry `{}` links to `{href}`: only http, https and mailto links may leave the site", it.name))
+                            .at(Location::from_offset(&toc.source.display, &toc.source.text, at, href.len()))
+                            .with_hint("remove the entry or link to a web page"),
+                    );
+                    continue;
+                }
             } else if is_toc_href(href) {
                 if let Some(rel) = join(dir, href) {
                     if let Some(sub) = by_rel.get(rel.as_str()) {
@@ -500,7 +537,13 @@ fn items_to_nodes(
                         listed.insert(i);
                     }
                 }
-            } else if href.to_ascii_lowercase().ends_with(".md") {
+            } else if href
+                .split('#')
+                .next()
+                .unwrap_or(href)
+                .to_ascii_lowercase()
+                .ends_with(".md")
+            {
                 let key = join(dir, href.split('#').next().unwrap_or(href))
                     .map(|r| crate::content::page_path(&r));
                 match key.and_then(|k| by_path.get(&k).copied()) {

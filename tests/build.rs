@@ -484,3 +484,73 @@ fn large_sites_keep_each_pages_navigation_small() {
         200
     );
 }
+
+#[test]
+fn segments_in_front_matter_do_not_shift_the_body() {
+    let site = TempSite::new("");
+    site.write(
+        "content/a.md",
+        "---\ntitle: <span data-ttu-id=\"1\">Titel</span><span class=\"sxs-lookup\"><span data-stu-id=\"1\">Title</span></span>\n---\n# Kop\n\nDe tekst blijft staan.\n",
+    );
+    site.tolk(&["build"]).ok();
+    assert!(site
+        .read("nl-nl/a/index.html")
+        .contains("De tekst blijft staan."));
+    assert!(site
+        .read("en/a/index.html")
+        .contains("De tekst blijft staan."));
+}
+
+#[test]
+fn unsafe_links_and_tab_ids_are_defused() {
+    let site = TempSite::new("");
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\nms.date: 01/01/2021\n---\n# A\n\n[klik](javascript:alert(1)) en [ook]( JaVaScRiPt:alert(2))\n\n#### [Een](#tab/a\"><img/src=x/onerror=alert(1)>)\n\nInhoud.\n\n---\n\n[spatie](my%20file.md)\n",
+    );
+    site.write(
+        "content/my file.md",
+        "---\ntitle: Met spatie\nms.date: 01/01/2021\n---\n# Met spatie\n",
+    );
+    site.write(
+        "content/TOC.yml",
+        "- name: Kwaad\n  href: \"javascript://%0aalert(1)\"\n- name: A\n  href: a.md#a\n",
+    );
+    let run = site.tolk(&["build"]);
+    assert_eq!(
+        run.code, 1,
+        "an unsafe TOC link fails the build: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("error[unsafe-link]") && run.stderr.contains("content/TOC.yml:2:"),
+        "{}",
+        run.stderr
+    );
+    site.write(
+        "content/TOC.yml",
+        "- name: A\n  href: a.md#a\n- name: Spatie\n  href: my file.md\n",
+    );
+    site.tolk(&["build"]).ok();
+    let html = site.read("nl-nl/a/index.html");
+    assert!(!html.to_ascii_lowercase().contains("javascript:"), "{html}");
+    assert!(html.contains("<a href=\"#\">klik</a>"));
+    assert!(!html.contains("<img/src=x"), "tab ids are escaped");
+    assert!(
+        html.contains("href=\"/nl-nl/my%20file/\">spatie</a>"),
+        "percent-encoded paths are decoded: {html}"
+    );
+    assert!(
+        html.contains("aria-current=\"page\""),
+        "a TOC entry with an anchor still links its page"
+    );
+    let check = site.tolk(&["check"]);
+    assert_eq!(check.code, 1);
+    assert!(
+        check
+            .stderr
+            .contains("error[unsafe-link]: `javascript:alert(1)`"),
+        "{}",
+        check.stderr
+    );
+}

@@ -49,6 +49,13 @@ fn built_pages_carry_the_form_and_its_generated_evaluator() {
         );
     }
     assert!(!site.read("nl-nl/index.html").contains("/static/checklist."));
+    // Links in checklist steps resolve like the article's own links.
+    let pec = site.read("nl-nl/partner-earned-credit-troubleshoot/index.html");
+    assert!(
+        !pec.contains("revoke-reinstate-csp.md"),
+        "no raw .md link in the form"
+    );
+    assert!(pec.contains("https://learn.microsoft.com/nl-nl/partner-center/revoke-reinstate-csp"));
 }
 
 #[test]

@@ -149,3 +149,26 @@ fn deleting_an_article_reports_the_links_that_pointed_to_it() {
     assert!(!dead[0].is_error(), "the preview still builds");
     assert!(!site.exists("nl-nl/a/index.html"));
 }
+
+#[test]
+fn a_new_group_rebuilds_the_navigation() {
+    let site = TempSite::new("");
+    for n in ["a", "b"] {
+        site.write(
+            &format!("content/{n}.md"),
+            format!("---\ntitle: Artikel {n}\nms.subservice: Groep1\n---\n# Artikel {n}\n"),
+        );
+    }
+    let (mut session, _) = Session::build(&opts(&site)).unwrap();
+    site.write(
+        "content/a.md",
+        "---\ntitle: Artikel a\nms.subservice: Groep2\n---\n# Artikel a\n",
+    );
+    session
+        .rebuild(&[site.root().join("content/a.md")])
+        .unwrap();
+    assert!(
+        site.read("nl-nl/b/index.html").contains("Groep2"),
+        "the other page's navigation shows the new group"
+    );
+}

@@ -56,13 +56,9 @@ pub struct Block {
 /// The Markdown options tolk renders with; block finding uses the same, so a
 /// fence inside a table or footnote is seen the way the page shows it.
 pub fn markdown_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-        | Options::ENABLE_GFM
+    // Exactly the renderer's options: the blocks found here must be the
+    // blocks the Markdown stage meets, one for one.
+    crate::markdown::options()
 }
 
 /// The fenced code blocks whose info string is exactly `checklist`, in
