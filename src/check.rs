@@ -24,9 +24,13 @@ pub fn check_site(config: &Config, site: &Site) -> Vec<Diagnostic> {
     let mut seen: HashMap<(&'static str, PathBuf, usize), usize> = HashMap::new();
     for page in &site.pages {
         let a = &page.article;
-        let text = &a.source.text;
-        let file = &a.source.display;
         for lang in Lang::ALL {
+            // An English page from an English source file has its links there.
+            let source = match (&a.english, lang, page.english) {
+                (Some(en), Lang::En, crate::site::EnglishText::Source) => en,
+                _ => &a.source,
+            };
+            let (text, file) = (&source.text, &source.display);
             let r = page.rendered(lang);
             for link in &r.links {
                 let loc = || Location::from_offset(file, text, link.offset, link.len);
@@ -111,6 +115,7 @@ pub fn check_site(config: &Config, site: &Site) -> Vec<Diagnostic> {
                 }
             }
         }
+        let (text, file) = (&a.source.text, &a.source.display);
         for m in crate::encoding::find_mojibake(text) {
             out.push(
                 Diagnostic::warning(

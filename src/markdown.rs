@@ -226,6 +226,15 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 continue;
             }
             Event::End(TagEnd::Heading(_)) => {}
+            Event::End(end) if tabs.contains_key(&i) => {
+                // A tab set that stands in a container closes before it.
+                html_events.push(Event::Html(tabs[&i].clone().into()));
+                if matches!(end, TagEnd::BlockQuote(Some(_))) {
+                    html_events.push(Event::Html("</div>\n".into()));
+                } else {
+                    html_events.push(ev.clone());
+                }
+            }
             Event::Rule if tabs.contains_key(&i) => {
                 html_events.push(Event::Html(tabs[&i].clone().into()));
             }
@@ -1009,6 +1018,7 @@ fn find_tab_sets(events: &[(Event, std::ops::Range<usize>)]) -> HashMap<usize, S
         let mut j = i;
         let mut depth = 0i32;
         let mut close_at = None;
+        let mut container_end = None;
         while j < events.len() {
             match &events[j].0 {
                 Event::Start(Tag::Heading { .. }) if depth == 0 => {
@@ -1021,6 +1031,9 @@ fn find_tab_sets(events: &[(Event, std::ops::Range<usize>)]) -> HashMap<usize, S
                 Event::End(_) => {
                     depth -= 1;
                     if depth < 0 {
+                        // The container the tabs stand in (a list item, a
+                        // quote) ends: the set closes just before it.
+                        container_end = Some(j);
                         break;
                     }
                 }
@@ -1062,8 +1075,10 @@ fn find_tab_sets(events: &[(Event, std::ops::Range<usize>)]) -> HashMap<usize, S
             );
             out.insert(*idx, html);
         }
-        let end = close_at.unwrap_or(j.min(events.len().saturating_sub(1)));
-        if close_at.is_some() {
+        let end = close_at
+            .or(container_end)
+            .unwrap_or(j.min(events.len().saturating_sub(1)));
+        if close_at.is_some() || container_end.is_some() {
             out.insert(end, "</section></div>\n".to_string());
         } else {
             // No closing `---`: the set ends with the article.

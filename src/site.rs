@@ -301,7 +301,7 @@ pub fn compile(
             .ok()
             .flatten()
             .map_or(0, |(_, b)| b);
-        let en = markdown::render(&markdown::Input {
+        let mut en = markdown::render(&markdown::Input {
             text: &src.text[en_article_body..],
             lang: Lang::En,
             path: &article.path,
@@ -312,6 +312,10 @@ pub fn compile(
             callout_label: &|key| labels(Lang::En, key),
             depth: 0,
         });
+        // Link offsets point into the English file (check reports there).
+        for l in &mut en.links {
+            l.offset += en_article_body;
+        }
         (en, EnglishText::Source)
     } else if split.segments.is_empty() {
         let mut en = render_side(nl_text, &nl_events, Lang::En, &[]);

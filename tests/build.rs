@@ -554,3 +554,23 @@ fn unsafe_links_and_tab_ids_are_defused() {
         check.stderr
     );
 }
+
+#[test]
+fn a_tab_set_inside_a_quote_closes_inside_it() {
+    let site = TempSite::new("");
+    site.write("content/a.md", "---\ntitle: A\n---\n# A\n\n> # [Een](#tab/een)\n>\n> Eerste.\n>\n> # [Twee](#tab/twee)\n>\n> Tweede.\n\nNa de quote.\n");
+    site.tolk(&["build"]).ok();
+    let html = site.read("nl-nl/a/index.html");
+    let quote = html
+        .split("<blockquote>")
+        .nth(1)
+        .unwrap()
+        .split("</blockquote>")
+        .next()
+        .unwrap();
+    assert!(
+        quote.contains("</section></div>"),
+        "the set closes inside the quote: {html}"
+    );
+    assert!(html.find("</blockquote>").unwrap() < html.find("Na de quote.").unwrap());
+}

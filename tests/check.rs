@@ -155,3 +155,20 @@ fn mojibake_is_reported_with_the_repaired_word_in_both_formats() {
         .unwrap()
         .contains("windows-1252"));
 }
+
+#[test]
+fn links_of_an_english_source_are_reported_in_that_file() {
+    let site = TempSite::new("");
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\nms.date: 01/01/2021\n---\n# A\n\nGoed.\n",
+    );
+    site.write(
+        "content-en/a.md",
+        "---\ntitle: A\n---\n# A\n\nSee [this](nowhere.md).\n",
+    );
+    let run = site.tolk(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("content-en/a.md:6:5"), "{}", run.stderr);
+    assert!(!run.stderr.contains("content/a.md:"), "{}", run.stderr);
+}
