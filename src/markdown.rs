@@ -262,11 +262,16 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 if info.as_ref() == "checklist" =>
             {
                 let end = find_end(events, i);
-                let html = (input.checklist)(checklist_index).unwrap_or_default();
+                let form = (input.checklist)(checklist_index);
                 checklist_index += 1;
-                html_events.push(Event::Html(html.into()));
-                i = end + 1;
-                continue;
+                if let Some(html) = form {
+                    html_events.push(Event::Html(html.into()));
+                    i = end + 1;
+                    continue;
+                }
+                // No form for this block (inside an include): keep its text
+                // as a code block rather than lose it.
+                html_events.push(ev.clone());
             }
             Event::Start(Tag::Paragraph) => {
                 let end = find_end(events, i);
@@ -976,10 +981,14 @@ fn docfx_paragraph(
                 escape_html(&dest)
             ));
         }
+        // Checklists are compiled from the article's own blocks; a block in
+        // an include stays a code block (its n-th index would name the
+        // article's n-th checklist).
         let nested = render(&Input {
             text,
             rel: &key,
             depth: input.depth + 1,
+            checklist: &|_| None,
             ..*input
         });
         return Some(nested.html);

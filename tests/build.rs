@@ -430,7 +430,7 @@ fn includes_are_rendered_in_place_and_are_not_pages() {
     let site = TempSite::new("");
     site.write(
         "content/includes/note.md",
-        "Gedeelde **tekst** uit een include.\n",
+        "Gedeelde **tekst** uit een include.\n\n```checklist\nid: in-include\n```\n",
     );
     site.write("content/a.md", "---\ntitle: A\n---\n# A\n\nVoor.\n\n[!INCLUDE [gedeeld](includes/note.md)]\n\nNa.\n\n[!INCLUDE [weg](includes/missing.md)]\n");
     site.tolk(&["build"]).ok();
@@ -444,6 +444,10 @@ fn includes_are_rendered_in_place_and_are_not_pages() {
             && html.find("Gedeelde").unwrap() < html.find("Na.").unwrap()
     );
     assert!(html.contains("include-missing"));
+    assert!(
+        html.contains("id: in-include") && !html.contains("tolk-checklist"),
+        "a checklist in an include stays text, no other form"
+    );
     assert!(
         !site.exists("nl-nl/includes/note/index.html"),
         "include files are not pages"
