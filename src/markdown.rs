@@ -134,8 +134,6 @@ pub struct Rendered {
 pub struct Input<'a> {
     pub text: &'a str,
     pub lang: Lang,
-    /// The page path of the article (`request-credit`), for relative links.
-    pub path: &'a str,
     /// The content-relative path of the source (`request-credit.md`).
     pub rel: &'a str,
     pub links: &'a LinkContext,
@@ -195,8 +193,7 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 let (anchor, inner) = strip_name_anchor(inner);
                 let text = plain_text(&inner);
                 let id = ids.make(anchor.as_deref(), &text);
-                let inner_html =
-                    render_inline(&inner, input, &mut out, &mut current_seg, range.start);
+                let inner_html = render_inline(&inner, input, &mut out, &mut current_seg);
                 let lvl = *level as u8;
                 if lvl == 1 && out.title_html.is_none() {
                     out.title_html = Some(inner_html);
@@ -494,7 +491,6 @@ fn render_inline(
     input: &Input,
     out: &mut Rendered,
     current_seg: &mut Vec<usize>,
-    _offset: usize,
 ) -> String {
     let mut evs: Vec<Event> = Vec::with_capacity(events.len());
     for (ev, range) in events {

@@ -151,11 +151,6 @@ fn sibling_paths(target: &Path) -> (PathBuf, PathBuf) {
     )
 }
 
-/// The spare folder of a build folder (kept between builds).
-pub fn spare_path(target: &Path) -> PathBuf {
-    sibling_paths(target).0
-}
-
 impl Staging {
     /// Opens the spare folder beside `target` (creating it on the first
     /// build), and reads its manifest.
@@ -239,17 +234,6 @@ impl Staging {
             w.push((rel.to_string(), hash));
         }
         Ok(())
-    }
-
-    /// Copies a file into the site.
-    pub fn copy(&self, rel: &str, from: &Path) -> Result<(), Diagnostic> {
-        let bytes = fs::read(from).map_err(|e| io_error(from, &e))?;
-        self.write(rel, &bytes)
-    }
-
-    /// The folder being filled.
-    pub fn path(&self) -> &Path {
-        &self.dir
     }
 
     /// Removes what the new build did not write, writes the manifest, and

@@ -615,7 +615,7 @@ fn write_site(
         for (name, bytes) in &theme.statics {
             push_err(&mut errors, staging.write(name, bytes));
         }
-        errors.extend(copy_assets(config, staging));
+        errors.extend(copy_assets(site, staging));
     }
     if errors.is_empty() {
         Ok(count)
@@ -737,30 +737,19 @@ fn push_err(errors: &mut Vec<Diagnostic>, r: Result<(), Diagnostic>) {
     }
 }
 
-/// Copies the content folder's non-article files (images, PDFs) into the
-/// site at the same relative paths.
-fn copy_assets(config: &Config, staging: &dyn Sink) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    let files = content::walk(&config.content_dir(), &mut diags);
-    for (rel, abs) in files {
-        let lower = rel.to_ascii_lowercase();
-        if lower.ends_with(".md") || lower.ends_with(".yml") || lower.ends_with(".json") {
-            continue;
-        }
-        match std::fs::read(&abs) {
-            Ok(bytes) => {
-                if let Err(e) = staging.write(&rel, &bytes) {
-                    diags.push(e);
-                }
-            }
-            Err(e) => diags.push(Diagnostic::error(
+/// Copies the content folder's other files (images, PDFs), as the content
+/// stage listed them, into the site at the same relative paths.
+fn copy_assets(site: &Site, staging: &dyn Sink) -> Vec<Diagnostic> {
+    site.assets
+        .par_iter()
+        .filter_map(|asset| match std::fs::read(&asset.abs) {
+            Ok(bytes) => staging.write(&asset.rel, &bytes).err(),
+            Err(e) => Some(Diagnostic::error(
                 "io",
-                format!("cannot read {}: {e}", abs.display()),
+                format!("cannot read {}: {e}", asset.abs.display()),
             )),
-        }
-    }
-    diags.retain(Diagnostic::is_error);
-    diags
+        })
+        .collect()
 }
 
 /// `site/<lang>/<path>/index.html`, relative to the site folder.

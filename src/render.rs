@@ -321,12 +321,6 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
-/// The files of the default theme, for `tolk init --theme` style copies and
-/// for tests.
-pub fn default_theme_file(rel: &str) -> Option<&'static [u8]> {
-    DEFAULT_THEME.get_file(rel).map(|f| f.contents())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,6 @@
 //! compile in parallel; navigation is computed once per site, not per page.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -133,6 +132,8 @@ pub struct Site {
     pub nav_nodes_of: Vec<Vec<usize>>,
     /// How many nodes the navigation has.
     pub nav_count: usize,
+    /// The content folder's other files, copied to the site as they are.
+    pub assets: Vec<crate::content::Asset>,
 }
 
 impl Site {
@@ -195,6 +196,7 @@ impl Site {
             by_path,
             nav_nodes_of,
             nav_count,
+            assets: content.assets,
         };
         (site, diagnostics)
     }
@@ -282,7 +284,6 @@ pub fn compile(
             &markdown::Input {
                 text: side_text,
                 lang,
-                path: &article.path,
                 rel: &article.source.rel,
                 links,
                 originals,
@@ -304,7 +305,6 @@ pub fn compile(
         let mut en = markdown::render(&markdown::Input {
             text: &src.text[en_article_body..],
             lang: Lang::En,
-            path: &article.path,
             rel: &article.source.rel,
             links,
             originals: &[],
@@ -771,9 +771,4 @@ fn collect_pages(n: &NavNode, out: &mut Vec<usize>) {
     for c in &n.children {
         collect_pages(c, out);
     }
-}
-
-/// The display path of an article, for messages.
-pub fn display(a: &Article) -> &Path {
-    &a.source.display
 }

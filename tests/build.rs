@@ -85,6 +85,11 @@ fn docfx_constructs_render() {
          :::image type=\"content\" source=\"media/a.png\" alt-text=\"Een \\\"plaatje\\\" & meer\":::\n\n\
          #### [Eerste](#tab/one)\n\nInhoud een.\n\n#### [Tweede](#tab/two)\n\nInhoud twee.\n\n---\n\nNa de tabs.\n",
     );
+    site.write("content/media/a.png", "PNG");
+    site.write(
+        "content/TOC.yml",
+        "- name: Hoofd\n  href: main.md\n- name: Ander\n  href: other.md\n",
+    );
     site.tolk(&["build"]).ok();
     let html = site.read("nl-nl/main/index.html");
     assert!(html.contains("<h1 id=\"top-id\">Hoofd</h1>"));
@@ -103,6 +108,15 @@ fn docfx_constructs_render() {
     assert!(html.contains("href=\"https://docs.example/nl-nl/x/y\">up</a>"));
     assert!(html.contains("href=\"https://example.org/a\">ext</a>"));
     assert!(html.contains("<figure class=\"image\"><img src=\"/media/a.png\""));
+    assert_eq!(
+        std::fs::read(site.root().join("site/media/a.png")).unwrap(),
+        b"PNG",
+        "assets are copied"
+    );
+    assert!(
+        !site.exists("TOC.yml") && !site.exists("main.md"),
+        "sources are not copied"
+    );
     assert!(html.contains("role=\"tablist\"") && html.contains("role=\"tabpanel\""));
     assert!(html.contains("Inhoud twee."));
     assert!(
