@@ -18,6 +18,14 @@ use crate::site::Site;
 
 /// Every problem `tolk check` finds in a compiled site, in a stable order.
 pub fn check_site(config: &Config, site: &Site) -> Vec<Diagnostic> {
+    let mut out = check_links(config, site);
+    out.extend(check_sources(config, site));
+    out
+}
+
+/// Links and anchors in both languages, and the files links point to. The
+/// preview server runs this part after every rebuild.
+pub fn check_links(config: &Config, site: &Site) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
     // The same link is checked in both languages; a problem found in both is
     // reported once, naming both.
@@ -115,6 +123,16 @@ pub fn check_site(config: &Config, site: &Site) -> Vec<Diagnostic> {
                 }
             }
         }
+    }
+    out
+}
+
+/// The sources themselves: text damaged by a wrong code page, and the
+/// front-matter keys the site requires.
+fn check_sources(config: &Config, site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for page in &site.pages {
+        let a = &page.article;
         let (text, file) = (&a.source.text, &a.source.display);
         for m in crate::encoding::find_mojibake(text) {
             out.push(
@@ -131,7 +149,7 @@ pub fn check_site(config: &Config, site: &Site) -> Vec<Diagnostic> {
             );
         }
         for key in &config.check.required_front_matter {
-            if !has_key(&a.front, key) {
+            if !a.front.has(key) {
                 out.push(
                     Diagnostic::error("missing-front-matter", format!("the front matter has no `{key}`"))
                         .at(Location::from_offset(file, text, 0, 3))
@@ -161,22 +179,5 @@ fn suggest(anchor: &str, r: &crate::markdown::Rendered) -> String {
             r.ids.join(", ")
         ),
         None => "the page has no headings to link to".into(),
-    }
-}
-
-fn has_key(fm: &crate::content::FrontMatter, key: &str) -> bool {
-    match key {
-        "title" => fm.title.is_some(),
-        "description" => fm.description.is_some(),
-        "author" => fm.author.is_some(),
-        "ms.author" => fm.ms_author.is_some(),
-        "ms.date" => fm.date.is_some(),
-        "ms.topic" => fm.topic.is_some(),
-        "ms.service" => fm.service.is_some(),
-        "ms.subservice" => fm.subservice.is_some(),
-        "ms.translationtype" => fm.translation_type.is_some(),
-        "ms.contentlocale" => fm.content_locale.is_some(),
-        "ms.locfileid" => fm.locfileid.is_some(),
-        other => fm.extra.contains_key(other),
     }
 }

@@ -69,6 +69,26 @@ pub struct FrontMatter {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl FrontMatter {
+    /// Whether the front matter sets `key` (a typed key, or any other).
+    pub fn has(&self, key: &str) -> bool {
+        match key {
+            "title" => self.title.is_some(),
+            "description" => self.description.is_some(),
+            "author" => self.author.is_some(),
+            "ms.author" => self.ms_author.is_some(),
+            "ms.date" => self.date.is_some(),
+            "ms.topic" => self.topic.is_some(),
+            "ms.service" => self.service.is_some(),
+            "ms.subservice" => self.subservice.is_some(),
+            "ms.translationtype" => self.translation_type.is_some(),
+            "ms.contentlocale" => self.content_locale.is_some(),
+            "ms.locfileid" => self.locfileid.is_some(),
+            other => self.extra.contains_key(other),
+        }
+    }
+}
+
 fn serialize_date<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
     match d {
         Some(d) => s.serialize_str(&d.to_string()),

@@ -284,7 +284,7 @@ impl Session {
 
 /// Links and anchors of the site that lead nowhere, as warnings.
 fn dead_links(site: &Site, config: &Config) -> Vec<Diagnostic> {
-    crate::check::check_site(config, site)
+    crate::check::check_links(config, site)
         .into_iter()
         .filter(|d| matches!(d.code, "broken-link" | "broken-anchor"))
         .map(|mut d| {
