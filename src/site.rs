@@ -502,6 +502,12 @@ fn toc_nodes(
     nodes
 }
 
+/// Where an href stands in its TOC.yml (its first occurrence).
+fn href_location(toc: &TocFile, href: &str) -> Location {
+    let at = toc.source.text.find(href).unwrap_or(0);
+    Location::from_offset(&toc.source.display, &toc.source.text, at, href.len())
+}
+
 #[allow(clippy::too_many_arguments)]
 fn items_to_nodes(
     items: &[TocItem],
@@ -521,10 +527,9 @@ fn items_to_nodes(
                 if markdown::is_safe_url(href) {
                     node.href = Some(href.to_string());
                 } else {
-                    let at = toc.source.text.find(href).unwrap_or(0);
                     diagnostics.push(
                         Diagnostic::error("unsafe-link", format!("TOC entry `{}` links to `{href}`: only http, https and mailto links may leave the site", it.name))
-                            .at(Location::from_offset(&toc.source.display, &toc.source.text, at, href.len()))
+                            .at(href_location(toc, href))
                             .with_hint("remove the entry or link to a web page"),
                     );
                     continue;
@@ -541,25 +546,21 @@ fn items_to_nodes(
                         listed.insert(i);
                     }
                 }
-            } else if href
+            } else if let Some(file) = href
                 .split('#')
                 .next()
-                .unwrap_or(href)
-                .to_ascii_lowercase()
-                .ends_with(".md")
+                .filter(|f| f.to_ascii_lowercase().ends_with(".md"))
             {
-                let key = join(dir, href.split('#').next().unwrap_or(href))
-                    .map(|r| crate::content::page_path(&r));
+                let key = join(dir, file).map(|r| crate::content::page_path(&r));
                 match key.and_then(|k| by_path.get(&k).copied()) {
                     Some(i) => {
                         node.page = Some(i);
                         listed.insert(i);
                     }
                     None => {
-                        let at = toc.source.text.find(href).unwrap_or(0);
                         diagnostics.push(
                             Diagnostic::warning("toc-missing", format!("TOC entry `{}` points to {href}, which is not an article of the site", it.name))
-                                .at(Location::from_offset(&toc.source.display, &toc.source.text, at, href.len()))
+                                .at(href_location(toc, href))
                                 .with_hint("fix the href or remove the entry; it is left out of the navigation"),
                         );
                         continue;
