@@ -471,29 +471,30 @@ fn write_site(
         .iter()
         .flat_map(|&i| Lang::ALL.map(|l| (i, l)))
         .collect();
-    // The generated checklist code of each article: one file per article,
-    // named by its content hash; the same for both languages.
-    let scripts: Vec<Option<String>> = site
+    // The generated checklist code of each article (made when it compiled):
+    // one file per article, named by its content hash, the same for both
+    // languages; written for the articles being rendered.
+    let script_names: Vec<Option<String>> = site
         .pages
-        .par_iter()
+        .iter()
         .map(|p| {
-            if p.checklists.is_empty() {
-                return Ok(None);
-            }
-            let js: String = p
-                .checklists
-                .iter()
-                .map(crate::checklist::generate_js)
-                .collect();
-            let name = format!(
-                "static/{}",
-                crate::render::hashed_name("checklists.js", js.as_bytes())
-            );
-            staging.write(&name, js.as_bytes())?;
-            Ok(Some(format!("{base}{name}")))
+            p.script.as_ref().map(|js| {
+                format!(
+                    "static/{}",
+                    crate::render::hashed_name("checklists.js", js.as_bytes())
+                )
+            })
         })
-        .collect::<Result<_, Diagnostic>>()
-        .map_err(|e| vec![e])?;
+        .collect();
+    for &i in articles {
+        if let (Some(name), Some(js)) = (&script_names[i], &site.pages[i].script) {
+            staging.write(name, js.as_bytes()).map_err(|e| vec![e])?;
+        }
+    }
+    let scripts: Vec<Option<String>> = script_names
+        .iter()
+        .map(|n| n.as_ref().map(|n| format!("{base}{n}")))
+        .collect();
     let progress = progress_bar(jobs.len());
     let search = || -> Vec<Result<(), Diagnostic>> {
         let start = Instant::now();

@@ -40,6 +40,9 @@ pub struct Compiled {
     pub segment_count: usize,
     /// The article's checklists that compiled, in order.
     pub checklists: Vec<checklist::Checklist>,
+    /// Their generated evaluators, one script for the article (both
+    /// languages); `None` without checklists.
+    pub script: Option<String>,
 }
 
 impl Compiled {
@@ -338,6 +341,8 @@ pub fn compile(
         );
     }
     let segment_count = split.segments.len();
+    let script =
+        (!checklists.is_empty()).then(|| checklists.iter().map(checklist::generate_js).collect());
     (
         Compiled {
             article,
@@ -346,6 +351,7 @@ pub fn compile(
             english,
             segment_count,
             checklists,
+            script,
         },
         diagnostics,
     )

@@ -23,7 +23,11 @@ fn builds_the_partner_center_corpus_with_toc_navigation() {
     // The corpus's one TOC entry whose file name differs in case from the
     // file is reported where it stands (hosts are case-sensitive).
     assert!(run.stderr.contains("warning[toc-missing]: TOC entry `Prijswijziging na publicatie` points to Price-change-post-publish.md"), "{}", run.stderr);
-    assert!(run.stderr.contains("marketplace/TOC.yml:46:13"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("marketplace/TOC.yml:46:13"),
+        "{}",
+        run.stderr
+    );
     // Every article has a page in both languages.
     let count = |lang: &str| {
         walkdir::WalkDir::new(site.root().join("site").join(lang))
