@@ -495,6 +495,11 @@ fn write_site(
         .iter()
         .map(|n| n.as_ref().map(|n| format!("{base}{n}")))
         .collect();
+    let nav_text = Lang::ALL.map(|lang| {
+        let strings = theme.strings(lang);
+        site::NavText::new(site, lang, &|k| strings.get(k))
+    });
+    let nav_of = |lang: Lang| &nav_text[usize::from(lang == Lang::En)];
     let progress = progress_bar(jobs.len());
     let search = || -> Vec<Result<(), Diagnostic>> {
         let start = Instant::now();
@@ -519,8 +524,7 @@ fn write_site(
         jobs.par_iter()
             .map(|&(i, lang)| {
                 progress.inc(1);
-                let strings = theme.strings(lang);
-                let nav = site::nav_html(site, lang, Some(i), &|k| strings.get(k));
+                let nav = site::nav_html(site, nav_of(lang), Some(i));
                 let mut ctx = make_ctx(lang, &nav);
                 ctx.insert("page", &article_ctx(config, theme, site, i, lang, &scripts));
                 let page = &site.pages[i];
@@ -540,7 +544,7 @@ fn write_site(
     // Index and 404 pages per language; the root page.
     for lang in Lang::ALL {
         let strings = theme.strings(lang);
-        let nav = site::nav_html(site, lang, None, &|k| strings.get(k));
+        let nav = site::nav_html(site, nav_of(lang), None);
         let mut ctx = make_ctx(lang, &nav);
         let home = |l: Lang| markdown::page_url(base, l, "");
         let groups: Vec<Group> = site::index_groups(site, lang, &|k| strings.get(k))

@@ -593,20 +593,74 @@ fn items_to_nodes(
     out
 }
 
+/// The parts of the navigation that are the same on every page of one
+/// language, escaped once: each page's link target and title, each node's
+/// label, and the UI strings. Rendering a page's navigation is then only
+/// string concatenation; formatting URLs and escaping names for every entry
+/// of every page was a tenth of a build.
+pub struct NavText {
+    /// Per page: its URL, escaped for an attribute.
+    hrefs: Vec<String>,
+    /// Per page: its title in this language, escaped.
+    titles: Vec<String>,
+    /// Per node (by pre-order number): its label, escaped.
+    labels: Vec<String>,
+    /// The "all articles (N)" entry's link target and label.
+    index_href: String,
+    all_articles: String,
+}
+
+impl NavText {
+    pub fn new(site: &Site, lang: Lang, strings: &dyn Fn(&str) -> String) -> NavText {
+        use markdown::{escape_attr, escape_html};
+        let hrefs = (0..site.pages.len())
+            .map(|i| escape_attr(&site.url(i, lang)))
+            .collect();
+        let titles: Vec<String> = site
+            .pages
+            .iter()
+            .map(|p| escape_html(&p.title(lang)))
+            .collect();
+        let other = escape_html(&strings("other-articles"));
+        let mut labels = vec![String::new(); site.nav_count];
+        fn walk(
+            nodes: &[NavNode],
+            lang: Lang,
+            titles: &[String],
+            other: &str,
+            labels: &mut [String],
+        ) {
+            for n in nodes {
+                if let Some(slot) = labels.get_mut(n.pre) {
+                    *slot = match n.page {
+                        Some(i) if lang == Lang::En || n.name.is_empty() => titles[i].clone(),
+                        _ if n.name.is_empty() => other.to_string(),
+                        _ => markdown::escape_html(&n.name),
+                    };
+                }
+                walk(&n.children, lang, titles, other, labels);
+            }
+        }
+        walk(&site.nav, lang, &titles, &other, &mut labels);
+        NavText {
+            hrefs,
+            titles,
+            labels,
+            index_href: escape_attr(&markdown::page_url(&site.links.base_path, lang, "")),
+            all_articles: escape_html(&strings("all-articles")),
+        }
+    }
+}
+
 /// The navigation of one page as HTML: every top-level entry, and the
 /// branches that lead to the current page opened. Large sites (over
 /// [`FULL_NAV_LIMIT`] entries) show only those branches, so the cost of a page
 /// does not grow with the size of the site.
-pub fn nav_html(
-    site: &Site,
-    lang: Lang,
-    current: Option<usize>,
-    strings: &dyn Fn(&str) -> String,
-) -> String {
+pub fn nav_html(site: &Site, text: &NavText, current: Option<usize>) -> String {
     let full = site.nav_count <= FULL_NAV_LIMIT;
     let mut out = String::with_capacity(256);
     out.push_str("<ul>");
-    nodes_html(site, lang, &site.nav, current, full, 0, strings, &mut out);
+    nodes_html(site, text, &site.nav, current, full, 0, &mut out);
     out.push_str("</ul>");
     out
 }
@@ -617,20 +671,18 @@ pub fn nav_html(
 /// entries would put thousands of links in every page.
 pub const SIBLING_LIMIT: usize = 60;
 
-#[allow(clippy::too_many_arguments)]
 fn nodes_html(
     site: &Site,
-    lang: Lang,
+    text: &NavText,
     nodes: &[NavNode],
     current: Option<usize>,
     full: bool,
     depth: usize,
-    strings: &dyn Fn(&str) -> String,
     out: &mut String,
 ) {
     if full || nodes.len() <= SIBLING_LIMIT {
         for n in nodes {
-            node_html(site, lang, n, current, full, depth, strings, out);
+            node_html(site, text, n, current, full, depth, out);
         }
         return;
     }
@@ -638,14 +690,15 @@ fn nodes_html(
         .iter()
         .filter(|n| current.is_some_and(|c| contains_page(site, n, c)))
     {
-        node_html(site, lang, n, current, full, depth, strings, out);
+        node_html(site, text, n, current, full, depth, out);
     }
-    out.push_str(&format!(
-        "<li><a href=\"{}\">{} ({})</a></li>",
-        markdown::escape_attr(&markdown::page_url(&site.links.base_path, lang, "")),
-        markdown::escape_html(&strings("all-articles")),
-        nodes.len()
-    ));
+    out.push_str("<li><a href=\"");
+    out.push_str(&text.index_href);
+    out.push_str("\">");
+    out.push_str(&text.all_articles);
+    out.push_str(" (");
+    out.push_str(&nodes.len().to_string());
+    out.push_str(")</a></li>");
 }
 
 /// Sites with at most this many navigation entries get the whole tree on
@@ -659,78 +712,63 @@ fn contains_page(site: &Site, n: &NavNode, page: usize) -> bool {
         .any(|&p| (n.pre..n.end).contains(&p))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One entry: its link (or label), and its children when the entry is open.
 fn node_html(
     site: &Site,
-    lang: Lang,
+    text: &NavText,
     n: &NavNode,
     current: Option<usize>,
     full: bool,
     depth: usize,
-    strings: &dyn Fn(&str) -> String,
     out: &mut String,
 ) {
-    use markdown::{escape_attr, escape_html};
     let on_path = current.is_some_and(|c| contains_page(site, n, c));
-    let name = match n.page {
-        Some(i) if lang == Lang::En || n.name.is_empty() => site.pages[i].title(lang),
-        _ if n.name.is_empty() => strings("other-articles"),
-        _ => n.name.clone(),
+    let label = text.labels.get(n.pre).map_or("", String::as_str);
+    let link = |out: &mut String| match (n.page, &n.href) {
+        (Some(i), _) => {
+            out.push_str("<a href=\"");
+            out.push_str(&text.hrefs[i]);
+            out.push('"');
+            if current == Some(i) {
+                out.push_str(" aria-current=\"page\"");
+            }
+            out.push('>');
+            out.push_str(label);
+            out.push_str("</a>");
+        }
+        (None, Some(h)) => {
+            out.push_str("<a href=\"");
+            out.push_str(&markdown::escape_attr(h));
+            out.push_str("\">");
+            out.push_str(label);
+            out.push_str("</a>");
+        }
+        (None, None) => out.push_str(label),
     };
     out.push_str("<li>");
-    let link = match (n.page, &n.href) {
-        (Some(i), _) => {
-            let cur = if current == Some(i) {
-                " aria-current=\"page\""
-            } else {
-                ""
-            };
-            Some(format!(
-                "<a href=\"{}\"{cur}>{}</a>",
-                escape_attr(&site.url(i, lang)),
-                escape_html(&name)
-            ))
-        }
-        (None, Some(h)) => Some(format!(
-            "<a href=\"{}\">{}</a>",
-            escape_attr(h),
-            escape_html(&name)
-        )),
-        (None, None) => None,
-    };
     if n.children.is_empty() {
-        out.push_str(&link.unwrap_or_else(|| escape_html(&name)));
+        link(out);
     } else if full || on_path || depth == 0 {
-        let open = if on_path || (depth == 0 && site.nav.len() == 1) {
-            " open"
+        let open = on_path || (depth == 0 && site.nav.len() == 1);
+        out.push_str(if open {
+            "<details open><summary>"
         } else {
-            ""
-        };
-        out.push_str(&format!(
-            "<details{open}><summary>{}</summary><ul>",
-            link.unwrap_or_else(|| escape_html(&name))
-        ));
+            "<details><summary>"
+        });
+        link(out);
+        out.push_str("</summary><ul>");
         if full || on_path {
-            nodes_html(
-                site,
-                lang,
-                &n.children,
-                current,
-                full,
-                depth + 1,
-                strings,
-                out,
-            );
+            nodes_html(site, text, &n.children, current, full, depth + 1, out);
         } else if let Some(first) = first_page(n) {
-            out.push_str(&format!(
-                "<li><a href=\"{}\">{}</a></li>",
-                escape_attr(&site.url(first, lang)),
-                escape_html(&site.pages[first].title(lang))
-            ));
+            out.push_str("<li><a href=\"");
+            out.push_str(&text.hrefs[first]);
+            out.push_str("\">");
+            out.push_str(&text.titles[first]);
+            out.push_str("</a></li>");
         }
         out.push_str("</ul></details>");
     } else {
-        out.push_str(&link.unwrap_or_else(|| escape_html(&name)));
+        link(out);
     }
     out.push_str("</li>");
 }
