@@ -120,6 +120,13 @@ fn block_offset_points_at_the_yaml() {
     assert!(find_blocks("```checklist extra\nid: x\n```\n").is_empty());
     assert!(find_blocks("    checklist\n").is_empty());
     assert_eq!(find_blocks("~~~checklist\nid: x\n~~~\n")[0].yaml, "id: x\n");
+    // An info string may spell the word with a character reference; the
+    // renderer sees `checklist` then, so the block must be found too.
+    assert_eq!(
+        find_blocks("```check&#108;ist\nid: x\n```\n")[0].yaml,
+        "id: x\n"
+    );
+    assert!(find_blocks("```text\nchecklist? no\n```\n").is_empty());
 }
 
 #[test]
