@@ -18,6 +18,7 @@ use crate::lang::Lang;
 use crate::markdown;
 use crate::output::{self, InPlace, Sink, Staging};
 use crate::render::Theme;
+use crate::search::SearchIndex;
 use crate::site::{self, EnglishText, Site};
 
 /// What a build is asked to do.
@@ -128,6 +129,9 @@ pub struct Session {
     config: Config,
     theme: Theme,
     site: Site,
+    /// The search index of each language, kept so that a rebuild tokenizes
+    /// only the pages that changed.
+    search: [SearchIndex; 2],
 }
 
 impl Session {
@@ -150,7 +154,16 @@ impl Session {
             diagnostics.extend(dead_links(&site, &config));
         }
         let staging = Staging::create(&out).map_err(|d| vec![d])?;
-        let pages = write_site(&config, &theme, &site, &staging, &opts.inject, None)?;
+        let mut search = Lang::ALL.map(SearchIndex::new);
+        let pages = write_site(
+            &config,
+            &theme,
+            &site,
+            &staging,
+            &opts.inject,
+            None,
+            &mut search,
+        )?;
         timings.lap("render and write");
         staging.commit().map_err(|d| vec![d])?;
         timings.lap("swap in");
@@ -168,6 +181,7 @@ impl Session {
                 config,
                 theme,
                 site,
+                search,
             },
             report,
         ))
@@ -269,6 +283,7 @@ impl Session {
             &sink,
             &self.opts.inject,
             Some(indices),
+            &mut self.search,
         )?;
         Ok(Report {
             pages,
@@ -427,6 +442,7 @@ fn write_site(
     staging: &dyn Sink,
     inject: &str,
     only: Option<&[usize]>,
+    search: &mut [SearchIndex; 2],
 ) -> Result<usize, Vec<Diagnostic>> {
     let base = config.site.base_path.as_str();
     let mut assets = theme.asset_urls(base);
@@ -503,9 +519,10 @@ fn write_site(
     let progress = progress_bar(jobs.len());
     let search = || -> Vec<Result<(), Diagnostic>> {
         let start = Instant::now();
+        let [nl_index, en_index] = search;
         let (nl, en) = rayon::join(
-            || search_index(site, Lang::Nl),
-            || search_index(site, Lang::En),
+            || update_search(nl_index, site, articles),
+            || update_search(en_index, site, articles),
         );
         if std::env::var_os("TOLK_TIMINGS").is_some() {
             eprintln!(
@@ -697,24 +714,24 @@ fn robots(config: &Config) -> String {
     s
 }
 
-/// The search index of one language: every page that has text in that
-/// language (English pages that only carry the Dutch text are left out).
-fn search_index(site: &Site, lang: Lang) -> String {
-    let mut index = crate::search::SearchIndex::new(lang);
-    for (i, page) in site.pages.iter().enumerate() {
+/// Puts pages `slots` of the site into the search index of its language:
+/// every page that has text in that language (English pages that only carry
+/// the Dutch text are left out). Returns the index's JSON.
+fn update_search(index: &mut SearchIndex, site: &Site, slots: &[usize]) -> String {
+    let lang = index.lang();
+    for &i in slots {
+        let page = &site.pages[i];
         if lang == Lang::En && page.english == EnglishText::DutchOnly {
+            index.clear(i);
             continue;
         }
         let r = page.rendered(lang);
-        index.add(crate::search::SearchDoc {
-            url: site.url(i, lang),
-            title: page.title(lang),
-            sections: r
-                .sections
-                .iter()
-                .map(|s| (s.heading.clone(), s.id.clone(), s.text.clone()))
-                .collect(),
-        });
+        let sections: Vec<(&str, &str, &str)> = r
+            .sections
+            .iter()
+            .map(|s| (s.heading.as_str(), s.id.as_str(), s.text.as_str()))
+            .collect();
+        index.set(i, site.url(i, lang), page.title(lang), &sections);
     }
     index.to_json()
 }

@@ -51,7 +51,7 @@
 //! alphabetically, so two builds of the same site give the same bytes
 //! whatever order pages were added in.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -85,11 +85,20 @@ struct Hit {
     in_heading: bool,
 }
 
-/// A document after tokenizing: the doc and, per section, its stems.
+/// A page after tokenizing: what the results show of it, its stems per
+/// section, and the words it used. The section text itself is not kept,
+/// only its snippet: an index lives as long as a preview session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Indexed {
-    doc: SearchDoc,
+    url: String,
+    title: String,
+    /// `(heading, anchor, snippet)` of each section the results can show.
+    shown: Vec<(String, String, String)>,
     sections: Vec<Vec<Hit>>,
+    /// The ids of the words this page used, each once: a stem lists
+    /// the words of the pages in the index now, not of every version of a
+    /// page the index has seen.
+    words: Vec<u32>,
 }
 
 /// The search index of one language.
@@ -98,17 +107,26 @@ struct Indexed {
 /// (Snowball stemming is the most expensive step of indexing, and words
 /// repeat), and sections hold small integer ids rather than strings, so
 /// indexing a large site allocates little more than its vocabulary.
+///
+/// Pages sit in numbered slots (the page's number in the site), so that a
+/// preview rebuild replaces the pages that changed and tokenizes nothing
+/// else; the JSON depends only on the pages in the slots, not on their
+/// history.
 pub struct SearchIndex {
     lang: Lang,
     stemmer: Stemmer,
-    docs: Vec<Indexed>,
-    /// Folded word → its stem id (`None`: a stop word).
-    word_stem: HashMap<String, Option<u32>>,
+    docs: Vec<Option<Indexed>>,
+    /// Folded word → its id.
+    word_ids: HashMap<String, u32>,
+    /// Word id → the word, and its stem id (`None`: a stop word).
+    words: Vec<(String, Option<u32>)>,
     /// Stem id → the stem.
     stems: Vec<String>,
     stem_ids: HashMap<String, u32>,
-    /// Stem id → the folded words indexed under it.
-    stem_words: Vec<BTreeSet<String>>,
+    /// Word id → the number of the last `set` that used it, and that
+    /// number: a page lists each of its words once without sorting them.
+    word_seen: Vec<u32>,
+    sets: u32,
 }
 
 #[derive(Serialize)]
@@ -117,7 +135,7 @@ struct Json<'a> {
     lang: &'static str,
     stop: &'static [&'static str],
     docs: Vec<(&'a str, &'a str)>,
-    sections: Vec<(usize, &'a str, &'a str, String)>,
+    sections: Vec<(usize, &'a str, &'a str, &'a str)>,
     terms: BTreeMap<&'a str, (String, String)>,
 }
 
@@ -131,10 +149,12 @@ impl SearchIndex {
             lang,
             stemmer: Stemmer::create(algorithm),
             docs: Vec::new(),
-            word_stem: HashMap::default(),
+            word_ids: HashMap::default(),
+            words: Vec::new(),
             stems: Vec::new(),
             stem_ids: HashMap::default(),
-            stem_words: Vec::new(),
+            word_seen: Vec::new(),
+            sets: 0,
         }
     }
 
@@ -143,10 +163,30 @@ impl SearchIndex {
         self.lang
     }
 
-    /// Adds a page. Its text is tokenized now, so the page itself can be
-    /// dropped by the caller; the order of `add` calls does not matter.
+    /// Adds a page in a new slot. Its text is tokenized now, so the page
+    /// itself can be dropped by the caller; the order of `add` calls does
+    /// not matter.
     pub fn add(&mut self, doc: SearchDoc) {
-        let mut sections = Vec::with_capacity(doc.sections.len().max(1));
+        let sections: Vec<(&str, &str, &str)> = doc
+            .sections
+            .iter()
+            .map(|(h, a, t)| (h.as_str(), a.as_str(), t.as_str()))
+            .collect();
+        self.set(self.docs.len(), doc.url, doc.title, &sections);
+    }
+
+    /// Puts a page in slot `slot`, replacing what was there. `sections` are
+    /// `(heading, anchor, text)` as in [`SearchDoc`].
+    pub fn set(
+        &mut self,
+        slot: usize,
+        url: String,
+        title: String,
+        sections: &[(&str, &str, &str)],
+    ) {
+        self.sets += 1;
+        let mut hits_of = Vec::with_capacity(sections.len().max(1));
+        let mut words = Vec::new();
         let mut scratch: HashMap<u32, Hit> = HashMap::default();
         let mut index_section =
             |this: &mut Self, heading: &str, text: &str, title: Option<&str>| {
@@ -155,7 +195,13 @@ impl SearchIndex {
                     [(title.unwrap_or(""), true), (heading, true), (text, false)]
                 {
                     for_each_word(part, &mut |word| {
-                        if let Some(stem) = this.stem_id(word) {
+                        let (word, stem) = this.word_id(word);
+                        let seen = &mut this.word_seen[word as usize];
+                        if *seen != this.sets {
+                            *seen = this.sets;
+                            words.push(word);
+                        }
+                        if let Some(stem) = stem {
                             let hit = scratch.entry(stem).or_insert(Hit {
                                 stem,
                                 count: 0,
@@ -170,45 +216,67 @@ impl SearchIndex {
                 hits.sort_by_key(|h| h.stem);
                 hits
             };
-        if doc.sections.is_empty() {
-            sections.push(index_section(self, &doc.title, "", None));
+        let shown = if sections.is_empty() {
+            hits_of.push(index_section(self, &title, "", None));
+            vec![(title.clone(), String::new(), String::new())]
+        } else {
+            for (i, (heading, _, text)) in sections.iter().enumerate() {
+                hits_of.push(index_section(
+                    self,
+                    heading,
+                    text,
+                    (i == 0).then_some(title.as_str()),
+                ));
+            }
+            sections
+                .iter()
+                .map(|(h, a, t)| (h.to_string(), a.to_string(), snippet(t)))
+                .collect()
+        };
+        if self.docs.len() <= slot {
+            self.docs.resize_with(slot + 1, || None);
         }
-        for (i, (heading, _, text)) in doc.sections.iter().enumerate() {
-            sections.push(index_section(
-                self,
-                heading,
-                text,
-                (i == 0).then_some(doc.title.as_str()),
-            ));
-        }
-        self.docs.push(Indexed { doc, sections });
+        self.docs[slot] = Some(Indexed {
+            url,
+            title,
+            shown,
+            sections: hits_of,
+            words,
+        });
     }
 
-    /// The stem id of a folded word (interning both), or `None` for a stop
-    /// word.
-    fn stem_id(&mut self, word: &str) -> Option<u32> {
-        if let Some(&id) = self.word_stem.get(word) {
-            return id;
+    /// Empties slot `slot` (a page with no text in this language).
+    pub fn clear(&mut self, slot: usize) {
+        if let Some(doc) = self.docs.get_mut(slot) {
+            *doc = None;
         }
-        let id = if stop_words(self.lang).binary_search(&word).is_ok() {
+    }
+
+    /// The id of a folded word and of its stem (interning both); the stem
+    /// is `None` for a stop word.
+    fn word_id(&mut self, word: &str) -> (u32, Option<u32>) {
+        if let Some(&id) = self.word_ids.get(word) {
+            return (id, self.words[id as usize].1);
+        }
+        let stem = if stop_words(self.lang).binary_search(&word).is_ok() {
             None
         } else {
             let stem = stem(&self.stemmer, self.lang, word);
-            let id = match self.stem_ids.get(&stem) {
+            Some(match self.stem_ids.get(&stem) {
                 Some(&id) => id,
                 None => {
                     let id = self.stems.len() as u32;
                     self.stem_ids.insert(stem.clone(), id);
                     self.stems.push(stem);
-                    self.stem_words.push(BTreeSet::new());
                     id
                 }
-            };
-            self.stem_words[id as usize].insert(word.to_string());
-            Some(id)
+            })
         };
-        self.word_stem.insert(word.to_string(), id);
-        id
+        let id = self.words.len() as u32;
+        self.words.push((word.to_string(), stem));
+        self.word_seen.push(0);
+        self.word_ids.insert(word.to_string(), id);
+        (id, stem)
     }
 
     /// `(folded word, stem)` for every indexable word of `text`.
@@ -230,28 +298,24 @@ impl SearchIndex {
         self.terms(word).into_iter().next().map(|(_, s)| s)
     }
 
-    /// The index as JSON, the same bytes for the same pages in any order.
+    /// The index as JSON, the same bytes for the same pages in any order
+    /// (and whatever pages the slots held before).
     pub fn to_json(&self) -> String {
-        let mut order: Vec<&Indexed> = self.docs.iter().collect();
-        order.sort_by(|a, b| a.doc.cmp(&b.doc));
+        let mut order: Vec<&Indexed> = self.docs.iter().flatten().collect();
+        order.sort_by(|a, b| (&a.url, &a.title, &a.shown).cmp(&(&b.url, &b.title, &b.shown)));
         let mut docs = Vec::with_capacity(order.len());
         let mut sections = Vec::new();
         // Per stem id: postings and the last section id that had it.
         let mut postings: Vec<(Vec<u64>, usize)> = vec![(Vec::new(), 0); self.stems.len()];
+        let mut used = vec![false; self.words.len()];
         for (d, indexed) in order.iter().enumerate() {
-            let doc = &indexed.doc;
-            docs.push((doc.url.as_str(), doc.title.as_str()));
-            let shown: Vec<(&str, &str, &str)> = if doc.sections.is_empty() {
-                vec![(doc.title.as_str(), "", "")]
-            } else {
-                doc.sections
-                    .iter()
-                    .map(|(h, a, t)| (h.as_str(), a.as_str(), t.as_str()))
-                    .collect()
-            };
-            for ((heading, anchor, text), hits) in shown.into_iter().zip(&indexed.sections) {
+            docs.push((indexed.url.as_str(), indexed.title.as_str()));
+            for &w in &indexed.words {
+                used[w as usize] = true;
+            }
+            for ((heading, anchor, snippet), hits) in indexed.shown.iter().zip(&indexed.sections) {
                 let id = sections.len();
-                sections.push((d, heading, anchor, snippet(text)));
+                sections.push((d, heading.as_str(), anchor.as_str(), snippet.as_str()));
                 for hit in hits {
                     let entry = &mut postings[hit.stem as usize];
                     let weight = if hit.in_heading {
@@ -265,27 +329,33 @@ impl SearchIndex {
                 }
             }
         }
+        let mut stem_words: Vec<Vec<&str>> = vec![Vec::new(); self.stems.len()];
+        for ((word, stem), _) in self.words.iter().zip(&used).filter(|(_, &u)| u) {
+            if let Some(stem) = stem {
+                stem_words[*stem as usize].push(word);
+            }
+        }
         let terms = self
             .stems
             .iter()
             .enumerate()
             .filter(|(id, _)| !postings[*id].0.is_empty())
             .map(|(id, stem)| {
-                let words: BTreeSet<&str> =
-                    self.stem_words[id].iter().map(String::as_str).collect();
+                let words = &mut stem_words[id];
+                words.sort_unstable();
                 (
                     stem.as_str(),
-                    (encode_words(stem, &words), encode_postings(&postings[id].0)),
+                    (encode_words(stem, words), encode_postings(&postings[id].0)),
                 )
             })
-            .collect();
+            .collect::<Vec<_>>();
         let json = Json {
             v: 1,
             lang: self.lang.code(),
             stop: stop_words(self.lang),
             docs,
             sections,
-            terms,
+            terms: terms.into_iter().collect(),
         };
         serde_json::to_string(&json).unwrap_or_default()
     }
@@ -293,7 +363,7 @@ impl SearchIndex {
 
 /// The words of a stem as one string, space-separated; a word that starts
 /// with its stem is written `~` + the rest (so the stem itself is `~`).
-fn encode_words(stem: &str, words: &BTreeSet<&str>) -> String {
+fn encode_words(stem: &str, words: &[&str]) -> String {
     let mut out = String::new();
     for word in words {
         if !out.is_empty() {
@@ -467,6 +537,7 @@ fn stop_words(lang: Lang) -> &'static [&'static str] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     fn doc(url: &str, title: &str, sections: &[(&str, &str, &str)]) -> SearchDoc {
         SearchDoc {
@@ -606,11 +677,51 @@ mod tests {
         assert_eq!(v["sections"][3], serde_json::json!([2, "Gamma", "", ""]));
     }
 
+    /// A preview rebuild replaces one page's slot: the index must then be
+    /// byte for byte the index of a fresh build, with no word of the old
+    /// version left under its stem and no stale posting.
+    #[test]
+    fn replacing_a_slot_equals_a_fresh_index() {
+        let a = doc(
+            "/a/",
+            "Facturen",
+            &[("Intro", "", "De factuur komt later.")],
+        );
+        let b_old = doc("/b/", "Oud", &[("Kop", "k", "Een factuurnummer en taal.")]);
+        let b_new = doc("/b/", "Nieuw", &[("Kop", "k", "Talen en een facturering.")]);
+        let set = |index: &mut SearchIndex, slot: usize, d: &SearchDoc| {
+            let sections: Vec<(&str, &str, &str)> = d
+                .sections
+                .iter()
+                .map(|(h, a, t)| (h.as_str(), a.as_str(), t.as_str()))
+                .collect();
+            index.set(slot, d.url.clone(), d.title.clone(), &sections);
+        };
+        let mut edited = SearchIndex::new(Lang::Nl);
+        set(&mut edited, 0, &a);
+        set(&mut edited, 1, &b_old);
+        assert!(words(&edited).contains("factuurnummer"));
+        set(&mut edited, 1, &b_new);
+        let mut fresh = SearchIndex::new(Lang::Nl);
+        set(&mut fresh, 0, &a);
+        set(&mut fresh, 1, &b_new);
+        assert_eq!(edited.to_json(), fresh.to_json());
+        assert!(!words(&edited).contains("factuurnummer"));
+        assert!(words(&edited).contains("facturering"));
+        // An emptied slot is gone from docs, sections and terms.
+        edited.clear(1);
+        let mut only_a = SearchIndex::new(Lang::Nl);
+        set(&mut only_a, 0, &a);
+        assert_eq!(edited.to_json(), only_a.to_json());
+    }
+
     #[test]
     fn postings_and_words_encode_compactly() {
         assert_eq!(encode_postings(&[0, 31, 32, 1023, 1024]), "0VW1_VWW1");
-        let words = BTreeSet::from(["factur", "facturen", "factuur"]);
-        assert_eq!(encode_words("factur", &words), "~ ~en factuur");
+        assert_eq!(
+            encode_words("factur", &["factur", "facturen", "factuur"]),
+            "~ ~en factuur"
+        );
     }
 
     #[test]

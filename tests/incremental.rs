@@ -38,6 +38,16 @@ fn an_edit_rewrites_that_article_and_matches_a_full_build() {
     let (mut session, _) = Session::build(&opts(&site)).unwrap();
     let untouched = mtime(&site, "nl-nl/b/index.html");
     std::thread::sleep(std::time::Duration::from_millis(20));
+    // A first edit brings a word the final version drops again: the search
+    // index must forget it.
+    site.write(
+        "content/a.md",
+        "---\ntitle: Artikel a\n---\n# Artikel a\n\nEen buidelrat.\n",
+    );
+    session
+        .rebuild(&[site.root().join("content/a.md")])
+        .unwrap();
+    assert!(site.read("search-nl-nl.json").contains("buidelrat"));
     site.write(
         "content/a.md",
         "---\ntitle: Artikel a\n---\n# Artikel a\n\nNieuwe tekst met zoekwoord kangoeroe.\n",
@@ -60,9 +70,19 @@ fn an_edit_rewrites_that_article_and_matches_a_full_build() {
     // The same bytes as a full build of the edited site.
     let incremental = site.read("nl-nl/a/index.html");
     let index = site.read("nl-nl/index.html");
+    let search = [site.read("search-nl-nl.json"), site.read("search-en.json")];
+    assert!(
+        !search[0].contains("buidelrat"),
+        "a dropped word is forgotten"
+    );
     site.tolk(&["build"]).ok();
     assert_eq!(site.read("nl-nl/a/index.html"), incremental);
     assert_eq!(site.read("nl-nl/index.html"), index);
+    assert_eq!(
+        [site.read("search-nl-nl.json"), site.read("search-en.json")],
+        search,
+        "the search indexes are those of a full build"
+    );
 }
 
 #[test]
