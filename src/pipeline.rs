@@ -129,9 +129,40 @@ pub struct Session {
     config: Config,
     theme: Theme,
     site: Site,
-    /// The search index of each language, kept so that a rebuild tokenizes
-    /// only the pages that changed.
+    derived: Derived,
+}
+
+/// What a build derives from the whole site, kept by a session so that a
+/// rebuild recomputes only what the edited articles change: the search
+/// index of each language (a rebuild tokenizes only the edited pages) and
+/// the navigation's escaped links (valid while no title changes, which
+/// is a full build).
+struct Derived {
     search: [SearchIndex; 2],
+    nav: [site::NavText; 2],
+}
+
+impl Derived {
+    fn new(site: &Site, theme: &Theme) -> Derived {
+        Derived {
+            search: Lang::ALL.map(SearchIndex::new),
+            nav: Lang::ALL.map(|lang| {
+                let strings = theme.strings(lang);
+                site::NavText::new(site, lang, &|k| strings.get(k))
+            }),
+        }
+    }
+}
+
+/// Which pages `write_site` renders.
+#[derive(Clone, Copy)]
+enum Scope<'a> {
+    /// Every page and file: a full build.
+    All,
+    /// These articles' pages, their checklist code and the search indexes;
+    /// with `lists` also what lists every article (the index, 404 and root
+    /// pages and the sitemap).
+    Articles { only: &'a [usize], lists: bool },
 }
 
 impl Session {
@@ -154,15 +185,15 @@ impl Session {
             diagnostics.extend(dead_links(&site, &config));
         }
         let staging = Staging::create(&out).map_err(|d| vec![d])?;
-        let mut search = Lang::ALL.map(SearchIndex::new);
+        let mut derived = Derived::new(&site, &theme);
         let pages = write_site(
             &config,
             &theme,
             &site,
             &staging,
             &opts.inject,
-            None,
-            &mut search,
+            Scope::All,
+            &mut derived,
         )?;
         timings.lap("render and write");
         staging.commit().map_err(|d| vec![d])?;
@@ -181,7 +212,7 @@ impl Session {
                 config,
                 theme,
                 site,
-                search,
+                derived,
             },
             report,
         ))
@@ -189,8 +220,9 @@ impl Session {
 
     /// Rebuilds after `changed` (absolute paths). When every changed path is
     /// an existing article whose titles stay the same, only those articles
-    /// are recompiled and only their pages (plus the index pages, search
-    /// indexes and sitemap) are rewritten, in place; anything else (the
+    /// are recompiled and only their pages (plus the search indexes, and the
+    /// index pages and sitemap when a description or date changed; see
+    /// [`Scope`]) are rewritten, in place; anything else (the
     /// config, the theme, a TOC, an article added, removed or retitled) is a
     /// full build. On error nothing is written and the session keeps the
     /// last good site.
@@ -265,6 +297,14 @@ impl Session {
             p.article.front.subservice != old.article.front.subservice
                 || Lang::ALL.iter().any(|&l| p.title(l) != old.title(l))
         });
+        // What the index pages and the sitemap show of an article besides
+        // its title: its description, its date, and whether it has English.
+        let lists = compiled.iter().any(|(i, p)| {
+            let old = &self.site.pages[*i];
+            p.article.front.description != old.article.front.description
+                || p.article.front.date != old.article.front.date
+                || p.english != old.english
+        });
         for (i, page) in compiled {
             self.site.pages[i] = page;
         }
@@ -282,8 +322,11 @@ impl Session {
             &self.site,
             &sink,
             &self.opts.inject,
-            Some(indices),
-            &mut self.search,
+            Scope::Articles {
+                only: indices,
+                lists,
+            },
+            &mut self.derived,
         )?;
         Ok(Report {
             pages,
@@ -430,19 +473,17 @@ fn alternates(config: &Config, nl: &str, en: &str) -> Vec<Alternate> {
     ]
 }
 
-/// Renders every page into the staging folder. Returns the number of pages.
-/// Renders the site's pages into `staging`. With `only`, just those
-/// articles' pages, and what every change can affect (index pages, search
-/// indexes, sitemap, checklist code); the theme's files and the content's
-/// assets are left as they are.
+/// Renders the site's pages into `staging`; returns the number of pages.
+/// With [`Scope::Articles`], just what the edit can change (see there); the
+/// theme's files and the content's assets are left as they are.
 fn write_site(
     config: &Config,
     theme: &Theme,
     site: &Site,
     staging: &dyn Sink,
     inject: &str,
-    only: Option<&[usize]>,
-    search: &mut [SearchIndex; 2],
+    scope: Scope,
+    derived: &mut Derived,
 ) -> Result<usize, Vec<Diagnostic>> {
     let base = config.site.base_path.as_str();
     let mut assets = theme.asset_urls(base);
@@ -476,11 +517,11 @@ fn write_site(
     };
     // Article pages, both languages, in parallel.
     let all: Vec<usize>;
-    let articles = match only {
-        Some(list) => list,
-        None => {
+    let (articles, lists) = match scope {
+        Scope::Articles { only, lists } => (only, lists),
+        Scope::All => {
             all = (0..site.pages.len()).collect();
-            &all
+            (&all[..], true)
         }
     };
     let jobs: Vec<(usize, Lang)> = articles
@@ -511,11 +552,8 @@ fn write_site(
         .iter()
         .map(|n| n.as_ref().map(|n| format!("{base}{n}")))
         .collect();
-    let nav_text = Lang::ALL.map(|lang| {
-        let strings = theme.strings(lang);
-        site::NavText::new(site, lang, &|k| strings.get(k))
-    });
-    let nav_of = |lang: Lang| &nav_text[usize::from(lang == Lang::En)];
+    let Derived { search, nav } = derived;
+    let nav_of = |lang: Lang| &nav[usize::from(lang == Lang::En)];
     let progress = progress_bar(jobs.len());
     let search = || -> Vec<Result<(), Diagnostic>> {
         let start = Instant::now();
@@ -558,82 +596,85 @@ fn write_site(
     progress.finish_and_clear();
     errors.extend(searched.into_iter().chain(results).filter_map(Result::err));
     let mut count = jobs.len();
-    // Index and 404 pages per language; the root page.
-    for lang in Lang::ALL {
-        let strings = theme.strings(lang);
-        let nav = site::nav_html(site, nav_of(lang), None);
-        let mut ctx = make_ctx(lang, &nav);
-        let home = |l: Lang| markdown::page_url(base, l, "");
-        let groups: Vec<Group> = site::index_groups(site, lang, &|k| strings.get(k))
-            .into_iter()
-            .map(|(title, members)| Group {
-                title,
-                articles: members
-                    .into_iter()
-                    .map(|i| list_entry(site, i, lang))
-                    .collect(),
-            })
-            .collect();
-        ctx.insert("groups", &groups);
-        let page = PageCtx {
-            title: config.book.title.clone(),
-            alternates: alternates(config, &home(Lang::Nl), &home(Lang::En)),
-            other_url: Some(home(lang.other())),
-            canonical: (!config.site.url.is_empty()).then(|| absolute(config, &home(lang))),
-            url: home(lang),
-            ..PageCtx::default()
-        };
-        ctx.insert("page", &page);
-        if !site.by_path.contains_key("") {
-            match theme.render("index.html", &ctx, &format!("the {} index", lang.code())) {
-                Ok(html) => push_err(
-                    &mut errors,
-                    staging.write(&format!("{}/index.html", lang.code()), html.as_bytes()),
-                ),
-                Err(e) => errors.push(e),
-            }
-            count += 1;
-        }
-        let page404 = PageCtx {
-            title: strings.get("not-found-title"),
-            noindex: true,
-            ..PageCtx::default()
-        };
-        ctx.insert("page", &page404);
-        match theme.render("404.html", &ctx, "the 404 page") {
-            Ok(html) => {
-                let file = if lang == config.languages.source {
-                    "404.html".to_string()
-                } else {
-                    format!("{}/404.html", lang.code())
-                };
-                push_err(&mut errors, staging.write(&file, html.as_bytes()));
-            }
-            Err(e) => errors.push(e),
-        }
-        count += 1;
-        if lang == config.languages.source {
-            let root_page = PageCtx {
+    // Index and 404 pages per language, the root page and the sitemap:
+    // they list every article, so an edit that changes no list skips them.
+    if lists {
+        for lang in Lang::ALL {
+            let strings = theme.strings(lang);
+            let nav = site::nav_html(site, nav_of(lang), None);
+            let mut ctx = make_ctx(lang, &nav);
+            let home = |l: Lang| markdown::page_url(base, l, "");
+            let groups: Vec<Group> = site::index_groups(site, lang, &|k| strings.get(k))
+                .into_iter()
+                .map(|(title, members)| Group {
+                    title,
+                    articles: members
+                        .into_iter()
+                        .map(|i| list_entry(site, i, lang))
+                        .collect(),
+                })
+                .collect();
+            ctx.insert("groups", &groups);
+            let page = PageCtx {
+                title: config.book.title.clone(),
                 alternates: alternates(config, &home(Lang::Nl), &home(Lang::En)),
+                other_url: Some(home(lang.other())),
+                canonical: (!config.site.url.is_empty()).then(|| absolute(config, &home(lang))),
+                url: home(lang),
                 ..PageCtx::default()
             };
-            ctx.insert("page", &root_page);
-            match theme.render("root.html", &ctx, "the root page") {
-                Ok(html) => push_err(&mut errors, staging.write("index.html", html.as_bytes())),
+            ctx.insert("page", &page);
+            if !site.by_path.contains_key("") {
+                match theme.render("index.html", &ctx, &format!("the {} index", lang.code())) {
+                    Ok(html) => push_err(
+                        &mut errors,
+                        staging.write(&format!("{}/index.html", lang.code()), html.as_bytes()),
+                    ),
+                    Err(e) => errors.push(e),
+                }
+                count += 1;
+            }
+            let page404 = PageCtx {
+                title: strings.get("not-found-title"),
+                noindex: true,
+                ..PageCtx::default()
+            };
+            ctx.insert("page", &page404);
+            match theme.render("404.html", &ctx, "the 404 page") {
+                Ok(html) => {
+                    let file = if lang == config.languages.source {
+                        "404.html".to_string()
+                    } else {
+                        format!("{}/404.html", lang.code())
+                    };
+                    push_err(&mut errors, staging.write(&file, html.as_bytes()));
+                }
                 Err(e) => errors.push(e),
             }
             count += 1;
+            if lang == config.languages.source {
+                let root_page = PageCtx {
+                    alternates: alternates(config, &home(Lang::Nl), &home(Lang::En)),
+                    ..PageCtx::default()
+                };
+                ctx.insert("page", &root_page);
+                match theme.render("root.html", &ctx, "the root page") {
+                    Ok(html) => push_err(&mut errors, staging.write("index.html", html.as_bytes())),
+                    Err(e) => errors.push(e),
+                }
+                count += 1;
+            }
         }
+        push_err(
+            &mut errors,
+            staging.write("sitemap.xml", sitemap(config, site).as_bytes()),
+        );
     }
-    push_err(
-        &mut errors,
-        staging.write("sitemap.xml", sitemap(config, site).as_bytes()),
-    );
     push_err(
         &mut errors,
         staging.write("robots.txt", robots(config).as_bytes()),
     );
-    if only.is_none() {
+    if matches!(scope, Scope::All) {
         for (name, bytes) in &theme.statics {
             push_err(&mut errors, staging.write(name, bytes));
         }

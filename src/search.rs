@@ -51,8 +51,6 @@
 //! alphabetically, so two builds of the same site give the same bytes
 //! whatever order pages were added in.
 
-use std::collections::BTreeMap;
-
 use rustc_hash::FxHashMap as HashMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -94,6 +92,11 @@ struct Indexed {
     title: String,
     /// `(heading, anchor, snippet)` of each section the results can show.
     shown: Vec<(String, String, String)>,
+    /// `[url,title]` and each section's `[heading,anchor,snippet]` as JSON,
+    /// written when the page is set: a rebuild then escapes only the pages
+    /// that changed (escaping was two thirds of writing the index).
+    doc_json: String,
+    shown_json: Vec<String>,
     sections: Vec<Vec<Hit>>,
     /// The ids of the words this page used, each once: a stem lists
     /// the words of the pages in the index now, not of every version of a
@@ -127,16 +130,6 @@ pub struct SearchIndex {
     /// number: a page lists each of its words once without sorting them.
     word_seen: Vec<u32>,
     sets: u32,
-}
-
-#[derive(Serialize)]
-struct Json<'a> {
-    v: u32,
-    lang: &'static str,
-    stop: &'static [&'static str],
-    docs: Vec<(&'a str, &'a str)>,
-    sections: Vec<(usize, &'a str, &'a str, &'a str)>,
-    terms: BTreeMap<&'a str, (String, String)>,
 }
 
 impl SearchIndex {
@@ -236,7 +229,11 @@ impl SearchIndex {
         if self.docs.len() <= slot {
             self.docs.resize_with(slot + 1, || None);
         }
+        let doc_json = json_of(&(&url, &title));
+        let shown_json = shown.iter().map(json_of).collect();
         self.docs[slot] = Some(Indexed {
+            doc_json,
+            shown_json,
             url,
             title,
             shown,
@@ -299,23 +296,45 @@ impl SearchIndex {
     }
 
     /// The index as JSON, the same bytes for the same pages in any order
-    /// (and whatever pages the slots held before).
+    /// (and whatever pages the slots held before). Written by hand from the
+    /// fragments each page keeps, in serde_json's compact form.
     pub fn to_json(&self) -> String {
         let mut order: Vec<&Indexed> = self.docs.iter().flatten().collect();
         order.sort_by(|a, b| (&a.url, &a.title, &a.shown).cmp(&(&b.url, &b.title, &b.shown)));
-        let mut docs = Vec::with_capacity(order.len());
-        let mut sections = Vec::new();
+        let size: usize = order
+            .iter()
+            .map(|d| d.doc_json.len() + d.shown_json.iter().map(|s| s.len() + 8).sum::<usize>())
+            .sum();
+        let mut out = String::with_capacity(size + self.stems.len() * 24 + 1024);
+        out.push_str("{\"v\":1,\"lang\":");
+        out.push_str(&json_of(self.lang.code()));
+        out.push_str(",\"stop\":");
+        out.push_str(&json_of(stop_words(self.lang)));
+        out.push_str(",\"docs\":[");
+        for (d, indexed) in order.iter().enumerate() {
+            if d > 0 {
+                out.push(',');
+            }
+            out.push_str(&indexed.doc_json);
+        }
+        out.push_str("],\"sections\":[");
         // Per stem id: postings and the last section id that had it.
         let mut postings: Vec<(Vec<u64>, usize)> = vec![(Vec::new(), 0); self.stems.len()];
         let mut used = vec![false; self.words.len()];
+        let mut id = 0;
         for (d, indexed) in order.iter().enumerate() {
-            docs.push((indexed.url.as_str(), indexed.title.as_str()));
             for &w in &indexed.words {
                 used[w as usize] = true;
             }
-            for ((heading, anchor, snippet), hits) in indexed.shown.iter().zip(&indexed.sections) {
-                let id = sections.len();
-                sections.push((d, heading.as_str(), anchor.as_str(), snippet.as_str()));
+            for (shown, hits) in indexed.shown_json.iter().zip(&indexed.sections) {
+                if id > 0 {
+                    out.push(',');
+                }
+                // `[d,` + the fragment without its `[`.
+                out.push('[');
+                out.push_str(&d.to_string());
+                out.push(',');
+                out.push_str(&shown[1..]);
                 for hit in hits {
                     let entry = &mut postings[hit.stem as usize];
                     let weight = if hit.in_heading {
@@ -327,37 +346,59 @@ impl SearchIndex {
                     entry.0.push(gap * 4 + weight);
                     entry.1 = id;
                 }
+                id += 1;
             }
         }
+        out.push_str("],\"terms\":{");
         let mut stem_words: Vec<Vec<&str>> = vec![Vec::new(); self.stems.len()];
         for ((word, stem), _) in self.words.iter().zip(&used).filter(|(_, &u)| u) {
             if let Some(stem) = stem {
                 stem_words[*stem as usize].push(word);
             }
         }
-        let terms = self
+        let mut stems: Vec<(&str, usize)> = self
             .stems
             .iter()
             .enumerate()
             .filter(|(id, _)| !postings[*id].0.is_empty())
-            .map(|(id, stem)| {
-                let words = &mut stem_words[id];
-                words.sort_unstable();
-                (
-                    stem.as_str(),
-                    (encode_words(stem, words), encode_postings(&postings[id].0)),
-                )
-            })
-            .collect::<Vec<_>>();
-        let json = Json {
-            v: 1,
-            lang: self.lang.code(),
-            stop: stop_words(self.lang),
-            docs,
-            sections,
-            terms: terms.into_iter().collect(),
-        };
-        serde_json::to_string(&json).unwrap_or_default()
+            .map(|(id, stem)| (stem.as_str(), id))
+            .collect();
+        stems.sort_unstable();
+        for (k, (stem, id)) in stems.into_iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            let words = &mut stem_words[id];
+            words.sort_unstable();
+            push_json_str(&mut out, stem);
+            out.push_str(":[");
+            push_json_str(&mut out, &encode_words(stem, words));
+            out.push(',');
+            // Posting digits are letters, digits, `-` and `_`: nothing to escape.
+            out.push('"');
+            out.push_str(&encode_postings(&postings[id].0));
+            out.push_str("\"]");
+        }
+        out.push_str("}}");
+        out
+    }
+}
+
+/// `value` as compact JSON.
+fn json_of<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// A string as a JSON string, escaped as serde_json escapes it. Stems and
+/// words are letters and digits, which need no escape: the common case is
+/// a copy.
+fn push_json_str(out: &mut String, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(&json_of(s));
     }
 }
 
@@ -713,6 +754,27 @@ mod tests {
         let mut only_a = SearchIndex::new(Lang::Nl);
         set(&mut only_a, 0, &a);
         assert_eq!(edited.to_json(), only_a.to_json());
+    }
+
+    /// `to_json` writes JSON by hand: it must parse, keep every character,
+    /// and be exactly what serde_json writes for the same value.
+    #[test]
+    fn hand_written_json_is_serde_jsons_compact_form() {
+        let mut index = SearchIndex::new(Lang::En);
+        let title = "Ti\"tle\\ \u{1}\t</script> é";
+        index.add(doc(
+            "/a \"q\"/",
+            title,
+            &[("H\"", "a\\", "Text with \"quotes\", \u{7f} and ünïcode.")],
+        ));
+        index.add(doc("/b/", "Second", &[]));
+        let json = index.to_json();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+        assert_eq!(v["docs"][0], serde_json::json!(["/a \"q\"/", title]));
+        assert_eq!(v["sections"][0][1], "H\"");
+        assert_eq!(v["sections"][1], serde_json::json!([1, "Second", "", ""]));
+        assert!(v["terms"]["quot"].is_array());
+        assert_eq!(serde_json::to_string(&v).unwrap_or_default(), json);
     }
 
     #[test]

@@ -86,6 +86,40 @@ fn an_edit_rewrites_that_article_and_matches_a_full_build() {
 }
 
 #[test]
+fn index_pages_are_rewritten_only_when_a_listed_field_changes() {
+    let site = three_articles();
+    let (mut session, _) = Session::build(&opts(&site)).unwrap();
+    let index = mtime(&site, "nl-nl/index.html");
+    let sitemap = site.read("sitemap.xml");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    site.write(
+        "content/b.md",
+        "---\ntitle: Artikel b\n---\n# Artikel b\n\nAndere tekst.\n",
+    );
+    session
+        .rebuild(&[site.root().join("content/b.md")])
+        .unwrap();
+    assert!(site.read("nl-nl/b/index.html").contains("Andere tekst"));
+    assert_eq!(mtime(&site, "nl-nl/index.html"), index, "no list changed");
+    // A new description and date show in the index pages and the sitemap.
+    site.write(
+        "content/b.md",
+        "---\ntitle: Artikel b\ndescription: Over buideldieren\nms.date: 03/04/2025\n---\n# Artikel b\n\nAndere tekst.\n",
+    );
+    session
+        .rebuild(&[site.root().join("content/b.md")])
+        .unwrap();
+    assert!(site.read("nl-nl/index.html").contains("Over buideldieren"));
+    assert!(site.read("en/index.html").contains("Over buideldieren"));
+    assert_ne!(site.read("sitemap.xml"), sitemap);
+    assert!(site.read("sitemap.xml").contains("2025-03-04"));
+    let (index_nl, map) = (site.read("nl-nl/index.html"), site.read("sitemap.xml"));
+    site.tolk(&["build"]).ok();
+    assert_eq!(site.read("nl-nl/index.html"), index_nl);
+    assert_eq!(site.read("sitemap.xml"), map);
+}
+
+#[test]
 fn a_broken_edit_keeps_the_last_good_pages() {
     let site = three_articles();
     let (mut session, _) = Session::build(&opts(&site)).unwrap();
