@@ -69,7 +69,12 @@ impl TaskPool {
     pub fn spawn(&self, code: Box<dyn FnMut() + Send>) {
         let mut queue = self.sharing.todo.lock().unwrap();
 
-        if self.sharing.waiting_tasks.load(Ordering::Acquire) == 0 {
+        // tolk: a waiting thread only counts as free if no queued task has
+        // claimed it yet. Upstream compared with 0, so a burst of
+        // connections queued behind the four idle threads, which then ran
+        // one whole keep-alive connection each: the rest waited until those
+        // connections closed.
+        if self.sharing.waiting_tasks.load(Ordering::Acquire) <= queue.len() {
             self.add_thread(Some(code));
         } else {
             queue.push_back(code);
