@@ -112,6 +112,23 @@ impl RefinedTcpStream {
         (read, write)
     }
 
+    /// tolk: `new` for a plain connection, without the `unwrap` of
+    /// `Stream::clone`: duplicating the socket fails when the process is out
+    /// of file descriptors, and the panic ended the accept thread.
+    pub(crate) fn try_new(stream: Connection) -> IoResult<(RefinedTcpStream, RefinedTcpStream)> {
+        let read = RefinedTcpStream {
+            stream: Stream::Http(stream.try_clone()?),
+            close_read: true,
+            close_write: false,
+        };
+        let write = RefinedTcpStream {
+            stream: Stream::Http(stream),
+            close_read: false,
+            close_write: true,
+        };
+        Ok((read, write))
+    }
+
     /// Returns true if this struct wraps around a secure connection.
     #[inline]
     pub(crate) fn secure(&self) -> bool {
