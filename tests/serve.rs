@@ -39,8 +39,23 @@ impl Serve {
     }
 
     fn start_with(site: &TempSite, args: &[&str]) -> Serve {
+        Serve::start_command(Command::new(bin()), site, args)
+    }
+
+    /// `tolk serve` with at most `n` open file descriptors (`ulimit -n`).
+    #[cfg(unix)]
+    fn start_with_nofile(site: &TempSite, n: u32) -> Serve {
+        let mut sh = Command::new("sh");
+        sh.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\"")])
+            .arg(bin());
+        Serve::start_command(sh, site, &[])
+    }
+
+    /// Starts `cmd` (`tolk`, or something that execs it) with `serve` and
+    /// its options.
+    fn start_command(mut cmd: Command, site: &TempSite, args: &[&str]) -> Serve {
         let tmp = tempfile::tempdir().expect("tmp");
-        let mut child = Command::new(bin())
+        let mut child = cmd
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root())
             .args(args)
@@ -1219,4 +1234,26 @@ fn a_hundred_and_fifty_slow_senders_and_hang_ups_mid_response_cost_nothing() {
     let log = s.log();
     let new: Vec<&str> = log.lines().skip(log_lines).collect();
     assert!(new.is_empty(), "{new:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn running_out_of_file_descriptors_does_not_stop_the_server_for_good() {
+    let site = small_site();
+    let s = Serve::start_with_nofile(&site, 64);
+    assert_eq!(s.get("/nl-nl/artikel/").status, 200);
+    // More connections than the server may have files open: its accept
+    // fails (EMFILE) until some close.
+    let many: Vec<TcpStream> = (0..100)
+        .filter_map(|_| TcpStream::connect_timeout(&s.addr, Duration::from_secs(2)).ok())
+        .collect();
+    thread::sleep(Duration::from_millis(500));
+    drop(many);
+    // Then it answers again.
+    let slowest = keep_asking(
+        &s,
+        Instant::now() + Duration::from_secs(2),
+        Duration::from_secs(10),
+    );
+    assert!(slowest < Duration::from_secs(10), "{slowest:?}");
 }
