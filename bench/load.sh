@@ -48,10 +48,17 @@ serve() {
 
 stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=; }
 
-# rebuilds ARTICLE SECONDS: edits ARTICLE every 200 ms for SECONDS, in the background.
+# rebuilds ARTICLE SECONDS: edits ARTICLE every 200 ms for SECONDS, in the
+# background. Each edit rewrites the article with one changed line, so that
+# it does not grow: a page that grows under load would make the memory grow.
 rebuilds() {
   local article=$1 n=$(( $2 * 5 ))
-  ( for i in $(seq "$n"); do printf '\nBewerking %s.\n' "$i" >> "$article"; sleep 0.2; done ) &
+  cp "$article" "$WORK/original.md"
+  ( for i in $(seq "$n"); do
+      { cat "$WORK/original.md"; printf '\nBewerking %s.\n' "$i"; } > "$article.tmp"
+      mv "$article.tmp" "$article"
+      sleep 0.2
+    done ) &
   BG+=($!)
 }
 
