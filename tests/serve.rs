@@ -39,8 +39,23 @@ impl Serve {
     }
 
     fn start_with(site: &TempSite, args: &[&str]) -> Serve {
+        Serve::start_command(Command::new(bin()), site, args)
+    }
+
+    /// `tolk serve` with at most `n` open file descriptors (`ulimit -n`).
+    #[cfg(unix)]
+    fn start_with_nofile(site: &TempSite, n: u32) -> Serve {
+        let mut sh = Command::new("sh");
+        sh.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\"")])
+            .arg(bin());
+        Serve::start_command(sh, site, &[])
+    }
+
+    /// Starts `cmd` (`tolk`, or something that execs it) with `serve` and
+    /// its options.
+    fn start_command(mut cmd: Command, site: &TempSite, args: &[&str]) -> Serve {
         let tmp = tempfile::tempdir().expect("tmp");
-        let mut child = Command::new(bin())
+        let mut child = cmd
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root())
             .args(args)
@@ -854,4 +869,391 @@ fn a_theme_folder_created_later_is_watched() {
         .as_str()
         .expect("style.css url");
     assert!(s.get(url).text().contains("olive"));
+}
+
+/// How many builds the server has reported since it started (the first
+/// included), good or failed.
+fn builds(s: &Serve) -> usize {
+    s.log()
+        .lines()
+        .filter(|l| {
+            l.starts_with("Built ") || l.starts_with("Rebuilt ") || l.contains("the build failed")
+        })
+        .count()
+}
+
+#[test]
+fn the_content_folder_deleted_and_made_anew_is_served_and_watched_again() {
+    let site = small_site();
+    let s = Serve::start(&site);
+    let mut events = s.events();
+    events.wait_for("hello", &s);
+    let content = site.root().join("content");
+
+    // Gone: the server stays up and says what is wrong; the last good site
+    // stays served.
+    std::fs::remove_dir_all(&content).unwrap();
+    let data = events.wait_for("error", &s);
+    assert!(data.contains("content"), "{data}");
+    assert_eq!(s.get("/nl-nl/artikel/").status, 200);
+
+    // Back with other articles: they are served, the old ones are gone.
+    site.write("content/nieuw.md", article("Nieuwe tekst."));
+    events.wait_for("reload", &s);
+    assert!(s.get("/nl-nl/nieuw/").text().contains("Nieuwe tekst."));
+    assert_eq!(s.get("/nl-nl/artikel/").status, 404);
+    assert_eq!(s.get("/en/ander/").status, 404);
+    // The new folder is watched.
+    site.write("content/nieuw.md", article("Bewerkt."));
+    events.wait_for("reload", &s);
+    assert!(s.get("/nl-nl/nieuw/").text().contains("Bewerkt."));
+
+    // Replaced within one burst (`rm -rf content && cp -r other content`):
+    // still a folder of that name, but a new one, and the watch must follow.
+    let other = site.root().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("derde.md"), article("Derde tekst.")).unwrap();
+    std::fs::remove_dir_all(&content).unwrap();
+    std::fs::rename(&other, &content).unwrap();
+    events.wait_for("reload", &s);
+    assert!(s.get("/nl-nl/derde/").text().contains("Derde tekst."));
+    assert_eq!(s.get("/nl-nl/nieuw/").status, 404);
+    site.write("content/derde.md", article("Derde, bewerkt."));
+    events.wait_for("reload", &s);
+    assert!(s.get("/nl-nl/derde/").text().contains("Derde, bewerkt."));
+}
+
+#[test]
+fn a_broken_book_toml_keeps_the_last_good_site_until_it_is_fixed() {
+    let site = small_site();
+    let s = Serve::start(&site);
+    let mut events = s.events();
+    events.wait_for("hello", &s);
+
+    site.write("book.toml", "[book]\ntitle = \"Test\nx = 1\n");
+    let data = events.wait_for("error", &s);
+    let v: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["file"], "book.toml", "{d}");
+    assert_eq!(d["line"], 2, "{d}");
+    assert!(d["column"].as_u64().is_some(), "{d}");
+    s.wait_log("--> book.toml:2:");
+    let page = s.get("/nl-nl/artikel/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Eerste tekst."));
+
+    // An article saved meanwhile must not build on the old configuration
+    // and hide the error.
+    site.write("content/artikel.md", article("Tussendoor."));
+    let data = events.wait_for("error", &s);
+    assert!(data.contains("book.toml"), "{data}");
+
+    site.write("book.toml", "[book]\ntitle = \"Nieuwe titel\"\n");
+    events.wait_for("reload", &s);
+    let page = s.get("/nl-nl/artikel/").text();
+    assert!(page.contains("Nieuwe titel"), "{page}");
+    assert!(page.contains("Tussendoor."), "{page}");
+}
+
+/// One version of a site of `n` articles for the checkout test: version 1
+/// has articles 0..n, version 2 drops the first 50, adds 50 and rewords
+/// every other one.
+fn write_version(root: &std::path::Path, n: usize, version: u32) {
+    let content = root.join("content");
+    let _ = std::fs::remove_dir_all(&content);
+    std::fs::create_dir_all(&content).unwrap();
+    let range = if version == 1 { 0..n } else { 50..n + 50 };
+    for i in range {
+        let text = if version == 2 && i % 2 == 0 {
+            format!(
+                "Versie twee van artikel {i}, zie [het volgende](a{}.md).",
+                i + 1
+            )
+        } else {
+            format!("Artikel {i}.")
+        };
+        std::fs::write(
+            content.join(format!("a{i}.md")),
+            format!(
+                "---\ntitle: Artikel {i}\nms.date: 07/22/2021\nauthor: tester\n---\n# Artikel {i}\n\n{text}\n"
+            ),
+        )
+        .unwrap();
+    }
+}
+
+fn git(root: &std::path::Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(root)
+        .output()
+        .expect("git");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+/// Every file under `dir`, relative, sorted.
+fn files_under(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            } else {
+                let rel = e.path().strip_prefix(dir).unwrap().to_path_buf();
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_git_checkout_of_hundreds_of_files_is_one_rebuild_of_the_right_site() {
+    const N: usize = 300;
+    let site = TempSite::new("[book]\ntitle = \"Checkout\"\n");
+    let root = site.root();
+    std::fs::write(root.join(".gitignore"), "site/\n").unwrap();
+    git(root, &["init", "-q", "-b", "main"]);
+    write_version(root, N, 1);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "one"]);
+    git(root, &["checkout", "-qb", "two"]);
+    write_version(root, N, 2);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "two"]);
+    git(root, &["checkout", "-q", "main"]);
+
+    let s = Serve::start(&site);
+    let mut events = s.events();
+    events.wait_for("hello", &s);
+    assert!(s.get("/nl-nl/a0/").text().contains("Artikel 0."));
+    let before = builds(&s);
+
+    git(root, &["checkout", "-q", "two"]);
+    events.wait_for("reload", &s);
+    // Longer than the debounce's longest burst: a second rebuild would
+    // have started by now.
+    thread::sleep(Duration::from_millis(2500));
+    assert_eq!(builds(&s), before + 1, "{}", s.log());
+
+    // What is served is what `tolk build` makes of the same tree.
+    let out = tempfile::tempdir().unwrap();
+    let fresh = out.path().join("site");
+    site.tolk(&["build", "--out", fresh.to_str().unwrap()]).ok();
+    let pages: Vec<String> = files_under(&fresh)
+        .into_iter()
+        .filter(|f| f.ends_with("index.html"))
+        .collect();
+    assert!(pages.len() >= 2 * N, "{}", pages.len());
+    assert_eq!(
+        pages,
+        files_under(&s.site_dir())
+            .into_iter()
+            .filter(|f| f.ends_with("index.html"))
+            .collect::<Vec<_>>()
+    );
+    let script = "<script src=\"/__tolk/livereload.js\" defer></script>";
+    for page in &pages {
+        let url = format!("/{}", page.trim_end_matches("index.html"));
+        let r = s.get(&url);
+        assert_eq!(r.status, 200, "{url}");
+        let text = r.text();
+        // Pages carry the live-reload script (and its stamp); a page
+        // without it (the root's language redirect) is served as built.
+        let served = if text.contains(" data-server=\"") {
+            unstamp(&text).replace(script, "")
+        } else {
+            text
+        };
+        let built = std::fs::read_to_string(fresh.join(page)).unwrap();
+        assert_eq!(served, built, "{url}");
+    }
+    assert_eq!(s.get("/nl-nl/a0/").status, 404);
+    assert!(s
+        .get("/nl-nl/a52/")
+        .text()
+        .contains("Versie twee van artikel 52"));
+}
+
+/// A site with one 4 MB asset: more than the socket buffers hold, so a
+/// client that does not read its response stalls the write.
+fn site_with_a_big_file() -> TempSite {
+    let site = small_site();
+    site.write(
+        "content/artikel.md",
+        article("Eerste tekst. ![groot](media/big.png)"),
+    );
+    let mut big = Vec::with_capacity(4 << 20);
+    let mut x: u32 = 1;
+    while big.len() < 4 << 20 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        big.extend_from_slice(&x.to_le_bytes());
+    }
+    site.write("content/media/big.png", big);
+    site
+}
+
+/// Asks for a page until `until`, each within `bound`; returns the slowest.
+fn keep_asking(s: &Serve, until: Instant, bound: Duration) -> Duration {
+    let mut slowest = Duration::ZERO;
+    while Instant::now() < until {
+        let t = Instant::now();
+        let mut c = connect(s.addr);
+        c.set_read_timeout(Some(bound)).unwrap();
+        c.write_all(
+            b"GET /nl-nl/artikel/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        )
+        .unwrap();
+        let mut answer = Vec::new();
+        if let Err(e) = c.read_to_end(&mut answer) {
+            panic!("no answer within {bound:?} ({e}):\n{}", s.log());
+        }
+        assert!(
+            answer.starts_with(b"HTTP/1.1 200 "),
+            "{}",
+            String::from_utf8_lossy(&answer)
+        );
+        slowest = slowest.max(t.elapsed());
+        thread::sleep(Duration::from_millis(200));
+    }
+    slowest
+}
+
+#[test]
+fn more_clients_that_never_read_than_workers_do_not_starve_the_server() {
+    let site = site_with_a_big_file();
+    let s = Serve::start(&site);
+    // 16 connections (twice the workers) that ask for the big file again
+    // and again and never read a byte.
+    let hogs: Vec<TcpStream> = (0..16)
+        .map(|_| {
+            let mut c = connect(s.addr);
+            let req = "GET /media/big.png HTTP/1.1\r\nHost: localhost\r\n\r\n".repeat(20);
+            c.write_all(req.as_bytes()).unwrap();
+            c
+        })
+        .collect();
+    // Each stalls a worker for the send timeout (10 s), then is hung up.
+    let slowest = keep_asking(
+        &s,
+        Instant::now() + Duration::from_secs(15),
+        Duration::from_secs(30),
+    );
+    eprintln!("slowest answer while 16 clients did not read: {slowest:?}");
+    // Afterwards the workers are free again.
+    let after = keep_asking(
+        &s,
+        Instant::now() + Duration::from_secs(2),
+        Duration::from_secs(5),
+    );
+    assert!(after < Duration::from_secs(2), "{after:?}");
+    // The hogs were hung up: reading finds the end of the stream (after
+    // whatever the buffers held), or an error, never a stall.
+    for mut c in hogs {
+        c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut buf = vec![0; 1 << 16];
+        loop {
+            match c.read(&mut buf) {
+                Ok(0) => break,
+                Ok(_) => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    panic!("a client that never read is still connected")
+                }
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+#[test]
+fn a_hundred_and_fifty_slow_senders_and_hang_ups_mid_response_cost_nothing() {
+    let site = site_with_a_big_file();
+    let s = Serve::start(&site);
+    let addr = s.addr;
+    let log_lines = s.log().lines().count();
+    let stop = Arc::new(AtomicBool::new(false));
+    // 150 connections sending their request head a byte at a time, from one
+    // thread.
+    let slow = {
+        let stop = stop.clone();
+        thread::spawn(move || {
+            let mut conns: Vec<TcpStream> = (0..150).map(|_| connect(addr)).collect();
+            let head = b"GET /nl-nl/artikel/ HTTP/1.1\r\nHost: localhost\r\n";
+            let mut i = 0;
+            while !stop.load(Ordering::Relaxed) {
+                conns.retain_mut(|c| c.write_all(&head[i % head.len()..][..1]).is_ok());
+                i += 1;
+                thread::sleep(Duration::from_millis(100));
+            }
+            conns.len()
+        })
+    };
+    // Clients that ask for the big file and hang up after its first bytes.
+    let quitters: Vec<_> = (0..4)
+        .map(|_| {
+            let stop = stop.clone();
+            thread::spawn(move || {
+                let mut n = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    let mut c = connect(addr);
+                    c.write_all(b"GET /media/big.png HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                        .unwrap();
+                    let mut buf = [0; 1024];
+                    let _ = c.read(&mut buf);
+                    drop(c);
+                    n += 1;
+                }
+                n
+            })
+        })
+        .collect();
+    let slowest = keep_asking(
+        &s,
+        Instant::now() + Duration::from_secs(8),
+        Duration::from_secs(10),
+    );
+    stop.store(true, Ordering::Relaxed);
+    let open = slow.join().unwrap();
+    let hung_up: usize = quitters.into_iter().map(|t| t.join().unwrap()).sum();
+    eprintln!("slowest answer beside {open} slow senders and {hung_up} hang-ups: {slowest:?}");
+    assert_eq!(open, 150, "the slow senders were cut off");
+    assert!(hung_up >= 20, "{hung_up}");
+    // Every worker is still there: more parallel requests than workers.
+    let all: Vec<_> = (0..32)
+        .map(|_| thread::spawn(move || get(addr, "/media/big.png").body.len()))
+        .collect();
+    for t in all {
+        assert_eq!(t.join().unwrap(), 4 << 20);
+    }
+    // And the terminal stayed quiet.
+    let log = s.log();
+    let new: Vec<&str> = log.lines().skip(log_lines).collect();
+    assert!(new.is_empty(), "{new:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn running_out_of_file_descriptors_does_not_stop_the_server_for_good() {
+    let site = small_site();
+    let s = Serve::start_with_nofile(&site, 64);
+    assert_eq!(s.get("/nl-nl/artikel/").status, 200);
+    // More connections than the server may have files open: its accept
+    // fails (EMFILE) until some close.
+    let many: Vec<TcpStream> = (0..100)
+        .filter_map(|_| TcpStream::connect_timeout(&s.addr, Duration::from_secs(2)).ok())
+        .collect();
+    thread::sleep(Duration::from_millis(500));
+    drop(many);
+    // Then it answers again.
+    let slowest = keep_asking(
+        &s,
+        Instant::now() + Duration::from_secs(2),
+        Duration::from_secs(10),
+    );
+    assert!(slowest < Duration::from_secs(10), "{slowest:?}");
 }

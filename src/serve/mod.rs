@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::pipeline::{self, Options, Report};
@@ -40,6 +40,11 @@ use watch::Watch;
 /// worker (see [`Busy`]), so a few suffice; it takes this many clients that
 /// stop reading their responses at once to stall the server.
 const WORKERS: usize = 8;
+
+/// How long a write to a client may make no progress before the connection
+/// is given up (see [`listen`]). A client on a slow network still gets large
+/// files: only a write that moves no byte for this long fails.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What `tolk serve` was asked to do.
 #[derive(Debug, Clone)]
@@ -65,14 +70,25 @@ pub fn inject() -> String {
 /// recompiles and rewrites only that article's pages and what lists it.
 pub struct Builder {
     opts: Options,
-    session: std::sync::Mutex<Option<pipeline::Session>>,
+    session: std::sync::Mutex<Kept>,
+}
+
+/// The kept site and the changes it has not taken in yet.
+#[derive(Default)]
+struct Kept {
+    session: Option<pipeline::Session>,
+    /// Changes since the last good build. A failed rebuild leaves the
+    /// session as it was, so the next one must take them in again: after
+    /// a broken `book.toml`, an edit to an article must not become an
+    /// incremental rebuild on the old configuration that hides the error.
+    pending: Vec<PathBuf>,
 }
 
 impl Builder {
     pub fn new(opts: Options) -> Builder {
         Builder {
             opts,
-            session: std::sync::Mutex::new(None),
+            session: std::sync::Mutex::default(),
         }
     }
 
@@ -80,14 +96,23 @@ impl Builder {
     /// folder keeps the last good site, which the server goes on serving.
     pub fn rebuild(&self, changed: &[PathBuf]) -> Result<Report, Vec<Diagnostic>> {
         let mut guard = self.session.lock().unwrap_or_else(|e| e.into_inner());
-        match guard.as_mut() {
-            Some(session) if !changed.is_empty() => session.rebuild(changed),
-            _ => {
-                let (session, report) = pipeline::Session::build(&self.opts)?;
-                *guard = Some(session);
-                Ok(report)
+        let kept = &mut *guard;
+        for path in changed {
+            if !kept.pending.contains(path) {
+                kept.pending.push(path.clone());
             }
         }
+        let result = match kept.session.as_mut() {
+            Some(session) if !changed.is_empty() => session.rebuild(&kept.pending),
+            _ => pipeline::Session::build(&self.opts).map(|(session, report)| {
+                kept.session = Some(session);
+                report
+            }),
+        };
+        if result.is_ok() {
+            kept.pending.clear();
+        }
+        result
     }
 
     pub fn options(&self) -> &Options {
@@ -185,7 +210,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
     let config = pipeline::load_config(builder.options())?;
 
     let addr = SocketAddr::new(opts.bind, opts.port);
-    let server = tiny_http::Server::http(addr).map_err(|e| {
+    let server = listen(addr).map_err(|e| {
         vec![
             Diagnostic::error("serve", format!("cannot listen on {addr}: {e}")).with_hint(
                 "another program (perhaps another tolk serve) uses that port: pass --port",
@@ -310,6 +335,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
 type Busy = Mutex<HashMap<SocketAddr, VecDeque<tiny_http::Request>>>;
 
 fn worker(server: &tiny_http::Server, ctx: &http::Ctx, busy: &Busy, stopping: &AtomicBool) {
+    let port = server.server_addr().to_ip().map_or(0, |a| a.port());
     loop {
         let request = match server.recv() {
             Ok(request) => request,
@@ -329,8 +355,26 @@ fn worker(server: &tiny_http::Server, ctx: &http::Ctx, busy: &Busy, stopping: &A
             busy.insert(peer, VecDeque::new());
         }
         let mut next = Some(request);
+        // Whether answering took the whole send timeout: then a write has
+        // most likely stalled that long because the client does not read,
+        // and each of its queued requests would stall this worker as long
+        // again, and so would every request it sends later. The connection
+        // is hung up and its queued requests dropped unanswered
+        // (`into_writer` keeps tiny_http from writing a 500 to it). A reader
+        // so slow that one answer took that long loses its connection too;
+        // it can ask again.
+        let mut dead = false;
         while let Some(request) = next {
-            answer(request, ctx);
+            if dead {
+                drop(request.into_writer());
+            } else {
+                let start = Instant::now();
+                answer(request, ctx);
+                if start.elapsed() >= SEND_TIMEOUT {
+                    dead = true;
+                    hang_up(peer, port);
+                }
+            }
             let mut busy = busy.lock().unwrap_or_else(|e| e.into_inner());
             next = busy.get_mut(&peer).and_then(VecDeque::pop_front);
             if next.is_none() {
@@ -339,6 +383,90 @@ fn worker(server: &tiny_http::Server, ctx: &http::Ctx, busy: &Busy, stopping: &A
         }
     }
 }
+
+/// Binds `addr` for tiny_http, with a send timeout on the listening socket
+/// that every accepted connection inherits (Linux copies `SO_SNDTIMEO` and
+/// `TCP_NODELAY` to the sockets `accept` returns; tiny_http gives no access
+/// to them).
+///
+/// Without it a client that stops reading holds the worker (or the
+/// broadcaster) writing to it for as long as it keeps the connection open.
+/// `SO_RCVTIMEO` cannot be set the same way: on the listener it would make
+/// tiny_http's `accept` time out, which ends its accept loop. A client that
+/// sends its request slowly costs one of tiny_http's connection threads,
+/// not a worker.
+fn listen(addr: SocketAddr) -> std::io::Result<tiny_http::Server> {
+    let listener = std::net::TcpListener::bind(addr)?;
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let timeout = libc::timeval {
+            tv_sec: SEND_TIMEOUT.as_secs() as libc::time_t,
+            tv_usec: 0,
+        };
+        // SAFETY: a valid socket descriptor and a `timeval` of the size passed.
+        let rc = unsafe {
+            libc::setsockopt(
+                listener.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_SNDTIMEO,
+                std::ptr::addr_of!(timeout).cast(),
+                std::mem::size_of::<libc::timeval>() as libc::socklen_t,
+            )
+        };
+        if rc != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // Inherited the same way. tiny_http writes a response's head and
+        // body separately; with Nagle's algorithm the body then waits for
+        // the client's delayed ACK, 40 ms per request on a kept-alive
+        // connection.
+        let on: libc::c_int = 1;
+        // SAFETY: as above, with a `c_int`.
+        let rc = unsafe {
+            libc::setsockopt(
+                listener.as_raw_fd(),
+                libc::IPPROTO_TCP,
+                libc::TCP_NODELAY,
+                std::ptr::addr_of!(on).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        };
+        if rc != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    tiny_http::Server::from_listener(listener, None).map_err(std::io::Error::other)
+}
+
+/// Shuts down the connection from `peer` to this server's `port`, found
+/// among the process's open descriptors: tiny_http does not hand out its
+/// sockets. Its connection thread then sees the end of the stream and
+/// further writes fail at once.
+#[cfg(target_os = "linux")]
+fn hang_up(peer: SocketAddr, port: u16) {
+    use std::os::fd::FromRawFd;
+    let Ok(fds) = fs::read_dir("/proc/self/fd") else {
+        return;
+    };
+    for entry in fds.flatten() {
+        let Some(fd) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else {
+            continue;
+        };
+        // SAFETY: the descriptor is only asked for its addresses and shut
+        // down, never closed (`ManuallyDrop`); on a descriptor that is not a
+        // socket, or was closed meanwhile, those calls fail harmlessly.
+        let stream = std::mem::ManuallyDrop::new(unsafe { std::net::TcpStream::from_raw_fd(fd) });
+        if stream.peer_addr().ok() == Some(peer)
+            && stream.local_addr().is_ok_and(|a| a.port() == port)
+        {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn hang_up(_peer: SocketAddr, _port: u16) {}
 
 fn answer(request: tiny_http::Request, ctx: &http::Ctx) {
     // A bug must cost one request (tiny_http answers 500 when a request is

@@ -17,7 +17,7 @@
 //! file: a watch on the file itself follows the old inode and goes deaf
 //! after the first atomic-rename save.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -48,7 +48,26 @@ pub struct Watch {
     outs: Vec<PathBuf>,
     /// The folders whose changes matter (watched recursively once they exist).
     dirs: Vec<PathBuf>,
-    watched: BTreeSet<PathBuf>,
+    /// The folders watched now, with the identity of the folder watched.
+    watched: BTreeMap<PathBuf, Identity>,
+}
+
+/// Which folder a path names (device and inode on Unix), so that a folder
+/// replaced by another of the same name is told apart.
+type Identity = (u64, u64);
+
+fn identity(dir: &Path) -> Option<Identity> {
+    let meta = std::fs::metadata(dir).ok().filter(|m| m.is_dir())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        Some((0, 0))
+    }
 }
 
 impl Watch {
@@ -73,7 +92,7 @@ impl Watch {
             root: root.to_path_buf(),
             outs: vec![out.to_path_buf()],
             dirs: Vec::new(),
-            watched: BTreeSet::new(),
+            watched: BTreeMap::new(),
         };
         watch.refresh(Some(config));
         Ok(watch)
@@ -100,21 +119,25 @@ impl Watch {
             self.outs.push(config.build_dir());
         }
         // A watched folder that was deleted took its watch with it; forget
-        // it, so that it is watched again when it comes back.
+        // it, so that it is watched again when it comes back. One deleted
+        // and made anew within a burst (`rm -rf content && cp -r ...`) is
+        // still a folder, but the watch follows the old one: it is known by
+        // its identity.
         let watcher = &mut self.watcher;
-        self.watched.retain(|dir| {
-            dir.is_dir() || {
+        self.watched.retain(|dir, id| {
+            identity(dir).is_some_and(|now| now == *id) || {
                 let _ = watcher.unwatch(dir);
                 false
             }
         });
         for dir in &self.dirs {
-            if self.watched.contains(dir) || !dir.is_dir() {
+            if self.watched.contains_key(dir) {
                 continue;
             }
+            let Some(id) = identity(dir) else { continue };
             match self.watcher.watch(dir, RecursiveMode::Recursive) {
                 Ok(()) => {
-                    self.watched.insert(dir.clone());
+                    self.watched.insert(dir.clone(), id);
                 }
                 Err(e) => eprintln!("tolk: cannot watch {}: {e}", dir.display()),
             }
