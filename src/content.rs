@@ -262,18 +262,37 @@ pub fn walk(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, PathB
                     .collect();
                 files.push((rel.join("/"), e.path().to_path_buf()));
             }
+            Ok(e) if !e.file_type().is_dir() => {
+                // A FIFO, socket or device: reading it could block the build
+                // forever (a FIFO) or never end (a device).
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "io",
+                        format!("{} is not a regular file", e.path().display()),
+                    )
+                    .with_hint("the file was skipped"),
+                );
+            }
             Ok(_) => {}
             Err(err) => {
                 let path = err
                     .path()
                     .map(|p| p.display().to_string())
                     .unwrap_or_default();
-                let msg = if err.loop_ancestor().is_some() {
-                    format!("symbolic link loop at {path}")
+                // A loop only repeats files the walk has already seen; any
+                // other failure (a folder we may not read, a dangling link)
+                // would silently drop articles from the site.
+                let d = if err.loop_ancestor().is_some() {
+                    Diagnostic::warning("io", format!("symbolic link loop at {path}"))
+                        .with_hint("the link was skipped: its files are already in the site")
                 } else {
-                    format!("cannot read {path}: {err}")
+                    let why = err
+                        .io_error()
+                        .map_or_else(|| err.to_string(), |e| e.to_string());
+                    Diagnostic::error("io", format!("cannot read {path}: {why}"))
+                        .with_hint("make it readable, or remove it from the content folder")
                 };
-                diagnostics.push(Diagnostic::warning("io", msg).with_hint("the file was skipped"));
+                diagnostics.push(d);
             }
         }
     }
@@ -319,11 +338,24 @@ pub fn read_source(
             return None;
         }
     };
-    Some(Source {
-        rel,
-        display,
-        text: normalize(text),
-    })
+    let text = normalize(text);
+    // A NUL is valid UTF-8 but never text: it is a damaged file or one saved
+    // as UTF-16 (whose ASCII letters come with a NUL each), and browsers
+    // drop or replace it, so the page would silently lose text.
+    if let Some(at) = text.find('\0') {
+        let mut loc = Location::from_offset(&display, &text, at, 1);
+        loc.source_line = loc.source_line.replace('\0', "\u{2400}");
+        diagnostics.push(
+            Diagnostic::error(
+                "encoding",
+                "this file contains a NUL byte (0x00), which is not text",
+            )
+            .at(loc)
+            .with_hint("the file is damaged or saved as UTF-16: save it as UTF-8"),
+        );
+        return None;
+    }
+    Some(Source { rel, display, text })
 }
 
 /// Strips a byte-order mark and turns `\r\n` (and lone `\r`) into `\n`.
@@ -418,6 +450,23 @@ fn parse_front_matter(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> (Fr
     };
     let yaml_text = &text[range.clone()];
     let line_offset = text[..range.start].matches('\n').count();
+    // A merge conflict left in the front matter: point at the marker, not
+    // at whatever YAML error it happens to cause two lines further on.
+    let mut at = range.start;
+    for line in yaml_text.split_inclusive('\n') {
+        if ["<<<<<<<", "=======", ">>>>>>>", "|||||||"]
+            .iter()
+            .any(|m| line.starts_with(m))
+        {
+            diagnostics.push(
+                Diagnostic::error("merge-conflict", "the front matter holds a merge conflict marker")
+                    .at(Location::from_offset(&source.display, text, at, line.trim_end().len().max(1)))
+                    .with_hint("resolve the conflict: keep one side and remove the <<<<<<< ======= >>>>>>> lines"),
+            );
+            return (FrontMatter::default(), body_start);
+        }
+        at += line.len();
+    }
     let value = match yaml::to_json(yaml_text) {
         Ok(v) => v,
         Err(e) => {

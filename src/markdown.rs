@@ -111,6 +111,14 @@ pub struct Section {
     pub text: String,
 }
 
+#[derive(Debug, Clone)]
+pub struct IncludeProblem {
+    pub offset: usize,
+    pub len: usize,
+    pub cycle: bool,
+    pub message: String,
+}
+
 /// The result of rendering one language of an article.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
@@ -128,6 +136,11 @@ pub struct Rendered {
     pub sections: Vec<Section>,
     /// How many `<tolk-seg>` markers were rendered (a test counts them).
     pub segments: usize,
+    /// `[!INCLUDE]`s that could not be rendered: byte offset and length of
+    /// the include in this text (for one inside an include, the outermost
+    /// one), whether it is an error (a cycle) or a warning (a missing file),
+    /// and the message.
+    pub include_problems: Vec<IncludeProblem>,
 }
 
 /// What the caller supplies for one render.
@@ -146,6 +159,11 @@ pub struct Input<'a> {
     pub callout_label: &'a dyn Fn(&str) -> String,
     /// How deep inside `[!INCLUDE]`s this text is (0 for an article).
     pub depth: usize,
+    /// The text that includes this one: an include that names any file on
+    /// this chain is a cycle (only checking the direct parent would let
+    /// `a` → `b` → `a` recurse, and fan out exponentially, up to the depth
+    /// limit).
+    pub parent: Option<&'a Input<'a>>,
 }
 
 /// Includes nest at most this deep, which also ends include cycles.
@@ -974,17 +992,46 @@ fn docfx_paragraph(
             format!("{from_dir}/{dest}")
         };
         let key = normalize_path(&joined).unwrap_or_default();
+        let (offset, len) = (
+            inner[0].1.start,
+            inner.last().map_or(0, |(_, r)| r.end) - inner[0].1.start,
+        );
+        let missing = format!(
+            "<p class=\"include-missing\">[!INCLUDE {}]</p>\n",
+            escape_html(&dest)
+        );
         let Some(text) = input.links.includes.get(&key) else {
-            return Some(format!(
-                "<p class=\"include-missing\">[!INCLUDE {}]</p>\n",
-                escape_html(&dest)
-            ));
+            out.include_problems.push(IncludeProblem {
+                offset,
+                len,
+                cycle: false,
+                message: format!("the included file `{dest}` does not exist (looked for content/{key}; includes live in a folder named `includes`)"),
+            });
+            return Some(missing);
         };
-        if input.depth >= MAX_INCLUDE_DEPTH || key == input.rel {
-            return Some(format!(
-                "<p class=\"include-missing\">[!INCLUDE {}]</p>\n",
-                escape_html(&dest)
-            ));
+        let mut chain = vec![input.rel];
+        let mut up = input.parent;
+        while let Some(p) = up {
+            chain.push(p.rel);
+            up = p.parent;
+        }
+        if chain.contains(&key.as_str()) || input.depth >= MAX_INCLUDE_DEPTH {
+            chain.reverse();
+            chain.push(&key);
+            out.include_problems.push(IncludeProblem {
+                offset,
+                len,
+                cycle: true,
+                message: if input.depth >= MAX_INCLUDE_DEPTH {
+                    format!(
+                        "includes nest more than {MAX_INCLUDE_DEPTH} deep: {}",
+                        chain.join(" → ")
+                    )
+                } else {
+                    format!("this include includes itself: {}", chain.join(" → "))
+                },
+            });
+            return Some(missing);
         }
         // Checklists are compiled from the article's own blocks; a block in
         // an include stays a code block (its n-th index would name the
@@ -994,8 +1041,17 @@ fn docfx_paragraph(
             rel: &key,
             depth: input.depth + 1,
             checklist: &|_| None,
+            parent: Some(input),
             ..*input
         });
+        // A problem deep inside is reported at the include in this text,
+        // the place the writer can see from here.
+        for p in nested.include_problems {
+            if !out.include_problems.iter().any(|q| q.message == p.message) {
+                out.include_problems
+                    .push(IncludeProblem { offset, len, ..p });
+            }
+        }
         return Some(nested.html);
     }
     None

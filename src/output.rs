@@ -91,6 +91,9 @@ pub struct Staging {
     previous: HashMap<String, u64>,
     written: Mutex<Vec<(String, u64)>>,
     made_dirs: Mutex<HashSet<PathBuf>>,
+    /// Held until the build ends (the system drops it when the process
+    /// dies), so that two builds never write into the same spare.
+    _lock: Option<fs::File>,
 }
 
 /// Checks that `target` may be replaced by a build: it is not the root or
@@ -135,6 +138,53 @@ pub fn check_target(
     ))
 }
 
+/// Takes the lock file beside `target` (`.site.tolk-lock`). Two builds
+/// into one folder at the same time would write into the same spare and
+/// each swap in a mix of both.
+#[cfg(target_os = "linux")]
+fn lock(target: &Path) -> Result<Option<fs::File>, Diagnostic> {
+    use std::os::fd::AsRawFd;
+    let (spare, _) = sibling_paths(target);
+    let path = spare.with_file_name(
+        spare
+            .file_name()
+            .map(|n| n.to_string_lossy().replace(".tolk-spare", ".tolk-lock"))
+            .unwrap_or_else(|| ".tolk-lock".into()),
+    );
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
+    }
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| io_error(&path, &e))?;
+    // SAFETY: flock only reads the descriptor, which `file` keeps open.
+    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if rc != 0 {
+        let e = std::io::Error::last_os_error();
+        if e.kind() == std::io::ErrorKind::WouldBlock {
+            return Err(Diagnostic::error(
+                "output-dir",
+                format!(
+                    "another tolk build is writing {} right now",
+                    target.display()
+                ),
+            )
+            .with_hint("wait for it to finish, then build again"));
+        }
+        // A file system without locks: build unlocked, as before.
+        return Ok(None);
+    }
+    Ok(Some(file))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lock(_: &Path) -> Result<Option<fs::File>, Diagnostic> {
+    Ok(None)
+}
+
 /// `site` → (`.site.tolk-spare`, `.site.tolk-swap`), beside it.
 fn sibling_paths(target: &Path) -> (PathBuf, PathBuf) {
     let parent = target
@@ -156,6 +206,7 @@ impl Staging {
     /// build), and reads its manifest.
     pub fn create(target: &Path) -> Result<Staging, Diagnostic> {
         let (spare, swap) = sibling_paths(target);
+        let lock = lock(target)?;
         // A swap interrupted by a crash on a system without an atomic
         // exchange: put the live site back first.
         if !target.exists() && swap.is_dir() {
@@ -187,6 +238,7 @@ impl Staging {
             previous,
             written: Mutex::new(Vec::new()),
             made_dirs: Mutex::new(HashSet::new()),
+            _lock: lock,
         })
     }
 
@@ -270,8 +322,14 @@ impl Staging {
         for (rel, hash) in &written {
             manifest.push_str(&format!("{hash:016x}\t{rel}\n"));
         }
+        // Written beside and renamed into place: a manifest cut short (a
+        // kill or a full disk in the middle of writing it) would list fewer
+        // files than the spare holds, and the next build, trusting it, would
+        // neither rewrite nor prune the ones it misses.
         let marker = self.dir.join(MARKER);
-        fs::write(&marker, manifest).map_err(|e| io_error(&marker, &e))?;
+        let tmp = self.dir.join(format!("{MARKER}.tmp"));
+        fs::write(&tmp, manifest).map_err(|e| io_error(&tmp, &e))?;
+        fs::rename(&tmp, &marker).map_err(|e| io_error(&marker, &e))?;
         swap_in(&self.dir, &self.target)
     }
 }

@@ -293,6 +293,7 @@ pub fn compile(
                 checklist: &form,
                 callout_label: &label,
                 depth: 0,
+                parent: None,
             },
         )
     };
@@ -300,6 +301,20 @@ pub fn compile(
     let nl_events = markdown::parse(nl_text);
     let mut nl = render_side(nl_text, &nl_events, Lang::Nl, &originals);
     locate_links(&mut nl, &split.nl, body);
+    // Reported from the Dutch side only: the English one has the same.
+    for p in &nl.include_problems {
+        let start = split.nl.to_source(p.offset + body);
+        let end = split.nl.to_source(p.offset + p.len + body);
+        let at = Location::from_offset(&file, text, start, end.saturating_sub(start).max(1));
+        let d = if p.cycle {
+            Diagnostic::error("include", p.message.clone())
+                .with_hint("an include cannot contain itself, directly or through others")
+        } else {
+            Diagnostic::warning("include", p.message.clone())
+                .with_hint("the page shows the include's name in its place")
+        };
+        diagnostics.push(d.at(at));
+    }
     let (en, english) = if let Some(src) = &article.english {
         let en_article_body = crate::content::split_front_matter(&src.text)
             .ok()
@@ -314,6 +329,7 @@ pub fn compile(
             checklist: &|n| form(n, Lang::En),
             callout_label: &|key| labels(Lang::En, key),
             depth: 0,
+            parent: None,
         });
         // Link offsets point into the English file (check reports there).
         for l in &mut en.links {

@@ -20,6 +20,13 @@ pub struct YamlError {
 
 /// Deserialises `src` into `T`.
 pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<T, YamlError> {
+    // libyaml's scanner (under serde_yaml) takes time quadratic in the depth
+    // of nested `[`/`{`: 50,000 of them take seconds before serde_yaml's own
+    // depth limit is reached. Text with that many brackets is first walked
+    // by the event parser, which stops at the limit.
+    if src.bytes().filter(|b| matches!(b, b'[' | b'{')).count() > MAX_NESTING {
+        node_positions(src)?;
+    }
     backend::from_str(src).map_err(|e| {
         let mut message = e.to_string();
         // Reader errors (a control character, bad UTF-8) report 1:1 as their
@@ -112,6 +119,9 @@ pub struct NodePos {
     /// `None` for mappings and sequences.
     pub style: Option<ScalarStyle>,
 }
+
+/// How deep [`node_positions`] follows nested collections.
+const MAX_NESTING: usize = 128;
 
 /// The start of every node of `src`, by path: keys joined with `.`, sequence
 /// items by their index (`inputs.2.when`). A key's own position is under
@@ -216,6 +226,16 @@ pub fn node_positions(src: &str) -> Result<Vec<(String, NodePos)>, YamlError> {
                 advance(&mut stack);
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
+                // Every node's path spells out its ancestors, so deep
+                // nesting costs depth × nodes; serde_yaml refuses more than
+                // 128 levels anyway.
+                if stack.len() >= MAX_NESTING {
+                    return Err(YamlError {
+                        message: format!("the YAML is nested more than {MAX_NESTING} levels deep"),
+                        line: mark.line(),
+                        column: mark.col() + 1,
+                    });
+                }
                 let path = child_path(&stack, &base);
                 out.push((
                     path.clone(),
@@ -264,6 +284,20 @@ pub fn node_positions(src: &str) -> Result<Vec<(String, NodePos)>, YamlError> {
 #[cfg(test)]
 mod position_tests {
     use super::*;
+
+    #[test]
+    fn deep_nesting_stops_at_the_limit() {
+        // 50,000 levels took seconds (paths of every ancestor per node, and
+        // libyaml's scanner under serde_yaml is quadratic in flow depth).
+        let deep = format!("x: {}{}\n", "[".repeat(50_000), "]".repeat(50_000));
+        assert!(node_positions(&deep).is_err());
+        assert!(from_str::<serde_json::Value>(&deep).is_err());
+        let e = node_positions(&format!("x: {}\n", "[".repeat(200))).unwrap_err();
+        assert_eq!(e.message, "the YAML is nested more than 128 levels deep");
+        assert_eq!(e.line, 1);
+        let ok = format!("x: {}1{}\n", "[".repeat(100), "]".repeat(100));
+        assert!(from_str::<serde_json::Value>(&ok).is_ok());
+    }
 
     #[test]
     fn positions_of_nested_nodes_in_bytes() {

@@ -44,6 +44,10 @@ struct Checker<'a, 'p> {
     inputs: Vec<Input>,
     computed_ids: Vec<String>,
     computed_tys: Vec<Option<Ty>>,
+    /// Every input's id, known before the inputs are checked in order, so
+    /// that a `when` naming its own input or a later one is told so (not
+    /// "unknown name").
+    input_ids: Vec<String>,
     step_ids: Vec<String>,
     regexes: Vec<regex::Program>,
 }
@@ -115,6 +119,7 @@ pub fn check(raw: RawChecklist, pos: &Positions<'_>) -> (Option<Checklist>, Vec<
         inputs: Vec::new(),
         computed_ids: Vec::new(),
         computed_tys: Vec::new(),
+        input_ids: raw.inputs.iter().map(|x| x.id.clone()).collect(),
         step_ids: Vec::new(),
         regexes: Vec::new(),
     };
@@ -952,9 +957,13 @@ impl Checker<'_, '_> {
         span: Span,
     ) -> Option<(Ref, Ty)> {
         let at = self.at(path, src, span);
-        if let Some(i) = self.inputs.iter().position(|x| x.id == name) {
-            if i < scope.inputs {
+        if let Some(i) = self.input_ids.iter().position(|x| x == name) {
+            if i < scope.inputs && i < self.inputs.len() {
                 return Some((Ref::Input(i), self.inputs[i].ty(i)));
+            }
+            if scope.what == Ctx::InputWhen && i == scope.inputs {
+                self.error("checklist-cycle", format!("the `when` of input `{name}` depends on `{name}` itself"), at, Some("an input is shown by its `when` before it is answered, so the condition can only use earlier inputs"));
+                return None;
             }
             self.error("checklist-scope", format!("`{name}` is an input declared after this one; a `when` may only use earlier inputs"), at, Some("move the input up, or the condition down"));
             return None;

@@ -256,25 +256,48 @@ impl Parser<'_> {
         Ok(())
     }
 
+    /// One more operator in a row (`a or b or c`): each makes the tree one
+    /// level deeper on the left, and the checker, both evaluators and even
+    /// dropping the tree recurse down it, so a long chain counts against
+    /// the same depth limit as nesting.
+    fn chain(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(ParseError {
+                message: format!("the expression has more than {MAX_DEPTH} operators in a row or nested"),
+                span: self.span,
+                hint: Some("split it into computed values, or use `x in [\"a\", \"b\"]` for a long list of alternatives".into()),
+            });
+        }
+        Ok(())
+    }
+
     fn or(&mut self) -> Result<Expr, ParseError> {
         self.enter()?;
         let mut left = self.and()?;
+        let mut n = 0;
         while self.is_word("or") {
+            self.chain()?;
+            n += 1;
             self.bump()?;
             let right = self.and()?;
             left = bin(left, right, ExprKind::Or);
         }
-        self.depth -= 1;
+        self.depth -= 1 + n;
         Ok(left)
     }
 
     fn and(&mut self) -> Result<Expr, ParseError> {
         let mut left = self.not()?;
+        let mut n = 0;
         while self.is_word("and") {
+            self.chain()?;
+            n += 1;
             self.bump()?;
             let right = self.not()?;
             left = bin(left, right, ExprKind::And);
         }
+        self.depth -= n;
         Ok(left)
     }
 
@@ -344,18 +367,25 @@ impl Parser<'_> {
 
     fn sum(&mut self) -> Result<Expr, ParseError> {
         let mut left = self.unary()?;
+        let mut n = 0;
         loop {
-            if self.is_op("+") {
-                self.bump()?;
-                let right = self.unary()?;
-                left = bin(left, right, ExprKind::Add);
+            let add = if self.is_op("+") {
+                true
             } else if self.is_op("-") {
-                self.bump()?;
-                let right = self.unary()?;
-                left = bin(left, right, ExprKind::Sub);
+                false
             } else {
+                self.depth -= n;
                 return Ok(left);
-            }
+            };
+            self.chain()?;
+            n += 1;
+            self.bump()?;
+            let right = self.unary()?;
+            left = if add {
+                bin(left, right, ExprKind::Add)
+            } else {
+                bin(left, right, ExprKind::Sub)
+            };
         }
     }
 
@@ -524,6 +554,27 @@ mod tests {
 
     fn p(s: &str) -> String {
         show(&parse(s).unwrap())
+    }
+
+    #[test]
+    fn long_operator_chains_are_refused_before_they_make_a_deep_tree() {
+        // A left-deep tree as deep as the chain is long: the checker, both
+        // evaluators and Drop recurse down it (10,000 terms overflowed the
+        // stack).
+        let chain = |n: usize, op: &str| vec!["p"; n].join(op);
+        assert!(parse(&chain(64, " + ")).is_ok());
+        assert!(parse(&chain(64, " or ")).is_ok());
+        for op in [" + ", " - ", " and ", " or "] {
+            let e = parse(&chain(10_000, op)).unwrap_err();
+            assert!(
+                e.message.contains("more than 64 operators"),
+                "{op}: {}",
+                e.message
+            );
+        }
+        // Operators in a row and nesting share the one budget.
+        let mixed = format!("{}{}{}", "(".repeat(40), chain(30, " + "), ")".repeat(40));
+        assert!(parse(&mixed).is_err());
     }
 
     #[test]

@@ -1,0 +1,699 @@
+//! Broken sites, end to end: each one ends in a located diagnostic or a
+//! correct site, never a panic, a hang or a stack overflow, and a failed
+//! build leaves the last good site byte for byte as it was.
+//!
+//! The small cases are folders under `tests/bad/`; the large and special
+//! ones (a huge article, thousands of articles, 10,000 levels of nesting,
+//! symlink loops, FIFOs, unreadable files) are made here at run time.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// Far above any honest run of these cases in a debug build; a run that
+/// takes longer is taken to hang, killed, and fails the test.
+const LIMIT: Duration = Duration::from_secs(180);
+
+const BOOK: &str = "[book]\ntitle = \"Kapot\"\n";
+
+/// Runs `tolk <args> --root <root>` as a child with a time limit, with
+/// output in files (a full pipe cannot stall it).
+fn run(args: &[&str], root: &Path) -> Run {
+    run_as(args, root, None)
+}
+
+fn run_as(args: &[&str], root: &Path, user: Option<&str>) -> Run {
+    let out = tempfile::tempdir().expect("temp dir");
+    let (o, e) = (out.path().join("out"), out.path().join("err"));
+    let mut cmd = match user {
+        Some(uid) => {
+            let mut c = Command::new("setpriv");
+            c.args([
+                &format!("--reuid={uid}"),
+                &format!("--regid={uid}"),
+                "--clear-groups",
+                "--",
+            ])
+            .arg(bin());
+            c
+        }
+        None => Command::new(bin()),
+    };
+    cmd.args(args)
+        .arg("--root")
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&o).expect("stdout file"))
+        .stderr(std::fs::File::create(&e).expect("stderr file"));
+    let mut child = cmd.spawn().expect("run tolk");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if start.elapsed() > LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("tolk {args:?} did not finish within {LIMIT:?}: it hangs");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let read =
+        |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned();
+    use std::os::unix::process::ExitStatusExt;
+    let run = Run {
+        code: status
+            .code()
+            .unwrap_or_else(|| 128 + status.signal().unwrap_or(0)),
+        stdout: read(&o),
+        stderr: read(&e),
+    };
+    assert_no_crash(&run, args);
+    run
+}
+
+/// Not a panic (exit 101), not killed by a signal (a stack overflow aborts
+/// with SIGABRT or SIGSEGV), and no panic message.
+fn assert_no_crash(run: &Run, args: &[&str]) {
+    assert!(
+        run.code == 0 || run.code == 1,
+        "tolk {args:?} crashed with exit code {}:\n{}",
+        run.code,
+        run.stderr
+    );
+    for bad in ["panicked", "stack overflow", "RUST_BACKTRACE"] {
+        assert!(
+            !run.stderr.contains(bad),
+            "tolk {args:?} printed {bad:?}:\n{}",
+            run.stderr
+        );
+    }
+}
+
+/// Every file and folder under `dir`, with the bytes of each file.
+fn snapshot(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+    let mut out = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.expect("walk site");
+        let rel = e
+            .path()
+            .strip_prefix(dir)
+            .expect("prefix")
+            .to_string_lossy()
+            .into_owned();
+        let bytes = e
+            .file_type()
+            .is_file()
+            .then(|| std::fs::read(e.path()).expect("read site file"));
+        out.insert(rel, bytes);
+    }
+    out
+}
+
+/// A site that has built once from one good article; the bad files are
+/// added to it afterwards.
+struct Case {
+    site: TempSite,
+    before: BTreeMap<String, Option<Vec<u8>>>,
+}
+
+impl Case {
+    fn new() -> Case {
+        let site = TempSite::new(BOOK);
+        site.write("content/goed.md", ARTICLE);
+        let first = run(&["build"], site.root());
+        assert_eq!(first.code, 0, "{}", first.stderr);
+        let before = snapshot(&site.root().join("site"));
+        assert!(before.contains_key("nl-nl/goed/index.html"));
+        Case { site, before }
+    }
+
+    /// Adds the content of `tests/bad/<name>`.
+    fn with(name: &str) -> Case {
+        let case = Case::new();
+        copy_tree(
+            &repo().join("tests/bad").join(name).join("content"),
+            &case.content(),
+        );
+        case
+    }
+
+    fn content(&self) -> PathBuf {
+        self.site.root().join("content")
+    }
+
+    fn site_dir(&self) -> PathBuf {
+        self.site.root().join("site")
+    }
+
+    /// `tolk build` fails with exit code 1 and the old site stays as it
+    /// was, byte for byte; `tolk check` fails too.
+    fn build_fails(&self) -> Run {
+        let r = run(&["build"], self.site.root());
+        assert_eq!(
+            r.code, 1,
+            "the build should fail:\n{}\n{}",
+            r.stdout, r.stderr
+        );
+        assert!(r.stderr.contains("nothing was written"), "{}", r.stderr);
+        assert!(
+            snapshot(&self.site_dir()) == self.before,
+            "a failed build changed the last good site"
+        );
+        let c = run(&["check"], self.site.root());
+        assert_eq!(c.code, 1, "check should fail too:\n{}", c.stderr);
+        r
+    }
+
+    fn build_ok(&self) -> Run {
+        let r = run(&["build"], self.site.root());
+        assert_eq!(r.code, 0, "the build should succeed:\n{}", r.stderr);
+        r
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.expect("walk");
+        let dest = to.join(e.path().strip_prefix(from).expect("prefix"));
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("mkdir");
+        } else {
+            std::fs::copy(e.path(), &dest).expect("copy");
+        }
+    }
+}
+
+/// `error[code]: message` followed by its `--> file:line:col` line.
+fn assert_diag(stderr: &str, head: &str, at: &str) {
+    let i = stderr
+        .find(head)
+        .unwrap_or_else(|| panic!("no {head:?} in:\n{stderr}"));
+    let arrow = stderr[i..].lines().nth(1).unwrap_or("");
+    assert_eq!(
+        arrow.trim(),
+        format!("--> {at}"),
+        "location of {head:?} in:\n{stderr}"
+    );
+}
+
+#[test]
+fn merge_conflict_markers_in_front_matter_point_at_the_marker() {
+    let case = Case::with("merge-conflict");
+    let r = case.build_fails();
+    assert_diag(
+        &r.stderr,
+        "error[merge-conflict]: the front matter holds a merge conflict marker",
+        "content/a.md:2:1",
+    );
+    assert!(r.stderr.contains("2 | <<<<<<< HEAD"), "{}", r.stderr);
+}
+
+#[test]
+fn invalid_utf8_is_located_at_the_first_bad_byte() {
+    let case = Case::with("invalid-utf8");
+    let r = case.build_fails();
+    assert_diag(
+        &r.stderr,
+        "error[encoding]: this file is not valid UTF-8: byte 0xE9 cannot start a character here",
+        "content/a.md:8:12",
+    );
+}
+
+#[test]
+fn a_nul_byte_is_an_error_not_a_silently_damaged_page() {
+    let case = Case::with("nul-byte");
+    let r = case.build_fails();
+    assert_diag(
+        &r.stderr,
+        "error[encoding]: this file contains a NUL byte (0x00), which is not text",
+        "content/a.md:8:6",
+    );
+    // The source line is shown with a visible symbol, not a raw NUL.
+    assert!(
+        r.stderr.contains("Tekst\u{2400}met een nul."),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains('\0'));
+}
+
+#[test]
+fn two_articles_for_one_url_name_both_files() {
+    let case = Case::with("url-clash");
+    let r = case.build_fails();
+    assert!(
+        r.stderr.contains("error[duplicate-page]: content/tegoed.md and content/tegoed/index.md both become the page /tegoed/"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn checklists_that_refer_to_themselves_are_errors_at_the_reference() {
+    let case = Case::with("checklist-self");
+    let r = case.build_fails();
+    let s = &r.stderr;
+    assert_diag(
+        s,
+        "error[checklist-cycle]: the `when` of input `partner` depends on `partner` itself",
+        "content/a.md:15:11",
+    );
+    assert_diag(
+        s,
+        "error[checklist-cycle]: the computed values form a cycle: deadline → deadline",
+        "content/a.md:18:20",
+    );
+    assert_diag(
+        s,
+        "error[checklist-cycle]: the computed values form a cycle: first → second → first",
+        "content/a.md:22:11",
+    );
+    assert_diag(
+        s,
+        "error[checklist-scope]: `signed` is a step at or after this one",
+        "content/a.md:26:11",
+    );
+    assert!(s.contains("failed with 4 error(s)"), "{s}");
+}
+
+#[test]
+fn includes_that_include_themselves_are_errors_and_do_not_blow_up() {
+    // a includes b twice and b includes a twice: without cycle detection
+    // over the whole chain this renders 2^depth copies.
+    let case = Case::with("include-cycle");
+    let r = case.build_fails();
+    assert_diag(
+        &r.stderr,
+        "error[include]: this include includes itself: artikel.md → includes/a.md → includes/b.md → includes/a.md",
+        "content/artikel.md:8:1",
+    );
+    assert_diag(
+        &r.stderr,
+        "error[include]: this include includes itself: artikel.md → includes/zelf.md → includes/zelf.md",
+        "content/artikel.md:10:1",
+    );
+}
+
+#[test]
+fn a_missing_include_is_a_warning_at_the_include() {
+    let case = Case::new();
+    case.site.write(
+        "content/b.md",
+        "---\ntitle: B\n---\n# B\n\n[!INCLUDE [weg](includes/weg.md)]\n",
+    );
+    let r = case.build_ok();
+    assert_diag(
+        &r.stderr,
+        "warning[include]: the included file `includes/weg.md` does not exist",
+        "content/b.md:6:1",
+    );
+    assert!(case
+        .site
+        .read("nl-nl/b/index.html")
+        .contains("<p class=\"include-missing\">[!INCLUDE includes/weg.md]</p>"));
+}
+
+#[test]
+fn file_names_with_spaces_and_accents_give_working_links() {
+    let case = Case::with("odd-names");
+    case.build_ok();
+    let a = case.site.read("nl-nl/met spatie/index.html");
+    assert!(
+        a.contains("<a href=\"/nl-nl/%C3%A9%C3%A9n%20artikel/\">het andere artikel</a>"),
+        "{a}"
+    );
+    assert!(
+        a.contains("<a href=\"/nl-nl/%C3%A9%C3%A9n%20artikel/#deel\">nog eens</a>"),
+        "{a}"
+    );
+    let b = case.site.read("nl-nl/één artikel/index.html");
+    assert!(
+        b.contains("<a href=\"/nl-nl/met%20spatie/\">de spatie</a>"),
+        "{b}"
+    );
+    assert!(
+        b.contains("<img src=\"/afbeelding%20met%20spatie.png\" alt=\"Schema\""),
+        "{b}"
+    );
+    assert!(case.exists("afbeelding met spatie.png"));
+    assert!(case.exists("en/één artikel/index.html"));
+    // tolk check follows the links and finds every target and anchor.
+    let c = run(&["check"], case.site.root());
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    assert!(
+        c.stderr.contains("0 error(s), 0 warning(s)"),
+        "{}",
+        c.stderr
+    );
+}
+
+impl Case {
+    fn exists(&self, rel: &str) -> bool {
+        self.site_dir().join(rel).exists()
+    }
+}
+
+const N: usize = 10_000;
+
+#[test]
+fn ten_thousand_levels_of_markdown_nesting_render() {
+    let case = Case::new();
+    let fm = "---\ntitle: Diep\n---\n";
+    case.site.write(
+        "content/citaat.md",
+        format!("{fm}# Citaat\n\n{}binnenste citaat\n", "> ".repeat(N)),
+    );
+    case.site.write(
+        "content/lijst.md",
+        format!("{fm}# Lijst\n\n{}binnenste item\n", "- ".repeat(N)),
+    );
+    case.site.write(
+        "content/nadruk.md",
+        format!(
+            "{fm}# Nadruk\n\n{}kern{}\n\n{}haken{}\n",
+            "*".repeat(N),
+            "*".repeat(N),
+            "[".repeat(N),
+            "]".repeat(N)
+        ),
+    );
+    case.build_ok();
+    let q = case.site.read("nl-nl/citaat/index.html");
+    assert_eq!(q.matches("<blockquote>").count(), N);
+    assert!(q.contains("<p>binnenste citaat</p>"));
+    let l = case.site.read("nl-nl/lijst/index.html");
+    assert!(l.matches("<ul>").count() >= N);
+    assert!(l.contains("binnenste item"));
+    let e = case.site.read("nl-nl/nadruk/index.html");
+    assert!(e.contains("kern") && e.contains("haken"));
+}
+
+#[test]
+fn ten_thousand_levels_of_yaml_and_expression_nesting_are_refused() {
+    let case = Case::new();
+    let deep_list = format!("{}{}", "[".repeat(N), "]".repeat(N));
+    case.site.write(
+        "content/voorwerk.md",
+        format!("---\ntitle: {deep_list}\n---\n# Voorwerk\n"),
+    );
+    let checklist = |name: &str, computed: &str, extra: &str| {
+        format!(
+            "---\ntitle: {name}\n---\n# {name}\n\n```checklist\nid: c\ntitle: {{nl: \"T\", en: \"T\"}}\ninputs:\n  - id: p\n    type: int\n    label: {{nl: \"P\", en: \"P\"}}\ncomputed:\n  - id: x\n    expr: {computed}\n{extra}```\n"
+        )
+    };
+    case.site.write(
+        "content/haakjes.md",
+        checklist(
+            "Haakjes",
+            &format!("{}p{}", "(".repeat(N), ")".repeat(N)),
+            "",
+        ),
+    );
+    case.site.write(
+        "content/som.md",
+        checklist("Som", &vec!["p"; N].join(" + "), ""),
+    );
+    case.site.write(
+        "content/niet.md",
+        checklist("Niet", &format!("{}true", "not ".repeat(N)), ""),
+    );
+    case.site.write(
+        "content/yaml.md",
+        checklist("Yaml", "p", &format!("steps: {deep_list}\n")),
+    );
+    let r = case.build_fails();
+    let s = &r.stderr;
+    assert_diag(
+        s,
+        "error[yaml]: invalid front matter: recursion limit exceeded",
+        "content/voorwerk.md:2:263",
+    );
+    assert_diag(
+        s,
+        "error[checklist-expr]: this expression does not parse: the expression is nested too deeply",
+        "content/haakjes.md:15:75",
+    );
+    assert_diag(
+        s,
+        "error[checklist-expr]: this expression does not parse: the expression has more than 64 operators in a row or nested",
+        "content/som.md:15:265",
+    );
+    assert!(s.contains(" --> content/niet.md:15:"), "{s}");
+    assert!(s.contains(" --> content/yaml.md:"), "{s}");
+    assert!(s.contains("failed with 5 error(s)"), "{s}");
+}
+
+#[test]
+fn a_toc_nested_ten_thousand_deep_falls_back_with_a_warning() {
+    let case = Case::new();
+    let toc = format!(
+        "- name: Begin\n  items: {}[]{}\n",
+        "[{name: n, items: ".repeat(N),
+        "}]".repeat(N)
+    );
+    case.site.write("content/TOC.yml", toc);
+    let r = case.build_ok();
+    assert!(
+        r.stderr
+            .contains("warning[toc]: this TOC.yml is not a list of items"),
+        "{}",
+        r.stderr
+    );
+    assert!(case.site.read("nl-nl/goed/index.html").contains("Artikel"));
+}
+
+#[test]
+fn a_symlink_to_an_ancestor_is_skipped_with_a_warning() {
+    let case = Case::new();
+    std::os::unix::fs::symlink(".", case.content().join("rond")).expect("symlink");
+    let r = case.build_ok();
+    assert!(
+        r.stderr.contains("warning[io]: symbolic link loop at "),
+        "{}",
+        r.stderr
+    );
+    assert!(case.exists("nl-nl/goed/index.html"));
+    assert!(
+        !case.exists("nl-nl/rond"),
+        "the loop's files are not pages twice"
+    );
+}
+
+#[test]
+fn symlinks_that_point_at_each_other_are_an_error() {
+    let case = Case::new();
+    std::os::unix::fs::symlink("y.md", case.content().join("x.md")).expect("symlink");
+    std::os::unix::fs::symlink("x.md", case.content().join("y.md")).expect("symlink");
+    let r = case.build_fails();
+    assert!(r.stderr.contains("error[io]: cannot read "), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Too many levels of symbolic links"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_fifo_named_like_an_article_is_skipped_not_read() {
+    // Reading a FIFO with no writer blocks forever: a hang here is caught
+    // by the time limit.
+    let case = Case::new();
+    let fifo = case.content().join("pijp.md");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let r = case.build_ok();
+    assert!(
+        r.stderr.contains(&format!(
+            "warning[io]: {} is not a regular file",
+            fifo.display()
+        )) || r.stderr.contains("pijp.md is not a regular file"),
+        "{}",
+        r.stderr
+    );
+    assert!(!case.exists("nl-nl/pijp"));
+}
+
+#[test]
+fn a_folder_named_like_an_article_is_walked_as_a_folder() {
+    let case = Case::new();
+    case.site.write(
+        "content/map.md/binnen.md",
+        "---\ntitle: Binnen\n---\n# Binnen\n\nTekst binnen.\n",
+    );
+    case.build_ok();
+    assert!(case
+        .site
+        .read("nl-nl/map.md/binnen/index.html")
+        .contains("Tekst binnen."));
+}
+
+/// Unreadable files: root reads any file whatever its mode, so the build
+/// runs as `nobody` (via setpriv) over a site it owns, with one file and
+/// one folder that belong to root and have mode 000.
+#[test]
+fn unreadable_files_and_folders_are_errors() {
+    use std::os::unix::fs::PermissionsExt;
+    let probe = Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--",
+            "true",
+        ])
+        .status();
+    if !matches!(probe, Ok(s) if s.success()) {
+        eprintln!("skipping: cannot run as nobody with setpriv (not root, or no setpriv)");
+        return;
+    }
+    let site = TempSite::new(BOOK);
+    site.write("content/goed.md", ARTICLE);
+    for e in walkdir::WalkDir::new(site.root()) {
+        let e = e.expect("walk");
+        std::os::unix::fs::chown(e.path(), Some(65534), Some(65534)).expect("chown");
+    }
+    std::fs::set_permissions(site.root(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let first = run_as(&["build"], site.root(), Some("65534"));
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let before = snapshot(&site.root().join("site"));
+
+    site.write("content/geheim.md", ARTICLE);
+    let secret = site.root().join("content/geheim.md");
+    std::os::unix::fs::chown(&secret, Some(0), Some(0)).expect("chown");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let r = run_as(&["build"], site.root(), Some("65534"));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_diag(
+        &r.stderr,
+        "error[io]: cannot read this file: Permission denied (os error 13)",
+        "content/geheim.md",
+    );
+    assert!(snapshot(&site.root().join("site")) == before);
+
+    std::fs::remove_file(&secret).expect("rm");
+    site.write("content/privé/a.md", ARTICLE);
+    let dir = site.root().join("content/privé");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let r = run_as(&["build"], site.root(), Some("65534"));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("error[io]: cannot read ")
+            && r.stderr.contains("privé: Permission denied"),
+        "{}",
+        r.stderr
+    );
+    assert!(snapshot(&site.root().join("site")) == before);
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+/// One article of about `bytes` bytes: numbered paragraphs, a heading every
+/// fifty, and a last paragraph that must reach the page.
+fn big_article(bytes: usize) -> (String, usize) {
+    let words = [
+        "partner",
+        "tegoed",
+        "factuur",
+        "klant",
+        "abonnement",
+        "aanvraag",
+        "controleer",
+        "rol",
+    ];
+    let mut s = String::with_capacity(bytes + 1000);
+    s.push_str("---\ntitle: Groot\n---\n# Groot\n\n");
+    let mut n = 0;
+    while s.len() < bytes {
+        if n % 50 == 0 {
+            let _ = write!(s, "## Kop {n}\n\n");
+        }
+        let _ = write!(s, "Alinea-{n:07}");
+        for i in 0..80 {
+            s.push(' ');
+            s.push_str(words[(n * 7 + i * 3) % words.len()]);
+        }
+        s.push_str(".\n\n");
+        n += 1;
+    }
+    s.push_str("Laatste alinea, tot het einde.\n");
+    (s, n)
+}
+
+fn huge_article(bytes: usize) {
+    let case = Case::new();
+    let (text, paragraphs) = big_article(bytes);
+    case.site.write("content/groot.md", text);
+    case.build_ok();
+    let page = case.site.read("nl-nl/groot/index.html");
+    // Every paragraph, in order, and the last one: no text lost.
+    let mut from = 0;
+    for n in (0..paragraphs).step_by(997).chain([paragraphs - 1]) {
+        let at = page[from..]
+            .find(&format!("<p>Alinea-{n:07} "))
+            .unwrap_or_else(|| panic!("paragraph {n} missing"));
+        from += at;
+    }
+    assert_eq!(page.matches("<p>Alinea-").count(), paragraphs);
+    assert!(page.contains("<p>Laatste alinea, tot het einde.</p>"));
+    let en = case.site.read("en/groot/index.html");
+    assert!(en.contains("<p>Laatste alinea, tot het einde.</p>"));
+}
+
+#[test]
+fn a_five_megabyte_article_builds_whole() {
+    huge_article(5 << 20);
+}
+
+/// The full size; `cargo test --release -- --ignored`, and bench/bad.sh.
+#[test]
+#[ignore]
+fn a_fifty_megabyte_article_builds_whole() {
+    huge_article(50 << 20);
+}
+
+fn many_articles(n: usize) {
+    let case = Case::new();
+    for i in 0..n {
+        case.site.write(
+            &format!("content/a{i:05}.md"),
+            format!("---\ntitle: Artikel {i}\n---\n# Artikel {i}\n\nTekst nummer {i}.\n"),
+        );
+    }
+    let r = case.build_ok();
+    assert!(
+        r.stderr.contains(&format!("Built {} articles", n + 1)),
+        "{}",
+        r.stderr
+    );
+    for i in (0..n).step_by(97).chain([n - 1]) {
+        let page = case.site.read(&format!("nl-nl/a{i:05}/index.html"));
+        assert!(
+            page.contains(&format!("<p>Tekst nummer {i}.</p>")),
+            "article {i}"
+        );
+    }
+    let pages = walkdir::WalkDir::new(case.site_dir().join("nl-nl"))
+        .into_iter()
+        .filter(|e| e.as_ref().is_ok_and(|e| e.file_name() == "index.html"))
+        .count();
+    assert_eq!(pages, n + 2, "every article, the good one and the index");
+}
+
+#[test]
+fn two_thousand_tiny_articles_build() {
+    many_articles(2_000);
+}
+
+#[test]
+#[ignore]
+fn ten_thousand_tiny_articles_build() {
+    many_articles(10_000);
+}
