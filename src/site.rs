@@ -224,9 +224,11 @@ pub fn compile(
     // into both sides and diagnostics keep their lines.
     let masked: String;
     let scan = if article.body_start > 0 {
-        let blank: String = text[..article.body_start]
-            .chars()
-            .map(|c| if c == '\n' { '\n' } else { ' ' })
+        // Byte for byte: a character of several bytes (`é` in a title)
+        // becomes as many spaces, or every later offset would shift.
+        let blank: String = text.as_bytes()[..article.body_start]
+            .iter()
+            .map(|&b| if b == b'\n' { '\n' } else { ' ' })
             .collect();
         masked = blank + &text[article.body_start..];
         masked.as_str()
