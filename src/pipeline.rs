@@ -456,6 +456,7 @@ fn write_site(
         );
         ctx.insert("nav", nav);
         ctx.insert("live_reload", inject);
+        ctx.insert("csp", crate::render::CSP_META);
         ctx
     };
     // Article pages, both languages, in parallel.
