@@ -93,7 +93,7 @@ pub fn check_links(config: &Config, site: &Site) -> Vec<Diagnostic> {
                                 .with_hint(suggest(anchor, r)),
                         )
                     }
-                    LinkTarget::Unsafe { href } if lang == Lang::Nl => Some(
+                    LinkTarget::Unsafe { href } => Some(
                         Diagnostic::error("unsafe-link", format!("`{href}` is a script or inline-document URL; it is written as `#`"))
                             .at(loc())
                             .with_hint("link to a page (https:, a .md file) instead; tolk does not publish javascript:, vbscript: or data: links"),
