@@ -159,6 +159,11 @@ const RAW_TEXT: &[&str] = &[
     "xmp",
 ];
 
+/// Elements without content (nothing to keep when they go).
+const VOID: &[&str] = &[
+    "area", "base", "embed", "input", "keygen", "link", "meta", "param", "source", "track",
+];
+
 /// Ids and names a writer may not use: the theme's own elements have them,
 /// and a second element with the same id would take over their scripts.
 const RESERVED_ID_PREFIXES: &[&str] = &["tolk-", "__tolk", "checklist-"];
@@ -312,10 +317,15 @@ impl Sanitizer {
                 if let Some(raw) = RAW_TEXT.iter().find(|r| **r == name) {
                     self.raw_text = Some(raw);
                 }
+                let what = if VOID.contains(&name) {
+                    format!("the `<{name}>` element")
+                } else {
+                    format!("the `<{name}>` element (its content is kept as text)")
+                };
                 removed.push(Removed {
                     offset: at,
                     len: src.len(),
-                    what: format!("the `<{name}>` element (its content is kept as text)"),
+                    what,
                 });
             }
             return;
@@ -369,8 +379,17 @@ impl Sanitizer {
             out.push(' ');
             out.push_str(attr);
             out.push_str("=\"");
-            // As written, entities and all: only a quote could end it.
-            out.push_str(&value.replace('"', "&quot;"));
+            // As written, entities and all; a quote would end it, and `<`,
+            // `>` are written as references (the same value to a browser)
+            // so that no `>` in the output stands inside a tag.
+            for c in value.chars() {
+                match c {
+                    '"' => out.push_str("&quot;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    c => out.push(c),
+                }
+            }
             out.push('"');
         }
         if tag.self_closing {
@@ -652,6 +671,90 @@ mod tests {
         let (out, removed) = clean(&["<a id=\"tolk-search-input\"></a><a name=\"Checklist-x\">"]);
         assert_eq!(out, "<a></a><a>");
         assert_eq!(removed.len(), 2);
+    }
+
+    /// Any mix of tag fragments, cut into pieces anywhere: every tag in the
+    /// output is an allowed one with allowed, safe attributes, and no `<`
+    /// stands outside a tag.
+    #[test]
+    fn no_input_gets_a_forbidden_tag_through() {
+        use proptest::prelude::*;
+        const TOKENS: &[&str] = &[
+            "<",
+            ">",
+            "</",
+            "/>",
+            "<script>",
+            "</script>",
+            "<a ",
+            "<img ",
+            "<svg ",
+            "<style>",
+            "</style>",
+            "<b>",
+            "</b>",
+            "<br/>",
+            "<!--",
+            "-->",
+            "<!",
+            "<?",
+            "href=",
+            "src=",
+            "onclick=",
+            "style=",
+            "id=",
+            "title=",
+            "\"",
+            "'",
+            "=",
+            " ",
+            "\n",
+            "javascript:",
+            "java\tscript:",
+            "&#106;",
+            "&#x6A",
+            "&colon;",
+            "data:",
+            "x",
+            "tolk-",
+            "<iframe",
+            "</iframe>",
+            "<textarea>",
+            "<A HREF=",
+            "<ScRiPt",
+            "&",
+        ];
+        let cases =
+            proptest::collection::vec((proptest::sample::select(TOKENS), any::<bool>()), 0..40);
+        proptest!(ProptestConfig::with_cases(512), |(toks in cases)| {
+            let mut pieces: Vec<String> = vec![String::new()];
+            for (t, cut) in toks {
+                pieces.last_mut().unwrap().push_str(t);
+                if cut {
+                    pieces.push(String::new());
+                }
+            }
+            let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+            let (out, _) = clean(&refs);
+            let mut rest = out.as_str();
+            while let Some(i) = rest.find('<') {
+                let end = rest[i..].find('>').map(|j| i + j);
+                prop_assert!(end.is_some(), "unclosed tag in {out:?}");
+                let tag = &rest[i + 1..end.unwrap()];
+                rest = &rest[end.unwrap() + 1..];
+                let tag = tag.strip_prefix('/').unwrap_or(tag);
+                let name: String = tag.chars().take_while(|c| !c.is_whitespace() && *c != '/').collect();
+                prop_assert!(ELEMENTS.contains(&name.as_str()), "<{name}> in {out:?}");
+                let Some(parsed) = parse_tag(&format!("<{tag}>")) else {
+                    return Err(TestCaseError::fail(format!("unparsable <{tag}>")));
+                };
+                for (a, v) in &parsed.attrs {
+                    prop_assert!(!a.starts_with("on") && a != "style", "{a} in {out:?}");
+                    prop_assert!(is_safe_url(&decode_entities(v)) || !URL_ATTRS.contains(&a.as_str()), "{a}={v} in {out:?}");
+                    prop_assert!(!is_reserved_id(&decode_entities(v)) || (a != "id" && a != "name"), "{a}={v}");
+                }
+            }
+        });
     }
 
     #[test]
