@@ -30,6 +30,9 @@ pub fn check_links(config: &Config, site: &Site) -> Vec<Diagnostic> {
     // The same link is checked in both languages; a problem found in both is
     // reported once, naming both.
     let mut seen: HashMap<(&'static str, PathBuf, usize), usize> = HashMap::new();
+    // Raw HTML removed from both languages' pages (the same line when the
+    // English page renders the Dutch text) is reported once.
+    let mut removed_seen: std::collections::HashSet<(&PathBuf, usize, &str)> = Default::default();
     for page in &site.pages {
         let a = &page.article;
         for lang in Lang::ALL {
@@ -40,6 +43,16 @@ pub fn check_links(config: &Config, site: &Site) -> Vec<Diagnostic> {
             };
             let (text, file) = (&source.text, &source.display);
             let r = page.rendered(lang);
+            for removed in &r.removed {
+                if !removed_seen.insert((file, removed.offset, &removed.what)) {
+                    continue;
+                }
+                out.push(
+                    Diagnostic::error("raw-html-removed", format!("{} is not allowed in an article and was removed", removed.what))
+                        .at(Location::from_offset(file, text, removed.offset, removed.len))
+                        .with_hint("tolk keeps only harmless HTML (docs/security.md lists it); use Markdown, or a checklist block for interactive content"),
+                );
+            }
             for link in &r.links {
                 let loc = || Location::from_offset(file, text, link.offset, link.len);
                 if link.empty && lang == Lang::Nl {
@@ -80,7 +93,7 @@ pub fn check_links(config: &Config, site: &Site) -> Vec<Diagnostic> {
                                 .with_hint(suggest(anchor, r)),
                         )
                     }
-                    LinkTarget::Unsafe { href } if lang == Lang::Nl => Some(
+                    LinkTarget::Unsafe { href } => Some(
                         Diagnostic::error("unsafe-link", format!("`{href}` is a script or inline-document URL; it is written as `#`"))
                             .at(loc())
                             .with_hint("link to a page (https:, a .md file) instead; tolk does not publish javascript:, vbscript: or data: links"),

@@ -30,6 +30,7 @@ use pulldown_cmark::{
 };
 
 use crate::lang::Lang;
+use crate::sanitize::{Removed, Sanitizer};
 
 /// The parser options: CommonMark plus the extensions the articles use.
 pub fn options() -> Options {
@@ -141,6 +142,9 @@ pub struct Rendered {
     /// one), whether it is an error (a cycle) or a warning (a missing file),
     /// and the message.
     pub include_problems: Vec<IncludeProblem>,
+    /// Raw HTML that the policy took out ([`crate::sanitize`]), at offsets
+    /// of the rendered text like `links`.
+    pub removed: Vec<Removed>,
 }
 
 /// What the caller supplies for one render.
@@ -195,10 +199,16 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
     let mut current_seg: Vec<usize> = Vec::new();
     let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
     let mut section = Section::default();
+    let mut raw = Sanitizer::default();
     let tabs = find_tab_sets(events);
     let mut i = 0;
     while i < events.len() {
         let (ev, range) = &events[i];
+        if let Event::End(end) = ev {
+            if !is_inline_end(end) {
+                end_raw_html(&mut raw, &mut html_events, &mut out);
+            }
+        }
         match ev {
             Event::Start(Tag::Heading { level, .. }) => {
                 let end = find_end(events, i);
@@ -309,9 +319,9 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 }
             }
             Event::InlineHtml(h) | Event::Html(h) => {
-                html_events.push(Event::Html(
-                    segment_html(h, input, &mut out, &mut current_seg).into(),
-                ));
+                let html =
+                    segment_html(h, range.start, input, &mut out, &mut current_seg, &mut raw);
+                html_events.push(Event::Html(html.into()));
             }
             Event::Text(t) => {
                 push_text(&mut section.text, t);
@@ -333,6 +343,7 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
         }
         i += 1;
     }
+    end_raw_html(&mut raw, &mut html_events, &mut out);
     if let Some(close) = tabs.get(&events.len()) {
         html_events.push(Event::Html(close.clone().into()));
     }
@@ -348,6 +359,30 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
         s.text.shrink_to_fit();
     }
     out
+}
+
+/// Ends inline formatting rather than a block: raw HTML state (an open
+/// `<script>` whose text follows as Markdown) lasts until the block ends.
+fn is_inline_end(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+    )
+}
+
+/// Closes the raw HTML of a block: what the sanitizer still held is written.
+fn end_raw_html(raw: &mut Sanitizer, html_events: &mut Vec<Event>, out: &mut Rendered) {
+    let mut rest = String::new();
+    raw.finish(&mut rest, &mut out.removed);
+    if !rest.is_empty() {
+        html_events.push(Event::Html(rest.into()));
+    }
 }
 
 fn flush_section(out: &mut Rendered, section: &mut Section) {
@@ -468,7 +503,7 @@ fn anchor_name(tag: &str) -> Option<String> {
     }
     attr(t, "name")
         .or_else(|| attr(t, "id"))
-        .filter(|v| !v.is_empty())
+        .filter(|v| !v.is_empty() && !crate::sanitize::is_reserved_id(v))
 }
 
 /// The value of attribute `name` in a tag, quoted with `"` or `'`.
@@ -520,25 +555,35 @@ fn render_inline(
     current_seg: &mut Vec<usize>,
 ) -> String {
     let mut evs: Vec<Event> = Vec::with_capacity(events.len());
+    let mut raw = Sanitizer::default();
     for (ev, range) in events {
         match ev {
             Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
                 evs.extend(rewrite_dest(ev, range, input, out));
             }
             Event::InlineHtml(h) | Event::Html(h) => {
-                evs.push(Event::Html(segment_html(h, input, out, current_seg).into()))
+                let html = segment_html(h, range.start, input, out, current_seg, &mut raw);
+                evs.push(Event::Html(html.into()))
             }
             _ => evs.push(ev.clone()),
         }
     }
+    end_raw_html(&mut raw, &mut evs, out);
     let mut s = String::new();
     html::push_html(&mut s, evs.into_iter());
     s
 }
 
 /// Turns the segment markers into the hover/focus original; other raw HTML
-/// passes through unchanged.
-fn segment_html(h: &str, input: &Input, out: &mut Rendered, current: &mut Vec<usize>) -> String {
+/// (at byte `at` of the text) goes through the raw-HTML policy.
+fn segment_html(
+    h: &str,
+    at: usize,
+    input: &Input,
+    out: &mut Rendered,
+    current: &mut Vec<usize>,
+    raw: &mut Sanitizer,
+) -> String {
     let t = h.trim();
     if let Some(rest) = t.strip_prefix("<tolk-seg n=\"") {
         let n: usize = rest
@@ -565,12 +610,18 @@ fn segment_html(h: &str, input: &Input, out: &mut Rendered, current: &mut Vec<us
             None => "</span>".to_string(),
         };
     }
-    h.to_string()
+    let mut s = String::with_capacity(h.len());
+    raw.push(h, at, &mut s, &mut out.removed);
+    s
 }
 
 /// Renders a short Markdown fragment (an English original) as inline HTML.
+/// Its raw HTML goes through the same policy as the page's; what is removed
+/// is reported where the English side renders it.
 fn inline_markdown(md: &str, input: &Input) -> String {
-    let events: Vec<Event> = Parser::new_ext(md, options())
+    let mut raw = Sanitizer::default();
+    let mut ignored = Vec::new();
+    let mut events: Vec<Event> = Parser::new_ext(md, options())
         .filter(|e| {
             !matches!(
                 e,
@@ -593,10 +644,17 @@ fn inline_markdown(md: &str, input: &Input) -> String {
                     id,
                 })
             }
-            Event::Html(h) => Event::InlineHtml(h),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                let mut s = String::new();
+                raw.push(&h, 0, &mut s, &mut ignored);
+                Event::InlineHtml(s.into())
+            }
             other => other,
         })
         .collect();
+    let mut rest = String::new();
+    raw.finish(&mut rest, &mut ignored);
+    events.push(Event::InlineHtml(rest.into()));
     let mut s = String::new();
     html::push_html(&mut s, events.into_iter());
     s.trim_end().to_string()
@@ -1052,6 +1110,14 @@ fn docfx_paragraph(
                     .push(IncludeProblem { offset, len, ..p });
             }
         }
+        // What the include lost is reported at the line that includes it.
+        let at = inner[0].1.clone();
+        out.removed
+            .extend(nested.removed.into_iter().map(|r| Removed {
+                offset: at.start,
+                len: at.len(),
+                what: format!("{} (in {key})", r.what),
+            }));
         return Some(nested.html);
     }
     None

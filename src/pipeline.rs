@@ -83,15 +83,23 @@ pub fn load_config(opts: &Options) -> Result<Config, Vec<Diagnostic>> {
 }
 
 /// The date the build treats as today, for the checklists' first paint:
-/// `SOURCE_DATE_EPOCH` when set (reproducible builds), else the local date.
-/// The seed checklists use `today()` only together with answers, so their
-/// first paint (no answers) does not depend on it.
+/// `SOURCE_DATE_EPOCH` when set (reproducible builds), else today's UTC date,
+/// never the machine's local date: two builds of the same day on machines in
+/// different time zones must give the same bytes (docs/security.md). Only a
+/// checklist whose answer-less state calls `today()` depends on it; the page
+/// recomputes with the reader's date as soon as its script runs.
 pub fn build_date() -> crate::date::Date {
-    std::env::var("SOURCE_DATE_EPOCH")
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| crate::date::Date::from_days(secs.div_euclid(86_400)))
-        .unwrap_or_else(crate::checklist::local_today)
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+    crate::date::Date::from_days(secs.div_euclid(86_400))
+        .or_else(|| crate::date::Date::from_days(0))
+        .unwrap_or_else(|| unreachable!("day 0 is 1970-01-01"))
 }
 
 /// Reads and compiles the whole site without writing anything. Only a
@@ -513,6 +521,7 @@ fn write_site(
         );
         ctx.insert("nav", nav);
         ctx.insert("live_reload", inject);
+        ctx.insert("csp", crate::render::CSP_META);
         ctx
     };
     // Article pages, both languages, in parallel.

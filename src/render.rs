@@ -19,6 +19,25 @@ use crate::lang::Lang;
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// The templates every theme provides.
+/// The Content-Security-Policy of every page, less `frame-ancestors` (which
+/// a `<meta>` cannot carry): the theme loads its scripts, styles and the
+/// search index from the site itself and has no inline script, style or
+/// event handler, so only what the site serves can run, whatever an article
+/// slipped past the raw-HTML policy. Images may come from any https host
+/// (articles link screenshots) and as `data:` (icons in a theme's CSS).
+/// Built pages carry it in a `<meta http-equiv>` for static hosts.
+macro_rules! csp {
+    () => {
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; \
+         font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+    };
+}
+pub const CSP_META: &str = csp!();
+
+/// The header `tolk serve` sends (and a host should): the page policy plus
+/// `frame-ancestors 'none'`, so no other site can frame the docs.
+pub const CSP_HEADER: &str = concat!(csp!(), "; frame-ancestors 'none'");
+
 pub const TEMPLATES: [&str; 5] = [
     "base.html",
     "article.html",

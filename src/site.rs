@@ -224,9 +224,11 @@ pub fn compile(
     // into both sides and diagnostics keep their lines.
     let masked: String;
     let scan = if article.body_start > 0 {
-        let blank: String = text[..article.body_start]
-            .chars()
-            .map(|c| if c == '\n' { '\n' } else { ' ' })
+        // Byte for byte: a character of several bytes (`é` in a title)
+        // becomes as many spaces, or every later offset would shift.
+        let blank: String = text.as_bytes()[..article.body_start]
+            .iter()
+            .map(|&b| if b == b'\n' { '\n' } else { ' ' })
             .collect();
         masked = blank + &text[article.body_start..];
         masked.as_str()
@@ -335,6 +337,9 @@ pub fn compile(
         for l in &mut en.links {
             l.offset += en_article_body;
         }
+        for r in &mut en.removed {
+            r.offset += en_article_body;
+        }
         (en, EnglishText::Source)
     } else if split.segments.is_empty() {
         let mut en = render_side(nl_text, &nl_events, Lang::En, &[]);
@@ -373,13 +378,16 @@ pub fn compile(
     )
 }
 
-/// Turns link offsets in a side's rendered text into offsets in the source.
+/// Turns link (and removed raw HTML) offsets in a side's rendered text into
+/// offsets in the source.
 fn locate_links(r: &mut Rendered, side: &segments::Side, body: usize) {
-    for l in &mut r.links {
-        let start = side.to_source(l.offset + body);
-        let end = side.to_source(l.offset + l.len + body);
-        l.offset = start;
-        l.len = end.saturating_sub(start).max(1);
+    let spans = r.links.iter_mut().map(|l| (&mut l.offset, &mut l.len));
+    let removed = r.removed.iter_mut().map(|x| (&mut x.offset, &mut x.len));
+    for (offset, len) in spans.chain(removed) {
+        let start = side.to_source(*offset + body);
+        let end = side.to_source(*offset + *len + body);
+        *offset = start;
+        *len = end.saturating_sub(start).max(1);
     }
 }
 

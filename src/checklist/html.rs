@@ -475,10 +475,9 @@ fn message_template(cl: &Checklist, parts: &[Part], lang: Lang) -> String {
 }
 
 fn static_list(o: &mut String, cl: &Checklist, lang: Lang, ui: &Ui) {
-    let cid = &cl.id;
     let _ = write!(
         o,
-        "<noscript><style>#checklist-{cid}{{display:none}}</style><div class=\"checklist-static\"><h2>{}</h2>",
+        "<noscript><div class=\"checklist-static\"><h2>{}</h2>",
         esc(cl.title.get(lang))
     );
     if let Some(intro) = &cl.intro {

@@ -135,6 +135,7 @@ fn send_bytes(request: Request, bytes: Vec<u8>, content_type: &str, etag: &str) 
         ("ETag", etag),
         ("Cache-Control", "no-cache"),
         ("X-Content-Type-Options", "nosniff"),
+        ("Content-Security-Policy", crate::render::CSP_HEADER),
     ];
     if fresh {
         let resp = with_headers(Response::empty(304), &common);
@@ -179,6 +180,7 @@ fn not_found(request: Request, ctx: &Ctx, path: &str) {
         &[
             ("Content-Type", "text/html; charset=utf-8"),
             ("Cache-Control", "no-cache"),
+            ("Content-Security-Policy", crate::render::CSP_HEADER),
         ],
     );
     let _ = request.respond(resp);

@@ -217,6 +217,27 @@ impl Browser {
         panic!("{last}");
     }
 
+    /// Runs a script in the page; `None` when the page is between documents
+    /// (a reload under way) or the script threw.
+    pub fn try_js(&self, script: &str) -> Option<Value> {
+        self.try_cmd(
+            "POST",
+            "/execute/sync",
+            json!({"script": script, "args": []}),
+        )
+        .ok()
+    }
+
+    /// Sends a Chrome DevTools Protocol command through chromedriver (e.g.
+    /// a script that runs at the start of every document, before the page's).
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            json!({"cmd": cmd, "params": params}),
+        )
+    }
+
     pub fn refresh(&self) {
         self.cmd("POST", "/refresh", json!({}));
     }
