@@ -179,10 +179,19 @@ struct Parser<'a> {
     tok: Tok,
     span: Span,
     depth: usize,
+    /// Binary operators so far (see [`MAX_OPERATORS`]).
+    operators: usize,
 }
 
 /// Deep nesting is refused rather than allowed to overflow the stack.
 const MAX_DEPTH: usize = 64;
+
+/// `a or b or c ...` and `1 + 2 + 3 ...` parse in a loop but make a tree as
+/// deep as the chain is long, which the checker, the evaluator, the JS
+/// generator and the drop then walk recursively: a long enough chain
+/// overflowed the stack (of a build's worker threads first). Counting every
+/// binary operator bounds that depth; no real rule comes near it.
+pub const MAX_OPERATORS: usize = 1000;
 
 /// Parses one expression; the whole text must be used.
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
@@ -193,6 +202,7 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
         tok,
         span,
         depth: 0,
+        operators: 0,
     };
     if p.tok == Tok::End {
         return Err(err("the expression is empty", (0, src.len())));
@@ -256,11 +266,24 @@ impl Parser<'_> {
         Ok(())
     }
 
+    /// Takes the operator under the cursor, counting it.
+    fn operator(&mut self) -> Result<(), ParseError> {
+        self.operators += 1;
+        if self.operators > MAX_OPERATORS {
+            return Err(ParseError {
+                message: format!("the expression has more than {MAX_OPERATORS} operators"),
+                span: self.span,
+                hint: Some("split it into computed values".into()),
+            });
+        }
+        self.bump()
+    }
+
     fn or(&mut self) -> Result<Expr, ParseError> {
         self.enter()?;
         let mut left = self.and()?;
         while self.is_word("or") {
-            self.bump()?;
+            self.operator()?;
             let right = self.and()?;
             left = bin(left, right, ExprKind::Or);
         }
@@ -271,7 +294,7 @@ impl Parser<'_> {
     fn and(&mut self) -> Result<Expr, ParseError> {
         let mut left = self.not()?;
         while self.is_word("and") {
-            self.bump()?;
+            self.operator()?;
             let right = self.not()?;
             left = bin(left, right, ExprKind::And);
         }
@@ -346,11 +369,11 @@ impl Parser<'_> {
         let mut left = self.unary()?;
         loop {
             if self.is_op("+") {
-                self.bump()?;
+                self.operator()?;
                 let right = self.unary()?;
                 left = bin(left, right, ExprKind::Add);
             } else if self.is_op("-") {
-                self.bump()?;
+                self.operator()?;
                 let right = self.unary()?;
                 left = bin(left, right, ExprKind::Sub);
             } else {
@@ -592,6 +615,12 @@ mod tests {
         assert_eq!(e.message, "`in` takes a list");
         let deep = format!("{}x{}", "(".repeat(200), ")".repeat(200));
         assert!(parse(&deep).is_err());
+        let chain = |n: usize| format!("x{}", " + x".repeat(n));
+        assert!(parse(&chain(MAX_OPERATORS)).is_ok());
+        let e = parse(&chain(MAX_OPERATORS + 1)).unwrap_err();
+        assert_eq!(e.message, "the expression has more than 1000 operators");
+        let e = parse(&format!("a{}", " or a and a".repeat(600))).unwrap_err();
+        assert_eq!(e.hint.as_deref(), Some("split it into computed values"));
         let e = parse("x && y").unwrap_err();
         assert_eq!(e.hint.as_deref(), Some("write `and`"));
         assert!(parse("").is_err());
