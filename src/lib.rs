@@ -21,6 +21,8 @@ pub mod content;
 pub mod date;
 pub mod diagnostic;
 pub mod encoding;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lang;
 pub mod markdown;
 pub mod output;

@@ -643,6 +643,11 @@ mod tests {
         assert_eq!(e.message, "`in` takes a list");
         let deep = format!("{}x{}", "(".repeat(200), ")".repeat(200));
         assert!(parse(&deep).is_err());
+        let e = parse(&format!("a{}", " or a and a".repeat(600))).unwrap_err();
+        assert!(e
+            .hint
+            .as_deref()
+            .is_some_and(|h| h.starts_with("split it into computed values")));
         let e = parse("x && y").unwrap_err();
         assert_eq!(e.hint.as_deref(), Some("write `and`"));
         assert!(parse("").is_err());

@@ -14,7 +14,8 @@
 //! serialised by one lock, which shutdown takes last so that no build is
 //! writing while the folder is removed.
 
-mod http;
+// Public for the fuzz target of `resolve` (crate::fuzzing).
+pub mod http;
 mod reload;
 mod watch;
 
