@@ -98,25 +98,6 @@ fn assert_no_crash(run: &Run, args: &[&str]) {
     }
 }
 
-/// Every file and folder under `dir`, with the bytes of each file.
-fn snapshot(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
-    let mut out = BTreeMap::new();
-    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let e = e.expect("walk site");
-        let rel = e
-            .path()
-            .strip_prefix(dir)
-            .expect("prefix")
-            .to_string_lossy()
-            .into_owned();
-        let bytes = e
-            .file_type()
-            .is_file()
-            .then(|| std::fs::read(e.path()).expect("read site file"));
-        out.insert(rel, bytes);
-    }
-    out
-}
 
 /// A site that has built once from one good article; the bad files are
 /// added to it afterwards.

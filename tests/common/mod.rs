@@ -114,3 +114,25 @@ pub fn bundled_site() -> TempSite {
 
 pub const ARTICLE: &str =
     "---\ntitle: Artikel\nms.date: 07/22/2021\nauthor: tester\n---\n# Artikel\n\nTekst.\n";
+
+/// Every file and folder under `dir` (hidden ones too), by path relative to
+/// it, with each file's bytes (`None` for a folder): two sites are the same
+/// when their snapshots are equal.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Option<Vec<u8>>> {
+    let mut out = std::collections::BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.expect("walk site");
+        let rel = e
+            .path()
+            .strip_prefix(dir)
+            .expect("prefix")
+            .to_string_lossy()
+            .into_owned();
+        let bytes = e
+            .file_type()
+            .is_file()
+            .then(|| std::fs::read(e.path()).expect("read site file"));
+        out.insert(rel, bytes);
+    }
+    out
+}
