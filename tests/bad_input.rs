@@ -98,7 +98,6 @@ fn assert_no_crash(run: &Run, args: &[&str]) {
     }
 }
 
-
 /// A site that has built once from one good article; the bad files are
 /// added to it afterwards.
 struct Case {

@@ -345,7 +345,6 @@ fn builds_are_byte_identical() {
     assert_eq!(first, snapshot(&site.root().join("site")));
 }
 
-
 #[test]
 fn site_overrides_a_theme_template() {
     let site = TempSite::new("[build]\ntheme = \"mine\"\n");

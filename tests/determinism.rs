@@ -31,7 +31,6 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-
 struct Machine {
     tz: &'static str,
     lang: &'static str,

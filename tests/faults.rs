@@ -13,7 +13,6 @@ use common::*;
 
 const BOOK: &str = "[book]\ntitle = \"Fouten\"\n";
 
-
 /// Writes version `v` (0 or 1) of a site of `n` articles into `content/`,
 /// replacing what was there. The versions differ in every page's text, and
 /// each has articles and assets the other lacks, so a build between them
