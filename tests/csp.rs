@@ -7,70 +7,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::browser::Browser;
+use common::serve::Serve;
 use common::*;
 use serde_json::{json, Value};
-
-/// `tolk serve` on a free port; killed when dropped.
-struct Serve {
-    child: Child,
-    base: String,
-    _tmp: tempfile::TempDir,
-}
-
-impl Serve {
-    fn start(site: &TempSite) -> Serve {
-        let tmp = tempfile::tempdir().expect("tmp");
-        let mut child = Command::new(bin())
-            .args(["serve", "--port", "0", "--root"])
-            .arg(site.root())
-            .env("NO_COLOR", "1")
-            .env("TMPDIR", tmp.path())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start tolk serve");
-        let stderr = child.stderr.take().expect("stderr");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let base = loop {
-            let left = deadline
-                .checked_duration_since(Instant::now())
-                .expect("tolk serve did not print its address");
-            let line = rx.recv_timeout(left).expect("tolk serve did not start");
-            if let Some(rest) = line.split("http://").nth(1) {
-                break format!("http://{}", rest.split('/').next().expect("host"));
-            }
-        };
-        Serve {
-            child,
-            base,
-            _tmp: tmp,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Records every `securitypolicyviolation` of every document in
 /// `window.__csp`, from before the page's first script: a script given to

@@ -8,113 +8,18 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::serve::*;
 use common::*;
 
-/// How long the first build may take (a debug binary on a busy machine).
-const START: Duration = Duration::from_secs(60);
-/// How long a rebuild and its event may take.
-const EVENT: Duration = Duration::from_secs(20);
-
-/// A running `tolk serve`; killed when dropped.
-struct Serve {
-    child: Child,
-    addr: SocketAddr,
-    /// The server's TMPDIR, so the tests can find (and check the removal of)
-    /// its private folder.
-    tmp: tempfile::TempDir,
-    log: Arc<Mutex<Vec<String>>>,
-}
-
+/// What these tests ask of a running server (the harness is in
+/// `common::serve`).
 impl Serve {
-    fn start(site: &TempSite) -> Serve {
-        Serve::start_with(site, &[])
-    }
-
-    fn start_with(site: &TempSite, args: &[&str]) -> Serve {
-        Serve::start_command(Command::new(bin()), site, args)
-    }
-
-    /// `tolk serve` with at most `n` open file descriptors (`ulimit -n`).
-    #[cfg(unix)]
-    fn start_with_nofile(site: &TempSite, n: u32) -> Serve {
-        let mut sh = Command::new("sh");
-        sh.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\"")])
-            .arg(bin());
-        Serve::start_command(sh, site, &[])
-    }
-
-    /// Starts `cmd` (`tolk`, or something that execs it) with `serve` and
-    /// its options.
-    fn start_command(mut cmd: Command, site: &TempSite, args: &[&str]) -> Serve {
-        let tmp = tempfile::tempdir().expect("tmp");
-        let mut child = cmd
-            .args(["serve", "--port", "0", "--root"])
-            .arg(site.root())
-            .args(args)
-            .env("NO_COLOR", "1")
-            .env("TMPDIR", tmp.path())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start tolk serve");
-        let stderr = child.stderr.take().expect("stderr");
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let (tx, rx) = mpsc::channel();
-        {
-            let log = log.clone();
-            thread::spawn(move || {
-                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                    log.lock().unwrap().push(line.clone());
-                    let _ = tx.send(line);
-                }
-            });
-        }
-        let mut serve = Serve {
-            child,
-            addr: "127.0.0.1:1".parse().unwrap(),
-            tmp,
-            log,
-        };
-        serve.addr = wait_for_url(&rx);
-        serve
-    }
-
-    /// The folder the server serves.
-    fn site_dir(&self) -> PathBuf {
-        let private = std::fs::read_dir(self.tmp.path())
-            .unwrap()
-            .flatten()
-            .find(|e| e.file_name().to_string_lossy().starts_with("tolk-serve-"))
-            .expect("the private folder");
-        private.path().join("site")
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap().join("\n")
-    }
-
-    /// Waits (boundedly) until the server has printed `needle`.
-    fn wait_log(&self, needle: &str) {
-        let deadline = Instant::now() + EVENT;
-        while !self.log().contains(needle) {
-            assert!(
-                Instant::now() < deadline,
-                "tolk serve never printed {needle:?}:\n{}",
-                self.log()
-            );
-            thread::sleep(Duration::from_millis(10));
-        }
-    }
-
     fn get(&self, path: &str) -> Resp {
         get(self.addr, path)
     }
@@ -122,54 +27,6 @@ impl Serve {
     fn events(&self) -> Events {
         Events::connect(self.addr)
     }
-
-    /// Sends SIGTERM (or SIGINT) and waits for the exit.
-    #[cfg(unix)]
-    fn signal(&mut self, sig: &str) -> Option<std::process::ExitStatus> {
-        let _ = Command::new("kill")
-            .args([sig, &self.child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Some(status);
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
-        None
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        if thread::panicking() {
-            eprintln!("--- tolk serve log ---\n{}", self.log());
-        }
-        #[cfg(unix)]
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.signal("-TERM");
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn wait_for_url(rx: &Receiver<String>) -> SocketAddr {
-    let deadline = Instant::now() + START;
-    let mut seen = Vec::new();
-    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-        match rx.recv_timeout(left) {
-            Ok(line) => {
-                if let Some(rest) = line.split("http://").nth(1) {
-                    let addr = rest.split('/').next().unwrap();
-                    return addr.parse().expect("address");
-                }
-                seen.push(line);
-            }
-            Err(_) => break,
-        }
-    }
-    panic!("tolk serve did not start:\n{}", seen.join("\n"));
 }
 
 #[derive(Debug)]
