@@ -159,6 +159,10 @@ pub struct Input<'a> {
     pub originals: &'a [String],
     /// Renders the n-th checklist block of the article in this language.
     pub checklist: &'a dyn Fn(usize) -> Option<String>,
+    /// Collect each section's plain text for the search index. Off for the
+    /// English page of an article with no English: the index leaves that
+    /// page out, and its text is the Dutch page's.
+    pub search_text: bool,
     /// Localised callout labels, by kind (`note`, `tip`, ...).
     pub callout_label: &'a dyn Fn(&str) -> String,
     /// How deep inside `[!INCLUDE]`s this text is (0 for an article).
@@ -324,19 +328,27 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 html_events.push(Event::Html(html.into()));
             }
             Event::Text(t) => {
-                push_text(&mut section.text, t);
+                if input.search_text {
+                    push_text(&mut section.text, t);
+                }
                 html_events.push(ev.clone());
             }
             Event::Code(t) => {
-                push_text(&mut section.text, t);
+                if input.search_text {
+                    push_text(&mut section.text, t);
+                }
                 html_events.push(ev.clone());
             }
             Event::SoftBreak | Event::HardBreak => {
-                push_text(&mut section.text, " ");
+                if input.search_text {
+                    push_text(&mut section.text, " ");
+                }
                 html_events.push(ev.clone());
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                push_text(&mut section.text, " ");
+                if input.search_text {
+                    push_text(&mut section.text, " ");
+                }
                 html_events.push(ev.clone());
             }
             _ => html_events.push(ev.clone()),
@@ -404,8 +416,21 @@ fn flush_section(out: &mut Rendered, section: &mut Section) {
 fn push_text(buf: &mut String, t: &str) {
     let mut space = buf.ends_with(' ') || buf.is_empty();
     let mut run = 0; // start of the current run of non-space text
-    for (i, c) in t.char_indices() {
-        if c.is_whitespace() {
+    let bytes = t.as_bytes();
+    let mut i = 0;
+    // Bytes, not chars: most text is ASCII, and a multi-byte character is
+    // decoded only to ask whether it is white space (U+00A0 and the like).
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (white, len) = if b.is_ascii() {
+            (matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c), 1)
+        } else {
+            match t[i..].chars().next() {
+                Some(c) => (c.is_whitespace(), c.len_utf8()),
+                None => break,
+            }
+        };
+        if white {
             if run < i {
                 buf.push_str(&t[run..i]);
                 space = false;
@@ -414,8 +439,9 @@ fn push_text(buf: &mut String, t: &str) {
                 buf.push(' ');
                 space = true;
             }
-            run = i + c.len_utf8();
+            run = i + len;
         }
+        i += len;
     }
     if run < t.len() {
         buf.push_str(&t[run..]);
@@ -1334,6 +1360,41 @@ mod tests {
         let mut out = Rendered::default();
         flush_section(&mut out, &mut section);
         assert_eq!(out.sections[0].text, "Een zin met code en meer.");
+    }
+
+    /// `push_text` reads bytes; it must collapse exactly as a plain
+    /// `char::is_whitespace` scan does, for any text and any split of it.
+    #[test]
+    fn push_text_matches_a_char_by_char_scan() {
+        use proptest::prelude::*;
+        fn by_chars(buf: &mut String, t: &str) {
+            let mut space = buf.ends_with(' ') || buf.is_empty();
+            for c in t.chars() {
+                if c.is_whitespace() {
+                    if !space {
+                        buf.push(' ');
+                        space = true;
+                    }
+                } else {
+                    buf.push(c);
+                    space = false;
+                }
+            }
+        }
+        let piece = proptest::sample::select(vec![
+            "a", "é", " ", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{a0}", "\u{2003}",
+            "\u{3000}", "\u{85}", "x\u{300}", "€", "😀", "Zo", "\u{200b}",
+        ]);
+        let parts = proptest::collection::vec(proptest::collection::vec(piece, 0..12), 0..5);
+        proptest!(ProptestConfig::with_cases(512), |(parts in parts)| {
+            let (mut fast, mut slow) = (String::new(), String::new());
+            for p in &parts {
+                let p: String = p.concat();
+                push_text(&mut fast, &p);
+                by_chars(&mut slow, &p);
+            }
+            prop_assert_eq!(fast, slow);
+        });
     }
 
     #[test]

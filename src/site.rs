@@ -281,7 +281,8 @@ pub fn compile(
     let render_side = |side_text: &str,
                        events: &[(pulldown_cmark::Event, std::ops::Range<usize>)],
                        lang: Lang,
-                       originals: &[String]| {
+                       originals: &[String],
+                       search_text: bool| {
         let form = |n: usize| form(n, lang);
         let label = |key: &str| labels(lang, key);
         markdown::render_parsed(
@@ -293,6 +294,7 @@ pub fn compile(
                 links,
                 originals,
                 checklist: &form,
+                search_text,
                 callout_label: &label,
                 depth: 0,
                 parent: None,
@@ -301,7 +303,7 @@ pub fn compile(
     };
     let nl_text = split.nl.text.get(body..).unwrap_or("");
     let nl_events = markdown::parse(nl_text);
-    let mut nl = render_side(nl_text, &nl_events, Lang::Nl, &originals);
+    let mut nl = render_side(nl_text, &nl_events, Lang::Nl, &originals, true);
     locate_links(&mut nl, &split.nl, body);
     // Reported from the Dutch side only: the English one has the same.
     for p in &nl.include_problems {
@@ -329,6 +331,7 @@ pub fn compile(
             links,
             originals: &[],
             checklist: &|n| form(n, Lang::En),
+            search_text: true,
             callout_label: &|key| labels(Lang::En, key),
             depth: 0,
             parent: None,
@@ -342,12 +345,12 @@ pub fn compile(
         }
         (en, EnglishText::Source)
     } else if split.segments.is_empty() {
-        let mut en = render_side(nl_text, &nl_events, Lang::En, &[]);
+        let mut en = render_side(nl_text, &nl_events, Lang::En, &[], false);
         locate_links(&mut en, &split.nl, body);
         (en, EnglishText::DutchOnly)
     } else {
         let en_text = split.en.text.get(body..).unwrap_or("");
-        let mut en = render_side(en_text, &markdown::parse(en_text), Lang::En, &[]);
+        let mut en = render_side(en_text, &markdown::parse(en_text), Lang::En, &[], true);
         locate_links(&mut en, &split.en, body);
         (en, EnglishText::Segments)
     };
