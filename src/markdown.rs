@@ -1382,8 +1382,8 @@ mod tests {
             }
         }
         let piece = proptest::sample::select(vec![
-            "a", "é", " ", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{a0}", "\u{2003}",
-            "\u{3000}", "\u{85}", "x\u{300}", "€", "😀", "Zo", "\u{200b}",
+            "a", "é", " ", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{a0}", "\u{2003}", "\u{3000}",
+            "\u{85}", "x\u{300}", "€", "😀", "Zo", "\u{200b}",
         ]);
         let parts = proptest::collection::vec(proptest::collection::vec(piece, 0..12), 0..5);
         proptest!(ProptestConfig::with_cases(512), |(parts in parts)| {

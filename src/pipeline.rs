@@ -441,6 +441,9 @@ struct PageCtx<'a> {
     alternates: Vec<Alternate>,
     other_url: Option<String>,
     url: String,
+    /// The front matter keys tolk does not read itself, for themes
+    /// (`page.extra['ms.custom']`); empty on the index and 404 pages.
+    extra: std::borrow::Cow<'a, serde_json::Map<String, serde_json::Value>>,
 }
 
 #[derive(Serialize)]
@@ -509,7 +512,9 @@ fn write_site(
         base_path: base,
         url: &config.site.url,
     };
-    let make_ctx = |lang: Lang, nav: &str| {
+    // What every page of a language shares, serialized once: tera 2's
+    // values are reference-counted, so a page's copy costs a few pointers.
+    let shared = Lang::ALL.map(|lang| {
         let mut ctx = tera::Context::new();
         ctx.insert("site", &site_ctx);
         ctx.insert("lang", &LangCtx::new(lang));
@@ -519,9 +524,13 @@ fn write_site(
             "search_index",
             &assets[&format!("search-{}.json", lang.code())],
         );
-        ctx.insert("nav", nav);
         ctx.insert("live_reload", inject);
         ctx.insert("csp", crate::render::CSP_META);
+        ctx
+    });
+    let make_ctx = |lang: Lang, nav: &str| {
+        let mut ctx = shared[usize::from(lang == Lang::En)].clone();
+        ctx.insert("nav", nav);
         ctx
     };
     // Article pages, both languages, in parallel.
@@ -692,7 +701,7 @@ fn write_site(
     if errors.is_empty() {
         Ok(count)
     } else {
-        Err(errors)
+        Err(crate::render::fold_repeated(errors))
     }
 }
 
@@ -896,5 +905,6 @@ fn article_ctx<'a>(
         alternates: alternates(config, &nl_url, &en_url),
         other_url: Some(if lang == Lang::Nl { en_url } else { nl_url }),
         url,
+        extra: std::borrow::Cow::Borrowed(&fm.extra),
     }
 }

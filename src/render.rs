@@ -50,6 +50,9 @@ pub const TEMPLATES: [&str; 5] = [
 /// names, and UI strings for both languages.
 pub struct Theme {
     pub tera: tera::Tera,
+    /// `(name, text, path shown in diagnostics)` of each template, to
+    /// point a rendering error at its line.
+    sources: Vec<(String, String, String)>,
     /// Static files: hashed output name (`static/style.1a2b3c4d.css`) → bytes.
     pub statics: BTreeMap<String, Vec<u8>>,
     /// Logical name (`style.css`) → URL path below the base (`static/style.1a2b3c4d.css`).
@@ -145,7 +148,11 @@ impl Theme {
             );
             return Err(diagnostics);
         }
-        let mut tera = tera::Tera::default();
+        let mut tera = tera::Tera::new();
+        // Before the templates: tera 2 settles each template's escaping
+        // when it is added.
+        tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(escape_for_templates);
         let mut sources = Vec::new();
         for name in theme_files(config, "templates") {
             let Some((bytes, shown)) = theme_file(config, &name) else {
@@ -161,11 +168,14 @@ impl Theme {
         if let Err(e) =
             tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str())))
         {
-            diagnostics.push(template_error(&e, &sources));
+            diagnostics.push(template_error(
+                &e,
+                &sources,
+                "a theme template does not compile",
+                "fix the template (tera syntax: https://keats.github.io/tera/docs/)",
+            ));
             return Err(diagnostics);
         }
-        tera.autoescape_on(vec![".html"]);
-        tera.set_escape_fn(escape_for_templates);
         for required in TEMPLATES {
             if !sources.iter().any(|(n, _, _)| n == required) {
                 diagnostics.push(Diagnostic::error(
@@ -206,6 +216,7 @@ impl Theme {
         }
         Ok(Theme {
             tera,
+            sources,
             statics,
             asset_names,
             strings,
@@ -227,7 +238,8 @@ impl Theme {
             .collect()
     }
 
-    /// Renders a template; an error names the template and what failed.
+    /// Renders a template; an error names the page and points at the
+    /// template line that failed.
     pub fn render(
         &self,
         template: &str,
@@ -235,64 +247,106 @@ impl Theme {
         page: &str,
     ) -> Result<String, Diagnostic> {
         self.tera.render(template, context).map_err(|e| {
-            let mut msg = e.to_string();
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                msg.push_str(": ");
-                msg.push_str(&s.to_string());
-                source = s.source();
-            }
-            Diagnostic::error(
-                "template",
-                format!("rendering {page} with {template} failed: {msg}"),
-            )
-            .with_hint(
+            template_error(
+                &e,
+                &self.sources,
+                &format!("{template} failed to render"),
                 "check the template's variables against the theme documentation in the README",
             )
+            .with_label(format!("while rendering {page}"))
         })
     }
 }
 
-fn template_error(e: &tera::Error, sources: &[(String, String, String)]) -> Diagnostic {
-    let mut msg = e.to_string();
+/// One mistake in a template fails every page that uses it: the errors of
+/// one template spot with one message become one diagnostic, whose label
+/// says how many pages failed. Other diagnostics pass through in order.
+pub fn fold_repeated(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    let mut repeats: Vec<usize> = Vec::new();
+    for d in diagnostics {
+        let same = |o: &Diagnostic| {
+            o.code == "template" && o.message == d.message && o.location == d.location
+        };
+        match (d.code == "template")
+            .then(|| out.iter().position(same))
+            .flatten()
+        {
+            Some(i) => repeats[i] += 1,
+            None => {
+                out.push(d);
+                repeats.push(0);
+            }
+        }
+    }
+    for (d, n) in out.iter_mut().zip(repeats) {
+        if n > 0 {
+            if let Some(label) = &mut d.label {
+                let pages = if n == 1 { "page" } else { "pages" };
+                label.push_str(&format!(" and {n} other {pages}"));
+            }
+        }
+    }
+    out
+}
+
+/// A tera error as a diagnostic: at the template line and column tera
+/// names (syntax and rendering errors carry a span), with tera's own
+/// message and the hint.
+fn template_error(
+    e: &tera::Error,
+    sources: &[(String, String, String)],
+    what: &str,
+    hint: &str,
+) -> Diagnostic {
+    let (mut message, at) = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            (r.message().to_string(), Some((r.filename(), r.span())))
+        }
+        _ => (e.to_string(), None),
+    };
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
+        message.push_str(": ");
+        message.push_str(&s.to_string());
         source = s.source();
     }
-    // tera's parse errors say "--> L:C"; point at it when we can.
-    let file = sources.iter().find(|(n, _, _)| msg.contains(n.as_str()));
-    let pos = msg.find("--> ").and_then(|i| {
-        let rest = &msg[i + 4..];
-        let mut it = rest
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|s| !s.is_empty());
-        Some((
-            it.next()?.parse::<usize>().ok()?,
-            it.next()?.parse::<usize>().ok()?,
-        ))
-    });
-    let d = Diagnostic::error("template", "a theme template does not compile").with_hint(
-        msg.lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join(" "),
-    );
-    match (file, pos) {
-        (Some((_, text, shown)), Some((line, col))) => {
-            d.at(Location::from_line_col(shown, text, line, col, 1))
-        }
-        (Some((_, _, shown)), None) => d.in_file(shown.clone()),
-        _ => d,
+    let d = Diagnostic::error("template", format!("{what}: {message}")).with_hint(hint);
+    match at {
+        Some((name, span)) => match sources.iter().find(|(n, _, _)| n == name) {
+            Some((_, text, shown)) => {
+                let width = if span.start_line == span.end_line {
+                    span.end_col.saturating_sub(span.start_col).max(1)
+                } else {
+                    1
+                };
+                d.at(Location::from_line_col(
+                    shown,
+                    text,
+                    span.start_line,
+                    span.start_col + 1,
+                    width,
+                ))
+            }
+            None => d,
+        },
+        // Errors without a span (a missing parent template, a circular
+        // extend) name the template in their message.
+        None => match sources
+            .iter()
+            .find(|(n, _, _)| message.contains(n.as_str()))
+        {
+            Some((_, _, shown)) => d.in_file(shown.clone()),
+            None => d,
+        },
     }
 }
 
-/// Escapes `& < > " '`: enough for text and quoted attributes. tera's own
-/// escaper also rewrites `/`, which makes every URL in the output unreadable.
-fn escape_for_templates(s: &str) -> String {
-    crate::markdown::escape_attr(s)
+/// Escapes `& < > " '`: enough for text and quoted attributes, and the
+/// same escaping as the Markdown stage's, so a title reads the same in the
+/// template and the body.
+fn escape_for_templates(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all(crate::markdown::escape_attr(s).as_bytes())
 }
 
 fn parse_strings(bytes: &[u8]) -> Result<Strings, String> {

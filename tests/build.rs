@@ -361,6 +361,101 @@ fn site_overrides_a_theme_template() {
     );
 }
 
+/// Front matter keys tolk does not read reach templates as `page.extra`.
+#[test]
+fn unknown_front_matter_keys_reach_templates_as_page_extra() {
+    let site = TempSite::new("[build]\ntheme = \"mine\"\n");
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\nms.custom: SEOMAY.20\nreviewers: [anna, <bob>]\n---\n# A\n\nTekst.\n",
+    );
+    site.write(
+        "themes/mine/templates/article.html",
+        "{% extends \"base.html\" %}{% block main %}<p id=\"custom\">{{ page.extra['ms.custom'] }}</p><p id=\"rev\">{{ page.extra.reviewers | join(sep=\", \") }}</p>{% endblock main %}",
+    );
+    site.tolk(&["build"]).ok();
+    let html = site.read("nl-nl/a/index.html");
+    assert!(html.contains("<p id=\"custom\">SEOMAY.20</p>"), "{html}");
+    assert!(
+        html.contains("<p id=\"rev\">anna, &lt;bob&gt;</p>"),
+        "{html}"
+    );
+}
+
+/// A template that does not parse stops the build before anything is
+/// written, with the template's line and column and the line itself.
+#[test]
+fn a_template_syntax_error_points_at_the_template_line() {
+    let site = TempSite::new("[build]\ntheme = \"mine\"\n");
+    site.write("content/a.md", ARTICLE);
+    site.write(
+        "themes/mine/templates/404.html",
+        "<!DOCTYPE html>\n<title>{{ site.title }}</title>\n<p>{{ page.title </p>\n",
+    );
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "error[template]: a theme template does not compile: Found `</` but expected }}."
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("--> themes/mine/templates/404.html:3:18"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("3 | <p>{{ page.title </p>"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.exists("index.html"), "nothing is written");
+}
+
+/// A variable the template names but the page does not have fails every
+/// page that uses the template: one error, at the template's line, that
+/// says which page it was rendering and how many more failed.
+#[test]
+fn a_template_rendering_error_is_reported_once_for_all_pages() {
+    let site = TempSite::new("[build]\ntheme = \"mine\"\n");
+    site.write("content/a.md", ARTICLE);
+    site.write("content/b.md", ARTICLE);
+    site.write(
+        "themes/mine/templates/article.html",
+        "{% extends \"base.html\" %}\n{% block main %}{{ page.body | safe }}\n<p>{{ page.subtitle }}</p>{% endblock main %}\n",
+    );
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "error[template]: article.html failed to render: Field `subtitle` is not defined."
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("--> themes/mine/templates/article.html:3:12"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("while rendering content/a.md and 3 other pages"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("failed with 1 error(s)"),
+        "one error, not one per page: {}",
+        run.stderr
+    );
+    assert!(!site.exists("index.html"), "nothing is written");
+}
+
 #[test]
 fn base_path_prefixes_every_link() {
     let site = bundled_site();
