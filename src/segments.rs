@@ -146,9 +146,42 @@ pub struct Split {
 /// Splits a localized Markdown source into its Dutch and English texts.
 /// `file` is the path shown in diagnostics.
 pub fn split(source: &str, file: &Path) -> Split {
+    // Every segment, and every stray half the scanner reports, starts with
+    // a `<span` tag. Most articles of a site without bilingual text have
+    // none, and then both sides are the source itself: the scan (which
+    // first finds every code fence and table) would copy it piece by piece
+    // to the same result.
+    if !has_span_tag(source) {
+        let side = || {
+            let mut b = SideBuilder::new(source.len());
+            b.copy(source, 0, source.len());
+            b.finish(source.len())
+        };
+        return Split {
+            nl: side(),
+            en: side(),
+            segments: Vec::new(),
+            diagnostics: Vec::new(),
+        };
+    }
     let mut scanner = Scanner::new(source, file);
     scanner.run();
     scanner.finish()
+}
+
+/// Does `source` hold `<span` in any case (HTML tag names are not case
+/// sensitive, and neither is [`Scanner::span_tag`])?
+fn has_span_tag(source: &str) -> bool {
+    let b = source.as_bytes();
+    let mut at = 0;
+    while let Some(i) = b[at..].iter().position(|&c| c == b'<') {
+        let tag = at + i;
+        if b.len() >= tag + 5 && b[tag + 1..tag + 5].eq_ignore_ascii_case(b"span") {
+            return true;
+        }
+        at = tag + 1;
+    }
+    false
 }
 
 /// Builds one side's text and its source map together.
@@ -944,6 +977,33 @@ mod tests {
                 format!("{}@{}:{}", d.code, l.0, l.1)
             })
             .collect()
+    }
+
+    /// Without a `<span` the fast path must give exactly what the scan
+    /// gives: the same two sides, the same source map, nothing reported.
+    #[test]
+    fn text_without_spans_splits_as_the_scanner_would() {
+        let file = Path::new("content/a.md");
+        for src in [
+            "",
+            "# Titel\n\nGewone tekst met `code` en \\<escape>.\n",
+            "```html\n<div>code</div>\n```\n\n| a | b |\n|---|---|\n| <b>x</b> | y |\n",
+            "<!-- commentaar <spa -->\n<SPA>niet</SPA> </span> <br/> <sp",
+            "tekst zonder einde <",
+        ] {
+            assert!(!has_span_tag(src), "{src}");
+            let fast = split(src, file);
+            let mut scanner = Scanner::new(src, file);
+            scanner.run();
+            let slow = scanner.finish();
+            assert_eq!(fast.nl, slow.nl, "{src:?}");
+            assert_eq!(fast.en, slow.en, "{src:?}");
+            assert!(slow.segments.is_empty() && slow.diagnostics.is_empty());
+            assert!(fast.segments.is_empty() && fast.diagnostics.is_empty());
+        }
+        for src in ["<span>", "a <SPAN data-ttu-id=\"1\">", "x<Span\n"] {
+            assert!(has_span_tag(src), "{src}");
+        }
     }
 
     #[test]
