@@ -772,24 +772,65 @@ impl LinkTarget {
 
 /// The URL of a page: `/base/nl-nl/request-credit/`.
 pub fn page_url(base: &str, lang: Lang, path: &str) -> String {
-    if path.is_empty() {
-        format!("{base}{}/", lang.code())
-    } else {
-        format!("{base}{}/{}/", lang.code(), encode_path(path))
+    let mut url = String::with_capacity(base.len() + path.len() + 8);
+    url.push_str(base);
+    url.push_str(lang.code());
+    url.push('/');
+    if !path.is_empty() {
+        push_encoded_path(&mut url, path);
+        url.push('/');
     }
+    url
 }
 
 /// Percent-encodes what may not stand in a URL path (spaces, quotes, non-ASCII).
 pub fn encode_path(p: &str) -> String {
     let mut s = String::with_capacity(p.len());
+    push_encoded_path(&mut s, p);
+    s
+}
+
+/// Bytes that stand in a URL path as they are (RFC 3986 `pchar` and `/`,
+/// less `'`, which would end a single-quoted attribute).
+fn is_path_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'.'
+                | b'_'
+                | b'~'
+                | b'/'
+                | b'!'
+                | b'$'
+                | b'&'
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b':'
+                | b'@'
+                | b'%'
+        )
+}
+
+fn push_encoded_path(out: &mut String, p: &str) {
+    if p.bytes().all(is_path_byte) {
+        out.push_str(p);
+        return;
+    }
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in p.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@%".contains(&b) && b != b'\'' {
-            s.push(b as char);
+        if is_path_byte(b) {
+            out.push(char::from(b));
         } else {
-            let _ = write!(s, "%{b:02X}");
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         }
     }
-    s
 }
 
 /// The language code that public docs sites use in their URLs.
@@ -1310,28 +1351,35 @@ pub fn escape_attr(s: &str) -> String {
 
 /// One pass over the bytes; text without special characters is copied whole.
 fn escape(s: &str, attr: bool) -> String {
-    let special = |b: u8| matches!(b, b'&' | b'<' | b'>') || (attr && matches!(b, b'"' | b'\''));
-    if !s.bytes().any(special) {
-        return s.to_string();
-    }
     let mut out = String::with_capacity(s.len() + 16);
+    escape_with(s, attr, |piece| out.push_str(piece));
+    out
+}
+
+/// Escapes `s` for HTML text (and with `attr`, for a quoted attribute),
+/// handing the pieces to `push`: what is between special characters is
+/// passed whole, so a writer gets a few large writes and nothing is
+/// allocated.
+pub fn escape_with(s: &str, attr: bool, mut push: impl FnMut(&str)) {
     let mut last = 0;
     for (i, b) in s.bytes().enumerate() {
-        if !special(b) {
-            continue;
-        }
-        out.push_str(&s[last..i]);
-        out.push_str(match b {
+        let entity = match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        });
+            b'"' if attr => "&quot;",
+            b'\'' if attr => "&#39;",
+            _ => continue,
+        };
+        if last < i {
+            push(&s[last..i]);
+        }
+        push(entity);
         last = i + 1;
     }
-    out.push_str(&s[last..]);
-    out
+    if last < s.len() {
+        push(&s[last..]);
+    }
 }
 
 #[cfg(test)]
@@ -1394,6 +1442,30 @@ mod tests {
                 by_chars(&mut slow, &p);
             }
             prop_assert_eq!(fast, slow);
+        });
+    }
+
+    /// The URL encoder keeps exactly RFC 3986's path characters less `'`
+    /// and writes everything else as `%XX`, byte by byte.
+    #[test]
+    fn encode_path_keeps_path_characters_and_escapes_the_rest() {
+        use proptest::prelude::*;
+        fn reference(p: &str) -> String {
+            let mut s = String::new();
+            for b in p.bytes() {
+                if b.is_ascii_alphanumeric() || (b"-._~/!$&()*+,;=:@%".contains(&b)) {
+                    s.push(char::from(b));
+                } else {
+                    s.push_str(&format!("%{b:02X}"));
+                }
+            }
+            s
+        }
+        assert_eq!(encode_path("a b/é'\"x"), "a%20b/%C3%A9%27%22x");
+        assert_eq!(page_url("/docs/", Lang::En, "a b"), "/docs/en/a%20b/");
+        assert_eq!(page_url("/", Lang::Nl, ""), "/nl-nl/");
+        proptest!(ProptestConfig::with_cases(512), |(p in "\\PC{0,40}")| {
+            prop_assert_eq!(encode_path(&p), reference(&p));
         });
     }
 

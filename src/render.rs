@@ -346,7 +346,13 @@ fn template_error(
 /// same escaping as the Markdown stage's, so a title reads the same in the
 /// template and the body.
 fn escape_for_templates(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    out.write_all(crate::markdown::escape_attr(s).as_bytes())
+    let mut result = Ok(());
+    crate::markdown::escape_with(s, true, |piece| {
+        if result.is_ok() {
+            result = out.write_all(piece.as_bytes());
+        }
+    });
+    result
 }
 
 fn parse_strings(bytes: &[u8]) -> Result<Strings, String> {

@@ -64,13 +64,17 @@ pub fn markdown_options() -> Options {
 /// The fenced code blocks whose info string is exactly `checklist`, in
 /// document order.
 pub fn find_blocks(markdown: &str) -> Vec<Block> {
-    let mut out = Vec::new();
     // Most articles have no checklist: skip the second Markdown parse unless
-    // the info string `checklist` can occur, written out or (an info string
-    // may hold character references) through `&#`.
-    if !markdown.contains("checklist") && !markdown.contains("&#") {
-        return out;
+    // a fence can carry the info string `checklist`.
+    if !may_open_checklist(markdown) {
+        return Vec::new();
     }
+    blocks_in(markdown)
+}
+
+/// [`find_blocks`] without the check that skips the parse.
+fn blocks_in(markdown: &str) -> Vec<Block> {
+    let mut out = Vec::new();
     let mut current: Option<Block> = None;
     for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
         match event {
@@ -103,6 +107,40 @@ pub fn find_blocks(markdown: &str) -> Vec<Block> {
         }
     }
     out
+}
+
+/// Is there a fence (three or more backticks or tildes) whose info string
+/// could be `checklist`: spelled out, or starting with `&` (an info string
+/// may hold character references, `&#99;hecklist`)? Articles that mention
+/// checklists in their prose then skip the parse too. Conservative: a fence
+/// inside a code span or an indented block still counts, so `false` means
+/// the article has no checklist block.
+fn may_open_checklist(markdown: &str) -> bool {
+    let b = markdown.as_bytes();
+    // First the cheap question (SIMD substring search): can the info
+    // string be there at all? Then only the fences.
+    if memchr::memmem::find(b, b"checklist").is_none() && memchr::memmem::find(b, b"&#").is_none() {
+        return false;
+    }
+    let mut i = 0;
+    while let Some(at) = memchr::memchr2(b'`', b'~', &b[i..]) {
+        let start = i + at;
+        let fence = b[start];
+        let mut j = start;
+        while j < b.len() && b[j] == fence {
+            j += 1;
+        }
+        if j - start >= 3 {
+            while j < b.len() && matches!(b[j], b' ' | b'\t') {
+                j += 1;
+            }
+            if b[j..].starts_with(b"checklist") || b.get(j) == Some(&b'&') {
+                return true;
+            }
+        }
+        i = j;
+    }
+    false
 }
 
 /// Parses and checks one block. Returns the checklist (unless there is an
@@ -235,4 +273,66 @@ pub fn eval_command(
 /// report problems next to checklist diagnostics.
 pub fn location(file: &Path, file_text: &str, offset: usize, len: usize) -> Location {
     Location::from_offset(file, file_text, offset, len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences_that_may_open_a_checklist() {
+        for yes in [
+            "```checklist\n",
+            "~~~ checklist\n",
+            "> ```checklist\n",
+            "- ````\tchecklist\n",
+            "```&#99;hecklist\n",
+            "text ```checklist",
+        ] {
+            assert!(may_open_checklist(yes), "{yes:?}");
+        }
+        for no in [
+            "a checklist in the text\n",
+            "``checklist``\n",
+            "```yaml\nchecklist: 1\n```\n",
+            "&#99; and ```\n",
+            "",
+        ] {
+            assert!(!may_open_checklist(no), "{no:?}");
+        }
+    }
+
+    /// When the check says no, the parse it saves would have found nothing.
+    #[test]
+    fn the_check_never_hides_a_block() {
+        use proptest::prelude::*;
+        let piece = proptest::sample::select(vec![
+            "```",
+            "~~~",
+            "````",
+            "``",
+            " ",
+            "\t",
+            "\n",
+            "> ",
+            "- ",
+            "1. ",
+            "    ",
+            "checklist",
+            "&#99;",
+            "&#x63;",
+            "hecklist",
+            "yaml",
+            "text",
+            "\\",
+            "<div>",
+            "`",
+        ]);
+        proptest!(ProptestConfig::with_cases(2048), |(parts in proptest::collection::vec(piece, 0..24))| {
+            let doc = parts.concat();
+            if !may_open_checklist(&doc) {
+                prop_assert!(blocks_in(&doc).is_empty(), "{:?}", doc);
+            }
+        });
+    }
 }
