@@ -130,6 +130,10 @@ pub struct SearchIndex {
     /// number: a page lists each of its words once without sorting them.
     word_seen: Vec<u32>,
     sets: u32,
+    /// Stem id → the number of the last section that had it, and where its
+    /// hit is in that section's list: counting hits needs no hash map.
+    stem_hit: Vec<(u32, u32)>,
+    sections_seen: u32,
 }
 
 impl SearchIndex {
@@ -148,6 +152,8 @@ impl SearchIndex {
             stem_ids: HashMap::default(),
             word_seen: Vec::new(),
             sets: 0,
+            stem_hit: Vec::new(),
+            sections_seen: 0,
         }
     }
 
@@ -180,10 +186,11 @@ impl SearchIndex {
         self.sets += 1;
         let mut hits_of = Vec::with_capacity(sections.len().max(1));
         let mut words = Vec::new();
-        let mut scratch: HashMap<u32, Hit> = HashMap::default();
         let mut index_section =
             |this: &mut Self, heading: &str, text: &str, title: Option<&str>| {
-                scratch.clear();
+                this.sections_seen += 1;
+                let section = this.sections_seen;
+                let mut hits: Vec<Hit> = Vec::new();
                 for (part, in_heading) in
                     [(title.unwrap_or(""), true), (heading, true), (text, false)]
                 {
@@ -195,18 +202,22 @@ impl SearchIndex {
                             words.push(word);
                         }
                         if let Some(stem) = stem {
-                            let hit = scratch.entry(stem).or_insert(Hit {
-                                stem,
-                                count: 0,
-                                in_heading: false,
-                            });
+                            let at = &mut this.stem_hit[stem as usize];
+                            if at.0 != section {
+                                *at = (section, hits.len() as u32);
+                                hits.push(Hit {
+                                    stem,
+                                    count: 0,
+                                    in_heading: false,
+                                });
+                            }
+                            let hit = &mut hits[at.1 as usize];
                             hit.count += 1;
                             hit.in_heading |= in_heading;
                         }
                     });
                 }
-                let mut hits: Vec<Hit> = scratch.values().copied().collect();
-                hits.sort_by_key(|h| h.stem);
+                hits.sort_unstable_by_key(|h| h.stem);
                 hits
             };
         let shown = if sections.is_empty() {
@@ -265,6 +276,7 @@ impl SearchIndex {
                     let id = self.stems.len() as u32;
                     self.stem_ids.insert(stem.clone(), id);
                     self.stems.push(stem);
+                    self.stem_hit.push((0, 0));
                     id
                 }
             })
@@ -450,31 +462,97 @@ pub fn tokenize(text: &str) -> Vec<String> {
     words
 }
 
+/// The tokenizer's classes of a byte: ASCII lowercase letters and digits,
+/// ASCII capitals, and the rest (separators, and bytes of characters
+/// beyond ASCII, which take the slow path).
+const OTHER: u8 = 0;
+const WORD: u8 = 1;
+const CAPITAL: u8 = 2;
+static ASCII_CLASS: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_uppercase() {
+            CAPITAL
+        } else if c.is_ascii_alphanumeric() {
+            WORD
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Calls `f` with each word [`tokenize`] would return, from one reused
 /// buffer, so that indexing allocates only for words it has not seen.
 fn for_each_word(text: &str, f: &mut dyn FnMut(&str)) {
+    let bytes = text.as_bytes();
     let mut word = String::new();
     let mut chars = 0usize;
-    let mut flush = |word: &mut String, chars: &mut usize| {
+    fn flush(f: &mut dyn FnMut(&str), word: &mut String, chars: &mut usize) {
         if *chars >= 2 {
             f(word);
         }
         word.clear();
         *chars = 0;
-    };
-    // Decomposing one character at a time is the same as NFD of the whole
-    // text once combining marks are dropped (NFD only adds mark reordering),
-    // and lets ASCII, most of the text, skip decomposition altogether.
-    for c in text.chars() {
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                word.push(c.to_ascii_lowercase());
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        // Most words are ASCII letters and digits: take the run as a slice,
+        // lowercased only when it has a capital, and handed over without a
+        // copy otherwise.
+        if word.is_empty() {
+            let start = i;
+            let mut upper = false;
+            while let Some(&b) = bytes.get(i) {
+                match ASCII_CLASS[usize::from(b)] {
+                    WORD => {}
+                    CAPITAL => upper = true,
+                    _ => break,
+                }
+                i += 1;
+            }
+            if i > start {
+                if i == bytes.len() || bytes[i].is_ascii() {
+                    if i - start >= 2 {
+                        if upper {
+                            word.push_str(&text[start..i]);
+                            word.make_ascii_lowercase();
+                            f(&word);
+                            word.clear();
+                        } else {
+                            f(&text[start..i]);
+                        }
+                    }
+                    continue;
+                }
+                // A letter beyond ASCII follows (`café`): the word goes on
+                // in the buffer.
+                word.push_str(&text[start..i]);
+                word.make_ascii_lowercase();
+                chars = i - start;
+            }
+        }
+        let b = bytes[i];
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                word.push(char::from(b.to_ascii_lowercase()));
                 chars += 1;
             } else {
-                flush(&mut word, &mut chars);
+                flush(f, &mut word, &mut chars);
             }
+            i += 1;
             continue;
         }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
+        // Decomposing one character at a time is the same as NFD of the
+        // whole text once combining marks are dropped (NFD only adds mark
+        // reordering).
         unicode_normalization::char::decompose_canonical(c, |d| {
             if is_combining_mark(d) {
                 return;
@@ -485,11 +563,11 @@ fn for_each_word(text: &str, f: &mut dyn FnMut(&str)) {
                     chars += 1;
                 }
             } else {
-                flush(&mut word, &mut chars);
+                flush(f, &mut word, &mut chars);
             }
         });
     }
-    flush(&mut word, &mut chars);
+    flush(f, &mut word, &mut chars);
 }
 
 fn stem(stemmer: &Stemmer, lang: Lang, word: &str) -> String {
@@ -620,6 +698,50 @@ mod tests {
             assert!(list.windows(2).all(|w| w[0] < w[1]), "{lang}");
             assert!(list.iter().all(|w| tokenize(w) == [w.to_string()]));
         }
+    }
+
+    /// The byte-level tokenizer must cut and fold exactly as the plain
+    /// one-character-at-a-time rule that search.js mirrors.
+    #[test]
+    fn tokenizer_matches_the_char_by_char_rule() {
+        use proptest::prelude::*;
+        fn reference(text: &str) -> Vec<String> {
+            let mut words = Vec::new();
+            let mut word = String::new();
+            let mut chars = 0;
+            let mut flush = |word: &mut String, chars: &mut usize| {
+                if *chars >= 2 {
+                    words.push(word.clone());
+                }
+                word.clear();
+                *chars = 0;
+            };
+            for c in text.chars() {
+                unicode_normalization::char::decompose_canonical(c, |d| {
+                    if is_combining_mark(d) {
+                        return;
+                    }
+                    if d.is_alphanumeric() {
+                        for l in d.to_lowercase() {
+                            word.push(l);
+                            chars += 1;
+                        }
+                    } else {
+                        flush(&mut word, &mut chars);
+                    }
+                });
+            }
+            flush(&mut word, &mut chars);
+            words
+        }
+        let piece = proptest::sample::select(vec![
+            "a", "B", "zo", "Ab", "9", " ", "-", ".", "é", "É", "ï", "e\u{301}", "\u{301}", "ß",
+            "İ", "Ⅻ", "一", "😀", "\u{a0}", "’", "_", "Ǆ",
+        ]);
+        proptest!(ProptestConfig::with_cases(2048), |(parts in proptest::collection::vec(piece, 0..16))| {
+            let text = parts.concat();
+            prop_assert_eq!(tokenize(&text), reference(&text));
+        });
     }
 
     #[test]
