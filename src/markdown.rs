@@ -145,6 +145,11 @@ pub struct Rendered {
     /// Raw HTML that the policy took out ([`crate::sanitize`]), at offsets
     /// of the rendered text like `links`.
     pub removed: Vec<Removed>,
+    /// In a twin render ([`render_twin`]): each language-dependent value
+    /// as it must appear in this language's HTML and in the twin's, by
+    /// marker number; and the links as the twin's language resolves them.
+    twin_values: Vec<(String, String)>,
+    twin_links: Vec<Link>,
 }
 
 /// What the caller supplies for one render.
@@ -163,6 +168,9 @@ pub struct Input<'a> {
     /// English page of an article with no English: the index leaves that
     /// page out, and its text is the Dutch page's.
     pub search_text: bool,
+    /// Render the other language too, from the same pass (see
+    /// [`render_twin`]); `None` for a plain render.
+    pub twin: Option<&'a Twin<'a>>,
     /// Localised callout labels, by kind (`note`, `tip`, ...).
     pub callout_label: &'a dyn Fn(&str) -> String,
     /// How deep inside `[!INCLUDE]`s this text is (0 for an article).
@@ -180,6 +188,148 @@ const MAX_INCLUDE_DEPTH: usize = 8;
 /// Renders one language's text of an article.
 pub fn render(input: &Input) -> Rendered {
     render_parsed(&parse(input.text), input)
+}
+
+/// The second language of a twin render.
+pub struct Twin<'a> {
+    pub lang: Lang,
+    /// Callout labels in that language.
+    pub callout_label: &'a dyn Fn(&str) -> String,
+}
+
+/// Renders `events` in `input.lang` and in `input.twin`'s language at once,
+/// for the English page of an article with no English, which shows the
+/// Dutch text. The two renders differ only where a link resolves per
+/// language and in callout labels: the pass writes a numbered marker there
+/// and keeps both values, and the markers are then replaced once per
+/// language. This saves the second render (a tenth of a build of a site
+/// without bilingual text).
+///
+/// The caller must use it only for a text without checklists or includes
+/// (which render per language in their own ways) and without anything that
+/// looks like a marker ([`may_twin`]). The second result has no section
+/// texts (the search index leaves such a page out).
+pub fn render_twin(
+    events: &[(Event, std::ops::Range<usize>)],
+    input: &Input,
+) -> (Rendered, Rendered) {
+    let mut this = render_parsed(events, input);
+    let values = std::mem::take(&mut this.twin_values);
+    let links = std::mem::take(&mut this.twin_links);
+    let (html, twin_html) = unmark(&this.html, &values);
+    let (title, twin_title) = match this.title_html.as_deref().map(|t| unmark(t, &values)) {
+        Some((a, b)) => (Some(a), Some(b)),
+        None => (None, None),
+    };
+    this.html = html;
+    this.title_html = title;
+    let twin = Rendered {
+        html: twin_html,
+        title_html: twin_title,
+        title_text: this.title_text.clone(),
+        title_id: this.title_id.clone(),
+        toc: this.toc.clone(),
+        ids: this.ids.clone(),
+        links,
+        sections: Vec::new(),
+        segments: this.segments,
+        include_problems: this.include_problems.clone(),
+        removed: this.removed.clone(),
+        twin_values: Vec::new(),
+        twin_links: Vec::new(),
+    };
+    (this, twin)
+}
+
+/// Can `text` be rendered with [`render_twin`]: no `[!INCLUDE` (any case),
+/// and nothing the marker scan could take for a marker (U+E000, U+E001, or
+/// `%EE%80%8`, as an escaped URL holds them).
+pub fn may_twin(text: &str) -> bool {
+    let b = text.as_bytes();
+    // Case-insensitive, found from the first byte (`[` or `%`) with memchr.
+    let has = |needle: &[u8]| {
+        memchr::memchr_iter(needle[0], b).any(|i| {
+            b.get(i..i + needle.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+        })
+    };
+    !has(b"[!include")
+        && !has(b"%ee%80%8")
+        && memchr::memmem::find(b, "\u{E000}".as_bytes()).is_none()
+        && memchr::memmem::find(b, "\u{E001}".as_bytes()).is_none()
+}
+
+/// A marker, as escape_href writes U+E000 K U+E001 and as the HTML this
+/// module writes holds it.
+const MARK_OPEN: &str = "%EE%80%80";
+const MARK_CLOSE: &str = "%EE%80%81";
+
+/// In a twin render, a marker for a URL that pulldown-cmark will escape
+/// (`escape_href` turns the private-use characters into the marker); the
+/// values are stored escaped the same way. Otherwise `url` itself.
+fn twin_url(out: &mut Rendered, input: &Input, url: String, twin: Option<String>) -> String {
+    match (input.twin, twin) {
+        (Some(_), Some(other)) => {
+            let k = out.twin_values.len();
+            let mut a = String::new();
+            let mut b = String::new();
+            let _ = pulldown_cmark_escape::escape_href(&mut a, &url);
+            let _ = pulldown_cmark_escape::escape_href(&mut b, &other);
+            out.twin_values.push((a, b));
+            format!("\u{E000}{k}\u{E001}")
+        }
+        _ => url,
+    }
+}
+
+/// In a twin render, a marker for HTML this module writes itself (`this`
+/// and `other` already escaped); otherwise `this`.
+fn twin_html(
+    out: &mut Rendered,
+    input: &Input,
+    this: String,
+    other: impl FnOnce() -> String,
+) -> String {
+    if input.twin.is_none() {
+        return this;
+    }
+    let k = out.twin_values.len();
+    out.twin_values.push((this, other()));
+    format!("{MARK_OPEN}{k}{MARK_CLOSE}")
+}
+
+/// The two languages' HTML from a twin render's: each marker replaced by
+/// its value for that language.
+fn unmark(html: &str, values: &[(String, String)]) -> (String, String) {
+    let mut a = String::with_capacity(html.len());
+    let mut b = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = memchr::memmem::find(rest.as_bytes(), MARK_OPEN.as_bytes()) {
+        let after = &rest[i + MARK_OPEN.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let value = after[..digits]
+            .parse::<usize>()
+            .ok()
+            .filter(|_| after[digits..].starts_with(MARK_CLOSE))
+            .and_then(|k| values.get(k));
+        a.push_str(&rest[..i]);
+        b.push_str(&rest[..i]);
+        match value {
+            Some((x, y)) => {
+                a.push_str(x);
+                b.push_str(y);
+                rest = &after[digits + MARK_CLOSE.len()..];
+            }
+            None => {
+                a.push_str(MARK_OPEN);
+                b.push_str(MARK_OPEN);
+                rest = after;
+            }
+        }
+    }
+    a.push_str(rest);
+    b.push_str(rest);
+    (a, b)
 }
 
 /// The event stream of a text, with byte ranges, adjacent text merged.
@@ -275,11 +425,16 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                     BlockQuoteKind::Warning => ("warning", "warning"),
                     BlockQuoteKind::Caution => ("caution", "caution"),
                 };
-                let label = (input.callout_label)(key);
+                let label = escape_html(&(input.callout_label)(key));
+                let label = twin_html(&mut out, input, label, || {
+                    input
+                        .twin
+                        .map(|t| escape_html(&(t.callout_label)(key)))
+                        .unwrap_or_default()
+                });
                 html_events.push(Event::Html(
                     format!(
-                        "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-label\">{}</p>\n",
-                        escape_html(&label)
+                        "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-label\">{label}</p>\n"
                     )
                     .into(),
                 ));
@@ -318,6 +473,9 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 let empty = matches!(events.get(i + 1), Some((Event::End(TagEnd::Link), _)));
                 if empty && matches!(ev, Event::Start(Tag::Link { .. })) {
                     if let Some(l) = out.links.last_mut() {
+                        l.empty = true;
+                    }
+                    if let Some(l) = out.twin_links.last_mut().filter(|_| input.twin.is_some()) {
                         l.empty = true;
                     }
                 }
@@ -737,16 +895,42 @@ fn resolve_and_record(
     if matches!(link_type, LinkType::Email) {
         return format!("mailto:{dest}");
     }
+    let (url, twin) = resolve_link(input, out, dest, range.start, range.len());
+    twin_url(out, input, url, twin)
+}
+
+/// Resolves a link for the render's language and records it (and in a
+/// twin render, for the twin's language too). Returns the URL, and the
+/// twin's.
+fn resolve_link(
+    input: &Input,
+    out: &mut Rendered,
+    dest: &str,
+    offset: usize,
+    len: usize,
+) -> (String, Option<String>) {
     let target = resolve(input.links, input.rel, dest, input.lang);
     let url = target.url(input.links, input.lang);
     out.links.push(Link {
         href: dest.to_string(),
         target,
-        offset: range.start,
-        len: range.len(),
+        offset,
+        len,
         empty: false,
     });
-    url
+    let twin = input.twin.map(|t| {
+        let target = resolve(input.links, input.rel, dest, t.lang);
+        let url = target.url(input.links, t.lang);
+        out.twin_links.push(Link {
+            href: dest.to_string(),
+            target,
+            offset,
+            len,
+            empty: false,
+        });
+        url
+    });
+    (url, twin)
 }
 
 impl LinkTarget {
@@ -1086,18 +1270,12 @@ fn docfx_paragraph(
         }
         let source = attr(tag, "source").unwrap_or_default();
         let alt = attr(tag, "alt-text").unwrap_or_default();
-        let target = resolve(input.links, input.rel, &source, input.lang);
-        let url = target.url(input.links, input.lang);
-        out.links.push(Link {
-            href: source,
-            target,
-            offset: inner[0].1.start,
-            len: inner[0].1.len(),
-            empty: false,
+        let (url, twin) = resolve_link(input, out, &source, inner[0].1.start, inner[0].1.len());
+        let src = twin_html(out, input, escape_attr(&url), || {
+            escape_attr(&twin.unwrap_or_default())
         });
         return Some(format!(
-            "<figure class=\"image\"><img src=\"{}\" alt=\"{}\" loading=\"lazy\"></figure>\n",
-            escape_attr(&url),
+            "<figure class=\"image\"><img src=\"{src}\" alt=\"{}\" loading=\"lazy\"></figure>\n",
             escape_attr(&alt)
         ));
     }
@@ -1167,6 +1345,7 @@ fn docfx_paragraph(
             depth: input.depth + 1,
             checklist: &|_| None,
             parent: Some(input),
+            twin: None,
             ..*input
         });
         // A problem deep inside is reported at the include in this text,
@@ -1408,6 +1587,91 @@ mod tests {
         let mut out = Rendered::default();
         flush_section(&mut out, &mut section);
         assert_eq!(out.sections[0].text, "Een zin met code en meer.");
+    }
+
+    /// A twin render gives both pages exactly as two renders do: the same
+    /// HTML, title, links (with their targets and places), headings and
+    /// removed HTML, for documents pieced together from every construct
+    /// that renders per language and many that do not.
+    #[test]
+    fn a_twin_render_equals_two_renders() {
+        use proptest::prelude::*;
+        let links = LinkContext {
+            pages: ["a", "dir/b"].iter().map(|s| s.to_string()).collect(),
+            base_path: "/docs/".into(),
+            external_base: "https://learn.microsoft.com/{lang}/partner-center/".into(),
+            site_prefix: "/partner-center/".into(),
+            includes: BTreeMap::new(),
+        };
+        let nl_label = |key: &str| format!("{key} in het Nederlands <&>");
+        let en_label = |key: &str| format!("{key} in English <&>");
+        fn input<'a>(
+            text: &'a str,
+            lang: Lang,
+            links: &'a LinkContext,
+            label: &'a dyn Fn(&str) -> String,
+            twin: Option<&'a Twin<'a>>,
+        ) -> Input<'a> {
+            Input {
+                text,
+                lang,
+                rel: "dir/page.md",
+                links,
+                originals: &[],
+                checklist: &|_| None,
+                search_text: lang == Lang::Nl,
+                twin,
+                callout_label: label,
+                depth: 0,
+                parent: None,
+            }
+        }
+        let same = |a: &Rendered, b: &Rendered| {
+            a.html == b.html
+                && a.title_html == b.title_html
+                && a.title_text == b.title_text
+                && a.title_id == b.title_id
+                && format!("{:?}", a.links) == format!("{:?}", b.links)
+                && format!("{:?}", a.toc) == format!("{:?}", b.toc)
+                && a.ids == b.ids
+                && format!("{:?}", a.removed) == format!("{:?}", b.removed)
+        };
+        let piece = proptest::sample::select(vec![
+            "# Titel met [link](a.md)\n\n",
+            "## Kop [b](b.md#x)\n\n",
+            "Tekst met [een pagina](../a.md) en [extern](https://example.com/x?a=1&b='2').\n\n",
+            "[elders](other.md) en [onbekend](../../x/y.md) en [anker](#kop)\n\n",
+            "[root](/partner-center/a) [mail](<mailto:a@b.nl>) <x@y.nl> [js](javascript:alert(1))\n\n",
+            "[leeg](a.md)[](dir/b.md)\n\n",
+            "![plaatje](media/p.png \"titel\") ![extern](https://x.nl/é.png)\n\n",
+            ":::image type=\"content\" source=\"media/a b.png\" alt-text=\"Een <b>\":::\n\n",
+            "> [!NOTE]\n> Let op [dit](a.md).\n\n",
+            "> [!WARNING]\n> Pas op.\n\n",
+            "- punt met [link](a.md)\n- nog een\n\n",
+            "| a | [b](a.md) |\n|---|---|\n| 1 | 2 |\n\n",
+            "`code [x](a.md)`\n\n",
+            "<b>vet</b> <script>x</script> <a href=\"a.md\">ruw</a>\n\n",
+            "Tekst met %EE%80%8 erin?\n\n",
+            "[met %EE](a%20b.md) [ü](ü.md)\n\n",
+        ]);
+        proptest!(ProptestConfig::with_cases(256), |(parts in proptest::collection::vec(piece, 0..8))| {
+            let text = parts.concat();
+            prop_assume!(may_twin(&text));
+            let events = parse(&text);
+            let twin = Twin { lang: Lang::En, callout_label: &en_label };
+            let (nl, en) =
+                render_twin(&events, &input(&text, Lang::Nl, &links, &nl_label, Some(&twin)));
+            let nl_alone = render_parsed(&events, &input(&text, Lang::Nl, &links, &nl_label, None));
+            let en_alone = render_parsed(&events, &input(&text, Lang::En, &links, &en_label, None));
+            prop_assert!(same(&nl, &nl_alone), "nl:\n{}\n{}", nl.html, nl_alone.html);
+            prop_assert!(same(&en, &en_alone), "en:\n{}\n{}", en.html, en_alone.html);
+            prop_assert_eq!(&nl.sections.len(), &nl_alone.sections.len());
+        });
+        assert!(!may_twin("[!INCLUDE [x](includes/x.md)]"));
+        assert!(!may_twin("[!include [x](x.md)]"));
+        assert!(!may_twin("a %ee%80%81 b"));
+        assert!(!may_twin("a \u{E000} b"));
+        assert!(may_twin("gewone tekst"));
     }
 
     /// `push_text` reads bytes; it must collapse exactly as a plain

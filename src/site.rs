@@ -295,6 +295,7 @@ pub fn compile(
                 originals,
                 checklist: &form,
                 search_text,
+                twin: None,
                 callout_label: &label,
                 depth: 0,
                 parent: None,
@@ -303,7 +304,38 @@ pub fn compile(
     };
     let nl_text = split.nl.text.get(body..).unwrap_or("");
     let nl_events = markdown::parse(nl_text);
-    let mut nl = render_side(nl_text, &nl_events, Lang::Nl, &originals, true);
+    // An article with no English shows its Dutch text on the English page
+    // too: when nothing in it renders per language but links and callout
+    // labels, one pass renders both pages.
+    let dutch_only = article.english.is_none() && split.segments.is_empty();
+    let mut twin_en = None;
+    let mut nl = if dutch_only && blocks_ok.is_empty() && markdown::may_twin(nl_text) {
+        let en_label = |key: &str| labels(Lang::En, key);
+        let twin = markdown::Twin {
+            lang: Lang::En,
+            callout_label: &en_label,
+        };
+        let (nl, en) = markdown::render_twin(
+            &nl_events,
+            &markdown::Input {
+                text: nl_text,
+                lang: Lang::Nl,
+                rel: &article.source.rel,
+                links,
+                originals: &originals,
+                checklist: &|_| None,
+                search_text: true,
+                twin: Some(&twin),
+                callout_label: &|key| labels(Lang::Nl, key),
+                depth: 0,
+                parent: None,
+            },
+        );
+        twin_en = Some(en);
+        nl
+    } else {
+        render_side(nl_text, &nl_events, Lang::Nl, &originals, true)
+    };
     locate_links(&mut nl, &split.nl, body);
     // Reported from the Dutch side only: the English one has the same.
     for p in &nl.include_problems {
@@ -332,6 +364,7 @@ pub fn compile(
             originals: &[],
             checklist: &|n| form(n, Lang::En),
             search_text: true,
+            twin: None,
             callout_label: &|key| labels(Lang::En, key),
             depth: 0,
             parent: None,
@@ -345,7 +378,10 @@ pub fn compile(
         }
         (en, EnglishText::Source)
     } else if split.segments.is_empty() {
-        let mut en = render_side(nl_text, &nl_events, Lang::En, &[], false);
+        let mut en = match twin_en {
+            Some(en) => en,
+            None => render_side(nl_text, &nl_events, Lang::En, &[], false),
+        };
         locate_links(&mut en, &split.nl, body);
         (en, EnglishText::DutchOnly)
     } else {
