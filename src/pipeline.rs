@@ -778,20 +778,22 @@ fn robots(config: &Config) -> String {
 /// the Dutch text are left out). Returns the index's JSON.
 fn update_search(index: &mut SearchIndex, site: &Site, slots: &[usize]) -> String {
     let lang = index.lang();
+    let mut pages = Vec::with_capacity(slots.len());
     for &i in slots {
         let page = &site.pages[i];
         if lang == Lang::En && page.english == EnglishText::DutchOnly {
             index.clear(i);
             continue;
         }
-        let r = page.rendered(lang);
-        let sections: Vec<(&str, &str, &str)> = r
+        let sections: Vec<(&str, &str, &str)> = page
+            .rendered(lang)
             .sections
             .iter()
             .map(|s| (s.heading.as_str(), s.id.as_str(), s.text.as_str()))
             .collect();
-        index.set(i, site.url(i, lang), page.title(lang), &sections);
+        pages.push((i, site.url(i, lang), page.title(lang), sections));
     }
+    index.put(pages);
     index.to_json()
 }
 

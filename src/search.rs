@@ -53,6 +53,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
+use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 use unicode_normalization::char::is_combining_mark;
@@ -117,43 +118,173 @@ struct Indexed {
 /// history.
 pub struct SearchIndex {
     lang: Lang,
-    stemmer: Stemmer,
     docs: Vec<Option<Indexed>>,
     /// Folded word → its id.
     word_ids: HashMap<String, u32>,
-    /// Word id → the word, and its stem id (`None`: a stop word).
-    words: Vec<(String, Option<u32>)>,
+    /// Word id → the word, and its stem id.
+    words: Vec<(String, u32)>,
     /// Stem id → the stem.
     stems: Vec<String>,
     stem_ids: HashMap<String, u32>,
-    /// Word id → the number of the last `set` that used it, and that
-    /// number: a page lists each of its words once without sorting them.
-    word_seen: Vec<u32>,
-    sets: u32,
-    /// Stem id → the number of the last section that had it, and where its
-    /// hit is in that section's list: counting hits needs no hash map.
-    stem_hit: Vec<(u32, u32)>,
-    sections_seen: u32,
+}
+
+/// One page to put in a slot: `(slot, url, title, sections)`, the
+/// sections as `(heading, anchor, text)` like [`SearchDoc`]'s.
+pub type PageText<'a> = (usize, String, String, Vec<(&'a str, &'a str, &'a str)>);
+
+/// Pages tokenized against a vocabulary of their own: [`SearchIndex::put`]
+/// cuts the pages into a few of these on all cores, then merges their
+/// (small) vocabularies into the index's.
+struct Chunk {
+    /// Local word id → the folded word (stop words are never given one).
+    words: Vec<String>,
+    pages: Vec<TokenizedPage>,
+}
+
+struct TokenizedPage {
+    slot: usize,
+    url: String,
+    title: String,
+    shown: Vec<(String, String, String)>,
+    /// Per section: `(local word, occurrences, in the heading)`.
+    sections: Vec<Vec<(u32, u32, bool)>>,
+    /// The page's distinct local words.
+    words: Vec<u32>,
+}
+
+impl Chunk {
+    fn tokenize(lang: Lang, pages: Vec<PageText>) -> Chunk {
+        let stop = stop_words(lang);
+        // Folded word → local id, `u32::MAX` for a stop word.
+        let mut ids: HashMap<String, u32> = HashMap::default();
+        let mut words: Vec<String> = Vec::new();
+        // Per local word: the section that last counted it (+1) and where
+        // its hit is; the page that last listed it (+1).
+        let mut seen: Vec<(u32, u32, u32)> = Vec::new();
+        let mut section_no = 0u32;
+        let mut out = Vec::with_capacity(pages.len());
+        for (page_no, (slot, url, title, sections)) in pages.into_iter().enumerate() {
+            let page_no = page_no as u32 + 1;
+            let mut page_words = Vec::new();
+            let mut index_section = |parts: [(&str, bool); 3]| {
+                section_no += 1;
+                let mut hits: Vec<(u32, u32, bool)> = Vec::new();
+                for (part, in_heading) in parts {
+                    for_each_word(part, &mut |word| {
+                        let id = match ids.get(word) {
+                            Some(&id) => id,
+                            None => {
+                                let id = if stop.binary_search(&word).is_ok() {
+                                    u32::MAX
+                                } else {
+                                    words.push(word.to_string());
+                                    seen.push((0, 0, 0));
+                                    words.len() as u32 - 1
+                                };
+                                ids.insert(word.to_string(), id);
+                                id
+                            }
+                        };
+                        if id == u32::MAX {
+                            return;
+                        }
+                        let at = &mut seen[id as usize];
+                        if at.2 != page_no {
+                            at.2 = page_no;
+                            page_words.push(id);
+                        }
+                        if at.0 != section_no {
+                            at.0 = section_no;
+                            at.1 = hits.len() as u32;
+                            hits.push((id, 0, false));
+                        }
+                        let hit = &mut hits[at.1 as usize];
+                        hit.1 += 1;
+                        hit.2 |= in_heading;
+                    });
+                }
+                hits
+            };
+            let mut hits = Vec::with_capacity(sections.len().max(1));
+            let shown = if sections.is_empty() {
+                hits.push(index_section([(&title, true), ("", true), ("", false)]));
+                vec![(title.clone(), String::new(), String::new())]
+            } else {
+                for (i, (heading, _, text)) in sections.iter().enumerate() {
+                    let first = if i == 0 { title.as_str() } else { "" };
+                    hits.push(index_section([
+                        (first, true),
+                        (heading, true),
+                        (text, false),
+                    ]));
+                }
+                sections
+                    .iter()
+                    .map(|(h, a, t)| (h.to_string(), a.to_string(), snippet(t)))
+                    .collect()
+            };
+            out.push(TokenizedPage {
+                slot,
+                url,
+                title,
+                shown,
+                sections: hits,
+                words: page_words,
+            });
+        }
+        Chunk { words, pages: out }
+    }
+}
+
+impl TokenizedPage {
+    /// The page with the index's word ids (`global[local]`) and its hits
+    /// per stem: words of one stem (`factuur`, `facturen`) are one hit.
+    fn into_indexed(self, global: &[u32], words: &[(String, u32)]) -> Indexed {
+        let sections = self
+            .sections
+            .iter()
+            .map(|section| {
+                let mut hits: Vec<Hit> = section
+                    .iter()
+                    .map(|&(w, count, in_heading)| Hit {
+                        stem: words[global[w as usize] as usize].1,
+                        count,
+                        in_heading,
+                    })
+                    .collect();
+                hits.sort_unstable_by_key(|h| h.stem);
+                hits.dedup_by(|next, kept| {
+                    let same = next.stem == kept.stem;
+                    if same {
+                        kept.count += next.count;
+                        kept.in_heading |= next.in_heading;
+                    }
+                    same
+                });
+                hits
+            })
+            .collect();
+        Indexed {
+            doc_json: json_of(&(&self.url, &self.title)),
+            shown_json: self.shown.iter().map(json_of).collect(),
+            url: self.url,
+            title: self.title,
+            shown: self.shown,
+            sections,
+            words: self.words.iter().map(|&w| global[w as usize]).collect(),
+        }
+    }
 }
 
 impl SearchIndex {
     pub fn new(lang: Lang) -> Self {
-        let algorithm = match lang {
-            Lang::Nl => Algorithm::Dutch,
-            Lang::En => Algorithm::English,
-        };
         SearchIndex {
             lang,
-            stemmer: Stemmer::create(algorithm),
             docs: Vec::new(),
             word_ids: HashMap::default(),
             words: Vec::new(),
             stems: Vec::new(),
             stem_ids: HashMap::default(),
-            word_seen: Vec::new(),
-            sets: 0,
-            stem_hit: Vec::new(),
-            sections_seen: 0,
         }
     }
 
@@ -183,74 +314,94 @@ impl SearchIndex {
         title: String,
         sections: &[(&str, &str, &str)],
     ) {
-        self.sets += 1;
-        let mut hits_of = Vec::with_capacity(sections.len().max(1));
-        let mut words = Vec::new();
-        let mut index_section =
-            |this: &mut Self, heading: &str, text: &str, title: Option<&str>| {
-                this.sections_seen += 1;
-                let section = this.sections_seen;
-                let mut hits: Vec<Hit> = Vec::new();
-                for (part, in_heading) in
-                    [(title.unwrap_or(""), true), (heading, true), (text, false)]
-                {
-                    for_each_word(part, &mut |word| {
-                        let (word, stem) = this.word_id(word);
-                        let seen = &mut this.word_seen[word as usize];
-                        if *seen != this.sets {
-                            *seen = this.sets;
-                            words.push(word);
-                        }
-                        if let Some(stem) = stem {
-                            let at = &mut this.stem_hit[stem as usize];
-                            if at.0 != section {
-                                *at = (section, hits.len() as u32);
-                                hits.push(Hit {
-                                    stem,
-                                    count: 0,
-                                    in_heading: false,
-                                });
-                            }
-                            let hit = &mut hits[at.1 as usize];
-                            hit.count += 1;
-                            hit.in_heading |= in_heading;
-                        }
-                    });
-                }
-                hits.sort_unstable_by_key(|h| h.stem);
-                hits
-            };
-        let shown = if sections.is_empty() {
-            hits_of.push(index_section(self, &title, "", None));
-            vec![(title.clone(), String::new(), String::new())]
-        } else {
-            for (i, (heading, _, text)) in sections.iter().enumerate() {
-                hits_of.push(index_section(
-                    self,
-                    heading,
-                    text,
-                    (i == 0).then_some(title.as_str()),
-                ));
-            }
-            sections
-                .iter()
-                .map(|(h, a, t)| (h.to_string(), a.to_string(), snippet(t)))
-                .collect()
-        };
-        if self.docs.len() <= slot {
-            self.docs.resize_with(slot + 1, || None);
+        self.put(vec![(slot, url, title, sections.to_vec())]);
+    }
+
+    /// Puts pages in their slots, replacing what was there. Tokenizing is
+    /// most of indexing and needs no other page: the pages are cut into
+    /// chunks tokenized on all cores, each against its own vocabulary;
+    /// the chunks' vocabularies then merge into the index's (work in the
+    /// number of distinct words, not of words), the new words are stemmed
+    /// on all cores, and each page's hits are turned into stems.
+    pub fn put(&mut self, pages: Vec<PageText>) {
+        let lang = self.lang;
+        // A few chunks per core, so that one long page does not hold up
+        // a core; vocabularies of many small chunks would repeat words.
+        let per_chunk = pages
+            .len()
+            .div_ceil(rayon::current_num_threads() * 4)
+            .max(16);
+        let mut batches: Vec<Vec<PageText>> = Vec::new();
+        let mut pages = pages.into_iter().peekable();
+        while pages.peek().is_some() {
+            batches.push(pages.by_ref().take(per_chunk).collect());
         }
-        let doc_json = json_of(&(&url, &title));
-        let shown_json = shown.iter().map(json_of).collect();
-        self.docs[slot] = Some(Indexed {
-            doc_json,
-            shown_json,
-            url,
-            title,
-            shown,
-            sections: hits_of,
-            words,
-        });
+        let chunks: Vec<Chunk> = batches
+            .into_par_iter()
+            .map(|batch| Chunk::tokenize(lang, batch))
+            .collect();
+        // Local word ids → index word ids; new words wait for their stems.
+        let first_new = self.words.len();
+        let global: Vec<Vec<u32>> = chunks
+            .iter()
+            .map(|chunk| {
+                chunk
+                    .words
+                    .iter()
+                    .map(|w| match self.word_ids.get(w.as_str()) {
+                        Some(&id) => id,
+                        None => {
+                            let id = self.words.len() as u32;
+                            self.words.push((w.clone(), u32::MAX));
+                            self.word_ids.insert(w.clone(), id);
+                            id
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let algorithm = match lang {
+            Lang::Nl => Algorithm::Dutch,
+            Lang::En => Algorithm::English,
+        };
+        // A Stemmer is not `Sync`: one per worker.
+        let stemmed: Vec<String> = self.words[first_new..]
+            .par_iter()
+            .map_init(
+                || Stemmer::create(algorithm),
+                |stemmer, (word, _)| stem(stemmer, lang, word),
+            )
+            .collect();
+        for (k, stem) in stemmed.into_iter().enumerate() {
+            let id = match self.stem_ids.get(&stem) {
+                Some(&id) => id,
+                None => {
+                    let id = self.stems.len() as u32;
+                    self.stem_ids.insert(stem.clone(), id);
+                    self.stems.push(stem);
+                    id
+                }
+            };
+            self.words[first_new + k].1 = id;
+        }
+        let words = &self.words;
+        let indexed: Vec<(usize, Indexed)> = chunks
+            .into_par_iter()
+            .zip(global)
+            .flat_map_iter(|(chunk, global)| {
+                chunk
+                    .pages
+                    .into_iter()
+                    .map(move |page| (page.slot, page.into_indexed(&global, words)))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for (slot, doc) in indexed {
+            if self.docs.len() <= slot {
+                self.docs.resize_with(slot + 1, || None);
+            }
+            self.docs[slot] = Some(doc);
+        }
     }
 
     /// Empties slot `slot` (a page with no text in this language).
@@ -260,42 +411,18 @@ impl SearchIndex {
         }
     }
 
-    /// The id of a folded word and of its stem (interning both); the stem
-    /// is `None` for a stop word.
-    fn word_id(&mut self, word: &str) -> (u32, Option<u32>) {
-        if let Some(&id) = self.word_ids.get(word) {
-            return (id, self.words[id as usize].1);
-        }
-        let stem = if stop_words(self.lang).binary_search(&word).is_ok() {
-            None
-        } else {
-            let stem = stem(&self.stemmer, self.lang, word);
-            Some(match self.stem_ids.get(&stem) {
-                Some(&id) => id,
-                None => {
-                    let id = self.stems.len() as u32;
-                    self.stem_ids.insert(stem.clone(), id);
-                    self.stems.push(stem);
-                    self.stem_hit.push((0, 0));
-                    id
-                }
-            })
-        };
-        let id = self.words.len() as u32;
-        self.words.push((word.to_string(), stem));
-        self.word_seen.push(0);
-        self.word_ids.insert(word.to_string(), id);
-        (id, stem)
-    }
-
     /// `(folded word, stem)` for every indexable word of `text`.
     fn terms(&self, text: &str) -> Vec<(String, String)> {
         let stop = stop_words(self.lang);
+        let stemmer = Stemmer::create(match self.lang {
+            Lang::Nl => Algorithm::Dutch,
+            Lang::En => Algorithm::English,
+        });
         tokenize(text)
             .into_iter()
             .filter(|w| stop.binary_search(&w.as_str()).is_err())
             .map(|w| {
-                let stem = stem(&self.stemmer, self.lang, &w);
+                let stem = stem(&stemmer, self.lang, &w);
                 (w, stem)
             })
             .collect()
@@ -364,9 +491,7 @@ impl SearchIndex {
         out.push_str("],\"terms\":{");
         let mut stem_words: Vec<Vec<&str>> = vec![Vec::new(); self.stems.len()];
         for ((word, stem), _) in self.words.iter().zip(&used).filter(|(_, &u)| u) {
-            if let Some(stem) = stem {
-                stem_words[*stem as usize].push(word);
-            }
+            stem_words[*stem as usize].push(word);
         }
         let mut stems: Vec<(&str, usize)> = self
             .stems
@@ -838,6 +963,56 @@ mod tests {
         // gaps 0 and 2, weight 0 each.
         assert_eq!(v["terms"]["tegoed"][1], "08");
         assert_eq!(v["sections"][3], serde_json::json!([2, "Gamma", "", ""]));
+    }
+
+    /// Many pages in one `put` are tokenized in chunks with vocabularies of
+    /// their own and merged: the index must be the one page-by-page gives.
+    #[test]
+    fn pages_put_together_equal_pages_put_one_by_one() {
+        let vocabulary = [
+            "factuur", "facturen", "Tegoed", "tegoeden", "taal", "talen", "café", "de",
+        ];
+        let docs: Vec<SearchDoc> = (0..200)
+            .map(|i| {
+                let text: Vec<&str> = (0..12)
+                    .map(|k| vocabulary[(i * 7 + k * 3) % vocabulary.len()])
+                    .collect();
+                doc(
+                    &format!("/p{i}/"),
+                    &format!("Pagina {i} {}", vocabulary[i % vocabulary.len()]),
+                    &[
+                        ("Kop", "kop", &text.join(" ")),
+                        (vocabulary[(i + 1) % 8], "b", "Meer tekst."),
+                    ],
+                )
+            })
+            .collect();
+        let mut one_by_one = SearchIndex::new(Lang::Nl);
+        for d in docs.iter().rev() {
+            let slot = docs.len() - 1 - one_by_one.docs.iter().flatten().count();
+            let sections: Vec<(&str, &str, &str)> = d
+                .sections
+                .iter()
+                .map(|(h, a, t)| (h.as_str(), a.as_str(), t.as_str()))
+                .collect();
+            one_by_one.set(slot, d.url.clone(), d.title.clone(), &sections);
+        }
+        let mut together = SearchIndex::new(Lang::Nl);
+        together.put(
+            docs.iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    let sections = d
+                        .sections
+                        .iter()
+                        .map(|(h, a, t)| (h.as_str(), a.as_str(), t.as_str()))
+                        .collect();
+                    (i, d.url.clone(), d.title.clone(), sections)
+                })
+                .collect(),
+        );
+        assert_eq!(together.to_json(), one_by_one.to_json());
+        assert!(words(&together).contains("facturen"));
     }
 
     /// A preview rebuild replaces one page's slot: the index must then be
