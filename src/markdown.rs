@@ -909,19 +909,10 @@ fn resolve_link(
     offset: usize,
     len: usize,
 ) -> (String, Option<String>) {
-    let target = resolve(input.links, input.rel, dest, input.lang);
-    let url = target.url(input.links, input.lang);
-    out.links.push(Link {
-        href: dest.to_string(),
-        target,
-        offset,
-        len,
-        empty: false,
-    });
-    let twin = input.twin.map(|t| {
-        let target = resolve(input.links, input.rel, dest, t.lang);
-        let url = target.url(input.links, t.lang);
-        out.twin_links.push(Link {
+    let record = |lang: Lang, links: &mut Vec<Link>| {
+        let target = resolve(input.links, input.rel, dest, lang);
+        let url = target.url(input.links, lang);
+        links.push(Link {
             href: dest.to_string(),
             target,
             offset,
@@ -929,7 +920,9 @@ fn resolve_link(
             empty: false,
         });
         url
-    });
+    };
+    let url = record(input.lang, &mut out.links);
+    let twin = input.twin.map(|t| record(t.lang, &mut out.twin_links));
     (url, twin)
 }
 
