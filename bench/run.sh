@@ -5,6 +5,7 @@
 #
 #   bench/run.sh                         # corpus, 1000, 10000, 50000 articles, 5 runs each
 #   SIZES="1000" RUNS=3 bench/run.sh     # a quicker run
+#   SKIP_HUGO=1 SIZES="50000" RUNS=3 bench/run.sh   # without Hugo (minutes at 50,000)
 #
 # Needs: cargo, python3, /usr/bin/time (Debian's `time` package).
 set -euo pipefail
@@ -48,7 +49,7 @@ bench_site() { # name dir content_dir
   read -r ft fm < <(median_of "$FLOOR" "$content" "$WORK/floor-out")
   read -r tt tm < <(median_of "$TOLK" build --root "$dir" --out "$WORK/tolk-out-$name")
   local ht="" hm=""
-  if command -v hugo >/dev/null 2>&1; then
+  if [ -z "${SKIP_HUGO:-}" ] && command -v hugo >/dev/null 2>&1; then
     local hsite=$WORK/hugo-$name
     if [ ! -d "$hsite" ]; then
       mkdir -p "$hsite/layouts/_default"
