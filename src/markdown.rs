@@ -332,6 +332,33 @@ fn unmark(html: &str, values: &[(String, String)]) -> (String, String) {
     (a, b)
 }
 
+/// Byte offsets in `text` of lines that open a merge conflict
+/// (`<<<<<<< ` as git writes it, at the start of a line) outside code
+/// blocks. Only the opening marker is looked for: `=======` is also a
+/// heading underline and `>>>>>>>` a nested quote.
+pub fn conflict_markers(events: &[(Event, std::ops::Range<usize>)], text: &str) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut in_code = 0usize;
+    for (event, range) in events {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code += 1,
+            Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+            Event::Text(t) if in_code == 0 => {
+                let at_line_start =
+                    range.start == 0 || text.as_bytes().get(range.start - 1) == Some(&b'\n');
+                let marker = t
+                    .strip_prefix("<<<<<<<")
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']));
+                if at_line_start && marker {
+                    found.push(range.start);
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
 /// The event stream of a text, with byte ranges, adjacent text merged.
 pub type Events<'a> = Vec<(Event<'a>, std::ops::Range<usize>)>;
 

@@ -304,6 +304,20 @@ pub fn compile(
     };
     let nl_text = split.nl.text.get(body..).unwrap_or("");
     let nl_events = markdown::parse(nl_text);
+    for at in markdown::conflict_markers(&nl_events, nl_text) {
+        let start = split.nl.to_source(at + body);
+        diagnostics.push(
+            Diagnostic::error(
+                "merge-conflict",
+                "this article holds a merge conflict marker",
+            )
+            .at(Location::from_offset(&file, text, start, 7))
+            .with_label("the conflict starts here")
+            .with_hint(
+                "resolve the conflict: keep one side and remove the <<<<<<< ======= >>>>>>> lines",
+            ),
+        );
+    }
     // An article with no English shows its Dutch text on the English page
     // too: when nothing in it renders per language but links and callout
     // labels, one pass renders both pages.

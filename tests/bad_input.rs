@@ -197,6 +197,27 @@ fn merge_conflict_markers_in_front_matter_point_at_the_marker() {
     assert!(r.stderr.contains("2 | <<<<<<< HEAD"), "{}", r.stderr);
 }
 
+/// A conflict left in the body is an error at its `<<<<<<<` line; the
+/// same marker in a code block (an article about git) and a heading
+/// underlined with `=` are not.
+#[test]
+fn merge_conflict_markers_in_the_body_point_at_the_marker() {
+    let case = Case::with("merge-conflict-body");
+    let r = case.build_fails();
+    assert_diag(
+        &r.stderr,
+        "error[merge-conflict]: this article holds a merge conflict marker",
+        "content/a.md:9:1",
+    );
+    assert!(r.stderr.contains("9 | <<<<<<< HEAD"), "{}", r.stderr);
+    assert_eq!(
+        r.stderr.matches("error[merge-conflict]").count(),
+        1,
+        "only the conflict outside code:\n{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn invalid_utf8_is_located_at_the_first_bad_byte() {
     let case = Case::with("invalid-utf8");
