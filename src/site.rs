@@ -168,6 +168,36 @@ impl Site {
                 );
             }
         }
+        // `A.md` and `a.md` are two pages here, but one folder once the site
+        // is copied to a case-insensitive file system (macOS, Windows) or
+        // served by a host that ignores case: one page would hide the other.
+        let mut by_lower: HashMap<String, usize> = HashMap::new();
+        for (i, a) in content.articles.iter().enumerate() {
+            let lower = a.path.to_lowercase();
+            match by_lower.get(&lower) {
+                Some(&first) if content.articles[first].path != a.path => {
+                    let other = &content.articles[first];
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            "case-clash",
+                            format!(
+                                "{} and {} become /{}/ and /{}/, one folder where case does not count",
+                                other.source.display.display(),
+                                a.source.display.display(),
+                                other.path,
+                                a.path
+                            ),
+                        )
+                        .in_file(a.source.display.clone())
+                        .with_hint("rename one of them: on macOS, Windows and many hosts one page would replace the other"),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    by_lower.insert(lower, i);
+                }
+            }
+        }
         let links = LinkContext {
             pages: content.articles.iter().map(|a| a.path.clone()).collect(),
             base_path: config.site.base_path.clone(),

@@ -258,6 +258,24 @@ fn two_articles_for_one_url_name_both_files() {
     );
 }
 
+/// `Tegoed.md` and `tegoed.md` are two pages on this file system but one
+/// folder on macOS, Windows and case-insensitive hosts: the build goes on
+/// (both pages are written here) and warns.
+#[test]
+fn pages_that_differ_only_in_case_are_a_warning() {
+    let case = Case::new();
+    std::fs::write(case.content().join("Tegoed.md"), ARTICLE).expect("write");
+    std::fs::write(case.content().join("tegoed.md"), ARTICLE).expect("write");
+    let r = case.build_ok();
+    assert!(
+        r.stderr.contains("warning[case-clash]: content/Tegoed.md and content/tegoed.md become /Tegoed/ and /tegoed/, one folder where case does not count"),
+        "{}",
+        r.stderr
+    );
+    assert!(case.site.exists("nl-nl/Tegoed/index.html"));
+    assert!(case.site.exists("nl-nl/tegoed/index.html"));
+}
+
 #[test]
 fn checklists_that_refer_to_themselves_are_errors_at_the_reference() {
     let case = Case::with("checklist-self");
