@@ -204,7 +204,9 @@ pub fn load(config: &Config) -> Content {
         match loaded {
             Loaded::Article(a) => content.articles.push(*a),
             Loaded::Include(source) => {
-                content.includes.insert(source.rel.clone(), source);
+                content
+                    .includes
+                    .insert(nfc(&source.rel).into_owned(), source);
             }
             Loaded::Toc(toc) => content.tocs.push(toc),
             Loaded::Asset(asset) => content.assets.push(asset),
@@ -246,7 +248,7 @@ fn load_file(
         if rel.split('/').any(|part| part == "includes") {
             return Loaded::Include(source);
         }
-        let english = english.get(&rel).cloned();
+        let english = english.get(nfc(&rel).as_ref()).cloned();
         Loaded::Article(Box::new(parse_article(source, english, diagnostics)))
     } else if lower.ends_with("toc.yml") && lower.rsplit('/').next() == Some("toc.yml") {
         let Some(source) = read_source(&abs, rel, display, diagnostics) else {
@@ -292,7 +294,7 @@ fn load_english(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<
     for (source, diags) in read {
         diagnostics.extend(diags);
         if let Some(s) = source {
-            out.insert(s.rel.clone(), s);
+            out.insert(nfc(&s.rel).into_owned(), s);
         }
     }
     out
@@ -430,18 +432,32 @@ pub fn normalize(text: String) -> String {
 }
 
 /// The page path of a content-relative file: `a/b.md` → `a/b`,
-/// `a/index.md` → `a`, `index.md` → ``.
+/// `a/index.md` → `a`, `index.md` → ``. In Unicode NFC (see [`nfc`]).
 pub fn page_path(rel: &str) -> String {
     let stem = rel
         .strip_suffix(".md")
         .or_else(|| rel.strip_suffix(".MD"))
         .unwrap_or(rel);
-    if stem == "index" {
-        String::new()
+    let path = if stem == "index" {
+        ""
     } else if let Some(dir) = stem.strip_suffix("/index") {
-        dir.to_string()
+        dir
     } else {
-        stem.to_string()
+        stem
+    };
+    nfc(path).into_owned()
+}
+
+/// A path in Unicode NFC. macOS writes file names decomposed (`e` and a
+/// combining accent), writers type links composed (`é`): in NFC both name
+/// the same page, so that a link or a TOC entry finds the article and its
+/// English source whichever form either was saved in.
+pub fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization;
+    if s.is_ascii() {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.nfc().collect())
     }
 }
 

@@ -1314,7 +1314,7 @@ fn docfx_paragraph(
         } else {
             format!("{from_dir}/{dest}")
         };
-        let key = normalize_path(&joined).unwrap_or_default();
+        let key = crate::content::nfc(&normalize_path(&joined).unwrap_or_default()).into_owned();
         let (offset, len) = (
             inner[0].1.start,
             inner.last().map_or(0, |(_, r)| r.end) - inner[0].1.start,

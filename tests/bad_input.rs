@@ -258,6 +258,37 @@ fn two_articles_for_one_url_name_both_files() {
     );
 }
 
+/// A file name saved decomposed (as macOS writes `é`: `e` + U+0301) is the
+/// same page as the composed name writers type in links: the page is
+/// written under the composed (NFC) name and the links find it.
+#[test]
+fn a_decomposed_file_name_is_the_page_links_name_composed() {
+    let case = Case::new();
+    let nfd = "e\u{301}e\u{301}n artikel.md";
+    std::fs::write(
+        case.content().join(nfd),
+        "---\ntitle: Een\nms.date: 07/22/2021\n---\n# Een\n\n## Deel\n\nTekst.\n",
+    )
+    .expect("write");
+    std::fs::write(
+        case.content().join("verwijst.md"),
+        "---\ntitle: Verwijst\nms.date: 07/22/2021\n---\n# Verwijst\n\nZie [het andere](<\u{e9}\u{e9}n artikel.md#deel>).\n",
+    )
+    .expect("write");
+    case.build_ok();
+    assert!(case.site.exists("nl-nl/\u{e9}\u{e9}n artikel/index.html"));
+    assert!(!case
+        .site
+        .exists(&format!("nl-nl/{}/index.html", nfd.trim_end_matches(".md"))));
+    let html = case.site.read("nl-nl/verwijst/index.html");
+    assert!(
+        html.contains("<a href=\"/nl-nl/%C3%A9%C3%A9n%20artikel/#deel\">het andere</a>"),
+        "{html}"
+    );
+    let c = run(&["check"], case.site.root());
+    assert!(!c.stderr.contains("broken-link"), "{}", c.stderr);
+}
+
 /// `Tegoed.md` and `tegoed.md` are two pages on this file system but one
 /// folder on macOS, Windows and case-insensitive hosts: the build goes on
 /// (both pages are written here) and warns.
