@@ -150,53 +150,41 @@ impl Site {
     ) -> (Site, Vec<Diagnostic>) {
         let mut diagnostics = content.diagnostics;
         let mut by_path = HashMap::new();
-        for (i, a) in content.articles.iter().enumerate() {
-            if let Some(prev) = by_path.insert(a.path.clone(), i) {
-                let other = &content.articles[prev];
-                diagnostics.push(
-                    Diagnostic::error(
-                        "duplicate-page",
-                        format!(
-                            "{} and {} both become the page /{}/",
-                            other.source.display.display(),
-                            a.source.display.display(),
-                            a.path
-                        ),
-                    )
-                    .in_file(a.source.display.clone())
-                    .with_hint("rename one of them: `x.md` and `x/index.md` map to the same URL"),
-                );
-            }
-        }
         // `A.md` and `a.md` are two pages here, but one folder once the site
         // is copied to a case-insensitive file system (macOS, Windows) or
         // served by a host that ignores case: one page would hide the other.
         let mut by_lower: HashMap<String, usize> = HashMap::new();
         for (i, a) in content.articles.iter().enumerate() {
-            let lower = a.path.to_lowercase();
-            match by_lower.get(&lower) {
-                Some(&first) if content.articles[first].path != a.path => {
-                    let other = &content.articles[first];
-                    diagnostics.push(
-                        Diagnostic::warning(
-                            "case-clash",
-                            format!(
-                                "{} and {} become /{}/ and /{}/, one folder where case does not count",
-                                other.source.display.display(),
-                                a.source.display.display(),
-                                other.path,
-                                a.path
-                            ),
-                        )
-                        .in_file(a.source.display.clone())
-                        .with_hint("rename one of them: on macOS, Windows and many hosts one page would replace the other"),
-                    );
-                }
-                Some(_) => {}
-                None => {
-                    by_lower.insert(lower, i);
-                }
-            }
+            let d = if let Some(prev) = by_path.insert(a.path.clone(), i) {
+                let other = &content.articles[prev];
+                Diagnostic::error(
+                    "duplicate-page",
+                    format!(
+                        "{} and {} both become the page /{}/",
+                        other.source.display.display(),
+                        a.source.display.display(),
+                        a.path
+                    ),
+                )
+                .with_hint("rename one of them: `x.md` and `x/index.md` map to the same URL")
+            } else if let Some(&first) = by_lower.get(&a.path.to_lowercase()) {
+                let other = &content.articles[first];
+                Diagnostic::warning(
+                    "case-clash",
+                    format!(
+                        "{} and {} become /{}/ and /{}/, one folder where case does not count",
+                        other.source.display.display(),
+                        a.source.display.display(),
+                        other.path,
+                        a.path
+                    ),
+                )
+                .with_hint("rename one of them: on macOS, Windows and many hosts one page would replace the other")
+            } else {
+                by_lower.insert(a.path.to_lowercase(), i);
+                continue;
+            };
+            diagnostics.push(d.in_file(a.source.display.clone()));
         }
         let links = LinkContext {
             pages: content.articles.iter().map(|a| a.path.clone()).collect(),
