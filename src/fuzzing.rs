@@ -154,6 +154,22 @@ fn char_counts(s: &str) -> std::collections::HashMap<char, usize> {
 }
 
 /// `s` without `<span ...>` and `</span>` tags.
+/// The length of the tag at the start of `s`: up to the first `>` outside
+/// a quoted attribute value (`<span s=">9">` is one tag, as for a browser
+/// and the scanner), or all of `s` when it never closes.
+fn tag_len(s: &str) -> usize {
+    let mut quote = None;
+    for (i, b) in s.bytes().enumerate() {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), _) if b == q => quote = None,
+            (None, b'>') => return i + 1,
+            _ => {}
+        }
+    }
+    s.len()
+}
+
 fn without_spans(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -162,7 +178,7 @@ fn without_spans(s: &str) -> String {
         let close = rest.find("</span>");
         let (at, len) = match (open, close) {
             (Some(o), Some(c)) if c < o => (c, "</span>".len()),
-            (Some(o), _) => (o, rest[o..].find('>').map_or(rest.len() - o, |e| e + 1)),
+            (Some(o), _) => (o, tag_len(&rest[o..])),
             (None, Some(c)) => (c, "</span>".len()),
             (None, None) => break,
         };
