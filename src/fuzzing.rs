@@ -154,38 +154,34 @@ fn char_counts(s: &str) -> std::collections::HashMap<char, usize> {
 }
 
 /// `s` without `<span ...>` and `</span>` tags.
-/// The length of the tag at the start of `s`: up to the first `>` outside
-/// a quoted attribute value (`<span s=">9">` is one tag, as for a browser
-/// and the scanner), or all of `s` when it never closes.
-fn tag_len(s: &str) -> usize {
-    let mut quote = None;
-    for (i, b) in s.bytes().enumerate() {
-        match (quote, b) {
-            (None, b'"' | b'\'') => quote = Some(b),
-            (Some(q), _) if b == q => quote = None,
-            (None, b'>') => return i + 1,
-            _ => {}
-        }
-    }
-    s.len()
-}
-
 fn without_spans(s: &str) -> String {
+    // Closing tags in any case, as the scanner (and HTML) reads them; ASCII
+    // lowercasing keeps every byte offset. Opening tags end where the
+    // scanner's tag reader says (quoted `>` and all), or are text.
+    let lower = s.to_ascii_lowercase();
     let mut out = String::with_capacity(s.len());
-    let mut rest = s;
+    let mut at = 0;
     loop {
+        let rest = &lower[at..];
         let open = rest.find("<span");
         let close = rest.find("</span>");
-        let (at, len) = match (open, close) {
+        let (start, len) = match (open, close) {
             (Some(o), Some(c)) if c < o => (c, "</span>".len()),
-            (Some(o), _) => (o, tag_len(&rest[o..])),
+            (Some(o), _) => match segments::span_tag_end(s, at + o) {
+                Some(end) => (o, end - (at + o)),
+                None => {
+                    out.push_str(&s[at..at + o + 5]);
+                    at += o + 5;
+                    continue;
+                }
+            },
             (None, Some(c)) => (c, "</span>".len()),
             (None, None) => break,
         };
-        out.push_str(&rest[..at]);
-        rest = &rest[at + len..];
+        out.push_str(&s[at..at + start]);
+        at += start + len;
     }
-    out.push_str(rest);
+    out.push_str(&s[at..]);
     out
 }
 

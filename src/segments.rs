@@ -169,6 +169,16 @@ pub fn split(source: &str, file: &Path) -> Split {
     scanner.finish()
 }
 
+/// Where the `<span ...>` tag at `pos` ends (just past its `>`), as the
+/// scanner reads tags; `None` when the scanner takes it for text. For the
+/// fuzz harness, whose check is about the text around tags.
+#[doc(hidden)]
+pub fn span_tag_end(src: &str, pos: usize) -> Option<usize> {
+    Scanner::new(src, Path::new(""))
+        .span_tag(pos)
+        .map(|t| t.end)
+}
+
 /// Does `source` hold `<span` in any case (HTML tag names are not case
 /// sensitive, and neither is [`Scanner::span_tag`])?
 fn has_span_tag(source: &str) -> bool {
