@@ -18,14 +18,14 @@ use crate::site::Site;
 
 /// Every problem `tolk check` finds in a compiled site, in a stable order.
 pub fn check_site(config: &Config, site: &Site) -> Vec<Diagnostic> {
-    let mut out = check_links(config, site);
+    let mut out = check_links(site);
     out.extend(check_sources(config, site));
     out
 }
 
 /// Links and anchors in both languages, and the files links point to. The
 /// preview server runs this part after every rebuild.
-pub fn check_links(config: &Config, site: &Site) -> Vec<Diagnostic> {
+pub fn check_links(site: &Site) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
     // The same link is checked in both languages; a problem found in both is
     // reported once, naming both.
@@ -33,6 +33,10 @@ pub fn check_links(config: &Config, site: &Site) -> Vec<Diagnostic> {
     // Raw HTML removed from both languages' pages (the same line when the
     // English page renders the Dutch text) is reported once.
     let mut removed_seen: std::collections::HashSet<(&PathBuf, usize, &str)> = Default::default();
+    // What the build copies, by the NFC paths links resolve to (a file
+    // saved with a decomposed name is there under its composed one).
+    let assets: std::collections::HashSet<&str> =
+        site.assets.iter().map(|a| a.rel.as_str()).collect();
     for page in &site.pages {
         let a = &page.article;
         for lang in Lang::ALL {
@@ -107,11 +111,11 @@ pub fn check_links(config: &Config, site: &Site) -> Vec<Diagnostic> {
                         Diagnostic::note("external-link", format!("`{}` is not in this site; it links to {url}", link.href)).at(loc()),
                     ),
                     LinkTarget::Asset { rel } if lang == Lang::Nl => {
-                        if config.content_dir().join(rel).is_file() {
+                        if assets.contains(rel.as_str()) {
                             continue;
                         }
                         Some(
-                            Diagnostic::warning("missing-asset", format!("`{}` points to {rel}, which is not in the content folder", link.href))
+                            Diagnostic::warning("missing-asset", format!("`{}` points to {rel}, which is not a file the site publishes", link.href))
                                 .at(loc())
                                 .with_hint("add the file, or fix the path"),
                         )

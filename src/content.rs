@@ -204,9 +204,7 @@ pub fn load(config: &Config) -> Content {
         match loaded {
             Loaded::Article(a) => content.articles.push(*a),
             Loaded::Include(source) => {
-                content
-                    .includes
-                    .insert(nfc(&source.rel).into_owned(), source);
+                content.includes.insert(source.rel.clone(), source);
             }
             Loaded::Toc(toc) => content.tocs.push(toc),
             Loaded::Asset(asset) => content.assets.push(asset),
@@ -248,7 +246,7 @@ fn load_file(
         if rel.split('/').any(|part| part == "includes") {
             return Loaded::Include(source);
         }
-        let english = english.get(nfc(&rel).as_ref()).cloned();
+        let english = english.get(&rel).cloned();
         Loaded::Article(Box::new(parse_article(source, english, diagnostics)))
     } else if lower.ends_with("toc.yml") && lower.rsplit('/').next() == Some("toc.yml") {
         let Some(source) = read_source(&abs, rel, display, diagnostics) else {
@@ -294,7 +292,7 @@ fn load_english(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<
     for (source, diags) in read {
         diagnostics.extend(diags);
         if let Some(s) = source {
-            out.insert(nfc(&s.rel).into_owned(), s);
+            out.insert(s.rel.clone(), s);
         }
     }
     out
@@ -320,7 +318,9 @@ pub fn walk(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, PathB
                     .components()
                     .map(|c| c.as_os_str().to_string_lossy().into_owned())
                     .collect();
-                files.push((rel.join("/"), e.path().to_path_buf()));
+                // The path tolk knows a file by is NFC (see [`nfc`]); the
+                // absolute path reads it under the name it was saved with.
+                files.push((nfc(&rel.join("/")).into_owned(), e.path().to_path_buf()));
             }
             Ok(e) if !e.file_type().is_dir() => {
                 // A FIFO, socket or device: reading it could block the build
@@ -450,8 +450,9 @@ pub fn page_path(rel: &str) -> String {
 
 /// A path in Unicode NFC. macOS writes file names decomposed (`e` and a
 /// combining accent), writers type links composed (`é`): in NFC both name
-/// the same page, so that a link or a TOC entry finds the article and its
-/// English source whichever form either was saved in.
+/// the same file. [`walk`] gives every file its NFC path, and links, TOC
+/// entries and includes are read in NFC, so a page, an image, an include
+/// or an English source is found whichever form either side was saved in.
 pub fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
     use unicode_normalization::UnicodeNormalization;
     if s.is_ascii() {

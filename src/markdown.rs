@@ -1173,7 +1173,10 @@ pub fn resolve(ctx: &LinkContext, from: &str, href: &str, lang: Lang) -> LinkTar
     if ctx.pages.contains(&page) {
         return LinkTarget::Page { path: page, anchor };
     }
-    LinkTarget::Asset { rel: normal }
+    // Assets are known by their NFC paths (`content::walk`).
+    LinkTarget::Asset {
+        rel: crate::content::nfc(&normal).into_owned(),
+    }
 }
 
 /// Decodes `%XX` escapes (invalid ones stay as written).

@@ -190,7 +190,7 @@ impl Session {
         }
         let mut diagnostics = diagnostics;
         if opts.report_links {
-            diagnostics.extend(dead_links(&site, &config));
+            diagnostics.extend(dead_links(&site));
         }
         let staging = Staging::create(&out).map_err(|d| vec![d])?;
         let mut derived = Derived::new(&site, &theme);
@@ -257,7 +257,7 @@ impl Session {
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
                 .collect();
-            let rel = rel.join("/");
+            let rel = crate::content::nfc(&rel.join("/")).into_owned();
             let i = self
                 .site
                 .pages
@@ -320,7 +320,7 @@ impl Session {
             return self.rebuild(&[]);
         }
         if self.opts.report_links {
-            diagnostics.extend(dead_links(&self.site, &self.config));
+            diagnostics.extend(dead_links(&self.site));
         }
         let out = self.config.build_dir();
         let sink = InPlace::open(&out).map_err(|d| vec![d])?;
@@ -349,8 +349,8 @@ impl Session {
 }
 
 /// Links and anchors of the site that lead nowhere, as warnings.
-fn dead_links(site: &Site, config: &Config) -> Vec<Diagnostic> {
-    crate::check::check_links(config, site)
+fn dead_links(site: &Site) -> Vec<Diagnostic> {
+    crate::check::check_links(site)
         .into_iter()
         .filter(|d| matches!(d.code, "broken-link" | "broken-anchor"))
         .map(|mut d| {

@@ -259,8 +259,8 @@ fn two_articles_for_one_url_name_both_files() {
 }
 
 /// A file name saved decomposed (as macOS writes `é`: `e` + U+0301) is the
-/// same page as the composed name writers type in links: the page is
-/// written under the composed (NFC) name and the links find it.
+/// same file as the composed name writers type in links: the page and the
+/// image are written under the composed (NFC) name and the links find them.
 #[test]
 fn a_decomposed_file_name_is_the_page_links_name_composed() {
     let case = Case::new();
@@ -272,9 +272,10 @@ fn a_decomposed_file_name_is_the_page_links_name_composed() {
     .expect("write");
     std::fs::write(
         case.content().join("verwijst.md"),
-        "---\ntitle: Verwijst\nms.date: 07/22/2021\n---\n# Verwijst\n\nZie [het andere](<\u{e9}\u{e9}n artikel.md#deel>).\n",
+        "---\ntitle: Verwijst\nms.date: 07/22/2021\n---\n# Verwijst\n\nZie [het andere](<\u{e9}\u{e9}n artikel.md#deel>).\n\n![Schema](<sch\u{e9}ma.png>)\n",
     )
     .expect("write");
+    std::fs::write(case.content().join("sche\u{301}ma.png"), b"png").expect("write");
     case.build_ok();
     assert!(case.site.exists("nl-nl/\u{e9}\u{e9}n artikel/index.html"));
     assert!(!case
@@ -285,8 +286,17 @@ fn a_decomposed_file_name_is_the_page_links_name_composed() {
         html.contains("<a href=\"/nl-nl/%C3%A9%C3%A9n%20artikel/#deel\">het andere</a>"),
         "{html}"
     );
+    assert!(
+        html.contains("<img src=\"/sch%C3%A9ma.png\" alt=\"Schema\""),
+        "{html}"
+    );
+    assert!(
+        case.exists("sch\u{e9}ma.png"),
+        "the image is written under its NFC name"
+    );
     let c = run(&["check"], case.site.root());
     assert!(!c.stderr.contains("broken-link"), "{}", c.stderr);
+    assert!(!c.stderr.contains("missing-asset"), "{}", c.stderr);
 }
 
 /// `Tegoed.md` and `tegoed.md` are two pages on this file system but one
