@@ -360,15 +360,11 @@ impl SearchIndex {
                     .collect()
             })
             .collect();
-        let algorithm = match lang {
-            Lang::Nl => Algorithm::Dutch,
-            Lang::En => Algorithm::English,
-        };
         // A Stemmer is not `Sync`: one per worker.
         let stemmed: Vec<String> = self.words[first_new..]
             .par_iter()
             .map_init(
-                || Stemmer::create(algorithm),
+                || stemmer(lang),
                 |stemmer, (word, _)| stem(stemmer, lang, word),
             )
             .collect();
@@ -414,10 +410,7 @@ impl SearchIndex {
     /// `(folded word, stem)` for every indexable word of `text`.
     fn terms(&self, text: &str) -> Vec<(String, String)> {
         let stop = stop_words(self.lang);
-        let stemmer = Stemmer::create(match self.lang {
-            Lang::Nl => Algorithm::Dutch,
-            Lang::En => Algorithm::English,
-        });
+        let stemmer = stemmer(self.lang);
         tokenize(text)
             .into_iter()
             .filter(|w| stop.binary_search(&w.as_str()).is_err())
@@ -693,6 +686,14 @@ fn for_each_word(text: &str, f: &mut dyn FnMut(&str)) {
         });
     }
     flush(f, &mut word, &mut chars);
+}
+
+/// The Snowball stemmer of a language.
+fn stemmer(lang: Lang) -> Stemmer {
+    Stemmer::create(match lang {
+        Lang::Nl => Algorithm::Dutch,
+        Lang::En => Algorithm::English,
+    })
 }
 
 fn stem(stemmer: &Stemmer, lang: Lang, word: &str) -> String {
