@@ -190,7 +190,12 @@ pub fn load(config: &Config) -> Content {
     // before Markdown, and each file is independent: it runs on every core.
     // The results come back in walk order, so the content (and the order
     // of diagnostics) is the same whatever the thread count.
-    let files = walk(&dir, &mut content.diagnostics);
+    let files = walk(
+        &dir,
+        &config.book.src,
+        Bound::new(&dir, "the content folder"),
+        &mut content.diagnostics,
+    );
     let loaded: Vec<(Loaded, Vec<Diagnostic>)> = files
         .into_par_iter()
         .map(|(rel, abs)| {
@@ -277,18 +282,20 @@ fn load_english(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<
     if !dir.is_dir() {
         return out;
     }
-    let read: Vec<(Option<Source>, Vec<Diagnostic>)> = walk(&dir, diagnostics)
-        .into_par_iter()
-        .filter(|(rel, _)| rel.to_ascii_lowercase().ends_with(".md"))
-        .map(|(rel, abs)| {
-            let mut diagnostics = Vec::new();
-            let display = config.languages.english_src.join(&rel);
-            (
-                read_source(&abs, rel, display, &mut diagnostics),
-                diagnostics,
-            )
-        })
-        .collect();
+    let bound = Bound::new(&config.root, "the project folder");
+    let read: Vec<(Option<Source>, Vec<Diagnostic>)> =
+        walk(&dir, &config.languages.english_src, bound, diagnostics)
+            .into_par_iter()
+            .filter(|(rel, _)| rel.to_ascii_lowercase().ends_with(".md"))
+            .map(|(rel, abs)| {
+                let mut diagnostics = Vec::new();
+                let display = config.languages.english_src.join(&rel);
+                (
+                    read_source(&abs, rel, display, &mut diagnostics),
+                    diagnostics,
+                )
+            })
+            .collect();
     for (source, diags) in read {
         diagnostics.extend(diags);
         if let Some(s) = source {
@@ -298,16 +305,86 @@ fn load_english(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<
     out
 }
 
+/// The folder a walk may not leave: a symbolic link whose target resolves
+/// outside it is not followed.
+#[derive(Debug, Clone)]
+pub struct Bound {
+    /// Canonical (links resolved), so that containment is a prefix test.
+    dir: PathBuf,
+    /// How diagnostics name it ("the content folder").
+    name: &'static str,
+}
+
+impl Bound {
+    pub fn new(dir: &Path, name: &'static str) -> Bound {
+        Bound {
+            dir: dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()),
+            name,
+        }
+    }
+
+    /// `error[symlink-outside]` when the symbolic link `link` resolves to a
+    /// place outside the bound. A dangling link is left to the caller (it
+    /// cannot be read, which is reported as such).
+    pub fn check_link(&self, link: &Path, shown: &Path) -> Result<(), Diagnostic> {
+        let Ok(target) = link.canonicalize() else {
+            return Ok(());
+        };
+        if target.starts_with(&self.dir) {
+            return Ok(());
+        }
+        let written = std::fs::read_link(link).unwrap_or_else(|_| target.clone());
+        Err(Diagnostic::error(
+            "symlink-outside",
+            format!(
+                "this symbolic link points outside {}, to {}",
+                self.name,
+                written.display()
+            ),
+        )
+        .in_file(shown)
+        .with_hint(format!(
+            "tolk never follows a link out of {} (it could publish files of the machine that builds the site): copy what you need into it, or remove the link",
+            self.name
+        )))
+    }
+}
+
 /// Lists the files under `dir`, sorted, as (relative path with `/`, absolute
-/// path). Hidden and editor files are skipped; unreadable entries and
-/// symlink loops become diagnostics.
-pub fn walk(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
+/// path). `shown` is how diagnostics name `dir` (`content`). Hidden and
+/// editor files are skipped; unreadable entries and symlink loops become
+/// diagnostics. A symbolic link is followed only when its target resolves
+/// inside `bound` (one check for files and folders, made before the walk
+/// descends into a linked folder); any other is `error[symlink-outside]`.
+/// FIFOs, sockets and devices are never read.
+pub fn walk(
+    dir: &Path,
+    shown: &Path,
+    bound: Bound,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(String, PathBuf)> {
     let mut files = Vec::new();
+    let outside = std::cell::RefCell::new(Vec::new());
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            if e.depth() > 0 && is_ignored(&e.file_name().to_string_lossy()) {
+                return false;
+            }
+            if !e.path_is_symlink() {
+                return true;
+            }
+            let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
+            match bound.check_link(e.path(), &shown.join(rel)) {
+                Ok(()) => true,
+                Err(d) => {
+                    outside.borrow_mut().push(d);
+                    false
+                }
+            }
+        });
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() => {
@@ -356,6 +433,7 @@ pub fn walk(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, PathB
             }
         }
     }
+    diagnostics.extend(outside.into_inner());
     files
 }
 

@@ -1,0 +1,127 @@
+//! The content/output trust boundary (issue 13, part A): what a contributor
+//! puts in `content/`, `content-en/` or `themes/` cannot read files outside
+//! the project, overwrite what tolk generates, publish live script, blow up
+//! the YAML reader, or break URLs. tests/hostile-content is a site holding
+//! every attack at once.
+
+mod common;
+
+use std::os::unix::fs::symlink;
+
+use common::*;
+
+fn has(run: &Run, needle: &str) -> bool {
+    run.stderr.contains(needle) || run.stdout.contains(needle)
+}
+
+/// The diagnostics of `run` with this code, as printed (`error[code]: ...`
+/// and the location line under it).
+fn diagnostics<'a>(run: &'a Run, code: &str) -> Vec<&'a str> {
+    let head = format!("error[{code}]");
+    run.stderr
+        .split("\n\n")
+        .filter(|block| block.trim_start().starts_with(&head))
+        .collect()
+}
+
+#[test]
+fn symlinks_out_of_the_content_folder_are_refused_at_the_link() {
+    let site = TempSite::new("[book]\ntitle = \"T\"\n");
+    site.write("content/index.md", ARTICLE);
+    site.write("content/inner/real.txt", "binnen");
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::fs::write(outside.path().join("secret.txt"), "SECRET-OUTSIDE").expect("write");
+    let content = site.root().join("content");
+    symlink("/proc/self/environ", content.join("env.txt")).expect("link");
+    symlink("/etc/passwd", content.join("passwd.txt")).expect("link");
+    symlink(outside.path(), content.join("elsewhere")).expect("link");
+    symlink("/proc/self/task", content.join("task")).expect("link");
+    // A link whose target stays inside keeps working, file and folder.
+    symlink("inner/real.txt", content.join("alias.txt")).expect("link");
+    symlink("inner", content.join("inner-link")).expect("link");
+
+    let start = std::time::Instant::now();
+    let run = site.tolk(&["build"]);
+    assert!(start.elapsed().as_secs() < 30, "the walk went into /proc");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let found = diagnostics(&run, "symlink-outside");
+    assert_eq!(found.len(), 4, "{}", run.stderr);
+    for (name, target) in [
+        ("env.txt", "/proc/self/environ".to_string()),
+        ("passwd.txt", "/etc/passwd".to_string()),
+        ("elsewhere", outside.path().display().to_string()),
+        ("task", "/proc/self/task".to_string()),
+    ] {
+        assert!(
+            found
+                .iter()
+                .any(|d| d.contains(&format!("--> content/{name}")) && d.contains(&target)),
+            "no diagnostic at content/{name} naming {target}:\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        !site.root().join("site").exists(),
+        "a failed build wrote a site"
+    );
+    // `tolk check` says the same.
+    let check = site.tolk(&["check"]);
+    assert_eq!(check.code, 1);
+    assert_eq!(
+        diagnostics(&check, "symlink-outside").len(),
+        4,
+        "{}",
+        check.stderr
+    );
+
+    // Without the links out, the build passes and the links inside work.
+    for name in ["env.txt", "passwd.txt", "elsewhere", "task"] {
+        std::fs::remove_file(content.join(name)).expect("unlink");
+    }
+    site.tolk(&["build"]).ok();
+    assert_eq!(site.read("alias.txt"), "binnen");
+    assert_eq!(site.read("inner-link/real.txt"), "binnen");
+}
+
+#[test]
+fn symlinks_out_of_the_project_in_themes_and_english_sources_are_refused() {
+    let site = TempSite::new("[book]\ntitle = \"T\"\n\n[build]\ntheme = \"eigen\"\n");
+    site.write("content/index.md", ARTICLE);
+    site.write("themes/eigen/static/extra.css", "body{}");
+    site.write("content-en/placeholder.txt", "x");
+    symlink(
+        "/etc/passwd",
+        site.root().join("themes/eigen/static/passwd.css"),
+    )
+    .expect("link");
+    symlink("/etc/passwd", site.root().join("content-en/index.md")).expect("link");
+    // Inside the project (the content folder) is fine for both.
+    symlink(
+        site.root().join("content/index.md"),
+        site.root().join("content-en/shared.md"),
+    )
+    .expect("link");
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let found = diagnostics(&run, "symlink-outside");
+    assert!(
+        found
+            .iter()
+            .any(|d| d.contains("--> themes/eigen/static/passwd.css") && d.contains("/etc/passwd")),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(site.root().join("themes/eigen/static/passwd.css")).expect("unlink");
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let found = diagnostics(&run, "symlink-outside");
+    assert_eq!(found.len(), 1, "{}", run.stderr);
+    assert!(
+        found[0].contains("--> content-en/index.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(!has(&run, "root:x:0"), "the target was read");
+    std::fs::remove_file(site.root().join("content-en/index.md")).expect("unlink");
+    site.tolk(&["build"]).ok();
+}
