@@ -259,6 +259,12 @@ fn load_file(
         };
         match yaml::from_str::<Vec<TocItem>>(&source.text) {
             Ok(items) => Loaded::Toc(TocFile { source, items }),
+            Err(e) if e.code.is_some() => {
+                diagnostics.push(Diagnostic::error(e.code.unwrap_or("yaml"), e.message).at(
+                    Location::from_line_col(&source.display, &source.text, e.line, e.column, 1),
+                ));
+                Loaded::Nothing
+            }
             Err(e) => {
                 diagnostics.push(
                     Diagnostic::warning("toc", format!("this TOC.yml is not a list of items: {}", e.message))
@@ -629,15 +635,18 @@ fn parse_front_matter(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> (Fr
                 "front matter is YAML: `key: value` lines; quote values that contain `: ` or start with a special character"
             };
             diagnostics.push(
-                Diagnostic::error("yaml", format!("invalid front matter: {}", e.message))
-                    .at(Location::from_line_col(
-                        &source.display,
-                        text,
-                        e.line + line_offset,
-                        e.column,
-                        1,
-                    ))
-                    .with_hint(hint),
+                Diagnostic::error(
+                    e.code.unwrap_or("yaml"),
+                    format!("invalid front matter: {}", e.message),
+                )
+                .at(Location::from_line_col(
+                    &source.display,
+                    text,
+                    e.line + line_offset,
+                    e.column,
+                    1,
+                ))
+                .with_hint(hint),
             );
             return (FrontMatter::default(), body_start);
         }

@@ -125,3 +125,60 @@ fn symlinks_out_of_the_project_in_themes_and_english_sources_are_refused() {
     std::fs::remove_file(site.root().join("content-en/index.md")).expect("unlink");
     site.tolk(&["build"]).ok();
 }
+
+/// `big: &a [... 3000]` and then 20,000 `*a`: 60 million values once
+/// expanded (over 3 GB before the fix).
+fn alias_bomb(indent: &str) -> String {
+    let items = vec!["x"; 3000].join(", ");
+    let refs = vec!["*a"; 20_000].join(", ");
+    format!("{indent}big: &a [{items}]\n{indent}list: [{refs}]\n")
+}
+
+#[test]
+fn yaml_alias_bombs_are_refused_at_the_alias() {
+    let site = TempSite::new("[book]\ntitle = \"T\"\n");
+    site.write(
+        "content/front.md",
+        format!("---\ntitle: Bom\n{}---\n# Bom\n", alias_bomb("")),
+    );
+    site.write(
+        "content/block.md",
+        format!(
+            "---\ntitle: Blok\n---\n# Blok\n\n```checklist\nid: bom\ntitle: Bom\n{}```\n",
+            alias_bomb("")
+        ),
+    );
+    site.write(
+        "content/sub/TOC.yml",
+        "- name: A\n  href: a.md\n  x: &a [1]\n- name: B\n  href: b.md\n  items: [*a, *a]\n",
+    );
+    site.write("content/sub/a.md", ARTICLE);
+    site.write("content/sub/b.md", ARTICLE);
+    let start = std::time::Instant::now();
+    let run = site.tolk(&["build"]);
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let found = diagnostics(&run, "yaml-alias");
+    assert_eq!(found.len(), 3, "{}", run.stderr);
+    // Each at its first alias: front matter line 4 (after `---`, `title`,
+    // `big`), the block's line 10, the TOC's line 6.
+    for at in [
+        "content/front.md:4:8",
+        "content/block.md:10:8",
+        "content/sub/TOC.yml:6:11",
+    ] {
+        assert!(
+            found.iter().any(|d| d.contains(at)),
+            "no yaml-alias at {at}:\n{}",
+            run.stderr
+        );
+    }
+    let check = site.tolk(&["check"]);
+    assert_eq!(check.code, 1);
+    assert_eq!(
+        diagnostics(&check, "yaml-alias").len(),
+        3,
+        "{}",
+        check.stderr
+    );
+}
