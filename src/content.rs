@@ -687,13 +687,23 @@ fn typed_front_matter(
             .map_or(yaml_start, |i| yaml_start + i);
         Location::from_offset(&source.display, text, at, key.len())
     };
-    let mut take = |key: &str| -> Option<String> {
+    // Typed keys hold one value: a list or a map there is an error at its
+    // key (shown as JSON on the page, or dropped, it would be lost text).
+    let mut wrong: Vec<(&'static str, &'static str)> = Vec::new();
+    let mut take = |key: &'static str| -> Option<String> {
         match map.shift_remove(key)? {
             serde_json::Value::String(s) => Some(s),
             serde_json::Value::Null => None,
             serde_json::Value::Number(n) => Some(n.to_string()),
             serde_json::Value::Bool(b) => Some(b.to_string()),
-            other => Some(other.to_string()),
+            serde_json::Value::Array(_) => {
+                wrong.push((key, "a list"));
+                None
+            }
+            serde_json::Value::Object(_) => {
+                wrong.push((key, "a map"));
+                None
+            }
         }
     };
     let mut fm = FrontMatter {
@@ -710,6 +720,24 @@ fn typed_front_matter(
     let date = take("ms.date");
     let translation = take("ms.translationtype");
     let locale = take("ms.contentlocale");
+    // In the order of the file, not of the keys.
+    let mut wrong: Vec<(Location, &str, &str)> = wrong
+        .into_iter()
+        .map(|(k, kind)| (locate(k), k, kind))
+        .collect();
+    wrong.sort_by_key(|(at, ..)| at.line);
+    for (at, key, kind) in wrong {
+        diagnostics.push(
+            Diagnostic::error(
+                "front-matter-type",
+                format!("`{key}` must be one text value, not {kind}"),
+            )
+            .at(at)
+            .with_hint(format!(
+                "write it on one line, like `{key}: text` (quote it if it holds `: ` or starts with `[`, `{{` or `*`)"
+            )),
+        );
+    }
     if let Some(d) = date {
         fm.date = Date::parse_us(&d).or_else(|| Date::parse_iso(&d));
         if fm.date.is_none() {
@@ -810,6 +838,49 @@ mod tests {
         );
         assert_eq!(d[0].code, "front-matter-date");
         assert_eq!(d[0].location.as_ref().unwrap().line, 3);
+    }
+
+    #[test]
+    fn typed_keys_of_the_wrong_type_are_located_errors() {
+        let mut d = vec![];
+        let a = parse_article(
+            src("---\ntitle: [1, 2]\nms.date: 07/22/2021\nauthor: [1, {a: 2}]\ndescription:\n  a: 1\nms.custom: [kept]\n---\n# Body\n"),
+            None,
+            &mut d,
+        );
+        let found: Vec<(&str, usize, &str)> = d
+            .iter()
+            .map(|d| {
+                (
+                    d.code,
+                    d.location.as_ref().map_or(0, |l| l.line),
+                    d.message.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "front-matter-type",
+                    2,
+                    "`title` must be one text value, not a list"
+                ),
+                (
+                    "front-matter-type",
+                    4,
+                    "`author` must be one text value, not a list"
+                ),
+                (
+                    "front-matter-type",
+                    5,
+                    "`description` must be one text value, not a map"
+                ),
+            ]
+        );
+        assert_eq!(a.front.author, None);
+        // Untyped keys keep any form.
+        assert!(a.front.extra["ms.custom"].is_array());
     }
 
     #[test]
