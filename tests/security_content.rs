@@ -182,3 +182,59 @@ fn yaml_alias_bombs_are_refused_at_the_alias() {
         check.stderr
     );
 }
+
+#[test]
+fn front_matter_of_the_wrong_type_is_a_located_error() {
+    let site = TempSite::new("[book]\ntitle = \"T\"\n");
+    site.write(
+        "content/index.md",
+        "---\ntitle: [1, 2]\nms.date: 07/22/2021\nauthor: [1, {a: 2}]\n---\n# Kop\n\nTekst.\n",
+    );
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let found = diagnostics(&run, "front-matter-type");
+    assert_eq!(found.len(), 2, "{}", run.stderr);
+    assert!(found[0].contains("`title` must be one text value, not a list"));
+    assert!(
+        found[0].contains("--> content/index.md:2:1"),
+        "{}",
+        found[0]
+    );
+    assert!(found[1].contains("`author` must be one text value, not a list"));
+    assert!(
+        found[1].contains("--> content/index.md:4:1"),
+        "{}",
+        found[1]
+    );
+    assert!(!site.root().join("site").exists());
+}
+
+#[test]
+fn a_percent_in_a_file_name_is_encoded_in_every_url() {
+    let site =
+        TempSite::new("[book]\ntitle = \"T\"\n\n[site]\nurl = \"https://docs.example.org\"\n");
+    site.write(
+        "content/x%2F..%2Fy.md",
+        "---\ntitle: Procent\nms.date: 07/22/2021\nauthor: t\n---\n# Procent\n\nTekst.\n",
+    );
+    site.write(
+        "content/other.md",
+        "---\ntitle: Ander\nms.date: 07/22/2021\nauthor: t\n---\n# Ander\n\nZie [procent](x%252F..%252Fy.md).\n",
+    );
+    site.tolk(&["build"]).ok();
+    let encoded = "/nl-nl/x%252F..%252Fy/";
+    // The page is the file of that name; its URL is the name, escaped.
+    assert!(site.exists("nl-nl/x%2F..%2Fy/index.html"));
+    let index = site.read("nl-nl/index.html");
+    assert!(index.contains(&format!("href=\"{encoded}\"")), "{index}");
+    let other = site.read("nl-nl/other/index.html");
+    assert!(other.contains(&format!("href=\"{encoded}\"")), "{other}");
+    let sitemap = site.read("sitemap.xml");
+    assert!(
+        sitemap.contains(&format!("<loc>https://docs.example.org{encoded}</loc>")),
+        "{sitemap}"
+    );
+    for text in [&index, &other, &sitemap] {
+        assert!(!text.contains("/nl-nl/x%2F..%2Fy/"), "an unescaped URL");
+    }
+}
