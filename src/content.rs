@@ -281,6 +281,60 @@ fn load_file(
     }
 }
 
+/// The file types the content folder may publish as they are: images,
+/// documents, media, fonts, archives and code samples, none of which a
+/// browser runs as script when it opens them from the site. Files without an
+/// extension (`LICENSE`) are published too: hosts send them as
+/// `application/octet-stream`, which browsers download.
+pub const SAFE_ASSET_TYPES: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "avif", "bmp", "ico", "tif", "tiff", // images
+    "pdf", "txt", "csv", "tsv", "rtf", "docx", "xlsx", "pptx", "vsdx", "odt", "ods",
+    "odp", // documents
+    "mp4", "webm", "ogg", "ogv", "mp3", "m4a", "wav", "mov", "vtt", // media
+    "woff", "woff2", "ttf", "otf", // fonts
+    "zip", "gz", "tgz", "tar", "7z", // archives
+    "ps1", "psm1", "sh", "py", "cs", "sql", "kql", "bicep", "ini", "cfg", "toml",
+    "log", // code samples, shown as text
+];
+
+/// Types a browser runs script in when it opens them from the site
+/// (HTML, SVG, XML with a stylesheet, scripts): named in the diagnostic.
+const ACTIVE_ASSET_TYPES: &[&str] = &[
+    "html", "htm", "xhtml", "xht", "shtml", "svg", "svgz", "xml", "xsl", "xslt", "mht", "mhtml",
+    "js", "mjs", "css", "wasm", "swf",
+];
+
+/// Whether `rel`, an asset of the content folder, is of a type the site
+/// publishes (see `SAFE_ASSET_TYPES` and `[build] extra-asset-types`):
+/// `asset-type` otherwise.
+pub fn asset_type_allowed(config: &Config, rel: &str) -> Result<(), Diagnostic> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let Some((_, ext)) = name.rsplit_once('.') else {
+        return Ok(());
+    };
+    let ext = ext.to_ascii_lowercase();
+    let extra = &config.build.extra_asset_types;
+    if SAFE_ASSET_TYPES.contains(&ext.as_str())
+        || extra
+            .iter()
+            .any(|t| t == "*" || t.trim_start_matches('.').eq_ignore_ascii_case(&ext))
+    {
+        return Ok(());
+    }
+    let why = if ACTIVE_ASSET_TYPES.contains(&ext.as_str()) {
+        format!("a browser runs the script in a .{ext} file on the site's own origin")
+    } else {
+        format!("tolk publishes only file types known to be safe, and .{ext} is not one of them")
+    };
+    Err(Diagnostic::error(
+        "asset-type",
+        format!("this .{ext} file is not published: {why}"),
+    )
+    .with_hint(format!(
+        "make it part of an article (or convert it, e.g. an SVG to PNG); a site whose writers are all trusted can allow the type in book.toml: `[build] extra-asset-types = [\"{ext}\"]` (docs/security.md)"
+    )))
+}
+
 /// English sources: `.md` files under the English content root, by path.
 fn load_english(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<String, Source> {
     let dir = config.english_dir();

@@ -238,3 +238,156 @@ fn a_percent_in_a_file_name_is_encoded_in_every_url() {
         assert!(!text.contains("/nl-nl/x%2F..%2Fy/"), "an unescaped URL");
     }
 }
+
+/// The files a clean build of `site` writes, by path.
+fn built_files(site: &TempSite) -> Vec<String> {
+    snapshot(&site.root().join("site"))
+        .into_iter()
+        .filter(|(_, bytes)| bytes.is_some())
+        .map(|(rel, _)| rel)
+        .collect()
+}
+
+#[test]
+fn content_files_never_overwrite_what_tolk_generates() {
+    let site = TempSite::new("[book]\ntitle = \"T\"\n");
+    site.write("content/index.md", ARTICLE);
+    site.write("content/over.md", ARTICLE);
+    site.tolk(&["build"]).ok();
+    let script = built_files(&site)
+        .into_iter()
+        .find(|f| f.starts_with("static/tolk.") && f.ends_with(".js"))
+        .expect("the theme's script");
+    let attacks = [
+        (script.as_str(), "a static file of the theme"),
+        ("robots.txt", "robots.txt"),
+        ("sitemap.xml", "the sitemap"),
+        ("404.html", "the nl-nl 404 page"),
+        ("en/404.html", "the en 404 page"),
+        ("index.html", "the root page"),
+        ("nl-nl/index.html", "the nl-nl page of content/index.md"),
+        ("en/over/index.html", "the en page of content/over.md"),
+        ("Robots.TXT", "robots.txt"),
+    ];
+    for (rel, _) in attacks {
+        site.write(&format!("content/{rel}"), "alert('owned')");
+    }
+    let before = snapshot(&site.root().join("site"));
+    for command in ["build", "check"] {
+        let run = site.tolk(&[command]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let found = diagnostics(&run, "output-clash");
+        assert_eq!(found.len(), attacks.len(), "{}", run.stderr);
+        for (rel, what) in attacks {
+            assert!(
+                found
+                    .iter()
+                    .any(|d| d.contains(&format!("--> content/{rel}\n"))
+                        && d.contains(&format!(
+                            "would overwrite {what}, which tolk writes to {rel}"
+                        ))),
+                "no output-clash for content/{rel} naming {what}:\n{}",
+                run.stderr
+            );
+        }
+    }
+    assert_eq!(
+        before,
+        snapshot(&site.root().join("site")),
+        "a failed build changed the site"
+    );
+}
+
+/// Item 5: the manifest held the smaller of two hashes written to one path,
+/// so after the colliding file was removed every second build published it
+/// again. Now the clash is an error, and builds after its removal are all
+/// the same as a build that never saw it.
+#[test]
+fn removing_a_colliding_file_gives_the_same_site_on_every_build() {
+    let clean = TempSite::new("[book]\ntitle = \"T\"\n");
+    clean.write("content/index.md", ARTICLE);
+    clean.tolk(&["build"]).ok();
+    let expected = snapshot(&clean.root().join("site"));
+    let robots = clean.read("robots.txt");
+    // Bytes whose hash is the larger of the two: the old dedup kept the
+    // generated file's hash while the colliding bytes stayed on disk.
+    let tolk_hash = tolk::render::content_hash(robots.as_bytes());
+    let evil = (0..)
+        .map(|i| format!("User-agent: *\nDisallow: /{i}\n"))
+        .find(|t| tolk::render::content_hash(t.as_bytes()) > tolk_hash)
+        .expect("some bytes hash higher");
+
+    let site = TempSite::new("[book]\ntitle = \"T\"\n");
+    site.write("content/index.md", ARTICLE);
+    site.write("content/robots.txt", &evil);
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    std::fs::remove_file(site.root().join("content/robots.txt")).expect("rm");
+    for build in 1..=4 {
+        site.tolk(&["build"]).ok();
+        assert_eq!(site.read("robots.txt"), robots, "build {build}");
+        let got = snapshot(&site.root().join("site"));
+        let differ: Vec<&String> = expected
+            .keys()
+            .chain(got.keys())
+            .filter(|k| expected.get(*k) != got.get(*k))
+            .collect();
+        assert!(differ.is_empty(), "build {build} differs in {differ:?}");
+    }
+}
+
+#[test]
+fn only_safe_asset_types_are_published_unless_the_site_allows_more() {
+    let book = "[book]\ntitle = \"T\"\n";
+    let site = TempSite::new(book);
+    site.write("content/index.md", ARTICLE);
+    let active = [
+        ("x.html", "<script>alert(1)</script>"),
+        ("sub/x.htm", "<script>alert(1)</script>"),
+        (
+            "x.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+        ),
+        ("x.xml", "<?xml-stylesheet href=\"x.xsl\"?><x/>"),
+        ("x.js", "alert(1)"),
+        (
+            "x.xhtml",
+            "<html xmlns=\"http://www.w3.org/1999/xhtml\"><script>alert(1)</script></html>",
+        ),
+    ];
+    for (rel, text) in active {
+        site.write(&format!("content/{rel}"), text);
+    }
+    site.write("content/plaatje.PNG", [0x89u8, b'P', b'N', b'G']);
+    site.write("content/LICENSE", "MIT");
+    site.write("content/script.ps1", "Get-Date");
+    for command in ["build", "check"] {
+        let run = site.tolk(&[command]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let found = diagnostics(&run, "asset-type");
+        assert_eq!(found.len(), active.len(), "{}", run.stderr);
+        for (rel, _) in active {
+            assert!(
+                found
+                    .iter()
+                    .any(|d| d.contains(&format!("--> content/{rel}\n"))),
+                "no asset-type at content/{rel}:\n{}",
+                run.stderr
+            );
+        }
+        assert!(found
+            .iter()
+            .any(|d| d.contains("a browser runs the script in a .svg file")));
+        assert!(found.iter().all(|d| d.contains("extra-asset-types")));
+    }
+    // The site that needs them says so, type by type.
+    site.write(
+        "book.toml",
+        format!("{book}\n[build]\nextra-asset-types = [\"html\", \"htm\", \"svg\", \"xml\", \".js\", \"XHTML\"]\n"),
+    );
+    site.tolk(&["build"]).ok();
+    for (rel, text) in active {
+        assert_eq!(site.read(rel), text);
+    }
+    assert!(site.exists("plaatje.PNG") && site.exists("LICENSE") && site.exists("script.ps1"));
+}
