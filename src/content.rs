@@ -193,7 +193,7 @@ pub fn load(config: &Config) -> Content {
     let files = walk(
         &dir,
         &config.book.src,
-        Bound::new(&dir, "the content folder"),
+        Bound::new(&dir, &config.root, "the content folder"),
         &mut content.diagnostics,
     );
     let loaded: Vec<(Loaded, Vec<Diagnostic>)> = files
@@ -342,7 +342,7 @@ fn load_english(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<
     if !dir.is_dir() {
         return out;
     }
-    let bound = Bound::new(&config.root, "the project folder");
+    let bound = Bound::new(&config.root, &config.root, "the project folder");
     let read: Vec<(Option<Source>, Vec<Diagnostic>)> =
         walk(&dir, &config.languages.english_src, bound, diagnostics)
             .into_par_iter()
@@ -373,24 +373,36 @@ pub struct Bound {
     dir: PathBuf,
     /// How diagnostics name it ("the content folder").
     name: &'static str,
+    /// The project folder, canonical: where the walked folder itself may
+    /// point when it is a link (`content -> ../shared/docs`).
+    root: PathBuf,
 }
 
 impl Bound {
-    pub fn new(dir: &Path, name: &'static str) -> Bound {
+    /// `dir`, named `name`, in the project at `root`.
+    pub fn new(dir: &Path, root: &Path, name: &'static str) -> Bound {
+        let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
         Bound {
-            dir: dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()),
+            dir: canonical(dir),
             name,
+            root: canonical(root),
         }
     }
 
     /// `error[symlink-outside]` when the symbolic link `link` resolves to a
-    /// place outside the bound. A dangling link is left to the caller (it
-    /// cannot be read, which is reported as such).
-    pub fn check_link(&self, link: &Path, shown: &Path) -> Result<(), Diagnostic> {
+    /// place outside the bound (outside the project, for the walked folder
+    /// itself, `top`). A dangling link is left to the caller (it cannot be
+    /// read, which is reported as such).
+    pub fn check_link(&self, link: &Path, shown: &Path, top: bool) -> Result<(), Diagnostic> {
         let Ok(target) = link.canonicalize() else {
             return Ok(());
         };
-        if target.starts_with(&self.dir) {
+        let (bound, name) = if top {
+            (&self.root, "the project folder")
+        } else {
+            (&self.dir, self.name)
+        };
+        if target.starts_with(bound) {
             return Ok(());
         }
         let written = std::fs::read_link(link).unwrap_or_else(|_| target.clone());
@@ -398,14 +410,13 @@ impl Bound {
             "symlink-outside",
             format!(
                 "this symbolic link points outside {}, to {}",
-                self.name,
+                name,
                 written.display()
             ),
         )
         .in_file(shown)
         .with_hint(format!(
-            "tolk never follows a link out of {} (it could publish files of the machine that builds the site): copy what you need into it, or remove the link",
-            self.name
+            "tolk never follows a link out of {name} (it could publish files of the machine that builds the site): copy what you need into it, or remove the link"
         )))
     }
 }
@@ -437,7 +448,12 @@ pub fn walk(
                 return true;
             }
             let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
-            match bound.check_link(e.path(), &shown.join(rel)) {
+            let shown = if e.depth() == 0 {
+                shown.to_path_buf()
+            } else {
+                shown.join(rel)
+            };
+            match bound.check_link(e.path(), &shown, e.depth() == 0) {
                 Ok(()) => true,
                 Err(d) => {
                     outside.borrow_mut().push(d);

@@ -152,7 +152,8 @@ impl Theme {
         // target as a static file: the content's walk and its check.
         if config.theme_dir().is_dir() {
             let shown = Path::new("themes").join(&config.build.theme);
-            let bound = crate::content::Bound::new(&config.root, "the project folder");
+            let bound =
+                crate::content::Bound::new(&config.root, &config.root, "the project folder");
             crate::content::walk(&config.theme_dir(), &shown, bound, &mut diagnostics);
             if diagnostics.iter().any(Diagnostic::is_error) {
                 return Err(diagnostics);

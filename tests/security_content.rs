@@ -391,3 +391,25 @@ fn only_safe_asset_types_are_published_unless_the_site_allows_more() {
     }
     assert!(site.exists("plaatje.PNG") && site.exists("LICENSE") && site.exists("script.ps1"));
 }
+
+#[test]
+fn a_content_folder_that_is_itself_a_link_must_stay_in_the_project() {
+    let site = TempSite::new("[book]\ntitle = \"T\"\nsrc = \"docs\"\n");
+    site.write("real/index.md", ARTICLE);
+    symlink(site.root().join("real"), site.root().join("docs")).expect("link");
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::fs::write(outside.path().join("index.md"), "# Outside\n").expect("write");
+    symlink(outside.path(), site.root().join("content-en")).expect("link");
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let found = diagnostics(&run, "symlink-outside");
+    assert_eq!(found.len(), 1, "{}", run.stderr);
+    assert!(
+        found[0].contains("--> content-en\n") && found[0].contains("outside the project folder"),
+        "{}",
+        found[0]
+    );
+    std::fs::remove_file(site.root().join("content-en")).expect("unlink");
+    site.tolk(&["build"]).ok();
+    assert!(site.exists("nl-nl/index.html"));
+}
