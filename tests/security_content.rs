@@ -587,3 +587,28 @@ fn serve_survives_an_alias_bomb_and_keeps_the_last_good_site() {
     }
     let _ = serve.signal("-TERM");
 }
+
+#[test]
+fn serve_neither_builds_nor_watches_through_a_link_out_of_the_content() {
+    let site = TempSite::new("[book]\ntitle = \"T\"\n");
+    site.write(
+        "content/index.md",
+        "---\ntitle: Goed\n---\n# Goed\n\nTekst.\n",
+    );
+    symlink("/proc/self/task", site.root().join("content/task")).expect("link");
+    symlink("/", site.root().join("content/root")).expect("link");
+    let start = std::time::Instant::now();
+    let mut serve = common::serve::Serve::start(&site);
+    serve.wait_log("error[symlink-outside]");
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+    // Still watching what it should: removing the links gives the site.
+    std::fs::remove_file(site.root().join("content/task")).expect("unlink");
+    std::fs::remove_file(site.root().join("content/root")).expect("unlink");
+    let deadline = std::time::Instant::now() + common::serve::EVENT;
+    while http_get(serve.addr, "/nl-nl/").0 != 200 {
+        assert!(std::time::Instant::now() < deadline, "{}", serve.log());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(http_get(serve.addr, "/nl-nl/").1.contains("Tekst."));
+    let _ = serve.signal("-TERM");
+}
