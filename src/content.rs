@@ -442,10 +442,28 @@ impl Bound {
         } else {
             (&self.dir, self.name)
         };
-        if target.starts_with(bound) {
-            return Ok(());
-        }
         let written = std::fs::read_link(link).unwrap_or_else(|_| target.clone());
+        if let Ok(inside) = target.strip_prefix(bound) {
+            // Inside, a link reaches only what the walk itself would read:
+            // not `.git/config` (which holds CI credentials), `.env`, ...
+            let hidden = inside
+                .components()
+                .any(|c| is_ignored(&c.as_os_str().to_string_lossy()));
+            if !hidden {
+                return Ok(());
+            }
+            return Err(Diagnostic::error(
+                "symlink-outside",
+                format!(
+                    "this symbolic link points to a hidden file, which tolk does not read: {}",
+                    written.display()
+                ),
+            )
+            .in_file(shown)
+            .with_hint(
+                "hidden files and folders (`.git`, `.env`) are never published: remove the link",
+            ));
+        }
         Err(Diagnostic::error(
             "symlink-outside",
             format!(

@@ -612,3 +612,42 @@ fn serve_neither_builds_nor_watches_through_a_link_out_of_the_content() {
     assert!(http_get(serve.addr, "/nl-nl/").1.contains("Tekst."));
     let _ = serve.signal("-TERM");
 }
+
+#[test]
+fn links_into_hidden_files_of_the_project_are_refused() {
+    // actions/checkout leaves the token in .git/config; a link from the
+    // English sources or the theme (bound: the project) must not reach it.
+    let site = TempSite::new("[book]\ntitle = \"T\"\n\n[build]\ntheme = \"eigen\"\n");
+    site.write("content/index.md", ARTICLE);
+    site.write("content/over.md", ARTICLE);
+    site.write(
+        ".git/config",
+        "[http]\n\textraheader = AUTHORIZATION: basic SECRET-TOKEN\n",
+    );
+    site.write("content-en/index.md", "# Start\n");
+    site.write("themes/eigen/static/extra.css", "body{}");
+    symlink("../.git/config", site.root().join("content-en/over.md")).expect("link");
+    symlink(
+        "../../../.git/config",
+        site.root().join("themes/eigen/static/leak.css"),
+    )
+    .expect("link");
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let found = diagnostics(&run, "symlink-outside");
+    assert!(
+        found
+            .iter()
+            .any(|d| d.contains("--> themes/eigen/static/leak.css")
+                && d.contains("points to a hidden file")),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(site.root().join("themes/eigen/static/leak.css")).expect("unlink");
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let found = diagnostics(&run, "symlink-outside");
+    assert_eq!(found.len(), 1, "{}", run.stderr);
+    assert!(found[0].contains("--> content-en/over.md"), "{}", found[0]);
+    assert!(!run.stderr.contains("SECRET-TOKEN"));
+}
