@@ -20,7 +20,7 @@
 //! every `<` it did not understand is written `&lt;`, so a browser cannot
 //! read the output differently from how it was checked.
 
-use crate::markdown::{escape_html, is_safe_url};
+use crate::escape::{escape_html, is_safe_url};
 
 /// Elements a writer may use (lower case, sorted for binary search): text
 /// semantics, lists, tables, figures, details. No scripts, styles, frames,
