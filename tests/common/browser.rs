@@ -302,7 +302,12 @@ impl Browser {
             if self.js(script, json!([])) == json!(true) {
                 return;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            if Instant::now() >= deadline {
+                let state = self.try_js(
+                    "return [location.href, document.readyState, JSON.stringify(localStorage), document.body ? document.body.innerText.slice(0, 300) : '']",
+                );
+                panic!("timed out waiting for {what}; the page: {state:?}");
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
