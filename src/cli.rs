@@ -277,7 +277,12 @@ fn check(root: PathBuf, format: Format) -> ExitCode {
             diagnostic::eprint_all(&diags);
             let (errors, warnings) = diagnostic::count(&diags);
             let notes = diags.len() - errors - warnings;
-            eprintln!("tolk check: {errors} error(s), {warnings} warning(s), {notes} note(s)");
+            eprintln!(
+                "tolk check: {}, {}, {}",
+                diagnostic::plural(errors, "error"),
+                diagnostic::plural(warnings, "warning"),
+                diagnostic::plural(notes, "note")
+            );
         }
         Format::Json => {
             for d in &diags {
@@ -305,7 +310,11 @@ fn finish(result: Result<Vec<Diagnostic>, Vec<Diagnostic>>) -> ExitCode {
         Err(diags) => {
             diagnostic::eprint_all(&diags);
             let (errors, warnings) = diagnostic::count(&diags);
-            eprintln!("tolk: failed with {errors} error(s) and {warnings} warning(s); nothing was written");
+            eprintln!(
+                "tolk: failed with {} and {}; nothing was written",
+                diagnostic::plural(errors, "error"),
+                diagnostic::plural(warnings, "warning")
+            );
             ExitCode::from(1)
         }
     }

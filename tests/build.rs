@@ -449,7 +449,7 @@ fn a_template_rendering_error_is_reported_once_for_all_pages() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("failed with 1 error(s)"),
+        run.stderr.contains("failed with 1 error and 0 warnings;"),
         "one error, not one per page: {}",
         run.stderr
     );
@@ -672,4 +672,29 @@ fn a_tab_set_inside_a_quote_closes_inside_it() {
         "the set closes inside the quote: {html}"
     );
     assert!(html.find("</blockquote>").unwrap() < html.find("Na de quote.").unwrap());
+}
+
+#[test]
+fn the_summary_counts_in_english_number() {
+    let site = TempSite::new("[book]\ntitle = \"T\"\n");
+    site.write("content/a.md", ARTICLE).write(
+        "content/TOC.yml",
+        "- name: A\n  href: a.md\n- name: Weg\n  href: gone.md\n",
+    );
+    let run = site.tolk(&["build"]);
+    run.ok();
+    assert!(
+        run.stderr.contains("Built 1 article into ")
+            && run
+                .stderr
+                .contains(": 2 pages in nl-nl, 2 in en; 1 warning, 0 errors; "),
+        "{}",
+        run.stderr
+    );
+    let check = site.tolk(&["check"]);
+    assert!(
+        check.stderr.contains("tolk check: 0 errors, 1 warning, "),
+        "{}",
+        check.stderr
+    );
 }

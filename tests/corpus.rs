@@ -22,6 +22,12 @@ fn builds_the_trimmed_corpus_in_both_languages_with_toc_navigation() {
     let run = site.tolk(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("Built 45 articles"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("46 pages in nl-nl, 46 in en; 1 warning, 0 errors;"),
+        "{}",
+        run.stderr
+    );
     // The one TOC entry whose file name differs in case from the file is
     // reported where it stands, and is the only warning.
     assert!(run.stderr.contains("warning[toc-missing]: TOC entry `Prijswijziging na publicatie` points to Price-change-post-publish.md"), "{}", run.stderr);
