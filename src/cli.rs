@@ -143,11 +143,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Init { dir } => finish(init(&dir).map(|()| {
-            eprintln!(
-                "Created a new site in {}. Build it with: tolk build --root {}",
-                dir.display(),
-                dir.display()
-            );
+            eprintln!("{}", init_done(&dir));
             Vec::new()
         })),
         Command::Build {
@@ -329,8 +325,9 @@ src = "content"
 build-dir = "site"
 
 [site]
-# The public URL, for canonical links and the sitemap.
-url = ""
+# The public address of the site, for canonical links and the sitemap.
+# Set it before you publish, e.g.:
+# url = "https://docs.example.org"
 base-path = "/"
 
 [languages]
@@ -356,6 +353,28 @@ ms.contentlocale: nl-NL
 > [!TIP]
 > Bewerk `content/welcome.md` en bouw opnieuw met `tolk build`.
 "#;
+
+/// What `tolk init` says when it is done: where the site is and the
+/// writer's next step, a preview in the browser.
+fn init_done(dir: &Path) -> String {
+    let shown = dir.display().to_string();
+    let root = if dir == Path::new(".") {
+        String::new()
+    } else if shown
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+,:@".contains(c))
+    {
+        format!(" --root {shown}")
+    } else {
+        format!(" --root '{}'", shown.replace('\'', "'\\''"))
+    };
+    format!(
+        "Created a new site in {shown}.\n\
+         Next, preview it while you write (it rebuilds and reloads as you save):\n\
+         \n    tolk serve{root} --open\n\n\
+         Before you publish, set [site] url in book.toml; `tolk build{root}` writes the site."
+    )
+}
 
 /// Writes a new site into `dir`. Refuses to overwrite an existing book.toml.
 pub fn init(dir: &Path) -> Result<(), Vec<Diagnostic>> {

@@ -52,7 +52,20 @@ fn init_then_build() {
     let target = dir.path().join("x");
     let run = tolk(&["init", target.to_str().unwrap()], None);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(target.join("book.toml").is_file());
+    // It ends with the writer's next step: a preview in the browser.
+    let next = format!("tolk serve --root {} --open", target.display());
+    assert!(
+        run.stderr.lines().any(|l| l.trim() == next),
+        "{}",
+        run.stderr
+    );
+    // The public URL is left for the writer, commented, with a hint.
+    let book = std::fs::read_to_string(target.join("book.toml")).unwrap();
+    assert!(
+        book.contains("[site]\n# The public address of the site, for canonical links and the sitemap.\n# Set it before you publish, e.g.:\n# url = \"https://docs.example.org\"\n"),
+        "{book}"
+    );
+    assert!(!book.lines().any(|l| l.starts_with("url")), "{book}");
     assert!(
         !target.join("themes").exists(),
         "init writes no theme files"
