@@ -165,8 +165,9 @@ pub fn main() -> ExitCode {
                 // index one by one is 2% of the corpus build's instructions,
                 // all on one core after the last page is written, for
                 // memory the OS takes back anyway.
-                std::mem::forget(session);
                 eprintln!("{}", report.summary());
+                eprintln!("{}", serve_hint(&report.out, session.base_path()));
+                std::mem::forget(session);
                 report.diagnostics
             }))
         }
@@ -353,6 +354,23 @@ ms.contentlocale: nl-NL
 > [!TIP]
 > Bewerk `content/welcome.md` en bouw opnieuw met `tolk build`.
 "#;
+
+/// How to look at a built site: its links are root-absolute, so it must be
+/// served; opening a page from disk (`file://`) finds no stylesheet.
+fn serve_hint(out: &Path, base: &str) -> String {
+    if base == "/" {
+        format!(
+            "Serve it with any static web server, e.g. `python3 -m http.server -d {}`, or preview with `tolk serve`: \
+             opening its index.html from disk (file://) does not work, because its links start at /.",
+            out.display()
+        )
+    } else {
+        format!(
+            "Publish it at {base} of a web server, or preview with `tolk serve`: \
+             opening its index.html from disk (file://) does not work, because its links start at {base}."
+        )
+    }
+}
 
 /// What `tolk init` says when it is done: where the site is and the
 /// writer's next step, a preview in the browser.

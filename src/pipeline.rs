@@ -239,6 +239,12 @@ impl Session {
     /// config, the theme, a TOC, an article added, removed or retitled) is a
     /// full build. On error nothing is written and the session keeps the
     /// last good site.
+    /// The path the built site's links start with (`[site] base-path` or
+    /// `--base-url`), e.g. `/` or `/docs/`.
+    pub fn base_path(&self) -> &str {
+        &self.config.site.base_path
+    }
+
     pub fn rebuild(&mut self, changed: &[std::path::PathBuf]) -> Result<Report, Vec<Diagnostic>> {
         match self.changed_articles(changed) {
             Some(indices) if !indices.is_empty() => self.rebuild_articles(&indices),
