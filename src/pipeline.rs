@@ -58,13 +58,18 @@ pub struct Report {
 impl Report {
     /// The one-line summary: pages per language, warnings, errors, time.
     /// `Built 5 articles into site: 6 pages in nl-nl, 6 in en; 0 warnings, 0 errors; 21 ms`
+    /// (`1 article`, `1 warning`: counts in their English number).
     pub fn summary(&self) -> String {
+        use crate::diagnostic::plural;
         let per_lang = self.pages_per_lang;
         let (errors, warnings) = crate::diagnostic::count(&self.diagnostics);
         format!(
-            "Built {} articles into {}: {per_lang} pages in nl-nl, {per_lang} in en; {warnings} warnings, {errors} errors; {} ms",
-            self.articles,
+            "Built {} into {}: {} in nl-nl, {per_lang} in en; {}, {}; {} ms",
+            plural(self.articles, "article"),
             self.out.display(),
+            plural(per_lang, "page"),
+            plural(warnings, "warning"),
+            plural(errors, "error"),
             self.elapsed.as_millis()
         )
     }
@@ -234,6 +239,12 @@ impl Session {
     /// config, the theme, a TOC, an article added, removed or retitled) is a
     /// full build. On error nothing is written and the session keeps the
     /// last good site.
+    /// The path the built site's links start with (`[site] base-path` or
+    /// `--base-url`), e.g. `/` or `/docs/`.
+    pub fn base_path(&self) -> &str {
+        &self.config.site.base_path
+    }
+
     pub fn rebuild(&mut self, changed: &[std::path::PathBuf]) -> Result<Report, Vec<Diagnostic>> {
         match self.changed_articles(changed) {
             Some(indices) if !indices.is_empty() => self.rebuild_articles(&indices),

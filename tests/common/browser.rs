@@ -164,14 +164,22 @@ impl Browser {
             .as_str()
             .expect("session id")
             .to_string();
-        Browser {
+        let browser = Browser {
             agent,
             driver,
             base,
             session,
             _profile: profile,
             _one_at_a_time: guard,
-        }
+        };
+        // Headless Chromium with its own profile may never give its window
+        // focus (document.hasFocus() false, no :focus styles); the page
+        // behaves as a focused window does for a reader.
+        browser.cdp(
+            "Emulation.setFocusEmulationEnabled",
+            json!({"enabled": true}),
+        );
+        browser
     }
 
     fn cmd(&self, method: &str, path: &str, body: Value) -> Value {
@@ -286,14 +294,20 @@ impl Browser {
             .to_string()
     }
 
-    /// Waits until `script` returns true (or panics after 10 s, with `what`).
+    /// Waits until `script` returns true (or panics after 20 s, with `what`:
+    /// on a loaded 2-core machine a page can take seconds to load).
     pub fn wait_for(&self, what: &str, script: &str) {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if self.js(script, json!([])) == json!(true) {
                 return;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            if Instant::now() >= deadline {
+                let state = self.try_js(
+                    "return [location.href, document.readyState, JSON.stringify(localStorage), document.body ? document.body.innerText.slice(0, 300) : '']",
+                );
+                panic!("timed out waiting for {what}; the page: {state:?}");
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
