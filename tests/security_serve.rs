@@ -192,3 +192,242 @@ proptest! {
         }
     }
 }
+
+/// No byte a terminal reads as a control: no C0 but tab and newline, no
+/// DEL, no C1 (in UTF-8, U+0080..U+009F), no bidi override.
+fn assert_terminal_safe(what: &str, text: &str) {
+    for c in text.chars() {
+        assert!(
+            !(matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+                || (c.is_control() && c != '\t' && c != '\n')),
+            "{what} carries {:?}:\n{text}",
+            c
+        );
+    }
+}
+
+/// Item 14: ESC, OSC, BEL, C1 and bidi controls from an article line reach
+/// the terminal in a diagnostic. Failed before the fix (the source line
+/// was printed as written).
+#[test]
+fn diagnostics_show_control_characters_as_visible_escapes() {
+    let site = TempSite::new("");
+    site.write("content/index.md", hostile("terminal-escapes.md"));
+    let run = site.tolk(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_terminal_safe("tolk check", &run.stderr);
+    assert!(
+        run.stderr
+            .contains("[klik␛]0;gekaapt␇␛[2J<U+009B>31m<U+202E>](ontbreekt.md)"),
+        "{}",
+        run.stderr
+    );
+    let json = site.tolk(&["check", "--format", "json"]);
+    assert_terminal_safe("tolk check --format json", &json.stdout);
+    assert!(json.stdout.contains("ontbreekt.md"), "{}", json.stdout);
+}
+
+/// Item 14 for `tolk eval`: a message with U+009B and U+202E is printed as
+/// JSON escapes (the same JSON value), and a rejected answer's ESC is shown
+/// as `␛`. Failed before the fix.
+#[test]
+fn eval_output_is_safe_for_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("a.md");
+    std::fs::write(&article, hostile("terminal-escapes.md")).unwrap();
+    let a = article.to_str().unwrap();
+    let answers = dir.path().join("answers.json");
+    std::fs::write(&answers, "{\"keuze\": \"a\"}").unwrap();
+    let run = tolk(
+        &["eval", a, "term", "--answers", answers.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_terminal_safe("tolk eval", &run.stdout);
+    let v: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(v["outcomes"][0]["message"], "Klaar \u{9b}2J\u{202e}");
+    std::fs::write(&answers, "{\"keuze\": \"\\u001b]0;x\\u0007\"}").unwrap();
+    let run = tolk(
+        &["eval", a, "term", "--answers", answers.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_terminal_safe("tolk eval", &run.stderr);
+    assert!(
+        run.stderr.contains("`␛]0;x␇` is not a value"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Item 15: a UTF-8 BOM before the answers is accepted (before: "expected
+/// value at line 1 column 1").
+#[test]
+fn eval_accepts_answers_with_a_byte_order_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("a.md");
+    std::fs::write(&article, hostile("terminal-escapes.md")).unwrap();
+    let answers = repo().join("tests/hostile/text/answers-bom.json");
+    let run = tolk(
+        &[
+            "eval",
+            article.to_str().unwrap(),
+            "term",
+            "--answers",
+            answers.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(v["outcomes"][0]["id"], "klaar");
+}
+
+/// Item 15: answers past the limit are refused before they are parsed,
+/// with a message that says why, in little memory; a rejected long value
+/// is echoed clipped. Failed before the fix (12 MB of answers were parsed,
+/// and the whole value was echoed).
+#[test]
+fn eval_bounds_its_answers_and_clips_what_it_echoes() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("a.md");
+    std::fs::write(&article, hostile("terminal-escapes.md")).unwrap();
+    let a = article.to_str().unwrap();
+    let answers = dir.path().join("answers.json");
+    // 12 MB of answers: one long rejected string.
+    let long = "x".repeat(12 << 20);
+    std::fs::write(&answers, format!("{{\"keuze\": \"{long}\"}}")).unwrap();
+    let run = tolk(
+        &["eval", a, "term", "--answers", answers.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", &run.stderr[..run.stderr.len().min(500)]);
+    assert!(
+        run.stderr.contains("larger than 1024 KiB"),
+        "{}",
+        &run.stderr[..run.stderr.len().min(500)]
+    );
+    assert!(
+        run.stderr.len() < 1000,
+        "{} bytes of stderr",
+        run.stderr.len()
+    );
+    // The same from standard input.
+    let mut child = std::process::Command::new(bin())
+        .args(["eval", a, "term", "--answers", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = stdin.write_all(format!("{{\"keuze\": \"{long}\"}}").as_bytes());
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = writer.join();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("larger than 1024 KiB"));
+    // Under the limit, a rejected value is echoed clipped.
+    std::fs::write(
+        &answers,
+        format!("{{\"keuze\": \"{}\"}}", "y".repeat(500_000)),
+    )
+    .unwrap();
+    let run = tolk(
+        &["eval", a, "term", "--answers", answers.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("… (500000 bytes in all)"),
+        "{}",
+        &run.stderr[..run.stderr.len().min(500)]
+    );
+    assert!(
+        run.stderr.len() < 2000,
+        "{} bytes of stderr",
+        run.stderr.len()
+    );
+}
+
+/// A site whose `tolk check` prints far more than a pipe holds: 3,000
+/// broken links.
+fn noisy_site() -> TempSite {
+    let site = TempSite::new("");
+    let mut body = String::from("---\ntitle: T\n---\n# T\n\n");
+    for i in 0..3000 {
+        body.push_str(&format!("[x](ontbreekt-{i}.md)\n\n"));
+    }
+    site.write("content/index.md", body);
+    site
+}
+
+/// Item 12: `tolk check 2>&1 | head -2` and `2>/dev/full` exited 101 (a
+/// panic in `eprintln!`). Now the command ends with its own exit code (1:
+/// the site has errors) and no panic message. Failed before the fix.
+#[test]
+fn closed_or_full_output_ends_quietly_with_the_exit_code() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let site = noisy_site();
+    let root = site.root().to_str().unwrap();
+    // stderr into a pipe whose reader goes away after two lines.
+    let mut child = Command::new(bin())
+        .args(["check", "--root", root])
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    assert!(lines.next().is_some() && lines.next().is_some());
+    drop(lines);
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+    // `--format json` writes to stdout: the same with a closed stdout.
+    let mut child = Command::new(bin())
+        .args(["check", "--format", "json", "--root", root])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert!(lines.next().is_some());
+    drop(lines);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    // stderr to a full device.
+    if std::path::Path::new("/dev/full").exists() {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let status = Command::new(bin())
+            .args(["check", "--root", root])
+            .stderr(full)
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(1));
+        // A build that fails (exit 1) and one that succeeds (exit 0).
+        for (body, code) in [("```checklist\nid: [\n```\n", 1), ("Tekst.\n", 0)] {
+            site.write(
+                "content/index.md",
+                format!("---\ntitle: T\n---\n# T\n\n{body}"),
+            );
+            let full = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap();
+            let status = Command::new(bin())
+                .args(["build", "--root", root])
+                .stderr(full)
+                .stdout(Stdio::null())
+                .status()
+                .unwrap();
+            assert_eq!(status.code(), Some(code), "{body}");
+        }
+    }
+}
