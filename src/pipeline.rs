@@ -471,7 +471,7 @@ impl Timings {
 
     fn lap(&mut self, what: &str) {
         if let Some(last) = self.last {
-            eprintln!(
+            crate::say_err!(
                 "tolk timing: {what}: {:.1} ms",
                 last.elapsed().as_secs_f64() * 1000.0
             );
@@ -681,7 +681,7 @@ fn write_site(
             || update_search(en_index, site, articles),
         );
         if std::env::var_os("TOLK_TIMINGS").is_some() {
-            eprintln!(
+            crate::say_err!(
                 "tolk timing:   search indexes: {:.1} ms",
                 start.elapsed().as_secs_f64() * 1000.0
             );
