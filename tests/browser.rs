@@ -16,8 +16,76 @@ fn in_headless_chromium() {
     site.tolk(&["build"]).ok();
     let server = StaticServer::start(&site.root().join("site"));
     let b = Browser::start();
+    forms_are_live_on_every_page_reached_through_the_nav_with_latency(&b, &server);
     credit_request_form_computes_keeps_answers_and_agrees_with_tolk_eval(&b, &server);
     dutch_page_shows_originals_side_by_side_and_search_finds_by_keyboard(&b, &server);
+}
+
+/// The seed pages in navigation order: a reader opens the first, then
+/// follows the navigation to each next one.
+const SEED_PAGES: [&str; 5] = [
+    "partner-earned-credit-troubleshoot",
+    "lighthouse-partner-earned-credit",
+    "request-credit",
+    "troubleshoot-account-setup",
+    "incentives-customer-association-issues",
+];
+
+/// Issue 15, 1: the runtime bound its forms on a timer that could fire
+/// before the page's generated checklist script registered, so the second
+/// page a reader opened was dead. Walk A → B → … through the navigation
+/// with network latency, in both languages, and require every form on
+/// each page to be live and to react to an answer.
+fn forms_are_live_on_every_page_reached_through_the_nav_with_latency(
+    b: &Browser,
+    server: &StaticServer,
+) {
+    b.cdp("Network.enable", json!({}));
+    for lang in ["nl-nl", "en"] {
+        b.cdp(
+            "Network.emulateNetworkConditions",
+            json!({"offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+        );
+        b.goto(&server.url(&format!("/{lang}/{}/", SEED_PAGES[0])));
+        b.js("localStorage.clear(); return true", json!([]));
+        for (k, latency) in [(1, 100), (2, 20), (3, 0), (4, 100), (0, 20), (2, 100)] {
+            b.cdp(
+                "Network.emulateNetworkConditions",
+                json!({"offline": false, "latency": latency, "downloadThroughput": -1, "uploadThroughput": -1}),
+            );
+            let path = format!("/{lang}/{}/", SEED_PAGES[k]);
+            b.click(&format!(".site-nav a[href='{path}']"));
+            b.wait_for(
+                &format!("{path} loaded"),
+                &format!(
+                    "return location.pathname === '{path}' && document.readyState === 'complete'"
+                ),
+            );
+            let forms = b.js(
+                "return document.querySelectorAll('form.tolk-checklist').length",
+                json!([]),
+            );
+            assert!(forms.as_u64().unwrap_or(0) >= 1, "{path}: no form");
+            b.wait_for(
+                &format!("every form on {path} ({lang}, {latency} ms) to be live"),
+                "return Array.prototype.every.call(document.querySelectorAll('form.tolk-checklist'), function (f) { return f.classList.contains('checklist-live'); })",
+            );
+            // Live means it answers: pick the first option of the first
+            // question and the answer reaches the share URL.
+            b.js(
+                "document.querySelectorAll('form.tolk-checklist').forEach(function (f) { var r = f.querySelector('.checklist-inputs input[type=radio]:not(:checked)'); if (r) r.click(); }); return true",
+                json!([]),
+            );
+            b.wait_for(
+                &format!("the answer on {path} to reach the URL"),
+                "return location.hash.indexOf('cl-') >= 0",
+            );
+        }
+    }
+    b.cdp(
+        "Network.emulateNetworkConditions",
+        json!({"offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+    );
 }
 
 fn credit_request_form_computes_keeps_answers_and_agrees_with_tolk_eval(

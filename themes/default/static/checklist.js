@@ -466,13 +466,22 @@
   R.toJson = toJson;
 
   var registry = root.tolkChecklists || (root.tolkChecklists = {});
-  // Called by the generated code of each checklist.
+  // Called by the generated code of each checklist. Registering binds the
+  // checklist's forms already in the page, so a form never depends on which
+  // of the two scripts (this runtime, the page's checklists) ran first or on
+  // a timer: the generated script is loaded after the form (deferred), and
+  // DOMContentLoaded binds whatever is left.
   R.register = function (def) {
     registry[def.id] = {
       def: def,
       evaluate: function (answers, today, lang) { return evaluate(def, answers, today, lang); },
       evaluateJson: function (answers, today, lang) { return toJson(evaluate(def, answers, today, lang)); }
     };
+    if (root.document && root.document.querySelectorAll) {
+      Array.prototype.forEach.call(root.document.querySelectorAll("form.tolk-checklist"), function (f) {
+        if (f.getAttribute("data-checklist") === def.id) bind(f);
+      });
+    }
   };
 
   /* ---------- part 2: the form (html.rs renders it) ---------- */
@@ -722,13 +731,17 @@
     return ok;
   }
 
+  // Binds a form once; a form whose checklist is not registered yet is
+  // left for `register` to bind.
   function bind(form) {
+    if (form.getAttribute("data-bound") === "true") return;
     var script = form.querySelector("script.checklist-data");
     if (!script) return;
     var data;
     try { data = JSON.parse(script.textContent); } catch (e) { return; }
     var entry = registry[data.id];
     if (!entry) return;
+    form.setAttribute("data-bound", "true");
     var def = entry.def;
     var today = localToday();
     var res;
@@ -782,7 +795,7 @@
   root.tolkChecklistRuntime = R;
   if (root.document) {
     if (root.document.readyState === "loading") root.document.addEventListener("DOMContentLoaded", R.bindAll);
-    else setTimeout(R.bindAll, 0);
+    else R.bindAll();
   }
   if (typeof module === "object" && module.exports) module.exports = R;
 })(typeof globalThis !== "undefined" ? globalThis : this);
