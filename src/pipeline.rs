@@ -531,6 +531,9 @@ struct PageCtx<'a> {
     /// The generated evaluators of the page's checklists.
     checklist_script: Option<String>,
     machine_translated: bool,
+    /// The machine-translation notice links the English original: only
+    /// when the English page has English text.
+    has_original: bool,
     only_dutch: bool,
     noindex: bool,
     canonical: Option<String>,
@@ -946,11 +949,17 @@ pub fn page_file(lang: Lang, path: &str) -> String {
 
 fn list_entry(site: &Site, i: usize, lang: Lang) -> ListEntry {
     let p = &site.pages[i];
-    let description = p.article.front.description.clone().unwrap_or_default();
+    let english_fm = match (lang, p.english, &p.article.english_front) {
+        (Lang::En, EnglishText::Source, Some(en)) => Some(en),
+        _ => None,
+    };
+    let fm = english_fm.unwrap_or(&p.article.front);
+    let description = fm.description.clone().unwrap_or_default();
     ListEntry {
         title: p.title(lang),
         url: site.url(i, lang),
-        description_lang: (lang == Lang::En && !description.is_empty()).then_some("nl"),
+        description_lang: (lang == Lang::En && english_fm.is_none() && !description.is_empty())
+            .then_some("nl"),
         description,
     }
 }
@@ -976,15 +985,22 @@ fn article_ctx<'a>(
     let en_url = site.url(i, Lang::En);
     let url = site.url(i, lang);
     let only_dutch = lang == Lang::En && page.english == EnglishText::DutchOnly;
+    // An English page built from an English source file takes its
+    // description, date and author from that file's own front matter.
+    let english_fm = match (lang, page.english, &page.article.english_front) {
+        (Lang::En, EnglishText::Source, Some(en)) => Some(en),
+        _ => None,
+    };
+    let machine_translated =
+        lang == Lang::Nl && fm.translation_type == Some(crate::content::TranslationType::Machine);
+    let fm = english_fm.unwrap_or(fm);
     let description = fm.description.clone().unwrap_or_default();
     PageCtx {
         title,
         title_html,
         title_id: r.title_id.clone().unwrap_or_default(),
-        description_lang: (lang == Lang::En
-            && page.english != EnglishText::Source
-            && !description.is_empty())
-        .then_some("nl"),
+        description_lang: (lang == Lang::En && english_fm.is_none() && !description.is_empty())
+            .then_some("nl"),
         description,
         date: fm.date.map(|d| d.to_string()),
         date_text: fm.date.map(|d| strings.date(d)),
@@ -999,8 +1015,8 @@ fn article_ctx<'a>(
         },
         checklists: !page.checklists.is_empty(),
         checklist_script: scripts[i].clone(),
-        machine_translated: lang == Lang::Nl
-            && fm.translation_type == Some(crate::content::TranslationType::Machine),
+        machine_translated,
+        has_original: page.english != EnglishText::DutchOnly,
         only_dutch,
         noindex: only_dutch,
         canonical: (!config.site.url.is_empty()).then(|| absolute(config, &url)),
