@@ -151,6 +151,9 @@ pub struct Article {
     /// An English source for the same path, which takes precedence over the
     /// originals carried in the segments.
     pub english: Option<Source>,
+    /// The English source's own front matter (title, description, date,
+    /// author, `ms.*`), for the English page.
+    pub english_front: Option<FrontMatter>,
 }
 
 impl Article {
@@ -682,12 +685,16 @@ pub fn parse_article(
 ) -> Article {
     let (front, body_start) = parse_front_matter(&source, diagnostics);
     let path = page_path(&source.rel);
+    let english_front = english
+        .as_ref()
+        .map(|en| parse_front_matter(en, diagnostics).0);
     Article {
         source,
         front,
         body_start,
         path,
         english,
+        english_front,
     }
 }
 

@@ -59,13 +59,18 @@ pub struct Report {
 impl Report {
     /// The one-line summary: pages per language, warnings, errors, time.
     /// `Built 5 articles into site: 6 pages in nl-nl, 6 in en; 0 warnings, 0 errors; 21 ms`
+    /// (`1 article`, `1 warning`: counts in their English number).
     pub fn summary(&self) -> String {
+        use crate::diagnostic::plural;
         let per_lang = self.pages_per_lang;
         let (errors, warnings) = crate::diagnostic::count(&self.diagnostics);
         format!(
-            "Built {} articles into {}: {per_lang} pages in nl-nl, {per_lang} in en; {warnings} warnings, {errors} errors; {} ms",
-            self.articles,
+            "Built {} into {}: {} in nl-nl, {per_lang} in en; {}, {}; {} ms",
+            plural(self.articles, "article"),
             self.out.display(),
+            plural(per_lang, "page"),
+            plural(warnings, "warning"),
+            plural(errors, "error"),
             self.elapsed.as_millis()
         )
     }
@@ -319,6 +324,12 @@ impl Session {
     /// config, the theme, a TOC, an article added, removed or retitled) is a
     /// full build. On error nothing is written and the session keeps the
     /// last good site.
+    /// The path the built site's links start with (`[site] base-path` or
+    /// `--base-url`), e.g. `/` or `/docs/`.
+    pub fn base_path(&self) -> &str {
+        &self.config.site.base_path
+    }
+
     pub fn rebuild(&mut self, changed: &[std::path::PathBuf]) -> Result<Report, Vec<Diagnostic>> {
         match self.changed_articles(changed) {
             Some(indices) if !indices.is_empty() => self.rebuild_articles(&indices),
@@ -460,7 +471,7 @@ impl Timings {
 
     fn lap(&mut self, what: &str) {
         if let Some(last) = self.last {
-            eprintln!(
+            crate::say_err!(
                 "tolk timing: {what}: {:.1} ms",
                 last.elapsed().as_secs_f64() * 1000.0
             );
@@ -520,6 +531,9 @@ struct PageCtx<'a> {
     /// The generated evaluators of the page's checklists.
     checklist_script: Option<String>,
     machine_translated: bool,
+    /// The machine-translation notice links the English original: only
+    /// when the English page has English text.
+    has_original: bool,
     only_dutch: bool,
     noindex: bool,
     canonical: Option<String>,
@@ -670,7 +684,7 @@ fn write_site(
             || update_search(en_index, site, articles),
         );
         if std::env::var_os("TOLK_TIMINGS").is_some() {
-            eprintln!(
+            crate::say_err!(
                 "tolk timing:   search indexes: {:.1} ms",
                 start.elapsed().as_secs_f64() * 1000.0
             );
@@ -935,11 +949,17 @@ pub fn page_file(lang: Lang, path: &str) -> String {
 
 fn list_entry(site: &Site, i: usize, lang: Lang) -> ListEntry {
     let p = &site.pages[i];
-    let description = p.article.front.description.clone().unwrap_or_default();
+    let english_fm = match (lang, p.english, &p.article.english_front) {
+        (Lang::En, EnglishText::Source, Some(en)) => Some(en),
+        _ => None,
+    };
+    let fm = english_fm.unwrap_or(&p.article.front);
+    let description = fm.description.clone().unwrap_or_default();
     ListEntry {
         title: p.title(lang),
         url: site.url(i, lang),
-        description_lang: (lang == Lang::En && !description.is_empty()).then_some("nl"),
+        description_lang: (lang == Lang::En && english_fm.is_none() && !description.is_empty())
+            .then_some("nl"),
         description,
     }
 }
@@ -965,15 +985,22 @@ fn article_ctx<'a>(
     let en_url = site.url(i, Lang::En);
     let url = site.url(i, lang);
     let only_dutch = lang == Lang::En && page.english == EnglishText::DutchOnly;
+    // An English page built from an English source file takes its
+    // description, date and author from that file's own front matter.
+    let english_fm = match (lang, page.english, &page.article.english_front) {
+        (Lang::En, EnglishText::Source, Some(en)) => Some(en),
+        _ => None,
+    };
+    let machine_translated =
+        lang == Lang::Nl && fm.translation_type == Some(crate::content::TranslationType::Machine);
+    let fm = english_fm.unwrap_or(fm);
     let description = fm.description.clone().unwrap_or_default();
     PageCtx {
         title,
         title_html,
         title_id: r.title_id.clone().unwrap_or_default(),
-        description_lang: (lang == Lang::En
-            && page.english != EnglishText::Source
-            && !description.is_empty())
-        .then_some("nl"),
+        description_lang: (lang == Lang::En && english_fm.is_none() && !description.is_empty())
+            .then_some("nl"),
         description,
         date: fm.date.map(|d| d.to_string()),
         date_text: fm.date.map(|d| strings.date(d)),
@@ -988,8 +1015,8 @@ fn article_ctx<'a>(
         },
         checklists: !page.checklists.is_empty(),
         checklist_script: scripts[i].clone(),
-        machine_translated: lang == Lang::Nl
-            && fm.translation_type == Some(crate::content::TranslationType::Machine),
+        machine_translated,
+        has_original: page.english != EnglishText::DutchOnly,
         only_dutch,
         noindex: only_dutch,
         canonical: (!config.site.url.is_empty()).then(|| absolute(config, &url)),
