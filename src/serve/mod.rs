@@ -32,6 +32,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use crate::diagnostic::{self, Diagnostic};
 use crate::pipeline::{self, Options, Report};
 
+/// How many `/__tolk/events` streams may be open at once.
+pub use reload::MAX_CLIENTS as MAX_EVENT_STREAMS;
 use reload::{Broadcaster, Event};
 use watch::Watch;
 
@@ -235,6 +237,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
         events: events.clone(),
         server: server_id,
         good: good.clone(),
+        hosts: http::Hosts::new(addr),
     });
     let stopping = Arc::new(AtomicBool::new(false));
     let busy: Arc<Busy> = Arc::default();
