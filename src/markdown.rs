@@ -1499,6 +1499,9 @@ fn find_tab_sets(events: &[(Event, std::ops::Range<usize>)]) -> HashMap<usize, S
 #[derive(Default)]
 struct IdMaker {
     used: HashSet<String>,
+    /// Per base, the next suffix to try: 50,000 headings of the same text
+    /// once probed `-1`, `-2`, ... from the start each time (quadratic).
+    next: HashMap<String, usize>,
 }
 
 impl IdMaker {
@@ -1512,13 +1515,19 @@ impl IdMaker {
         } else {
             base
         };
-        let mut id = base.clone();
-        let mut n = 1;
-        while !self.used.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if self.used.insert(base.clone()) {
+            return base;
         }
-        id
+        // Suffixes below `next` are taken already, so each is tried once
+        // over the whole page.
+        let n = self.next.entry(base.clone()).or_insert(1);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 }
 
