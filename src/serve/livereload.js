@@ -104,30 +104,38 @@
   }
 
   if (!window.EventSource) return;
-  var source = new EventSource("/__tolk/events");
   function data(e) {
     try { return JSON.parse(e.data); } catch (err) { return null; }
   }
-  source.addEventListener("hello", function (e) {
-    var d = data(e);
-    if (!d) return;
-    if (server === null || isNaN(build)) { server = d.server; build = d.build; return; }
-    if (d.server !== server || d.build !== build) reload();
-  });
-  source.addEventListener("reload", function () { reload(); });
-  source.addEventListener("css", function (e) {
-    var d = data(e);
-    if (!d) return;
-    build = d.build;
-    hideErrors();
-    swapStylesheets(d.stylesheets || {});
-  });
-  // EventSource also fires a plain "error" event (no data) when the
-  // connection drops; only the server's events carry data.
-  source.addEventListener("error", function (e) {
-    if (typeof e.data !== "string") return;
-    var d = data(e);
-    if (!d) return;
-    showErrors(d.diagnostics || []);
-  });
+  // A stream the server refused (503 when too many are open) is closed for
+  // good by the browser: ask again after the server's Retry-After.
+  function connect() {
+    var source = new EventSource("/__tolk/events");
+    source.addEventListener("hello", function (e) {
+      var d = data(e);
+      if (!d) return;
+      if (server === null || isNaN(build)) { server = d.server; build = d.build; return; }
+      if (d.server !== server || d.build !== build) reload();
+    });
+    source.addEventListener("reload", function () { reload(); });
+    source.addEventListener("css", function (e) {
+      var d = data(e);
+      if (!d) return;
+      build = d.build;
+      hideErrors();
+      swapStylesheets(d.stylesheets || {});
+    });
+    // EventSource also fires a plain "error" event (no data) when the
+    // connection drops; only the server's events carry data.
+    source.addEventListener("error", function (e) {
+      if (typeof e.data !== "string") {
+        if (source.readyState === EventSource.CLOSED) setTimeout(connect, 2000);
+        return;
+      }
+      var d = data(e);
+      if (!d) return;
+      showErrors(d.diagnostics || []);
+    });
+  }
+  connect();
 })();
