@@ -97,7 +97,11 @@
       var item = el("section", "margin:0 0 1.5rem;border-left:3px solid " +
         (d.severity === "error" ? "#ff6b6b" : "#f5c542") + ";padding-left:1rem");
       item.appendChild(el("div", "font-weight:bold", (where ? where + ": " : "") + d.message));
-      item.appendChild(el("pre", "margin:.5rem 0 0;white-space:pre-wrap", d.rendered || ""));
+      // Its own background and colour: the theme's `pre` background
+      // (light in light mode) would otherwise win over the overlay's.
+      item.appendChild(el("pre",
+        "margin:.5rem 0 0;white-space:pre-wrap;background:#000;color:#eee;border:0;padding:.5rem .75rem;" +
+        "font:inherit;border-radius:4px", d.rendered || ""));
       box.appendChild(item);
     });
     document.body.appendChild(box);

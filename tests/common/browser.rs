@@ -293,6 +293,14 @@ impl Browser {
             .to_string()
     }
 
+    /// The visible part of the current page: a PNG in base64 (`base64 -d`).
+    pub fn screenshot_base64(&self) -> String {
+        self.cmd("GET", "/screenshot", json!({}))
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
     /// History back, as the browser's back button.
     pub fn back(&self) {
         self.cmd("POST", "/back", json!({}));
