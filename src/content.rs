@@ -766,6 +766,8 @@ fn parse_front_matter(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> (Fr
         Err(e) => {
             let hint = if yaml_text.contains("<<<<<<<") || yaml_text.contains(">>>>>>>") {
                 "this looks like a merge conflict: resolve it and remove the <<<<<<< ======= >>>>>>> lines"
+            } else if let Some(hint) = &e.hint {
+                hint
             } else {
                 "front matter is YAML: `key: value` lines; quote values that contain `: ` or start with a special character"
             };

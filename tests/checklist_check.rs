@@ -260,8 +260,17 @@ fn malformed_yaml_inside_the_block() {
         d.message
     );
     let loc = d.location.as_ref().unwrap();
-    // libyaml notices the missing `}` at the next line's `options:`.
-    assert_eq!((loc.line, loc.column), pos_of(&md, "options:", 0));
+    // libyaml notices the missing `}` at the next line's `options:`; the
+    // writer must look at the `{` that is never closed.
+    assert!(
+        d.message.contains("this `{` is never closed"),
+        "{}",
+        d.message
+    );
+    assert_eq!(
+        (loc.line, loc.column),
+        pos_of(&md, r#"{nl: "Type partner", en: "Partner type""#, 0)
+    );
 }
 
 #[test]
