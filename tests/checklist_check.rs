@@ -413,3 +413,99 @@ mod never_panics {
         }
     }
 }
+
+/// Issue 15: an input's `valid` rule. A broken rule makes the answer unset
+/// (so it is missing and nothing is computed from it) and reports the
+/// rule's message under the input's id, in the reader's language.
+#[test]
+fn valid_rule_makes_a_broken_answer_unset_with_its_message() {
+    let md = variant(
+        "    when: credit_type == \"outage\"\n",
+        "    when: credit_type == \"outage\"\n    valid: incident_date <= today()\n    invalid: {nl: \"De storing kan niet in de toekomst liggen.\", en: \"The outage cannot be in the future.\"}\n",
+    );
+    let (cl, diags) = build(&md);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let cl = cl.unwrap();
+    let today = Date::parse_iso("2021-03-01").unwrap();
+    let future = Answers::from_json(
+        &cl,
+        r#"{"provider": "direct", "credit_type": "outage", "incident_date": "2021-03-02"}"#,
+    )
+    .unwrap();
+    let ev = tolk::checklist::evaluate(&cl, &future, today, Lang::Nl).to_json();
+    assert_eq!(
+        ev,
+        r#"{"inputs":{"provider":{"visible":true,"value":"direct"},"credit_type":{"visible":true,"value":"outage"},"incident_date":{"visible":true,"value":null}},"missing":["incident_date"],"computed":{"deadline":null},"steps":[{"id":"mpn_active","visible":true,"done":null,"message":null}],"outcomes":[],"errors":[{"id":"incident_date","message":"De storing kan niet in de toekomst liggen."}]}"#
+    );
+    let on_the_day = Answers::from_json(
+        &cl,
+        r#"{"provider": "direct", "credit_type": "outage", "incident_date": "2021-03-01"}"#,
+    )
+    .unwrap();
+    let ev = tolk::checklist::evaluate(&cl, &on_the_day, today, Lang::En).to_json();
+    assert!(
+        ev.contains(r#""incident_date":{"visible":true,"value":"2021-03-01"}"#)
+            && ev.ends_with(r#""errors":[]}"#),
+        "{ev}"
+    );
+}
+
+#[test]
+fn valid_rule_needs_its_message_and_may_not_look_ahead() {
+    let md = variant(
+        "    when: credit_type == \"outage\"\n",
+        "    when: credit_type == \"outage\"\n    valid: incident_date <= today()\n",
+    );
+    let (msg, line, col) = one_error(&md);
+    assert_eq!(
+        msg,
+        "the input `incident_date` has `valid` but no `invalid` message"
+    );
+    assert_eq!((line, col), pos_of(&md, "valid:", 0));
+
+    let md = variant(
+        "    label: {nl: \"Type partner\", en: \"Partner type\"}\n",
+        "    label: {nl: \"Type partner\", en: \"Partner type\"}\n    valid: credit_type != \"outage\"\n    invalid: {nl: \"x\", en: \"x\"}\n",
+    );
+    let (msg, line, col) = one_error(&md);
+    assert_eq!(
+        msg,
+        "`credit_type` is an input declared after this one; a `valid` rule may only use this input and earlier ones"
+    );
+    assert_eq!((line, col), pos_of(&md, "credit_type != ", 0));
+}
+
+/// Issue 15: working days, Monday to Friday, in expressions.
+#[test]
+fn workday_functions_type_check_and_evaluate() {
+    let md = variant(
+        "    expr: end_of_month(add_months(incident_date, 1))",
+        "    expr: add_workdays(incident_date, 45)",
+    )
+    .replace(
+        "when: is_set(deadline)",
+        "when: workdays_between(incident_date, deadline) == 45",
+    );
+    let (cl, diags) = build(&md);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let cl = cl.unwrap();
+    // Friday 5 March 2021 + 45 working days is Friday 7 May 2021.
+    let a = Answers::from_json(
+        &cl,
+        r#"{"provider": "direct", "credit_type": "outage", "incident_date": "2021-03-05"}"#,
+    )
+    .unwrap();
+    let ev = tolk::checklist::evaluate(&cl, &a, Date::parse_iso("2021-03-01").unwrap(), Lang::En)
+        .to_json();
+    assert!(
+        ev.contains(r#""computed":{"deadline":"2021-05-07"}"#),
+        "{ev}"
+    );
+    assert!(ev.contains(r#""id":"outage_deadline""#), "{ev}");
+    let bad = variant(
+        "    expr: end_of_month(add_months(incident_date, 1))",
+        "    expr: add_workdays(incident_date, incident_date)",
+    );
+    let (msg, _, _) = one_error(&bad);
+    assert!(msg.contains("add_workdays"), "{msg}");
+}

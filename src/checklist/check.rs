@@ -32,6 +32,7 @@ struct Scope {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Ctx {
     InputWhen,
+    InputValid,
     Computed,
     StepWhen,
     Outcome,
@@ -245,12 +246,68 @@ pub fn check(raw: RawChecklist, pos: &Positions<'_>) -> (Option<Checklist>, Vec<
             .when
             .as_ref()
             .and_then(|w| c.condition(w, &format!("{base}.when"), scope));
+        // The input itself is in scope for its own rule.
+        let in_scope = ri.valid.is_some();
+        if in_scope {
+            c.inputs.push(Input {
+                id: ri.id.clone(),
+                kind: kind.clone(),
+                label: label.clone(),
+                help: None,
+                when: None,
+                valid: None,
+            });
+        }
+        let rule = ri.valid.as_ref().and_then(|v| {
+            c.condition(
+                v,
+                &format!("{base}.valid"),
+                Scope {
+                    inputs: i + 1,
+                    computed: false,
+                    steps: 0,
+                    what: Ctx::InputValid,
+                },
+            )
+        });
+        if in_scope {
+            c.inputs.pop();
+        }
+        let valid = match (&ri.valid, &ri.invalid) {
+            (Some(_), Some(m)) => rule.map(|rule| Validation {
+                rule,
+                message: c.text(m, &format!("{base}.invalid")),
+            }),
+            (Some(_), None) => {
+                c.error(
+                    "checklist-valid",
+                    format!("the input `{}` has `valid` but no `invalid` message", ri.id),
+                    pos.at_key(&format!("{base}.valid")),
+                    Some("add `invalid: {nl: \"...\", en: \"...\"}`: what the reader sees at the field when the answer breaks the rule"),
+                );
+                None
+            }
+            (None, Some(_)) => {
+                c.error(
+                    "checklist-valid",
+                    format!(
+                        "the input `{}` has an `invalid` message but no `valid` rule",
+                        ri.id
+                    ),
+                    pos.at_key(&format!("{base}.invalid")),
+                    Some("add `valid: <condition>`, the rule a good answer meets"),
+                );
+                None
+            }
+            (None, None) => None,
+        };
         c.inputs.push(Input {
             id: ri.id.clone(),
             kind,
             label,
             help,
             when,
+            valid,
         });
     }
 
@@ -754,6 +811,8 @@ impl Checker<'_, '_> {
             Func::DaysBetween => (&[Some(Ty::Date), Some(Ty::Date)], Ty::Int),
             Func::AddDays | Func::AddMonths => (&[Some(Ty::Date), Some(Ty::Int)], Ty::Date),
             Func::EndOfMonth => (&[Some(Ty::Date)], Ty::Date),
+            Func::AddWorkdays => (&[Some(Ty::Date), Some(Ty::Int)], Ty::Date),
+            Func::WorkdaysBetween => (&[Some(Ty::Date), Some(Ty::Date)], Ty::Int),
             Func::Len => (&[Some(Ty::Text)], Ty::Int),
             Func::Matches(_) => (&[Some(Ty::Text), Some(Ty::Text)], Ty::Bool),
             Func::Date => (&[Some(Ty::Text)], Ty::Date),
@@ -965,6 +1024,10 @@ impl Checker<'_, '_> {
                 self.error("checklist-cycle", format!("the `when` of input `{name}` depends on `{name}` itself"), at, Some("an input is shown by its `when` before it is answered, so the condition can only use earlier inputs"));
                 return None;
             }
+            if scope.what == Ctx::InputValid {
+                self.error("checklist-scope", format!("`{name}` is an input declared after this one; a `valid` rule may only use this input and earlier ones"), at, Some("move the rule to the later input"));
+                return None;
+            }
             self.error("checklist-scope", format!("`{name}` is an input declared after this one; a `when` may only use earlier inputs"), at, Some("move the input up, or the condition down"));
             return None;
         }
@@ -972,6 +1035,10 @@ impl Checker<'_, '_> {
             if scope.computed {
                 // An untyped one has its own error already.
                 return self.computed_tys[i].map(|t| (Ref::Computed(i), t));
+            }
+            if scope.what == Ctx::InputValid {
+                self.error("checklist-scope", format!("a `valid` rule may only use inputs, and `{name}` is a computed value"), at, Some("write the rule in terms of the inputs, e.g. `cancel_date >= purchase_date`"));
+                return None;
             }
             self.error("checklist-scope", format!("the `when` of an input may only use earlier inputs, and `{name}` is a computed value"), at, None);
             return None;

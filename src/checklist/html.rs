@@ -475,11 +475,15 @@ fn input_html(
             };
             let _ = write!(
                 o,
-                "<label for=\"{id}\">{label}</label>{help}<input type=\"{ty}\" id=\"{id}\" name=\"{id}\" value=\"{}\"{extra}{described}><p class=\"checklist-field-error\" id=\"{err_id}\" hidden></p>",
+                "<label for=\"{id}\">{label}</label>{help}<input type=\"{ty}\" id=\"{id}\" name=\"{id}\" value=\"{}\"{extra}{described}>",
                 esc(&v)
             );
         }
     }
+    let _ = write!(
+        o,
+        "<p class=\"checklist-field-error\" id=\"{id}-error\" role=\"alert\" hidden></p>"
+    );
     o.push_str("</div>\n");
 }
 

@@ -53,6 +53,12 @@ pub struct RawInput {
     pub when: Option<serde_json::Value>,
     #[serde(default)]
     pub options: Option<Vec<RawOption>>,
+    /// A rule the answer must meet (`valid: cancel_date >= purchase_date`).
+    #[serde(default)]
+    pub valid: Option<serde_json::Value>,
+    /// The message shown when the answer breaks `valid`.
+    #[serde(default)]
+    pub invalid: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
