@@ -98,8 +98,14 @@ impl Answers {
                 }
                 (kind, other) => {
                     return Err(format!(
-                        "the input `{key}` is a {} and cannot take {}",
-                        kind.name(),
+                        "the input `{key}` is {} and cannot take {}",
+                        match kind {
+                            InputKind::Int => "an int",
+                            InputKind::Choice(_) => "a choice",
+                            InputKind::Bool => "a bool",
+                            InputKind::Text => "a text",
+                            InputKind::Date => "a date",
+                        },
                         describe(other)
                     ))
                 }
