@@ -252,12 +252,18 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
     let mut section = Section::default();
     let mut raw = Sanitizer::default();
     let tabs = find_tab_sets(events);
+    let mut open_images: Vec<String> = Vec::new();
     let mut i = 0;
     while i < events.len() {
         let (ev, range) = &events[i];
         if let Event::End(end) = ev {
             if !is_inline_end(end) {
                 end_raw_html(&mut raw, &mut html_events, &mut out);
+                // A complex image's description without its
+                // `:::image-end:::` ends with the block it stands in.
+                while let Some(close) = open_images.pop() {
+                    html_events.push(Event::InlineHtml(close.into()));
+                }
             }
         }
         match ev {
@@ -363,6 +369,28 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 let html =
                     segment_html(h, range.start, input, &mut out, &mut current_seg, &mut raw);
                 html_events.push(Event::Html(html.into()));
+            }
+            Event::Text(t) if images::has_triple_colon(t) => {
+                // The run of text and line breaks from here: a DocFX
+                // construct may span its lines.
+                let mut end = i;
+                let mut pieces = Vec::new();
+                while let Some((e, r)) = events.get(end) {
+                    match e {
+                        Event::Text(t) => pieces.push((t.to_string(), r.start)),
+                        Event::SoftBreak => pieces.push(("\n".to_string(), r.start)),
+                        _ => break,
+                    }
+                    end += 1;
+                }
+                for e in images::inline_run(&pieces, input, &mut out, &mut open_images) {
+                    if let (true, Event::Text(t)) = (input.search_text, &e) {
+                        push_text(&mut section.text, t);
+                    }
+                    html_events.push(e);
+                }
+                i = end;
+                continue;
             }
             Event::Text(t) => {
                 if input.search_text {
