@@ -93,12 +93,19 @@ fn render(text: &str) -> String {
 
 /// What a reader meets in HTML: its text (tags out, white space
 /// collapsed, entities decoded for the few the renderers write) and its
-/// images and links (`src`, `alt`, `role`, `href` without a leading `/`
+/// images, links and targets (`src`, `alt`, `role`, `id`, `href` without a leading `/`
 /// or docfx's `#lightbox`; an empty `alt` as none).
 fn reader_view(html: &str) -> (String, Vec<String>) {
+    // tolk's `#` link beside a heading is hidden from screen readers, and
+    // docfx's theme draws its own.
+    let mut html = html.to_string();
+    while let Some(i) = html.find("<a class=\"anchor\"") {
+        let end = html[i..].find("</a>").map_or(html.len(), |e| i + e + 4);
+        html.replace_range(i..end, "");
+    }
     let mut text = String::new();
     let mut attrs = Vec::new();
-    let mut rest = html;
+    let mut rest = html.as_str();
     while let Some(lt) = rest.find('<') {
         text.push_str(&rest[..lt]);
         text.push(' ');
@@ -106,7 +113,7 @@ fn reader_view(html: &str) -> (String, Vec<String>) {
             break;
         };
         let tag = &rest[lt + 1..lt + gt];
-        for name in ["src", "alt", "role", "href"] {
+        for name in ["src", "alt", "role", "href", "id"] {
             let needle = format!(" {name}=\"");
             if let Some(i) = tag.find(&needle) {
                 let v = &tag[i + needle.len()..];

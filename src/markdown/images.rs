@@ -138,10 +138,13 @@ pub(super) fn render(
     (open, close)
 }
 
-/// The id of a complex image's description: docfx's `line-column` of the
-/// tag, made unique on the page by the byte offset.
-pub(super) fn description_id(offset: usize) -> String {
-    format!("image-description-{offset}")
+/// The id of a complex image's description, as docfx writes it: the
+/// tag's line and column in the text (both from 0, Markdig's).
+pub(super) fn description_id(text: &str, offset: usize) -> String {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = memchr::memchr_iter(b'\n', before.as_bytes()).count();
+    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+    format!("{line}-{column}")
 }
 
 /// A paragraph that is only an image (a complex one with its description
@@ -177,7 +180,7 @@ pub(super) fn paragraph(
         return None;
     };
     let (offset, len) = (inner[0].1.start, inner[0].1.len());
-    let id = description_id(offset);
+    let id = description_id(input.text, offset);
     let (open, close) = render(&img, offset, len, true, &id, input, out);
     Some(format!(
         "{open}{}{close}",
@@ -236,7 +239,7 @@ pub(super) fn inline_run(
             } else {
                 let img = parse_tag(tag);
                 let offset = offset_of(at);
-                let id = description_id(offset);
+                let id = description_id(input.text, offset);
                 let (html, close) = render(&img, offset, tag.len(), false, &id, input, out);
                 if img.kind == Kind::Complex {
                     open.push(close);

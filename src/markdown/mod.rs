@@ -39,7 +39,7 @@ use crate::lang::Lang;
 use crate::sanitize::{Removed, Sanitizer};
 
 pub use crate::escape::{escape_attr, escape_html, escape_with, is_safe_url};
-pub use headings::slugify;
+pub use headings::{gfm_id, slugify};
 pub use links::{encode_path, page_url, resolve};
 pub use twin::{may_twin, render_twin, Twin};
 
@@ -277,7 +277,7 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 }
                 let (anchor, inner) = strip_name_anchor(inner);
                 let text = plain_text(&inner);
-                let id = ids.make(anchor.as_deref(), &text);
+                let id = ids.make(anchor.as_deref(), &headings::id_text(&inner));
                 let inner_html = render_inline(&inner, input, &mut out, &mut current_seg);
                 let lvl = *level as u8;
                 if lvl == 1 && out.title_html.is_none() {
