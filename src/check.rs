@@ -179,7 +179,9 @@ fn check_sources(config: &Config, site: &Site) -> Vec<Diagnostic> {
 }
 
 fn has_id(r: &crate::markdown::Rendered, anchor: &str) -> bool {
-    r.title_id.as_deref() == Some(anchor) || r.ids.iter().any(|i| i == anchor)
+    r.title_id.as_deref() == Some(anchor)
+        || r.ids.iter().any(|i| i == anchor)
+        || r.targets.iter().any(|i| i == anchor)
 }
 
 /// "did you mean": the id that shares the longest prefix with the anchor.

@@ -172,3 +172,34 @@ fn links_of_an_english_source_are_reported_in_that_file() {
     assert!(run.stderr.contains("content-en/a.md:6:5"), "{}", run.stderr);
     assert!(!run.stderr.contains("content/a.md:"), "{}", run.stderr);
 }
+
+/// Every `<a name>` and `id` the page shows is a target, as in docfx: a
+/// second `<a name>` in a heading (the first becomes the heading's id), one
+/// on a line of its own, one in the title; and `<!-->` is a whole comment,
+/// not one that hides the rest of the page.
+#[test]
+fn every_name_and_id_on_the_page_is_an_anchor_target() {
+    let site = TempSite::new("[check.severity]\nexternal-link = \"off\"\n");
+    site.write(
+        "content/doel.md",
+        "---\ntitle: Doel\nms.date: 01/01/2021\n---\n# <a name=\"1\"></a><a name=\"top\"></a>Doel\n\n## <a name=\"echt\"></a><a name=\"12\"></a>Echt\n\n<a name=\"35\"></a>\nTekst.\n\n<!-->\nNa het commentaar.\n",
+    );
+    site.write(
+        "content/bron.md",
+        "---\ntitle: Bron\nms.date: 01/01/2021\n---\n# Bron\n\n[a](doel.md#12) [b](doel.md#35) [c](doel.md#top) [d](doel.md#echt) [e](doel.md#nep)\n",
+    );
+    let run = site.tolk(&["check"]);
+    let err = &run.stderr;
+    for ok in ["#12", "#35", "#top", "#echt"] {
+        assert!(!err.contains(&format!("points to {ok}")), "{ok}: {err}");
+    }
+    assert!(
+        err.contains("points to #nep"),
+        "a real broken anchor stays an error: {err}"
+    );
+    assert!(!err.contains("raw-html-removed"), "{err}");
+    site.tolk(&["build"]);
+    assert!(site
+        .read("nl-nl/doel/index.html")
+        .contains("Na het commentaar."));
+}

@@ -148,6 +148,10 @@ pub struct Rendered {
     pub toc: Vec<Heading>,
     /// Every heading id on the page (anchors of links to it must be one).
     pub ids: Vec<String>,
+    /// Every other `id` and `<a name>` in the body (a second `<a name>` in
+    /// a heading, one on a line of its own, a tab, an image description):
+    /// links may point at them too.
+    pub targets: Vec<String>,
     pub links: Vec<Link>,
     pub sections: Vec<Section>,
     /// How many `<tolk-seg>` markers were rendered (a test counts them).
@@ -426,6 +430,14 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
     }
     flush_section(&mut out, &mut section);
     html::push_html(&mut out.html, html_events.into_iter());
+    out.targets = html_targets(&out.html, &out.ids);
+    if let Some(title) = &out.title_html {
+        for t in html_targets(title, &out.ids) {
+            if !out.targets.contains(&t) {
+                out.targets.push(t);
+            }
+        }
+    }
     // A built site keeps every page's HTML and text until the pages and the
     // search index are written; strings grown by doubling hold up to twice
     // their length. Trimming them (and the search index keeping snippets,
@@ -436,6 +448,32 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
         s.text.shrink_to_fit();
     }
     out
+}
+
+/// The values of the `id` and `name` attributes in `html` (as this module
+/// and the sanitizer write tags: double-quoted, escaped), less `known`.
+/// Text never holds `id="`: its `"` is written `&quot;`.
+fn html_targets(html: &str, known: &[String]) -> Vec<String> {
+    let mut found = Vec::new();
+    let b = html.as_bytes();
+    for needle in [&b" id=\""[..], &b" name=\""[..]] {
+        for at in memchr::memmem::find_iter(b, needle) {
+            let from = at + needle.len();
+            let Some(len) = memchr::memchr(b'"', &b[from..]) else {
+                continue;
+            };
+            let v = html[from..from + len]
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&");
+            if !known.contains(&v) && !found.contains(&v) {
+                found.push(v);
+            }
+        }
+    }
+    found
 }
 
 /// Ends inline formatting rather than a block: raw HTML state (an open

@@ -45,6 +45,7 @@ pub fn render_twin(
         title_id: this.title_id.clone(),
         toc: this.toc.clone(),
         ids: this.ids.clone(),
+        targets: this.targets.clone(),
         links,
         sections: Vec::new(),
         segments: this.segments,
@@ -202,6 +203,7 @@ mod tests {
                 && format!("{:?}", a.links) == format!("{:?}", b.links)
                 && format!("{:?}", a.toc) == format!("{:?}", b.toc)
                 && a.ids == b.ids
+                && a.targets == b.targets
                 && format!("{:?}", a.removed) == format!("{:?}", b.removed)
         };
         let piece = proptest::sample::select(vec![
