@@ -203,3 +203,50 @@ fn every_name_and_id_on_the_page_is_an_anchor_target() {
         .read("nl-nl/doel/index.html")
         .contains("Na het commentaar."));
 }
+
+/// Links that name an article with other letter case or with `\` work in
+/// docfx: tolk links them to the article (the right URL) and warns, in
+/// articles and in TOC.yml.
+#[test]
+fn links_with_other_case_or_backslashes_resolve_and_warn() {
+    let site = TempSite::new("[check.severity]\nexternal-link = \"off\"\n");
+    site.write(
+        "content/map/Doel-Pagina.md",
+        "---\ntitle: Doel\nms.date: 01/01/2021\n---\n# Doel\n",
+    );
+    site.write(
+        "content/bron.md",
+        "---\ntitle: Bron\nms.date: 01/01/2021\n---\n# Bron\n\n[a](map/doel-pagina.md) en [b](map\\Doel-Pagina.md?tabs=x#doel)\n",
+    );
+    site.write(
+        "content/TOC.yml",
+        "- name: Bron\n  href: bron.md\n- name: Doel\n  href: map/DOEL-pagina.md\n",
+    );
+    let run = site.tolk(&["check"]);
+    let err = &run.stderr;
+    assert!(!err.contains("error["), "{err}");
+    assert!(
+        err.contains(
+            "warning[link-spelling]: `map/doel-pagina.md` names the article map/Doel-Pagina"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning[link-spelling]: `map\\Doel-Pagina.md?tabs=x#doel`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning[link-spelling]: TOC entry `Doel`"),
+        "{err}"
+    );
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = site.read("nl-nl/bron/index.html");
+    assert!(page.contains("href=\"/nl-nl/map/Doel-Pagina/\""), "{page}");
+    assert!(
+        page.contains("href=\"/nl-nl/map/Doel-Pagina/?tabs=x#doel\""),
+        "{page}"
+    );
+    // The TOC entry is in the navigation.
+    assert!(page.contains(">Doel</a>"), "{page}");
+}

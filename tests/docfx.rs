@@ -119,6 +119,14 @@ fn reader_view(html: &str) -> (String, Vec<String>) {
                 let v = &tag[i + needle.len()..];
                 let v = &v[..v.find('"').unwrap_or(v.len())];
                 let v = v.trim_start_matches('/').trim_end_matches("#lightbox");
+                // tolk's page URLs are `/en/path/`, docfx's `path`.
+                let v = if name == "href" {
+                    let v = v.strip_prefix("en/").unwrap_or(v);
+                    let cut = v.find(['?', '#']).unwrap_or(v.len());
+                    format!("{}{}", v[..cut].trim_end_matches('/'), &v[cut..])
+                } else {
+                    v.to_string()
+                };
                 // `alt=""` says what docfx's missing alt on an icon means
                 // (decorative), and is valid HTML.
                 if name == "alt" && v.is_empty() {

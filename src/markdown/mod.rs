@@ -77,15 +77,21 @@ pub struct LinkContext {
 /// Where a link in an article leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
-    /// A page of the site: its path, and the anchor if any.
+    /// A page of the site: its path, the query (`tabs=x`) and the anchor
+    /// if any. `respelled` when the link named the file with other letter
+    /// case or with `\` (docfx and case-insensitive disks forgive both;
+    /// `tolk check` warns).
     Page {
         path: String,
         anchor: Option<String>,
+        query: Option<String>,
+        respelled: bool,
     },
     /// An anchor on the same page.
     SamePage { anchor: String },
-    /// A file of the content folder (image, PDF).
-    Asset { rel: String },
+    /// A file of the content folder (image, PDF), and what followed its
+    /// path in the link (`?v=2`, `#page=3`), kept in the URL.
+    Asset { rel: String, suffix: String },
     /// Outside the site. `guessed` when it was an `.md` link or a
     /// root-relative one that tolk resolved against the external base.
     External { url: String, guessed: bool },
@@ -799,8 +805,9 @@ fn resolve_and_record(
     range: std::ops::Range<usize>,
     link_type: LinkType,
 ) -> String {
+    // pulldown-cmark's HTML writer adds an email autolink's `mailto:`.
     if matches!(link_type, LinkType::Email) {
-        return format!("mailto:{dest}");
+        return dest.to_string();
     }
     let (url, twin) = resolve_link(input, out, dest, range.start, range.len());
     twin_url(out, input, url, twin)
