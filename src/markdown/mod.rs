@@ -28,6 +28,7 @@ mod includes;
 mod links;
 mod tabs;
 mod twin;
+mod video;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -263,6 +264,8 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
     let mut raw = Sanitizer::default();
     let tabs = find_tab_sets(events);
     let mut open_images: Vec<String> = Vec::new();
+    // For each open quote without an alert kind: is it a `[!div]`?
+    let mut quotes: Vec<bool> = Vec::new();
     let mut i = 0;
     while i < events.len() {
         let (ev, range) = &events[i];
@@ -321,7 +324,8 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
             Event::End(end) if tabs.contains_key(&i) => {
                 // A tab set that stands in a container closes before it.
                 html_events.push(Event::Html(tabs[&i].clone().into()));
-                if matches!(end, TagEnd::BlockQuote(Some(_))) {
+                let div = matches!(end, TagEnd::BlockQuote(None)) && quotes.pop() == Some(true);
+                if matches!(end, TagEnd::BlockQuote(Some(_))) || div {
                     html_events.push(Event::Html("</div>\n".into()));
                 } else {
                     html_events.push(ev.clone());
@@ -333,6 +337,28 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let open = alerts::open(*kind, input, &mut out);
                 html_events.push(Event::Html(open.into()));
+            }
+            Event::Start(Tag::BlockQuote(None)) => {
+                if let Some((html, next)) = video::blockquote(events, i, input, &mut out) {
+                    html_events.push(Event::Html(html.into()));
+                    i = next;
+                    continue;
+                }
+                if let Some((html, next)) = alerts::div_open(events, i) {
+                    html_events.push(Event::Html(html.into()));
+                    quotes.push(true);
+                    i = next;
+                    continue;
+                }
+                quotes.push(false);
+                html_events.push(ev.clone());
+            }
+            Event::End(TagEnd::BlockQuote(None)) => {
+                if quotes.pop() == Some(true) {
+                    html_events.push(Event::Html("</div>\n".into()));
+                } else {
+                    html_events.push(ev.clone());
+                }
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 html_events.push(Event::Html("</div>\n".into()))
