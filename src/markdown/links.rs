@@ -57,7 +57,9 @@ pub fn encode_path(p: &str) -> String {
 }
 
 /// Bytes that stand in a URL path as they are (RFC 3986 `pchar` and `/`,
-/// less `'`, which would end a single-quoted attribute).
+/// less `'`, which would end a single-quoted attribute, and `%`: paths here
+/// are file names, so a `%` in one is a character, never an escape, and
+/// `x%2F..%2Fy.md` must not become the URL of `x/../y`).
 fn is_path_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric()
         || matches!(
@@ -78,7 +80,6 @@ fn is_path_byte(b: u8) -> bool {
                 | b'='
                 | b':'
                 | b'@'
-                | b'%'
         )
 }
 
@@ -364,7 +365,7 @@ mod tests {
         fn reference(p: &str) -> String {
             let mut s = String::new();
             for b in p.bytes() {
-                if b.is_ascii_alphanumeric() || (b"-._~/!$&()*+,;=:@%".contains(&b)) {
+                if b.is_ascii_alphanumeric() || (b"-._~/!$&()*+,;=:@".contains(&b)) {
                     s.push(char::from(b));
                 } else {
                     s.push_str(&format!("%{b:02X}"));
@@ -375,6 +376,10 @@ mod tests {
         assert_eq!(encode_path("a b/é'\"x"), "a%20b/%C3%A9%27%22x");
         assert_eq!(page_url("/docs/", Lang::En, "a b"), "/docs/en/a%20b/");
         assert_eq!(page_url("/", Lang::Nl, ""), "/nl-nl/");
+        assert_eq!(
+            page_url("/", Lang::Nl, "x%2F..%2Fy"),
+            "/nl-nl/x%252F..%252Fy/"
+        );
         proptest!(ProptestConfig::with_cases(512), |(p in "\\PC{0,40}")| {
             prop_assert_eq!(encode_path(&p), reference(&p));
         });
