@@ -373,6 +373,13 @@ impl Sanitizer {
             out.push_str(&s[i..i + j]);
             i += j;
             let rest = &s[i..];
+            // `<!-->` and `<!--->` are whole (empty) comments in HTML and in
+            // CommonMark 0.31; only `<!--` followed by anything else opens
+            // one that runs to `-->`.
+            if let Some(empty) = ["<!-->", "<!--->"].iter().find(|e| rest.starts_with(**e)) {
+                i += empty.len();
+                continue;
+            }
             if rest.starts_with("<!--") {
                 self.comment_at = Some(at + i);
                 i += 4;
@@ -808,6 +815,11 @@ mod tests {
         let (out, removed) = clean(&["a<!-- never closed", "<b>"]);
         assert_eq!(out, "a");
         assert_eq!(removed.len(), 1);
+        // Empty comments are closed where they open: the text after them
+        // stays, and nothing is reported.
+        let (out, removed) = clean(&["a<!-->b<!--->c", "<b>d</b>"]);
+        assert_eq!(out, "abc<b>d</b>");
+        assert!(removed.is_empty(), "{removed:?}");
     }
 
     #[test]

@@ -746,8 +746,28 @@ fn items_to_nodes(
                 .filter(|f| f.to_ascii_lowercase().ends_with(".md"))
             {
                 let key = join(dir, file).map(|r| crate::content::page_path(&r));
-                match key.and_then(|k| by_path.get(&k).copied()) {
+                match key.as_ref().and_then(|k| by_path.get(k).copied()) {
                     Some(i) => {
+                        node.page = Some(i);
+                        listed.insert(i);
+                    }
+                    // Named with other letter case: docfx (on a
+                    // case-insensitive disk) finds it, so tolk does, and warns.
+                    None if key
+                        .as_ref()
+                        .is_some_and(|k| by_path.keys().any(|p| p.eq_ignore_ascii_case(k))) =>
+                    {
+                        let k = key.as_deref().unwrap_or_default();
+                        let Some((path, &i)) =
+                            by_path.iter().find(|(p, _)| p.eq_ignore_ascii_case(k))
+                        else {
+                            continue;
+                        };
+                        diagnostics.push(
+                            Diagnostic::warning("link-spelling", format!("TOC entry `{}` points to {href}, which differs in letter case from the article {path}; it is linked, but a case-sensitive host or another tool may not find it", it.name))
+                                .at(href_location(toc, href))
+                                .with_hint("write the path as the file is named"),
+                        );
                         node.page = Some(i);
                         listed.insert(i);
                     }
