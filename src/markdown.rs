@@ -32,6 +32,9 @@ use pulldown_cmark::{
 use crate::lang::Lang;
 use crate::sanitize::{Removed, Sanitizer};
 
+mod includes;
+pub use includes::{prepare as prepare_include, IncludeCache, IncludeText};
+
 /// The parser options: CommonMark plus the extensions the articles use.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -55,8 +58,11 @@ pub struct LinkContext {
     /// Root-relative links (`/partner-center/x`) under this prefix are links
     /// into the site.
     pub site_prefix: String,
-    /// Files that `[!INCLUDE]` may pull in, by content-relative path.
-    pub includes: BTreeMap<String, String>,
+    /// Files that `[!INCLUDE]` may pull in, by content-relative path
+    /// ([`prepare_include`]).
+    pub includes: BTreeMap<String, IncludeText>,
+    /// Their renders, made once per language and shared by all articles.
+    pub include_cache: IncludeCache,
 }
 
 /// Where a link in an article leads.
@@ -150,12 +156,22 @@ pub struct Rendered {
     /// marker number; and the links as the twin's language resolves them.
     twin_values: Vec<(String, String)>,
     twin_links: Vec<Link>,
+    /// Includes with tooltips placed so far (numbers their tooltip ids).
+    include_uses: usize,
 }
 
 /// What the caller supplies for one render.
 pub struct Input<'a> {
     pub text: &'a str,
     pub lang: Lang,
+    /// The language `text` is written in: `lang`, except on the English
+    /// page of an article with no English, which shows the Dutch text (an
+    /// include there shows its Dutch half too).
+    pub text_lang: Lang,
+    /// Segments of includes show their English original on hover (a Dutch
+    /// page); off on English pages and inside an article's own segment,
+    /// whose tooltip already holds the whole English sentence.
+    pub tooltips: bool,
     /// The content-relative path of the source (`request-credit.md`).
     pub rel: &'a str,
     pub links: &'a LinkContext,
@@ -237,6 +253,7 @@ pub fn render_twin(
         removed: this.removed.clone(),
         twin_values: Vec::new(),
         twin_links: Vec::new(),
+        include_uses: 0,
     };
     (this, twin)
 }
@@ -374,6 +391,8 @@ pub fn parse(text: &str) -> Events<'_> {
 
 /// Renders parsed events; `input.text` must be the text they came from.
 pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) -> Rendered {
+    let expanded = includes::expand(events);
+    let events: &[(Event, std::ops::Range<usize>)] = &expanded;
     let mut out = Rendered::default();
     let mut ids = IdMaker::default();
     let mut checklist_index = 0;
@@ -511,6 +530,38 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 let html =
                     segment_html(h, range.start, input, &mut out, &mut current_seg, &mut raw);
                 html_events.push(Event::Html(html.into()));
+            }
+            // An include (`includes::expand` put the markers there).
+            Event::InlineMath(dest) | Event::DisplayMath(dest) => {
+                let inline = matches!(ev, Event::InlineMath(_));
+                if !inline {
+                    end_raw_html(&mut raw, &mut html_events, &mut out);
+                }
+                let placed = includes::place(
+                    input,
+                    &mut out,
+                    includes::Use {
+                        dest,
+                        offset: range.start,
+                        len: range.len(),
+                        inline,
+                        side: input.text_lang,
+                        tooltips: input.tooltips && current_seg.is_empty(),
+                    },
+                );
+                let html = match placed.rendered.as_deref().filter(|_| !inline) {
+                    Some(nested) => {
+                        includes::place_headings(placed.html, nested, &mut ids, &mut out)
+                    }
+                    None => placed.html,
+                };
+                html_events.push(Event::Html(html.into()));
+                if input.search_text {
+                    push_text(&mut section.text, &placed.text);
+                    if !inline {
+                        push_text(&mut section.text, " ");
+                    }
+                }
             }
             Event::Text(t) => {
                 if input.search_text {
@@ -776,6 +827,21 @@ fn render_inline(
                 let html = segment_html(h, range.start, input, out, current_seg, &mut raw);
                 evs.push(Event::Html(html.into()))
             }
+            Event::InlineMath(dest) | Event::DisplayMath(dest) => {
+                let placed = includes::place(
+                    input,
+                    out,
+                    includes::Use {
+                        dest,
+                        offset: range.start,
+                        len: range.len(),
+                        inline: true,
+                        side: input.text_lang,
+                        tooltips: input.tooltips && current_seg.is_empty(),
+                    },
+                );
+                evs.push(Event::Html(placed.html.into()));
+            }
             _ => evs.push(ev.clone()),
         }
     }
@@ -804,18 +870,29 @@ fn segment_html(
             .unwrap_or(usize::MAX);
         current.push(n);
         out.segments += 1;
+        // In an include, ids carry a mark each use replaces by its number.
+        let mark = if input.depth > 0 {
+            includes::ID_MARK
+        } else {
+            ""
+        };
         return match input.originals.get(n) {
             Some(_) => format!(
-                "<span class=\"tolk-seg\" tabindex=\"0\" aria-describedby=\"tolk-orig-{n}\">"
+                "<span class=\"tolk-seg\" tabindex=\"0\" aria-describedby=\"tolk-orig-{mark}{n}\">"
             ),
             None => "<span class=\"tolk-seg\">".to_string(),
         };
     }
     if t == "</tolk-seg>" {
         let n = current.pop().unwrap_or(usize::MAX);
+        let mark = if input.depth > 0 {
+            includes::ID_MARK
+        } else {
+            ""
+        };
         return match input.originals.get(n) {
             Some(en) => format!(
-                "</span><span class=\"tolk-orig\" id=\"tolk-orig-{n}\" role=\"tooltip\" lang=\"en\">{}</span>",
+                "</span><span class=\"tolk-orig\" id=\"tolk-orig-{mark}{n}\" role=\"tooltip\" lang=\"en\">{}</span>",
                 inline_markdown(en, input)
             ),
             None => "</span>".to_string(),
@@ -832,7 +909,13 @@ fn segment_html(
 fn inline_markdown(md: &str, input: &Input) -> String {
     let mut raw = Sanitizer::default();
     let mut ignored = Vec::new();
-    let mut events: Vec<Event> = Parser::new_ext(md, options())
+    let parsed = parse(md);
+    // An include in the original shows its English half, plain (what it
+    // lost or lacks is reported where the Dutch text uses it).
+    let mut scratch = Rendered::default();
+    let mut events: Vec<Event> = includes::expand(&parsed)
+        .iter()
+        .map(|(e, _)| e.clone())
         .filter(|e| {
             !matches!(
                 e,
@@ -859,6 +942,24 @@ fn inline_markdown(md: &str, input: &Input) -> String {
                 let mut s = String::new();
                 raw.push(&h, 0, &mut s, &mut ignored);
                 Event::InlineHtml(s.into())
+            }
+            other => other,
+        })
+        .map(|e| match e {
+            Event::InlineMath(dest) | Event::DisplayMath(dest) => {
+                let placed = includes::place(
+                    input,
+                    &mut scratch,
+                    includes::Use {
+                        dest: &dest,
+                        offset: 0,
+                        len: 0,
+                        inline: true,
+                        side: Lang::En,
+                        tooltips: false,
+                    },
+                );
+                Event::InlineHtml(placed.html.into())
             }
             other => other,
         })
@@ -1268,7 +1369,7 @@ fn origin_with_lang(external: &str) -> String {
     }
 }
 
-/// DocFX paragraphs: `:::image ...:::` and `[!INCLUDE [t](path)]`.
+/// DocFX paragraphs: `:::image ...:::` (includes are `includes::expand`'s).
 fn docfx_paragraph(
     inner: &[(Event, std::ops::Range<usize>)],
     input: &Input,
@@ -1301,93 +1402,6 @@ fn docfx_paragraph(
             "<figure class=\"image\"><img src=\"{src}\" alt=\"{}\" loading=\"lazy\"></figure>\n",
             escape_attr(&alt)
         ));
-    }
-    if first
-        .trim_start()
-        .to_ascii_uppercase()
-        .starts_with("[!INCLUDE")
-    {
-        let dest = inner.iter().find_map(|(e, _)| match e {
-            Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
-            _ => None,
-        })?;
-        let from_dir = input.rel.rfind('/').map_or("", |i| &input.rel[..i]);
-        let joined = if from_dir.is_empty() {
-            dest.clone()
-        } else {
-            format!("{from_dir}/{dest}")
-        };
-        let key = crate::content::nfc(&normalize_path(&joined).unwrap_or_default()).into_owned();
-        let (offset, len) = (
-            inner[0].1.start,
-            inner.last().map_or(0, |(_, r)| r.end) - inner[0].1.start,
-        );
-        let missing = format!(
-            "<p class=\"include-missing\">[!INCLUDE {}]</p>\n",
-            escape_html(&dest)
-        );
-        let Some(text) = input.links.includes.get(&key) else {
-            out.include_problems.push(IncludeProblem {
-                offset,
-                len,
-                cycle: false,
-                message: format!("the included file `{dest}` does not exist (looked for content/{key}; includes live in a folder named `includes`)"),
-            });
-            return Some(missing);
-        };
-        let mut chain = vec![input.rel];
-        let mut up = input.parent;
-        while let Some(p) = up {
-            chain.push(p.rel);
-            up = p.parent;
-        }
-        if chain.contains(&key.as_str()) || input.depth >= MAX_INCLUDE_DEPTH {
-            chain.reverse();
-            chain.push(&key);
-            out.include_problems.push(IncludeProblem {
-                offset,
-                len,
-                cycle: true,
-                message: if input.depth >= MAX_INCLUDE_DEPTH {
-                    format!(
-                        "includes nest more than {MAX_INCLUDE_DEPTH} deep: {}",
-                        chain.join(" → ")
-                    )
-                } else {
-                    format!("this include includes itself: {}", chain.join(" → "))
-                },
-            });
-            return Some(missing);
-        }
-        // Checklists are compiled from the article's own blocks; a block in
-        // an include stays a code block (its n-th index would name the
-        // article's n-th checklist).
-        let nested = render(&Input {
-            text,
-            rel: &key,
-            depth: input.depth + 1,
-            checklist: &|_| None,
-            parent: Some(input),
-            twin: None,
-            ..*input
-        });
-        // A problem deep inside is reported at the include in this text,
-        // the place the writer can see from here.
-        for p in nested.include_problems {
-            if !out.include_problems.iter().any(|q| q.message == p.message) {
-                out.include_problems
-                    .push(IncludeProblem { offset, len, ..p });
-            }
-        }
-        // What the include lost is reported at the line that includes it.
-        let at = inner[0].1.clone();
-        out.removed
-            .extend(nested.removed.into_iter().map(|r| Removed {
-                offset: at.start,
-                len: at.len(),
-                what: format!("{} (in {key})", r.what),
-            }));
-        return Some(nested.html);
     }
     None
 }
@@ -1625,6 +1639,7 @@ mod tests {
             external_base: "https://learn.microsoft.com/{lang}/partner-center/".into(),
             site_prefix: "/partner-center/".into(),
             includes: BTreeMap::new(),
+            include_cache: IncludeCache::default(),
         };
         let nl_label = |key: &str| format!("{key} in het Nederlands <&>");
         let en_label = |key: &str| format!("{key} in English <&>");
@@ -1638,6 +1653,8 @@ mod tests {
             Input {
                 text,
                 lang,
+                text_lang: lang,
+                tooltips: lang == Lang::Nl,
                 rel: "dir/page.md",
                 links,
                 originals: &[],
