@@ -35,12 +35,14 @@ use std::sync::{Arc, Mutex};
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
-use super::{
-    escape_attr, escape_html, normalize_path, Heading, IdMaker, IncludeProblem, Input, Rendered,
-    MAX_INCLUDE_DEPTH,
-};
+use super::links::normalize_path;
+use super::{Heading, IdMaker, IncludeProblem, Input, Rendered};
 use crate::diagnostic::Diagnostic;
+use crate::escape::{escape_attr, escape_html};
 use crate::lang::Lang;
+
+/// Includes nest at most this deep, which also ends include cycles.
+const MAX_INCLUDE_DEPTH: usize = 8;
 
 /// An include file, ready to render in either language.
 #[derive(Debug, Clone, Default)]
@@ -333,7 +335,7 @@ fn resolve(
     dest: &str,
 ) -> Result<String, String> {
     let dest = dest.split(['#', '?']).next().unwrap_or(dest);
-    let dest = super::percent_decode(dest);
+    let dest = super::links::percent_decode(dest);
     let from_dir = from.rfind('/').map_or("", |i| &from[..i]);
     let joined = if from_dir.is_empty() {
         dest.clone()

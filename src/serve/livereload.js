@@ -89,7 +89,7 @@
     box.appendChild(close);
     var errors = diagnostics.filter(function (d) { return d.severity === "error"; }).length;
     box.appendChild(el("h2", "margin:0 0 .5rem;font-size:1.1rem;color:#ff6b6b",
-      "tolk: the build failed with " + errors + " error(s)"));
+      "tolk: the build failed with " + errors + (errors === 1 ? " error" : " errors")));
     box.appendChild(el("p", "margin:0 0 1.5rem;color:#aaa",
       "This page is the last good build. It updates when the errors are fixed."));
     diagnostics.forEach(function (d) {

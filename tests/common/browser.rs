@@ -72,8 +72,22 @@ fn serve_files(s: &tiny_http::Server, root: &Path) {
                     Some("json") => "application/json",
                     _ => "application/octet-stream",
                 };
+                // Content-hashed assets are cached as a real host caches
+                // them: the shared runtime then comes from the cache while a
+                // page's own checklist script still travels (issue 15).
+                let cache = if matches!(
+                    file.extension().and_then(|e| e.to_str()),
+                    Some("js" | "css")
+                ) {
+                    "public, max-age=31536000, immutable"
+                } else {
+                    "no-cache"
+                };
                 tiny_http::Response::from_data(bytes)
                     .with_header(tiny_http::Header::from_bytes("Content-Type", ct).expect("header"))
+                    .with_header(
+                        tiny_http::Header::from_bytes("Cache-Control", cache).expect("header"),
+                    )
             }
             Err(_) => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
         };
@@ -164,14 +178,22 @@ impl Browser {
             .as_str()
             .expect("session id")
             .to_string();
-        Browser {
+        let browser = Browser {
             agent,
             driver,
             base,
             session,
             _profile: profile,
             _one_at_a_time: guard,
-        }
+        };
+        // Headless Chromium with its own profile may never give its window
+        // focus (document.hasFocus() false, no :focus styles); the page
+        // behaves as a focused window does for a reader.
+        browser.cdp(
+            "Emulation.setFocusEmulationEnabled",
+            json!({"enabled": true}),
+        );
+        browser
     }
 
     fn cmd(&self, method: &str, path: &str, body: Value) -> Value {
@@ -286,14 +308,20 @@ impl Browser {
             .to_string()
     }
 
-    /// Waits until `script` returns true (or panics after 10 s, with `what`).
+    /// Waits until `script` returns true (or panics after 20 s, with `what`:
+    /// on a loaded 2-core machine a page can take seconds to load).
     pub fn wait_for(&self, what: &str, script: &str) {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if self.js(script, json!([])) == json!(true) {
                 return;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            if Instant::now() >= deadline {
+                let state = self.try_js(
+                    "return [location.href, document.readyState, JSON.stringify(localStorage), document.body ? document.body.innerText.slice(0, 300) : '']",
+                );
+                panic!("timed out waiting for {what}; the page: {state:?}");
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
