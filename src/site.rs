@@ -196,8 +196,13 @@ impl Site {
             includes: content
                 .includes
                 .iter()
-                .map(|(k, s)| (k.clone(), s.text.clone()))
+                .map(|(k, s)| {
+                    let (text, diags) = markdown::prepare_include(&s.text, &s.display);
+                    diagnostics.extend(diags);
+                    (k.clone(), text)
+                })
                 .collect(),
+            include_cache: markdown::IncludeCache::default(),
         };
         let results: Vec<(Compiled, Vec<Diagnostic>)> = content
             .articles
@@ -299,6 +304,7 @@ pub fn compile(
     // Each side is parsed once; an article without English renders its
     // Dutch events a second time for the English page.
     let render_side = |side_text: &str,
+                       text_lang: Lang,
                        events: &[(pulldown_cmark::Event, std::ops::Range<usize>)],
                        lang: Lang,
                        originals: &[String],
@@ -310,6 +316,8 @@ pub fn compile(
             &markdown::Input {
                 text: side_text,
                 lang,
+                text_lang,
+                tooltips: lang == Lang::Nl,
                 rel: &article.source.rel,
                 links,
                 originals,
@@ -354,6 +362,8 @@ pub fn compile(
             &markdown::Input {
                 text: nl_text,
                 lang: Lang::Nl,
+                text_lang: Lang::Nl,
+                tooltips: true,
                 rel: &article.source.rel,
                 links,
                 originals: &originals,
@@ -368,7 +378,7 @@ pub fn compile(
         twin_en = Some(en);
         nl
     } else {
-        render_side(nl_text, &nl_events, Lang::Nl, &originals, true)
+        render_side(nl_text, Lang::Nl, &nl_events, Lang::Nl, &originals, true)
     };
     locate_links(&mut nl, &split.nl, body);
     // Reported from the Dutch side only: the English one has the same.
@@ -393,6 +403,8 @@ pub fn compile(
         let mut en = markdown::render(&markdown::Input {
             text: &src.text[en_article_body..],
             lang: Lang::En,
+            text_lang: Lang::En,
+            tooltips: false,
             rel: &article.source.rel,
             links,
             originals: &[],
@@ -414,13 +426,20 @@ pub fn compile(
     } else if split.segments.is_empty() {
         let mut en = match twin_en {
             Some(en) => en,
-            None => render_side(nl_text, &nl_events, Lang::En, &[], false),
+            None => render_side(nl_text, Lang::Nl, &nl_events, Lang::En, &[], false),
         };
         locate_links(&mut en, &split.nl, body);
         (en, EnglishText::DutchOnly)
     } else {
         let en_text = split.en.text.get(body..).unwrap_or("");
-        let mut en = render_side(en_text, &markdown::parse(en_text), Lang::En, &[], true);
+        let mut en = render_side(
+            en_text,
+            Lang::En,
+            &markdown::parse(en_text),
+            Lang::En,
+            &[],
+            true,
+        );
         locate_links(&mut en, &split.en, body);
         (en, EnglishText::Segments)
     };
@@ -434,7 +453,8 @@ pub fn compile(
             .with_hint("add `title: ...` to the front matter"),
         );
     }
-    let segment_count = split.segments.len();
+    // Segments of includes count too: they show originals on the page.
+    let segment_count = split.segments.len().max(nl.segments);
     let script =
         (!checklists.is_empty()).then(|| checklists.iter().map(checklist::generate_js).collect());
     (
