@@ -785,7 +785,7 @@ fn items_to_nodes(
                         };
                         diagnostics.push(
                             Diagnostic::warning("link-spelling", format!("TOC entry `{}` points to {href}, which differs in letter case from the article {path}; it is linked, but a case-sensitive host or another tool may not find it", it.name))
-                                .at(href_location(toc, href))
+                                .at(toc.location(href))
                                 .with_hint("write the path as the file is named"),
                         );
                         node.page = Some(i);

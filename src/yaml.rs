@@ -266,6 +266,7 @@ fn duplicate_key(src: &str) -> Option<YamlError> {
                                 ),
                                 line: mark.line(),
                                 column: mark.col() + 1,
+                                code: None,
                                 hint: Some(format!("remove one of the two `{value}:` lines, or merge them")),
                             });
                         }
