@@ -303,9 +303,13 @@ fn load_file(
         match yaml::from_str::<Vec<TocItem>>(&source.text) {
             Ok(items) => Loaded::Toc(TocFile { source, items }),
             Err(e) if e.code.is_some() => {
-                diagnostics.push(Diagnostic::error(e.code.unwrap_or("yaml"), e.message).at(
+                let mut d = Diagnostic::error(e.code.unwrap_or("yaml"), e.message).at(
                     Location::from_line_col(&source.display, &source.text, e.line, e.column, 1),
-                ));
+                );
+                if let Some(hint) = e.hint {
+                    d = d.with_hint(hint);
+                }
+                diagnostics.push(d);
                 Loaded::Nothing
             }
             Err(e) => {

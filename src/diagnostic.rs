@@ -253,12 +253,13 @@ impl Diagnostic {
                     loc.column
                 );
                 let _ = writeln!(out, "{pad} {bar}");
-                let line = visible(&loc.source_line.replace('\t', " ")).into_owned();
+                let (shown, column) = window(&loc.source_line, loc.column);
+                let line = visible(&shown.replace('\t', " ")).into_owned();
                 let _ = writeln!(out, "{} {bar} {line}", paint("1;34", &loc.line.to_string()));
                 let caret = format!(
                     "{}{}",
-                    " ".repeat(loc.column - 1),
-                    "^".repeat(loc.width.max(1))
+                    " ".repeat(column.saturating_sub(1)),
+                    "^".repeat(loc.width.clamp(1, WINDOW))
                 );
                 let label = self
                     .label
@@ -289,6 +290,33 @@ impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.render(false))
     }
+}
+
+/// How many characters of a source line a diagnostic shows.
+const WINDOW: usize = 160;
+
+/// The part of a long source line around 1-based character `column` (a
+/// YAML alias bomb is one line of 80 KB): at most [`WINDOW`] characters,
+/// cut ends shown as `…`, and the column within what is shown.
+fn window(line: &str, column: usize) -> (std::borrow::Cow<'_, str>, usize) {
+    let len = line.chars().count();
+    if len <= WINDOW {
+        return (std::borrow::Cow::Borrowed(line), column);
+    }
+    let start = column
+        .saturating_sub(1)
+        .saturating_sub(WINDOW / 3)
+        .min(len - WINDOW);
+    let mut shown: String = line.chars().skip(start).take(WINDOW).collect();
+    let mut column = column - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        column += 1;
+    }
+    if start + WINDOW < len {
+        shown.push('…');
+    }
+    (std::borrow::Cow::Owned(shown), column)
 }
 
 /// Text from a file or a user, made safe to print to a terminal: C0 and
@@ -443,6 +471,28 @@ mod tests {
         assert_eq!((loc.line, loc.column), (1, 1));
         let loc = Location::from_offset("f", src, 99, 1);
         assert_eq!(loc.column, 2);
+    }
+
+    #[test]
+    fn a_long_source_line_is_shown_around_its_column() {
+        // An alias bomb's line: 20,000 `*a` (80 KB).
+        let line = format!("list: [{}]", vec!["*a"; 20_000].join(", "));
+        let at = 40_000;
+        let src = format!("{line}\n");
+        let d =
+            Diagnostic::error("yaml-alias", "x").at(Location::from_offset("f.yml", &src, at, 2));
+        let text = d.render(false);
+        assert!(text.len() < 1_000, "{} bytes", text.len());
+        let lines: Vec<&str> = text.lines().collect();
+        let shown = lines.iter().find(|l| l.starts_with("1 |")).unwrap();
+        let caret = lines.iter().find(|l| l.contains('^')).unwrap();
+        assert!(shown.contains('…') && shown.ends_with('…'));
+        // The caret stands under the character it points at.
+        let col = caret.chars().position(|c| c == '^').unwrap();
+        assert_eq!(shown.chars().nth(col), line[at..].chars().next());
+        // Short lines are shown whole.
+        let d = Diagnostic::error("x", "y").at(Location::from_offset("f", "ab: c\n", 4, 1));
+        assert!(d.render(false).contains("1 | ab: c\n"));
     }
 
     #[test]

@@ -95,11 +95,11 @@ fn refuse_aliases(src: &str) -> Result<(), YamlError> {
             Event::StreamEnd => return Ok(()),
             Event::Alias(_) => {
                 return Err(YamlError {
-                    message: "YAML aliases (`*name`) are not allowed: an alias repeats the value it names, so a few lines can stand for gigabytes; write the value out where it is needed".into(),
+                    message: "YAML aliases (`*name`) are not allowed".into(),
                     line: mark.line(),
                     column: mark.col() + 1,
                     code: Some("yaml-alias"),
-                    hint: None,
+                    hint: Some("an alias repeats the value it names, so a few lines can stand for gigabytes: write the value out where it is needed (a text that starts with `*` must be quoted: `'*text*'`)".into()),
                 })
             }
             _ => {}

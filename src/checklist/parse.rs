@@ -282,7 +282,7 @@ pub fn read(pos: &Positions<'_>) -> Result<RawChecklist, Box<Diagnostic>> {
                 format!("invalid checklist: {}", e.message),
                 e.line,
                 e.column,
-                "a checklist block holds YAML with the keys id, title, inputs, computed, steps and outcomes (see docs/checklists.md)".to_string(),
+                e.hint.clone().unwrap_or_else(|| "a checklist block holds YAML with the keys id, title, inputs, computed, steps and outcomes (see docs/checklists.md)".to_string()),
             ),
             None => explain(pos.yaml, &e.message, e.line, e.column),
         };
