@@ -217,6 +217,23 @@ impl Config {
                 .with_hint("use \"error\", \"warning\", \"note\" or \"off\""));
             }
         }
+        // A theme is a folder name under themes/: `../x` or `/etc` would
+        // publish another folder's static/ files.
+        let theme = &raw.build.theme;
+        let mut parts = Path::new(theme).components();
+        if !matches!(
+            (parts.next(), parts.next()),
+            (Some(std::path::Component::Normal(_)), None)
+        ) || crate::content::is_ignored(theme)
+        {
+            let at = text.find(&format!("\"{theme}\"")).map_or(0, |i| i + 1);
+            return Err(Diagnostic::error(
+                "config",
+                format!("`theme = \"{theme}\"` is not the name of a folder under themes/"),
+            )
+            .at(Location::from_offset(FILE_NAME, text, at, theme.len().max(1)))
+            .with_hint("write the folder's name only, like `theme = \"mine\"` for themes/mine, or \"default\""));
+        }
         Ok(Config {
             root: root.to_path_buf(),
             book: raw.book,
@@ -284,6 +301,17 @@ mod tests {
         let loc = err.location.unwrap();
         assert_eq!((loc.line, loc.column), (5, 1));
         assert_eq!(loc.file, PathBuf::from("book.toml"));
+    }
+
+    #[test]
+    fn a_theme_is_a_folder_name_under_themes() {
+        for bad in ["../x", "/etc", "a/b", "..", ".hidden", ""] {
+            let e = Config::parse(Path::new("/r"), &format!("[build]\ntheme = \"{bad}\"\n"))
+                .unwrap_err();
+            assert_eq!(e.code, "config", "{bad}");
+            assert_eq!(e.location.as_ref().map(|l| l.line), Some(2), "{bad}");
+        }
+        assert!(Config::parse(Path::new("/r"), "[build]\ntheme = \"mine\"\n").is_ok());
     }
 
     #[test]
