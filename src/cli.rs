@@ -143,11 +143,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Init { dir } => finish(init(&dir).map(|()| {
-            crate::say_err!(
-                "Created a new site in {}. Build it with: tolk build --root {}",
-                dir.display(),
-                dir.display()
-            );
+            crate::say_err!("{}", init_done(&dir));
             Vec::new()
         })),
         Command::Build {
@@ -169,8 +165,9 @@ pub fn main() -> ExitCode {
                 // index one by one is 2% of the corpus build's instructions,
                 // all on one core after the last page is written, for
                 // memory the OS takes back anyway.
-                std::mem::forget(session);
                 crate::say_err!("{}", report.summary());
+                crate::say_err!("{}", serve_hint(&report.out, session.base_path()));
+                std::mem::forget(session);
                 report.diagnostics
             }))
         }
@@ -306,7 +303,10 @@ fn check(root: PathBuf, format: Format) -> ExitCode {
             let (errors, warnings) = diagnostic::count(&diags);
             let notes = diags.len() - errors - warnings;
             crate::say_err!(
-                "tolk check: {errors} error(s), {warnings} warning(s), {notes} note(s)"
+                "tolk check: {}, {}, {}",
+                diagnostic::plural(errors, "error"),
+                diagnostic::plural(warnings, "warning"),
+                diagnostic::plural(notes, "note")
             );
         }
         Format::Json => {
@@ -335,7 +335,11 @@ fn finish(result: Result<Vec<Diagnostic>, Vec<Diagnostic>>) -> ExitCode {
         Err(diags) => {
             diagnostic::eprint_all(&diags);
             let (errors, warnings) = diagnostic::count(&diags);
-            crate::say_err!("tolk: failed with {errors} error(s) and {warnings} warning(s); nothing was written");
+            crate::say_err!(
+                "tolk: failed with {} and {}; nothing was written",
+                diagnostic::plural(errors, "error"),
+                diagnostic::plural(warnings, "warning")
+            );
             ExitCode::from(1)
         }
     }
@@ -350,8 +354,9 @@ src = "content"
 build-dir = "site"
 
 [site]
-# The public URL, for canonical links and the sitemap.
-url = ""
+# The public address of the site, for canonical links and the sitemap.
+# Set it before you publish, e.g.:
+# url = "https://docs.example.org"
 base-path = "/"
 
 [languages]
@@ -377,6 +382,45 @@ ms.contentlocale: nl-NL
 > [!TIP]
 > Bewerk `content/welcome.md` en bouw opnieuw met `tolk build`.
 "#;
+
+/// How to look at a built site: its links are root-absolute, so it must be
+/// served; opening a page from disk (`file://`) finds no stylesheet.
+fn serve_hint(out: &Path, base: &str) -> String {
+    if base == "/" {
+        format!(
+            "Serve it with any static web server, e.g. `python3 -m http.server -d {}`, or preview with `tolk serve`: \
+             opening its index.html from disk (file://) does not work, because its links start at /.",
+            out.display()
+        )
+    } else {
+        format!(
+            "Publish it at {base} of a web server, or preview with `tolk serve`: \
+             opening its index.html from disk (file://) does not work, because its links start at {base}."
+        )
+    }
+}
+
+/// What `tolk init` says when it is done: where the site is and the
+/// writer's next step, a preview in the browser.
+fn init_done(dir: &Path) -> String {
+    let shown = dir.display().to_string();
+    let root = if dir == Path::new(".") {
+        String::new()
+    } else if shown
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+,:@".contains(c))
+    {
+        format!(" --root {shown}")
+    } else {
+        format!(" --root '{}'", shown.replace('\'', "'\\''"))
+    };
+    format!(
+        "Created a new site in {shown}.\n\
+         Next, preview it while you write (it rebuilds and reloads as you save):\n\
+         \n    tolk serve{root} --open\n\n\
+         Before you publish, set [site] url in book.toml; `tolk build{root}` writes the site."
+    )
+}
 
 /// Writes a new site into `dir`. Refuses to overwrite an existing book.toml.
 pub fn init(dir: &Path) -> Result<(), Vec<Diagnostic>> {

@@ -393,6 +393,16 @@ pub fn eprint_all(diagnostics: &[Diagnostic]) {
     }
 }
 
+/// `n` and the noun in its English number: `1 warning`, `0 warnings`,
+/// `2 errors` (`noun` is the singular; the plural adds `s`).
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Counts of errors and warnings, for one-line summaries (notes are not
 /// counted).
 pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
@@ -409,6 +419,13 @@ pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counts_read_in_english_number() {
+        assert_eq!(super::plural(0, "warning"), "0 warnings");
+        assert_eq!(super::plural(1, "warning"), "1 warning");
+        assert_eq!(super::plural(2, "error"), "2 errors");
+    }
+
     use super::*;
 
     #[test]

@@ -20,7 +20,7 @@
 //! every `<` it did not understand is written `&lt;`, so a browser cannot
 //! read the output differently from how it was checked.
 
-use crate::markdown::{escape_html, is_safe_url};
+use crate::escape::{escape_html, is_safe_url};
 
 /// Elements a writer may use (lower case, sorted for binary search): text
 /// semantics, lists, tables, figures, details. No scripts, styles, frames,
@@ -708,6 +708,13 @@ impl Sanitizer {
             out.push_str(&s[i..i + j]);
             i += j;
             let rest = &s[i..];
+            // `<!-->` and `<!--->` are whole (empty) comments in HTML and in
+            // CommonMark 0.31; only `<!--` followed by anything else opens
+            // one that runs to `-->`.
+            if let Some(empty) = ["<!-->", "<!--->"].iter().find(|e| rest.starts_with(**e)) {
+                i += empty.len();
+                continue;
+            }
             if rest.starts_with("<!--") {
                 self.comment_at = Some(at + i);
                 i += 4;
@@ -1149,6 +1156,11 @@ mod tests {
         let (out, removed) = clean(&["a<!-- never closed", "<b>"]);
         assert_eq!(out, "a");
         assert_eq!(removed.len(), 1);
+        // Empty comments are closed where they open: the text after them
+        // stays, and nothing is reported.
+        let (out, removed) = clean(&["a<!-->b<!--->c", "<b>d</b>"]);
+        assert_eq!(out, "abc<b>d</b>");
+        assert!(removed.is_empty(), "{removed:?}");
     }
 
     #[test]

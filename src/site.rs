@@ -60,12 +60,14 @@ impl Compiled {
         r.title_text
             .clone()
             .filter(|t| !t.is_empty())
-            .or_else(|| {
-                if lang == Lang::Nl || self.english == EnglishText::DutchOnly {
-                    self.article.front.title.clone()
-                } else {
-                    None
-                }
+            .or_else(|| match (lang, self.english) {
+                (Lang::Nl, _) | (_, EnglishText::DutchOnly) => self.article.front.title.clone(),
+                (Lang::En, EnglishText::Source) => self
+                    .article
+                    .english_front
+                    .as_ref()
+                    .and_then(|f| f.title.clone()),
+                _ => None,
             })
             .or_else(|| self.nl.title_text.clone())
             .unwrap_or_else(|| {
@@ -194,8 +196,13 @@ impl Site {
             includes: content
                 .includes
                 .iter()
-                .map(|(k, s)| (k.clone(), s.text.clone()))
+                .map(|(k, s)| {
+                    let (text, diags) = markdown::prepare_include(&s.text, &s.display);
+                    diagnostics.extend(diags);
+                    (k.clone(), text)
+                })
                 .collect(),
+            include_cache: markdown::IncludeCache::default(),
         };
         let results: Vec<(Compiled, Vec<Diagnostic>)> = content
             .articles
@@ -297,6 +304,7 @@ pub fn compile(
     // Each side is parsed once; an article without English renders its
     // Dutch events a second time for the English page.
     let render_side = |side_text: &str,
+                       text_lang: Lang,
                        events: &[(pulldown_cmark::Event, std::ops::Range<usize>)],
                        lang: Lang,
                        originals: &[String],
@@ -308,6 +316,8 @@ pub fn compile(
             &markdown::Input {
                 text: side_text,
                 lang,
+                text_lang,
+                tooltips: lang == Lang::Nl,
                 rel: &article.source.rel,
                 links,
                 originals,
@@ -352,6 +362,8 @@ pub fn compile(
             &markdown::Input {
                 text: nl_text,
                 lang: Lang::Nl,
+                text_lang: Lang::Nl,
+                tooltips: true,
                 rel: &article.source.rel,
                 links,
                 originals: &originals,
@@ -366,7 +378,7 @@ pub fn compile(
         twin_en = Some(en);
         nl
     } else {
-        render_side(nl_text, &nl_events, Lang::Nl, &originals, true)
+        render_side(nl_text, Lang::Nl, &nl_events, Lang::Nl, &originals, true)
     };
     locate_links(&mut nl, &split.nl, body);
     // Reported from the Dutch side only: the English one has the same.
@@ -391,6 +403,8 @@ pub fn compile(
         let mut en = markdown::render(&markdown::Input {
             text: &src.text[en_article_body..],
             lang: Lang::En,
+            text_lang: Lang::En,
+            tooltips: false,
             rel: &article.source.rel,
             links,
             originals: &[],
@@ -412,13 +426,20 @@ pub fn compile(
     } else if split.segments.is_empty() {
         let mut en = match twin_en {
             Some(en) => en,
-            None => render_side(nl_text, &nl_events, Lang::En, &[], false),
+            None => render_side(nl_text, Lang::Nl, &nl_events, Lang::En, &[], false),
         };
         locate_links(&mut en, &split.nl, body);
         (en, EnglishText::DutchOnly)
     } else {
         let en_text = split.en.text.get(body..).unwrap_or("");
-        let mut en = render_side(en_text, &markdown::parse(en_text), Lang::En, &[], true);
+        let mut en = render_side(
+            en_text,
+            Lang::En,
+            &markdown::parse(en_text),
+            Lang::En,
+            &[],
+            true,
+        );
         locate_links(&mut en, &split.en, body);
         (en, EnglishText::Segments)
     };
@@ -432,7 +453,8 @@ pub fn compile(
             .with_hint("add `title: ...` to the front matter"),
         );
     }
-    let segment_count = split.segments.len();
+    // Segments of includes count too: they show originals on the page.
+    let segment_count = split.segments.len().max(nl.segments);
     let script =
         (!checklists.is_empty()).then(|| checklists.iter().map(checklist::generate_js).collect());
     (
@@ -744,8 +766,28 @@ fn items_to_nodes(
                 .filter(|f| f.to_ascii_lowercase().ends_with(".md"))
             {
                 let key = join(dir, file).map(|r| crate::content::page_path(&r));
-                match key.and_then(|k| by_path.get(&k).copied()) {
+                match key.as_ref().and_then(|k| by_path.get(k).copied()) {
                     Some(i) => {
+                        node.page = Some(i);
+                        listed.insert(i);
+                    }
+                    // Named with other letter case: docfx (on a
+                    // case-insensitive disk) finds it, so tolk does, and warns.
+                    None if key
+                        .as_ref()
+                        .is_some_and(|k| by_path.keys().any(|p| p.eq_ignore_ascii_case(k))) =>
+                    {
+                        let k = key.as_deref().unwrap_or_default();
+                        let Some((path, &i)) =
+                            by_path.iter().find(|(p, _)| p.eq_ignore_ascii_case(k))
+                        else {
+                            continue;
+                        };
+                        diagnostics.push(
+                            Diagnostic::warning("link-spelling", format!("TOC entry `{}` points to {href}, which differs in letter case from the article {path}; it is linked, but a case-sensitive host or another tool may not find it", it.name))
+                                .at(toc.location(href))
+                                .with_hint("write the path as the file is named"),
+                        );
                         node.page = Some(i);
                         listed.insert(i);
                     }

@@ -1018,8 +1018,13 @@ fn author_names_cannot_clobber_the_dom_or_the_theme() {
 /// left in them.
 #[test]
 fn theme_scripts_call_the_dom_through_its_prototypes() {
-    for file in ["tolk.js", "search.js", "checklist.js"] {
-        let js = std::fs::read_to_string(repo().join("themes/default/static").join(file)).unwrap();
+    for file in [
+        "themes/default/static/tolk.js",
+        "themes/default/static/search.js",
+        "themes/default/static/checklist.js",
+        "src/serve/livereload.js",
+    ] {
+        let js = std::fs::read_to_string(repo().join(file)).unwrap();
         for method in [
             "querySelector(",
             "querySelectorAll(",

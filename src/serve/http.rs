@@ -19,11 +19,14 @@ use super::reload;
 pub const PREFIX: &str = "/__tolk/";
 /// The live-reload script.
 pub const SCRIPT_URL: &str = "/__tolk/livereload.js";
+/// The shared worker that holds one event stream for all of a browser's tabs.
+pub const WORKER_URL: &str = "/__tolk/livereload-worker.js";
 /// The server-sent-events stream the script listens to.
 pub const EVENTS_URL: &str = "/__tolk/events";
 
-/// The script itself, embedded so the server needs no files of its own.
+/// The scripts themselves, embedded so the server needs no files of its own.
 const SCRIPT: &str = include_str!("livereload.js");
+const WORKER: &str = include_str!("livereload-worker.js");
 
 /// What the workers need to answer a request.
 pub struct Ctx {
@@ -179,11 +182,12 @@ pub fn handle(request: Request, ctx: &Ctx) {
     let path = url.split(['?', '#']).next().unwrap_or("");
     if path.starts_with(PREFIX) {
         match path {
-            SCRIPT_URL => {
-                let etag = etag(SCRIPT.as_bytes());
+            SCRIPT_URL | WORKER_URL => {
+                let script = if path == SCRIPT_URL { SCRIPT } else { WORKER };
+                let etag = etag(script.as_bytes());
                 send_bytes(
                     request,
-                    SCRIPT.as_bytes().to_vec(),
+                    script.as_bytes().to_vec(),
                     "text/javascript; charset=utf-8",
                     &etag,
                 );

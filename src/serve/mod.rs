@@ -591,8 +591,9 @@ impl Rebuilds {
                 diagnostic::eprint_all(&diagnostics);
                 let (errors, warnings) = diagnostic::count(&diagnostics);
                 crate::say_err!(
-                    "tolk: the build failed with {errors} error(s) and {warnings} warning(s); \
-                     still serving the last good site"
+                    "tolk: the build failed with {} and {}; still serving the last good site",
+                    diagnostic::plural(errors, "error"),
+                    diagnostic::plural(warnings, "warning")
                 );
                 self.events.send(Event::Error { diagnostics });
                 self.last_ok = false;
