@@ -950,3 +950,93 @@ fn regex_programs_are_bounded_in_size_alone_and_together() {
     );
     site.tolk(&["check"]).ok();
 }
+
+/// Item 9: DOM clobbering. Author `id`/`name` values that are property
+/// names of `document` (`querySelectorAll`, `body`, `addEventListener`,
+/// ...) are removed and reported; the theme's skip target is
+/// `#tolk-content`, so a writer's `id="content"` takes nothing over; a
+/// heading whose slug is a theme id gets `section-`; DocFX anchors keep
+/// working as link targets. Failed before the fix (the names were
+/// published and `document.querySelectorAll` was an `<img>`).
+#[test]
+fn author_names_cannot_clobber_the_dom_or_the_theme() {
+    let site = TempSite::new("");
+    site.write("content/index.md", hostile("clobbering.md"));
+    let run = site.tolk(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for (attr, value, line) in [
+        ("name", "querySelectorAll", 8),
+        ("name", "querySelector", 9),
+        ("name", "getElementById", 10),
+        ("id", "body", 11),
+        ("id", "addEventListener", 12),
+    ] {
+        let needle = format!("`{attr}=\"{value}\"`");
+        assert!(
+            run.stderr
+                .split("\n\n")
+                .any(|d| d.contains("error[raw-html-removed]")
+                    && d.contains(&needle)
+                    && d.contains("is a property of the page's `document`")
+                    && d.contains(&format!("content/index.md:{line}:"))),
+            "{needle} at line {line}:\n{}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        run.stderr.matches("error[raw-html-removed]").count(),
+        5,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("broken-anchor") && !run.stderr.contains("stap-1"),
+        "{}",
+        run.stderr
+    );
+    // `raw-html-removed` is an error of `tolk check`; a build publishes
+    // the page without the removed attributes.
+    site.tolk(&["build"]).ok();
+    let page = site.read("nl-nl/index.html");
+    assert!(!page.contains("name=\"querySelector"), "{page}");
+    assert!(!page.contains("id=\"body\""), "{page}");
+    assert!(
+        page.contains("<main id=\"tolk-content\""),
+        "the theme's own target"
+    );
+    assert!(page.contains("href=\"#tolk-content\""), "the skip link");
+    assert!(page.contains("id=\"content\""), "a writer's own id stays");
+    assert!(page.contains("id=\"stap-1\""), "the DocFX anchor");
+    assert!(page.contains("href=\"#stap-1\""), "the link to it");
+    assert!(page.contains("id=\"section-tolk-search-input\""), "{page}");
+    assert_eq!(page.matches("id=\"tolk-search-input\"").count(), 1);
+}
+
+/// Item 9, the theme's side: its scripts reach the DOM only through the
+/// prototypes (`Document.prototype.querySelectorAll.call(document, ...)`),
+/// which a named element cannot replace: no `document.<method>(` call is
+/// left in them.
+#[test]
+fn theme_scripts_call_the_dom_through_its_prototypes() {
+    for file in [
+        "themes/default/static/tolk.js",
+        "themes/default/static/search.js",
+        "themes/default/static/checklist.js",
+        "src/serve/livereload.js",
+    ] {
+        let js = std::fs::read_to_string(repo().join(file)).unwrap();
+        for method in [
+            "querySelector(",
+            "querySelectorAll(",
+            "getElementById(",
+            "createElement(",
+            "createTextNode(",
+        ] {
+            assert!(
+                !js.contains(&format!("document.{method}")),
+                "{file} calls document.{method}"
+            );
+        }
+        assert!(!js.contains("document.body"), "{file} reads document.body");
+    }
+}

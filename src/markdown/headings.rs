@@ -63,6 +63,10 @@ impl IdMaker {
         };
         let base = if base.is_empty() {
             "section".to_string()
+        } else if anchor.is_none() && crate::sanitize::is_theme_id(&base) {
+            // A heading "Tolk search input" must not take the theme's
+            // `#tolk-search-input`.
+            format!("section-{base}")
         } else {
             base
         };

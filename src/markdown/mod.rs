@@ -535,6 +535,9 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
 /// Text never holds `id="`: its `"` is written `&quot;`.
 fn html_targets(html: &str, known: &[String]) -> Vec<String> {
     let mut found = Vec::new();
+    // Sets, not `Vec::contains`: 50,000 headings made this quadratic.
+    let known: HashSet<&str> = known.iter().map(String::as_str).collect();
+    let mut seen: HashSet<String> = HashSet::new();
     let b = html.as_bytes();
     for needle in [&b" id=\""[..], &b" name=\""[..]] {
         for at in memchr::memmem::find_iter(b, needle) {
@@ -548,7 +551,7 @@ fn html_targets(html: &str, known: &[String]) -> Vec<String> {
                 .replace("&lt;", "<")
                 .replace("&gt;", ">")
                 .replace("&amp;", "&");
-            if !known.contains(&v) && !found.contains(&v) {
+            if !known.contains(v.as_str()) && seen.insert(v.clone()) {
                 found.push(v);
             }
         }

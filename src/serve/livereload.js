@@ -15,6 +15,10 @@
 // ever put into the page with textContent, never as HTML.
 (function () {
   "use strict";
+  // DOM clobbering: the DOM only through its prototypes, which a named
+  // element in an article cannot replace (docs/security.md).
+  var D = Document.prototype;
+  function byId(id) { return D.getElementById.call(document, id); }
   var me = document.currentScript;
   var server = me ? me.getAttribute("data-server") : null;
   var build = me ? Number(me.getAttribute("data-build")) : NaN;
@@ -47,7 +51,7 @@
   }
 
   function swapStylesheets(sheets) {
-    var links = document.querySelectorAll('link[rel="stylesheet"]');
+    var links = D.querySelectorAll.call(document, 'link[rel="stylesheet"]');
     Array.prototype.forEach.call(links, function (old) {
       var url = new URL(old.href, location.href);
       if (url.origin !== location.origin) return;
@@ -65,14 +69,14 @@
   }
 
   function el(tag, style, text) {
-    var e = document.createElement(tag);
+    var e = D.createElement.call(document, tag);
     if (style) e.style.cssText = style;
     if (text !== undefined) e.textContent = text;
     return e;
   }
 
   function hideErrors() {
-    var o = document.getElementById(OVERLAY);
+    var o = byId(OVERLAY);
     if (o) o.parentNode.removeChild(o);
   }
 
@@ -104,7 +108,7 @@
         "font:inherit;border-radius:4px", d.rendered || ""));
       box.appendChild(item);
     });
-    document.body.appendChild(box);
+    Object.getOwnPropertyDescriptor(D, "body").get.call(document).appendChild(box);
   }
 
   function handle(type, d) {

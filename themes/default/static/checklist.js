@@ -517,8 +517,8 @@
       evaluate: function (answers, today, lang) { return evaluate(def, answers, today, lang); },
       evaluateJson: function (answers, today, lang) { return toJson(evaluate(def, answers, today, lang)); }
     };
-    if (root.document && root.document.querySelectorAll) {
-      Array.prototype.forEach.call(root.document.querySelectorAll("form.tolk-checklist"), function (f) {
+    if (root.document && D) {
+      Array.prototype.forEach.call(D.querySelectorAll.call(root.document, "form.tolk-checklist"), function (f) {
         if (f.getAttribute("data-checklist") === def.id) bind(f);
       });
     }
@@ -591,11 +591,22 @@
     } catch (e) { /* file:// and sandboxes may refuse */ }
   }
 
+  // DOM clobbering: a named element replaces a method of the same name on
+  // `document` (and a form control on its form), but not on the
+  // prototypes, so the DOM is only ever called through them.
+  var E = root.Element ? root.Element.prototype : null;
+  var D = root.Document ? root.Document.prototype : null;
   function q(form, sel) {
-    return form.querySelector(sel);
+    return E.querySelector.call(form, sel);
   }
   function qa(form, sel) {
-    return Array.prototype.slice.call(form.querySelectorAll(sel));
+    return Array.prototype.slice.call(E.querySelectorAll.call(form, sel));
+  }
+  function make(tag) {
+    return D.createElement.call(root.document, tag);
+  }
+  function text(s) {
+    return D.createTextNode.call(root.document, s);
   }
 
   // The answers as the form's controls hold them.
@@ -723,28 +734,28 @@
     if (list) {
       while (list.firstChild) list.removeChild(list.firstChild);
       res.outcomes.forEach(function (o) {
-        var li = root.document.createElement("li");
+        var li = make("li");
         li.className = "checklist-outcome checklist-" + o.status;
         li.setAttribute("data-outcome", o.id);
-        var badge = root.document.createElement("strong");
+        var badge = make("strong");
         badge.textContent = data.ui.status[o.status] + ": ";
         li.appendChild(badge);
-        li.appendChild(root.document.createTextNode(o.message));
+        li.appendChild(text(o.message));
         var link = null;
         data.outcomes.forEach(function (d) { if (d.id === o.id) link = d.link; });
         if (link) {
-          var a = root.document.createElement("a");
+          var a = make("a");
           a.className = "checklist-link";
           a.href = link.href;
           a.textContent = link.text;
-          li.appendChild(root.document.createTextNode(" "));
+          li.appendChild(text(" "));
           li.appendChild(a);
         }
         list.appendChild(li);
       });
       res.errors.forEach(function (e) {
         if (Object.prototype.hasOwnProperty.call(invalid, e.id)) return; // shown at the field
-        var li = root.document.createElement("li");
+        var li = make("li");
         li.className = "checklist-outcome checklist-error";
         li.textContent = e.message;
         list.appendChild(li);
@@ -757,13 +768,13 @@
         n++;
         if (r.done !== false) return;
         failed++;
-        var li = root.document.createElement("li");
+        var li = make("li");
         li.className = "checklist-outcome checklist-fail";
         li.setAttribute("data-step-failed", r.id);
-        var badge = root.document.createElement("strong");
+        var badge = make("strong");
         badge.textContent = data.ui.stepNotMet.replace("{n}", String(n)) + ": ";
         li.appendChild(badge);
-        li.appendChild(root.document.createTextNode(data.steps[i].label + (r.message ? " \u2014 " + r.message : "")));
+        li.appendChild(text(data.steps[i].label + (r.message ? " \u2014 " + r.message : "")));
         list.appendChild(li);
       });
     }
@@ -803,16 +814,17 @@
     }
   }
   function fallbackCopy(text) {
-    var doc = root.document, ta = doc.createElement("textarea");
+    var doc = root.document, ta = make("textarea");
+    var body = Object.getOwnPropertyDescriptor(D, "body").get.call(doc);
     ta.value = text;
     ta.setAttribute("readonly", "");
     ta.style.position = "fixed";
     ta.style.opacity = "0";
-    doc.body.appendChild(ta);
+    body.appendChild(ta);
     ta.select();
     var ok = false;
-    try { ok = doc.execCommand("copy"); } catch (e) { ok = false; }
-    doc.body.removeChild(ta);
+    try { ok = D.execCommand.call(doc, "copy"); } catch (e) { ok = false; }
+    body.removeChild(ta);
     return ok;
   }
 
@@ -902,7 +914,7 @@
     form.classList.add("checklist-live");
   }
   R.bindAll = function () {
-    Array.prototype.forEach.call(root.document.querySelectorAll("form.tolk-checklist"), bind);
+    Array.prototype.forEach.call(D.querySelectorAll.call(root.document, "form.tolk-checklist"), bind);
   };
 
   root.tolkChecklistRuntime = R;

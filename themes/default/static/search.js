@@ -36,6 +36,14 @@
 (function () {
   'use strict';
 
+  // DOM clobbering: a named element (`<img name="querySelectorAll">`)
+  // replaces a method of the same name on `document`, not on the
+  // prototypes, so the DOM is only ever called through them.
+  var D = typeof Document !== 'undefined' ? Document.prototype : null;
+  var E = typeof Element !== 'undefined' ? Element.prototype : null;
+  var baseURI = D ? Object.getOwnPropertyDescriptor(Node.prototype, 'baseURI').get.call(document) : '';
+  function make(tag) { return D.createElement.call(document, tag); }
+
   var MAX_RESULTS = 10;
   var MAX_PREFIX_STEMS = 40;
   var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
@@ -185,27 +193,27 @@
   var counter = 0;
 
   function setup(root) {
-    var input = root.querySelector('input[type="search"], input');
+    var input = E.querySelector.call(root, 'input[type="search"], input');
     if (!input) { return; }
     counter += 1;
     var text = function (name, fallback) { return root.getAttribute('data-search-' + name) || fallback; };
     var indexUrl;
     try {
-      indexUrl = new URL(root.getAttribute('data-search-index') || '', document.baseURI).href;
+      indexUrl = new URL(root.getAttribute('data-search-index') || '', baseURI).href;
     } catch (e) {
       return;
     }
-    var list = root.querySelector('[role="listbox"]');
+    var list = E.querySelector.call(root, '[role="listbox"]');
     if (!list) {
-      list = document.createElement('ul');
+      list = make('ul');
       list.hidden = true;
       root.appendChild(list);
     }
     if (!list.id) { list.id = 'tolk-search-results-' + counter; }
     list.setAttribute('role', 'listbox');
-    var status = root.querySelector('[aria-live]');
+    var status = E.querySelector.call(root, '[aria-live]');
     if (!status) {
-      status = document.createElement('p');
+      status = make('p');
       status.className = 'tolk-search-status';
       status.setAttribute('aria-live', 'polite');
       root.appendChild(status);
@@ -280,19 +288,19 @@
         var doc = index.docs[section[0]] || [];
         var href = sectionUrl(indexUrl, doc[0] || '', section[2] || '');
         if (!href) { return; }
-        var li = document.createElement('li');
+        var li = make('li');
         li.id = list.id + '-' + k;
         li.setAttribute('role', 'option');
         li.setAttribute('aria-selected', 'false');
-        var a = document.createElement('a');
+        var a = make('a');
         a.href = href;
         a.tabIndex = -1;
-        var title = document.createElement('span');
+        var title = make('span');
         title.className = 'tolk-search-title';
         var heading = String(section[1] || '');
         var docTitle = String(doc[1] || '');
         title.textContent = heading && heading !== docTitle ? docTitle + ' › ' + heading : docTitle;
-        var snippet = document.createElement('span');
+        var snippet = make('span');
         snippet.className = 'tolk-search-snippet';
         snippet.textContent = String(section[3] || '');
         a.appendChild(title);
@@ -375,7 +383,7 @@
   }
 
   function start() {
-    Array.prototype.forEach.call(document.querySelectorAll('[data-search-index]'), setup);
+    Array.prototype.forEach.call(D.querySelectorAll.call(document, '[data-search-index]'), setup);
   }
 
   if (typeof module === 'object' && module.exports) {
