@@ -143,7 +143,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Init { dir } => finish(init(&dir).map(|()| {
-            eprintln!("{}", init_done(&dir));
+            crate::say_err!("{}", init_done(&dir));
             Vec::new()
         })),
         Command::Build {
@@ -165,8 +165,8 @@ pub fn main() -> ExitCode {
                 // index one by one is 2% of the corpus build's instructions,
                 // all on one core after the last page is written, for
                 // memory the OS takes back anyway.
-                eprintln!("{}", report.summary());
-                eprintln!("{}", serve_hint(&report.out, session.base_path()));
+                crate::say_err!("{}", report.summary());
+                crate::say_err!("{}", serve_hint(&report.out, session.base_path()));
                 std::mem::forget(session);
                 report.diagnostics
             }))
@@ -190,7 +190,7 @@ pub fn main() -> ExitCode {
 /// `tolk eval`: reads the answers, evaluates, prints one line of JSON.
 fn eval(args: EvalArgs) -> ExitCode {
     let usage = |msg: String| {
-        eprintln!("tolk eval: {msg}");
+        crate::say_err!("tolk eval: {msg}");
         ExitCode::from(2)
     };
     let today = match args
@@ -219,25 +219,24 @@ fn eval(args: EvalArgs) -> ExitCode {
     };
     let answers = match args.answers.as_deref() {
         None => "{}".to_string(),
-        Some("-") => {
-            let mut s = String::new();
-            if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut s) {
-                eprintln!("tolk eval: cannot read the answers from standard input: {e}");
-                return ExitCode::from(1);
-            }
-            s
-        }
-        Some(path) => match std::fs::read_to_string(path) {
+        Some("-") => match read_answers(std::io::stdin().lock()) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("tolk eval: cannot read the answers from {path}: {e}");
+                crate::say_err!("tolk eval: cannot read the answers from standard input: {e}");
+                return ExitCode::from(1);
+            }
+        },
+        Some(path) => match std::fs::File::open(path).and_then(read_answers) {
+            Ok(s) => s,
+            Err(e) => {
+                crate::say_err!("tolk eval: cannot read the answers from {path}: {e}");
                 return ExitCode::from(1);
             }
         },
     };
     match crate::checklist::eval_command(&args.article, &args.checklist, &answers, today, lang) {
         Ok(json) => {
-            println!("{json}");
+            crate::say_out!("{}", diagnostic::json_for_terminal(json));
             ExitCode::SUCCESS
         }
         Err(diags) => {
@@ -247,12 +246,41 @@ fn eval(args: EvalArgs) -> ExitCode {
     }
 }
 
+/// The most bytes of answers `tolk eval` reads: a checklist's answers are
+/// a few hundred bytes; without a bound a 60 MB file took 2.2 GB to parse.
+pub const ANSWERS_LIMIT: u64 = 1 << 20;
+
+/// Reads the answers: at most [`ANSWERS_LIMIT`] bytes of UTF-8, a leading
+/// byte-order mark (as Windows editors write) dropped.
+fn read_answers(r: impl std::io::Read) -> std::io::Result<String> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    r.take(ANSWERS_LIMIT + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > ANSWERS_LIMIT {
+        return Err(std::io::Error::other(format!(
+            "the answers are larger than {} KiB, more than any checklist needs; \
+             pass only the answers (a JSON object of input ids)",
+            ANSWERS_LIMIT / 1024
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        std::io::Error::other(format!(
+            "the answers are not UTF-8 (bad byte at offset {}); save them as UTF-8",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
 fn serve(opts: &crate::serve::ServeOptions) -> ExitCode {
     match crate::serve::run(opts) {
         Ok(()) => ExitCode::SUCCESS,
         Err(diags) => {
             diagnostic::eprint_all(&diags);
-            eprintln!("tolk: cannot start the preview server");
+            crate::say_err!("tolk: cannot start the preview server");
             ExitCode::from(1)
         }
     }
@@ -274,7 +302,7 @@ fn check(root: PathBuf, format: Format) -> ExitCode {
             diagnostic::eprint_all(&diags);
             let (errors, warnings) = diagnostic::count(&diags);
             let notes = diags.len() - errors - warnings;
-            eprintln!(
+            crate::say_err!(
                 "tolk check: {}, {}, {}",
                 diagnostic::plural(errors, "error"),
                 diagnostic::plural(warnings, "warning"),
@@ -284,8 +312,8 @@ fn check(root: PathBuf, format: Format) -> ExitCode {
         Format::Json => {
             for d in &diags {
                 match serde_json::to_string(d) {
-                    Ok(line) => println!("{line}"),
-                    Err(e) => eprintln!("tolk: cannot serialise a diagnostic: {e}"),
+                    Ok(line) => crate::say_out!("{}", diagnostic::json_for_terminal(line)),
+                    Err(e) => crate::say_err!("tolk: cannot serialise a diagnostic: {e}"),
                 }
             }
         }
@@ -307,7 +335,7 @@ fn finish(result: Result<Vec<Diagnostic>, Vec<Diagnostic>>) -> ExitCode {
         Err(diags) => {
             diagnostic::eprint_all(&diags);
             let (errors, warnings) = diagnostic::count(&diags);
-            eprintln!(
+            crate::say_err!(
                 "tolk: failed with {} and {}; nothing was written",
                 diagnostic::plural(errors, "error"),
                 diagnostic::plural(warnings, "warning")

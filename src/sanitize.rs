@@ -20,7 +20,7 @@
 //! every `<` it did not understand is written `&lt;`, so a browser cannot
 //! read the output differently from how it was checked.
 
-use crate::markdown::{escape_html, is_safe_url};
+use crate::escape::{escape_html, is_safe_url};
 
 /// Elements a writer may use (lower case, sorted for binary search): text
 /// semantics, lists, tables, figures, details. No scripts, styles, frames,
@@ -542,11 +542,7 @@ fn decode_entities(v: &str) -> String {
                 })
                 .count();
             if n > 0 {
-                let value = u32::from_str_radix(&digits[..n.min(8)], if hex { 16 } else { 10 })
-                    .ok()
-                    .and_then(char::from_u32)
-                    .unwrap_or('\u{FFFD}');
-                out.push(value);
+                out.push(numeric_reference(&digits[..n], hex));
                 let used = 1 + (num.len() - digits.len()) + n;
                 rest = &after[used..];
                 rest = rest.strip_prefix(';').unwrap_or(rest);
@@ -574,6 +570,38 @@ fn decode_entities(v: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The character a numeric character reference stands for, as the HTML
+/// standard's tokenizer decodes it ("numeric character reference end
+/// state"): any number of digits (leading zeros included, a value past
+/// U+10FFFF saturates), 0, surrogates and out-of-range values become
+/// U+FFFD, and 0x80..=0x9F are read as windows-1252.
+fn numeric_reference(digits: &str, hex: bool) -> char {
+    let radix = if hex { 16 } else { 10 };
+    let mut value: u32 = 0;
+    for d in digits.chars() {
+        let Some(d) = d.to_digit(radix) else {
+            break;
+        };
+        // Saturate past the last code point; the digits still all count.
+        value = value.saturating_mul(radix).saturating_add(d).min(0x11_0000);
+    }
+    const C1: [u32; 32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, 0x8D, 0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013,
+        0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+    ];
+    let value = match value {
+        0x80..=0x9F => C1[(value - 0x80) as usize],
+        v => v,
+    };
+    // 0, surrogates and values past U+10FFFF: `from_u32` refuses the last
+    // two.
+    match value {
+        0 => '\u{FFFD}',
+        v => char::from_u32(v).unwrap_or('\u{FFFD}'),
+    }
 }
 
 #[cfg(test)]

@@ -60,12 +60,14 @@ impl Compiled {
         r.title_text
             .clone()
             .filter(|t| !t.is_empty())
-            .or_else(|| {
-                if lang == Lang::Nl || self.english == EnglishText::DutchOnly {
-                    self.article.front.title.clone()
-                } else {
-                    None
-                }
+            .or_else(|| match (lang, self.english) {
+                (Lang::Nl, _) | (_, EnglishText::DutchOnly) => self.article.front.title.clone(),
+                (Lang::En, EnglishText::Source) => self
+                    .article
+                    .english_front
+                    .as_ref()
+                    .and_then(|f| f.title.clone()),
+                _ => None,
             })
             .or_else(|| self.nl.title_text.clone())
             .unwrap_or_else(|| {

@@ -18,6 +18,9 @@ pub struct YamlError {
     pub column: usize,
     /// How to fix it, when the mistake is a common one we recognise.
     pub hint: Option<String>,
+    /// The diagnostic code of an error that has one of its own
+    /// (`yaml-alias`); callers use theirs otherwise.
+    pub code: Option<&'static str>,
 }
 
 /// Deserialises `src` into `T`.
@@ -28,6 +31,12 @@ pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<T, YamlError> {
     // by the event parser, which stops at the limit.
     if src.bytes().filter(|b| matches!(b, b'[' | b'{')).count() > MAX_NESTING {
         node_positions(src)?;
+    }
+    // An alias repeats the node it names, so a few KB of `*a` can stand for
+    // gigabytes (the "billion laughs"); serde_yaml expands them all. Every
+    // alias is written with `*`, so text without one is not scanned.
+    if src.contains('*') {
+        refuse_aliases(src)?;
     }
     backend::from_str(src).map_err(|e| {
         let full = e.to_string();
@@ -50,6 +59,7 @@ pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<T, YamlError> {
             message: problem.to_string(),
             line,
             column,
+            code: None,
             hint: None,
         };
         if let Some(context) = context {
@@ -161,6 +171,32 @@ fn over_indented(src: &str, err: &mut YamlError) {
     err.column = indent + 1;
 }
 
+/// `yaml-alias` at the first alias (`*name`) of `src`. The event parser
+/// never expands an alias, so this costs one pass over the text.
+fn refuse_aliases(src: &str) -> Result<(), YamlError> {
+    use yaml_rust2::parser::{Event, Parser};
+    let mut parser = Parser::new_from_str(src);
+    loop {
+        // A syntax error is serde_yaml's to report, in its words.
+        let Ok((event, mark)) = parser.next_token() else {
+            return Ok(());
+        };
+        match event {
+            Event::StreamEnd => return Ok(()),
+            Event::Alias(_) => {
+                return Err(YamlError {
+                    message: "YAML aliases (`*name`) are not allowed: an alias repeats the value it names, so a few lines can stand for gigabytes; write the value out where it is needed".into(),
+                    line: mark.line(),
+                    column: mark.col() + 1,
+                    hint: None,
+                    code: Some("yaml-alias"),
+                })
+            }
+            _ => {}
+        }
+    }
+}
+
 fn position_suffix(message: &str) -> Option<usize> {
     let i = message.rfind(" at position ")?;
     message[i + " at position ".len()..].trim().parse().ok()
@@ -231,6 +267,7 @@ fn duplicate_key(src: &str) -> Option<YamlError> {
                                 line: mark.line(),
                                 column: mark.col() + 1,
                                 hint: Some(format!("remove one of the two `{value}:` lines, or merge them")),
+                                code: None,
                             });
                         }
                         keys.insert(value);
@@ -258,6 +295,16 @@ mod tests {
         // libyaml gives up on line 3; the `[` never closed is on line 2.
         assert_eq!((err.line, err.column), (2, 4), "{}", err.message);
         assert!(!err.message.contains(" at line "), "{}", err.message);
+    }
+
+    #[test]
+    fn aliases_are_refused_at_the_alias() {
+        let bomb = "a: &a [1, 2, 3]\nb: [*a, *a]\n";
+        let err = from_str::<serde_json::Value>(bomb).unwrap_err();
+        assert_eq!(err.code, Some("yaml-alias"));
+        assert_eq!((err.line, err.column), (2, 5), "{}", err.message);
+        // An anchor alone, and `*` inside text, are fine.
+        assert!(from_str::<serde_json::Value>("a: &a 1\nb: '*x*'\nc: x * y\n").is_ok());
     }
 
     #[test]
@@ -341,6 +388,7 @@ pub fn node_positions(src: &str) -> Result<Vec<(String, NodePos)>, YamlError> {
             line: e.marker().line(),
             column: e.marker().col() + 1,
             hint: None,
+            code: None,
         })?;
         let at = byte(mark.index());
         if let Some(slot) = pending_map.take() {
@@ -408,6 +456,7 @@ pub fn node_positions(src: &str) -> Result<Vec<(String, NodePos)>, YamlError> {
                         line: mark.line(),
                         column: mark.col() + 1,
                         hint: None,
+                        code: None,
                     });
                 }
                 let path = child_path(&stack, &base);

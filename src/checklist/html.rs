@@ -32,6 +32,11 @@ struct Ui {
     status: [&'static str; 4],
     outcomes: &'static str,
     format_hint: &'static str,
+    open: &'static str,
+    done: &'static str,
+    step_not_met: &'static str,
+    restored: &'static str,
+    bad_date: &'static str,
 }
 
 fn ui(lang: Lang) -> Ui {
@@ -52,6 +57,11 @@ fn ui(lang: Lang) -> Ui {
             status: ["In orde", "Info", "Let op", "Niet mogelijk"],
             outcomes: "Mogelijke uitkomsten",
             format_hint: "Een geheel getal, bijvoorbeeld 42.",
+            open: "Open",
+            done: "Gedaan",
+            step_not_met: "Stap {n} niet voldaan",
+            restored: "Uw eerdere antwoorden zijn teruggezet.",
+            bad_date: "Deze datum bestaat niet. Kies een datum in de kalender.",
         },
         Lang::En => Ui {
             questions: "Questions",
@@ -69,6 +79,11 @@ fn ui(lang: Lang) -> Ui {
             status: ["OK", "Info", "Warning", "Not possible"],
             outcomes: "Possible outcomes",
             format_hint: "A whole number, for example 42.",
+            open: "Open",
+            done: "Done",
+            step_not_met: "Step {n} not met",
+            restored: "Your earlier answers were restored.",
+            bad_date: "This date does not exist. Pick a date in the calendar.",
         },
     }
 }
@@ -152,6 +167,8 @@ fn data_json(cl: &Checklist, lang: Lang, ui: &Ui) -> serde_json::Value {
             "status": {"pass": ui.status[0], "info": ui.status[1], "warn": ui.status[2], "fail": ui.status[3]},
             "copied": ui.copied,
             "copyFailed": ui.copy_failed,
+            "stepNotMet": ui.step_not_met,
+            "invalid": {"int": ui.format_hint, "date": ui.bad_date},
         },
     })
 }
@@ -236,20 +253,27 @@ pub fn render_form(cl: &Checklist, lang: Lang, initial: &Evaluation) -> String {
             let done = r.and_then(|r| r.done);
             let message = r.and_then(|r| r.message.clone());
             let sid = format!("cl-{cid}-{}", step.id);
+            // One control per step: a radio group (one tab stop, arrows
+            // move) that says open, done or not met.
             let _ = write!(
                 o,
-                "<li data-step=\"{}\"{}><label><input type=\"checkbox\" id=\"{sid}\" data-mark=\"done\"{}> {}</label>",
+                "<li data-step=\"{}\"{}><fieldset class=\"checklist-step\"><legend id=\"{sid}\">{}</legend><div class=\"checklist-marks\">",
                 step.id,
                 hidden(visible),
-                if done == Some(true) { " checked" } else { "" },
                 esc(step.label.get(lang))
             );
-            let _ = write!(
-                o,
-                " <label class=\"checklist-not-met\"><input type=\"checkbox\" data-mark=\"fail\" aria-describedby=\"{sid}\"{}> {}</label>",
-                if done == Some(false) { " checked" } else { "" },
-                ui.not_met
-            );
+            for (mark, text, on) in [
+                ("open", ui.open, done.is_none()),
+                ("done", ui.done, done == Some(true)),
+                ("fail", ui.not_met, done == Some(false)),
+            ] {
+                let _ = write!(
+                    o,
+                    "<label class=\"checklist-mark-{mark}\"><input type=\"radio\" id=\"{sid}-{mark}\" name=\"{sid}\" value=\"{mark}\" data-mark=\"{mark}\"{}> {text}</label>",
+                    if on { " checked" } else { "" },
+                );
+            }
+            o.push_str("</div></fieldset>");
             if let Some(h) = &step.help {
                 let _ = write!(o, "<p class=\"checklist-help\">{}</p>", esc(h.get(lang)));
             }
@@ -272,6 +296,11 @@ pub fn render_form(cl: &Checklist, lang: Lang, initial: &Evaluation) -> String {
         ui.result
     );
     let _ = writeln!(o, "<div role=\"status\" aria-live=\"polite\">");
+    let _ = writeln!(
+        o,
+        "<p class=\"checklist-restored\" hidden>{} <button type=\"button\" data-action=\"reset\">{}</button></p>",
+        ui.restored, ui.reset
+    );
     let _ = writeln!(
         o,
         "<p class=\"checklist-no-outcome\"{}>{}</p>",
@@ -436,9 +465,17 @@ fn input_html(
                 (_, Value::Text(s)) => ("text", String::new(), s.clone()),
                 _ => ("text", String::new(), String::new()),
             };
+            // The error slot: filled by the script when the answer cannot
+            // be read (an impossible date) or fails its `valid` rule.
+            let err_id = format!("{id}-error");
+            let described = if input.help.is_some() {
+                format!(" aria-describedby=\"{help_id} {err_id}\"")
+            } else {
+                format!(" aria-describedby=\"{err_id}\"")
+            };
             let _ = write!(
                 o,
-                "<label for=\"{id}\">{label}</label>{help}<input type=\"{ty}\" id=\"{id}\" name=\"{id}\" value=\"{}\"{extra}{described}>",
+                "<label for=\"{id}\">{label}</label>{help}<input type=\"{ty}\" id=\"{id}\" name=\"{id}\" value=\"{}\"{extra}{described}><p class=\"checklist-field-error\" id=\"{err_id}\" hidden></p>",
                 esc(&v)
             );
         }

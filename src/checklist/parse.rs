@@ -270,7 +270,7 @@ impl<'a> Positions<'a> {
 /// place in the file.
 pub fn read(pos: &Positions<'_>) -> Result<RawChecklist, Box<Diagnostic>> {
     yaml::from_str::<RawChecklist>(pos.yaml).map_err(|e| {
-        Box::new(Diagnostic::error("checklist-yaml", format!("invalid checklist: {}", e.message))
+        Box::new(Diagnostic::error(e.code.unwrap_or("checklist-yaml"), format!("invalid checklist: {}", e.message))
             .at(pos.at_line_col(e.line, e.column))
             .with_hint("a checklist block holds YAML with the keys id, title, inputs, computed, steps and outcomes (see docs/checklists.md)"))
     })

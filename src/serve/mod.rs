@@ -182,7 +182,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
     if let Err(e) = ctrlc::set_handler(move || {
         let _ = stop_tx.send(());
     }) {
-        eprintln!(
+        crate::say_err!(
             "tolk: warning: cannot catch Ctrl-C ({e}); the preview folder may be left behind"
         );
     }
@@ -276,12 +276,12 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
         addr
     };
     let url = format!("http://{shown}/");
-    eprintln!(
+    crate::say_err!(
         "Serving {} at {url} (press Ctrl-C to stop)",
         config.book.title
     );
     if !addr.ip().is_loopback() {
-        eprintln!(
+        crate::say_err!(
             "tolk: warning: listening on {addr}: anyone who can reach this machine can read the \
              preview, drafts included; leave out --bind to keep it to this machine"
         );
@@ -319,7 +319,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
     // nothing writes into the folder while it is removed.
     let _guard = build_lock.lock().unwrap_or_else(|e| e.into_inner());
     drop(private);
-    eprintln!("Stopped.");
+    crate::say_err!("Stopped.");
     Ok(())
 }
 
@@ -510,7 +510,7 @@ impl Rebuilds {
                 } else {
                     format!(" after changes to {}", describe(changed, &self.root))
                 };
-                eprintln!(
+                crate::say_err!(
                     "{} {} pages from {} articles in {:.0?}{what}",
                     if changed.is_empty() {
                         "Built"
@@ -537,7 +537,7 @@ impl Rebuilds {
             Err(diagnostics) => {
                 diagnostic::eprint_all(&diagnostics);
                 let (errors, warnings) = diagnostic::count(&diagnostics);
-                eprintln!(
+                crate::say_err!(
                     "tolk: the build failed with {} and {}; still serving the last good site",
                     diagnostic::plural(errors, "error"),
                     diagnostic::plural(warnings, "warning")
@@ -637,7 +637,7 @@ fn open_browser(url: &str) {
             // Reap it, so it does not linger as a zombie.
             thread::spawn(move || child.wait());
         }
-        Err(e) => eprintln!("tolk: cannot open a browser ({e}); open {url} yourself"),
+        Err(e) => crate::say_err!("tolk: cannot open a browser ({e}); open {url} yourself"),
     }
 }
 

@@ -109,7 +109,7 @@ impl Broadcaster {
             .name("tolk-events".into())
             .spawn(move || run(&rx, &server))
             .map(|_| ())
-            .unwrap_or_else(|e| eprintln!("tolk: cannot start the live-reload thread: {e}"));
+            .unwrap_or_else(|e| crate::say_err!("tolk: cannot start the live-reload thread: {e}"));
         Broadcaster { tx }
     }
 

@@ -139,7 +139,7 @@ impl Watch {
                 Ok(()) => {
                     self.watched.insert(dir.clone(), id);
                 }
-                Err(e) => eprintln!("tolk: cannot watch {}: {e}", dir.display()),
+                Err(e) => crate::say_err!("tolk: cannot watch {}: {e}", dir.display()),
             }
         }
     }
@@ -179,7 +179,7 @@ impl Watch {
         let event = match event {
             Ok(event) => event,
             Err(e) => {
-                eprintln!("tolk: file watcher error: {e}");
+                crate::say_err!("tolk: file watcher error: {e}");
                 return false;
             }
         };

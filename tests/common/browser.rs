@@ -72,8 +72,22 @@ fn serve_files(s: &tiny_http::Server, root: &Path) {
                     Some("json") => "application/json",
                     _ => "application/octet-stream",
                 };
+                // Content-hashed assets are cached as a real host caches
+                // them: the shared runtime then comes from the cache while a
+                // page's own checklist script still travels (issue 15).
+                let cache = if matches!(
+                    file.extension().and_then(|e| e.to_str()),
+                    Some("js" | "css")
+                ) {
+                    "public, max-age=31536000, immutable"
+                } else {
+                    "no-cache"
+                };
                 tiny_http::Response::from_data(bytes)
                     .with_header(tiny_http::Header::from_bytes("Content-Type", ct).expect("header"))
+                    .with_header(
+                        tiny_http::Header::from_bytes("Cache-Control", cache).expect("header"),
+                    )
             }
             Err(_) => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
         };

@@ -466,13 +466,22 @@
   R.toJson = toJson;
 
   var registry = root.tolkChecklists || (root.tolkChecklists = {});
-  // Called by the generated code of each checklist.
+  // Called by the generated code of each checklist. Registering binds the
+  // checklist's forms already in the page, so a form never depends on which
+  // of the two scripts (this runtime, the page's checklists) ran first or on
+  // a timer: the generated script is loaded after the form (deferred), and
+  // DOMContentLoaded binds whatever is left.
   R.register = function (def) {
     registry[def.id] = {
       def: def,
       evaluate: function (answers, today, lang) { return evaluate(def, answers, today, lang); },
       evaluateJson: function (answers, today, lang) { return toJson(evaluate(def, answers, today, lang)); }
     };
+    if (root.document && root.document.querySelectorAll) {
+      Array.prototype.forEach.call(root.document.querySelectorAll("form.tolk-checklist"), function (f) {
+        if (f.getAttribute("data-checklist") === def.id) bind(f);
+      });
+    }
   };
 
   /* ---------- part 2: the form (html.rs renders it) ---------- */
@@ -485,8 +494,11 @@
   }
   R.localToday = localToday;
 
+  // Per checklist definition and per language: the other language's page
+  // does not open silently pre-filled (a shared URL still carries answers,
+  // and then the page says they were restored).
   function storageKey(data) {
-    return "tolk-checklist:" + data.id + ":" + data.hash;
+    return "tolk-checklist:" + data.id + ":" + data.hash + ":" + data.lang;
   }
   function loadStored(data) {
     try {
@@ -571,21 +583,28 @@
           invalid = s !== "" && v === null;
         } else if (inp.type === "date") {
           v = s === "" ? null : (parseIso(s) === null ? null : s);
-          invalid = s !== "" && v === null;
+          // An impossible typed date (02/29/2023) leaves the value empty
+          // and sets badInput: it is an error, not an empty answer.
+          invalid = (s !== "" && v === null) || !!(el && el.validity && el.validity.badInput);
         } else {
           v = s === "" ? null : s;
         }
         if (el) el.setAttribute("aria-invalid", invalid ? "true" : "false");
+        var err = field.querySelector(".checklist-field-error");
+        if (err) {
+          err.textContent = invalid ? (data.ui.invalid[inp.type] || "") : "";
+          err.hidden = !invalid;
+        }
       }
       if (v !== null) answers[inp.id] = v;
     });
     data.steps.forEach(function (st) {
       var li = q(form, "[data-step=\"" + st.id + "\"]");
       if (!li) return;
-      var done = li.querySelector("[data-mark=done]");
-      var notMet = li.querySelector("[data-mark=fail]");
-      if (done && done.checked) steps[st.id] = true;
-      else if (notMet && notMet.checked) steps[st.id] = false;
+      var mark = li.querySelector("[data-mark]:checked");
+      var m = mark ? mark.getAttribute("data-mark") : "open";
+      if (m === "done") steps[st.id] = true;
+      else if (m === "fail") steps[st.id] = false;
     });
     if (Object.keys(steps).length) answers.steps = steps;
     return answers;
@@ -614,15 +633,15 @@
     data.steps.forEach(function (s) {
       var li = q(form, "[data-step=\"" + s.id + "\"]");
       if (!li) return;
-      var done = li.querySelector("[data-mark=done]");
-      var notMet = li.querySelector("[data-mark=fail]");
-      if (done) done.checked = st[s.id] === true;
-      if (notMet) notMet.checked = st[s.id] === false;
+      var m = st[s.id] === true ? "done" : st[s.id] === false ? "fail" : "open";
+      Array.prototype.forEach.call(li.querySelectorAll("[data-mark]"), function (r) {
+        r.checked = r.getAttribute("data-mark") === m;
+      });
     });
   }
 
   function render(form, data, def, res) {
-    var lang = data.lang;
+    var lang = data.lang, failed = 0;
     res.inputs.forEach(function (r) {
       var field = q(form, "[data-input=\"" + r.id + "\"]");
       if (field) field.hidden = !r.visible;
@@ -672,9 +691,26 @@
         li.textContent = e.message;
         list.appendChild(li);
       });
+      // A step marked not met is part of the result, numbered as the
+      // reader sees it (hidden steps do not count).
+      var n = 0;
+      res.steps.forEach(function (r, i) {
+        if (!r.visible) return;
+        n++;
+        if (r.done !== false) return;
+        failed++;
+        var li = root.document.createElement("li");
+        li.className = "checklist-outcome checklist-fail";
+        li.setAttribute("data-step-failed", r.id);
+        var badge = root.document.createElement("strong");
+        badge.textContent = data.ui.stepNotMet.replace("{n}", String(n)) + ": ";
+        li.appendChild(badge);
+        li.appendChild(root.document.createTextNode(data.steps[i].label + (r.message ? " \u2014 " + r.message : "")));
+        list.appendChild(li);
+      });
     }
     var none = q(form, ".checklist-no-outcome");
-    if (none) none.hidden = res.outcomes.length + res.errors.length > 0;
+    if (none) none.hidden = res.outcomes.length + res.errors.length + failed > 0;
   }
 
   // The answers and outcomes as plain text, for a support request.
@@ -722,49 +758,81 @@
     return ok;
   }
 
+  // The answers that count: those of visible questions and steps. Hidden
+  // questions' answers are never stored nor put in the URL.
+  function visibleOnly(answers, res) {
+    var out = {}, steps = {};
+    res.inputs.forEach(function (r) {
+      if (r.visible && Object.prototype.hasOwnProperty.call(answers, r.id)) out[r.id] = answers[r.id];
+    });
+    var st = answers.steps || {};
+    res.steps.forEach(function (r) {
+      if (r.visible && Object.prototype.hasOwnProperty.call(st, r.id)) steps[r.id] = st[r.id];
+    });
+    if (Object.keys(steps).length) out.steps = steps;
+    return out;
+  }
+
+  // Binds a form once; a form whose checklist is not registered yet is
+  // left for `register` to bind.
   function bind(form) {
+    if (form.getAttribute("data-bound") === "true") return;
     var script = form.querySelector("script.checklist-data");
     if (!script) return;
     var data;
     try { data = JSON.parse(script.textContent); } catch (e) { return; }
     var entry = registry[data.id];
     if (!entry) return;
+    form.setAttribute("data-bound", "true");
     var def = entry.def;
     var today = localToday();
     var res;
+    var notice = q(form, ".checklist-restored");
     function update(save) {
-      var answers = readForm(form, data);
-      res = evaluate(def, answers, today, data.lang);
+      var all = readForm(form, data);
+      res = evaluate(def, all, today, data.lang);
+      var answers = visibleOnly(all, res);
       render(form, data, def, res);
       if (save) {
+        if (notice) notice.hidden = true;
         store(data, answers);
         setUrl(shareUrl(data, Object.keys(answers).length ? answers : null));
       }
       return answers;
     }
-    writeForm(form, data, loadFromUrl(data) || loadStored(data));
-    update(false);
-    form.addEventListener("change", function (ev) {
-      var t = ev.target;
-      // A step is met or not met, never both.
-      if (t && t.getAttribute && t.checked) {
-        var mark = t.getAttribute("data-mark");
-        var li = t.closest ? t.closest("[data-step]") : null;
-        if (li && mark) {
-          var other = li.querySelector("[data-mark=" + (mark === "done" ? "fail" : "done") + "]");
-          if (other) other.checked = false;
-        }
+    var restored = loadFromUrl(data) || loadStored(data);
+    writeForm(form, data, restored);
+    var kept = update(false);
+    if (notice) notice.hidden = Object.keys(kept).length === 0;
+    // "Today" is read again when the reader comes back to the page: a page
+    // left open past midnight does not keep yesterday's deadlines.
+    function refreshToday() {
+      var now = localToday();
+      if (now !== today) {
+        today = now;
+        update(false);
       }
+    }
+    root.addEventListener("focus", refreshToday);
+    if (root.document) root.document.addEventListener("visibilitychange", function () {
+      if (root.document.visibilityState === "visible") refreshToday();
+    });
+    form.addEventListener("change", function (ev) {
       update(true);
     });
     form.addEventListener("input", function () { update(true); });
+    // A date field left with an impossible date may send no input event
+    // (its value stays empty): check it when the reader leaves it.
+    form.addEventListener("focusout", function () { update(false); });
     form.addEventListener("submit", function (ev) { ev.preventDefault(); });
-    var reset = q(form, "[data-action=reset]");
-    if (reset) reset.addEventListener("click", function () {
-      writeForm(form, data, {});
-      unstore(data);
-      update(false);
-      setUrl(shareUrl(data, null));
+    qa(form, "[data-action=reset]").forEach(function (reset) {
+      reset.addEventListener("click", function () {
+        writeForm(form, data, {});
+        unstore(data);
+        update(false);
+        if (notice) notice.hidden = true;
+        setUrl(shareUrl(data, null));
+      });
     });
     var copy = q(form, "[data-action=copy]");
     var status = q(form, ".checklist-copy-status");
@@ -782,7 +850,7 @@
   root.tolkChecklistRuntime = R;
   if (root.document) {
     if (root.document.readyState === "loading") root.document.addEventListener("DOMContentLoaded", R.bindAll);
-    else setTimeout(R.bindAll, 0);
+    else R.bindAll();
   }
   if (typeof module === "object" && module.exports) module.exports = R;
 })(typeof globalThis !== "undefined" ? globalThis : this);
