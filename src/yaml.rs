@@ -16,11 +16,11 @@ pub struct YamlError {
     pub message: String,
     pub line: usize,
     pub column: usize,
-    /// How to fix it, when the mistake is a common one we recognise.
-    pub hint: Option<String>,
     /// The diagnostic code of an error that has one of its own
     /// (`yaml-alias`); callers use theirs otherwise.
     pub code: Option<&'static str>,
+    /// How to fix it, when the mistake is a common one we recognise.
+    pub hint: Option<String>,
 }
 
 /// Deserialises `src` into `T`.
@@ -79,6 +79,32 @@ pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<T, YamlError> {
         }
         err
     })
+}
+
+/// `yaml-alias` at the first alias (`*name`) of `src`. The event parser
+/// never expands an alias, so this costs one pass over the text.
+fn refuse_aliases(src: &str) -> Result<(), YamlError> {
+    use yaml_rust2::parser::{Event, Parser};
+    let mut parser = Parser::new_from_str(src);
+    loop {
+        // A syntax error is serde_yaml's to report, in its words.
+        let Ok((event, mark)) = parser.next_token() else {
+            return Ok(());
+        };
+        match event {
+            Event::StreamEnd => return Ok(()),
+            Event::Alias(_) => {
+                return Err(YamlError {
+                    message: "YAML aliases (`*name`) are not allowed: an alias repeats the value it names, so a few lines can stand for gigabytes; write the value out where it is needed".into(),
+                    line: mark.line(),
+                    column: mark.col() + 1,
+                    code: Some("yaml-alias"),
+                    hint: None,
+                })
+            }
+            _ => {}
+        }
+    }
 }
 
 /// `text` without serde_yaml's " at line L column C" / " at position N".
@@ -171,32 +197,6 @@ fn over_indented(src: &str, err: &mut YamlError) {
     err.column = indent + 1;
 }
 
-/// `yaml-alias` at the first alias (`*name`) of `src`. The event parser
-/// never expands an alias, so this costs one pass over the text.
-fn refuse_aliases(src: &str) -> Result<(), YamlError> {
-    use yaml_rust2::parser::{Event, Parser};
-    let mut parser = Parser::new_from_str(src);
-    loop {
-        // A syntax error is serde_yaml's to report, in its words.
-        let Ok((event, mark)) = parser.next_token() else {
-            return Ok(());
-        };
-        match event {
-            Event::StreamEnd => return Ok(()),
-            Event::Alias(_) => {
-                return Err(YamlError {
-                    message: "YAML aliases (`*name`) are not allowed: an alias repeats the value it names, so a few lines can stand for gigabytes; write the value out where it is needed".into(),
-                    line: mark.line(),
-                    column: mark.col() + 1,
-                    hint: None,
-                    code: Some("yaml-alias"),
-                })
-            }
-            _ => {}
-        }
-    }
-}
-
 fn position_suffix(message: &str) -> Option<usize> {
     let i = message.rfind(" at position ")?;
     message[i + " at position ".len()..].trim().parse().ok()
@@ -266,8 +266,8 @@ fn duplicate_key(src: &str) -> Option<YamlError> {
                                 ),
                                 line: mark.line(),
                                 column: mark.col() + 1,
-                                hint: Some(format!("remove one of the two `{value}:` lines, or merge them")),
                                 code: None,
+                                hint: Some(format!("remove one of the two `{value}:` lines, or merge them")),
                             });
                         }
                         keys.insert(value);
@@ -387,8 +387,8 @@ pub fn node_positions(src: &str) -> Result<Vec<(String, NodePos)>, YamlError> {
             message: e.info().to_string(),
             line: e.marker().line(),
             column: e.marker().col() + 1,
-            hint: None,
             code: None,
+            hint: None,
         })?;
         let at = byte(mark.index());
         if let Some(slot) = pending_map.take() {
@@ -455,8 +455,8 @@ pub fn node_positions(src: &str) -> Result<Vec<(String, NodePos)>, YamlError> {
                         message: format!("the YAML is nested more than {MAX_NESTING} levels deep"),
                         line: mark.line(),
                         column: mark.col() + 1,
-                        hint: None,
                         code: None,
+                        hint: None,
                     });
                 }
                 let path = child_path(&stack, &base);

@@ -28,6 +28,7 @@ mod includes;
 mod links;
 mod tabs;
 mod twin;
+mod video;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -39,11 +40,12 @@ use crate::lang::Lang;
 use crate::sanitize::{Removed, Sanitizer};
 
 pub use crate::escape::{escape_attr, escape_html, escape_with, is_safe_url};
-pub use headings::slugify;
+pub use headings::{gfm_id, slugify};
 pub use links::{encode_path, page_url, resolve};
 pub use twin::{may_twin, render_twin, Twin};
 
 use headings::{strip_name_anchor, IdMaker};
+pub use includes::{prepare as prepare_include, IncludeCache, IncludeText};
 use tabs::find_tab_sets;
 use twin::twin_url;
 
@@ -70,22 +72,31 @@ pub struct LinkContext {
     /// Root-relative links (`/partner-center/x`) under this prefix are links
     /// into the site.
     pub site_prefix: String,
-    /// Files that `[!INCLUDE]` may pull in, by content-relative path.
-    pub includes: BTreeMap<String, String>,
+    /// Files that `[!INCLUDE]` may pull in, by content-relative path
+    /// ([`prepare_include`]).
+    pub includes: BTreeMap<String, IncludeText>,
+    /// Their renders, made once per language and shared by all articles.
+    pub include_cache: IncludeCache,
 }
 
 /// Where a link in an article leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
-    /// A page of the site: its path, and the anchor if any.
+    /// A page of the site: its path, the query (`tabs=x`) and the anchor
+    /// if any. `respelled` when the link named the file with other letter
+    /// case or with `\` (docfx and case-insensitive disks forgive both;
+    /// `tolk check` warns).
     Page {
         path: String,
         anchor: Option<String>,
+        query: Option<String>,
+        respelled: bool,
     },
     /// An anchor on the same page.
     SamePage { anchor: String },
-    /// A file of the content folder (image, PDF).
-    Asset { rel: String },
+    /// A file of the content folder (image, PDF), and what followed its
+    /// path in the link (`?v=2`, `#page=3`), kept in the URL.
+    Asset { rel: String, suffix: String },
     /// Outside the site. `guessed` when it was an `.md` link or a
     /// root-relative one that tolk resolved against the external base.
     External { url: String, guessed: bool },
@@ -148,6 +159,10 @@ pub struct Rendered {
     pub toc: Vec<Heading>,
     /// Every heading id on the page (anchors of links to it must be one).
     pub ids: Vec<String>,
+    /// Every other `id` and `<a name>` in the body (a second `<a name>` in
+    /// a heading, one on a line of its own, a tab, an image description):
+    /// links may point at them too.
+    pub targets: Vec<String>,
     pub links: Vec<Link>,
     pub sections: Vec<Section>,
     /// How many `<tolk-seg>` markers were rendered (a test counts them).
@@ -165,12 +180,22 @@ pub struct Rendered {
     /// marker number; and the links as the twin's language resolves them.
     twin_values: Vec<(String, String)>,
     twin_links: Vec<Link>,
+    /// Includes with tooltips placed so far (numbers their tooltip ids).
+    include_uses: usize,
 }
 
 /// What the caller supplies for one render.
 pub struct Input<'a> {
     pub text: &'a str,
     pub lang: Lang,
+    /// The language `text` is written in: `lang`, except on the English
+    /// page of an article with no English, which shows the Dutch text (an
+    /// include there shows its Dutch half too).
+    pub text_lang: Lang,
+    /// Segments of includes show their English original on hover (a Dutch
+    /// page); off on English pages and inside an article's own segment,
+    /// whose tooltip already holds the whole English sentence.
+    pub tooltips: bool,
     /// The content-relative path of the source (`request-credit.md`).
     pub rel: &'a str,
     pub links: &'a LinkContext,
@@ -244,6 +269,8 @@ pub fn parse(text: &str) -> Events<'_> {
 
 /// Renders parsed events; `input.text` must be the text they came from.
 pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) -> Rendered {
+    let expanded = includes::expand(events);
+    let events: &[(Event, std::ops::Range<usize>)] = &expanded;
     let mut out = Rendered::default();
     let mut ids = IdMaker::default();
     let mut checklist_index = 0;
@@ -252,12 +279,20 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
     let mut section = Section::default();
     let mut raw = Sanitizer::default();
     let tabs = find_tab_sets(events);
+    let mut open_images: Vec<String> = Vec::new();
+    // For each open quote without an alert kind: is it a `[!div]`?
+    let mut quotes: Vec<bool> = Vec::new();
     let mut i = 0;
     while i < events.len() {
         let (ev, range) = &events[i];
         if let Event::End(end) = ev {
             if !is_inline_end(end) {
                 end_raw_html(&mut raw, &mut html_events, &mut out);
+                // A complex image's description without its
+                // `:::image-end:::` ends with the block it stands in.
+                while let Some(close) = open_images.pop() {
+                    html_events.push(Event::InlineHtml(close.into()));
+                }
             }
         }
         match ev {
@@ -271,7 +306,7 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 }
                 let (anchor, inner) = strip_name_anchor(inner);
                 let text = plain_text(&inner);
-                let id = ids.make(anchor.as_deref(), &text);
+                let id = ids.make(anchor.as_deref(), &headings::id_text(&inner));
                 let inner_html = render_inline(&inner, input, &mut out, &mut current_seg);
                 let lvl = *level as u8;
                 if lvl == 1 && out.title_html.is_none() {
@@ -305,7 +340,8 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
             Event::End(end) if tabs.contains_key(&i) => {
                 // A tab set that stands in a container closes before it.
                 html_events.push(Event::Html(tabs[&i].clone().into()));
-                if matches!(end, TagEnd::BlockQuote(Some(_))) {
+                let div = matches!(end, TagEnd::BlockQuote(None)) && quotes.pop() == Some(true);
+                if matches!(end, TagEnd::BlockQuote(Some(_))) || div {
                     html_events.push(Event::Html("</div>\n".into()));
                 } else {
                     html_events.push(ev.clone());
@@ -317,6 +353,28 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let open = alerts::open(*kind, input, &mut out);
                 html_events.push(Event::Html(open.into()));
+            }
+            Event::Start(Tag::BlockQuote(None)) => {
+                if let Some((html, next)) = video::blockquote(events, i, input, &mut out) {
+                    html_events.push(Event::Html(html.into()));
+                    i = next;
+                    continue;
+                }
+                if let Some((html, next)) = alerts::div_open(events, i) {
+                    html_events.push(Event::Html(html.into()));
+                    quotes.push(true);
+                    i = next;
+                    continue;
+                }
+                quotes.push(false);
+                html_events.push(ev.clone());
+            }
+            Event::End(TagEnd::BlockQuote(None)) => {
+                if quotes.pop() == Some(true) {
+                    html_events.push(Event::Html("</div>\n".into()));
+                } else {
+                    html_events.push(ev.clone());
+                }
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 html_events.push(Event::Html("</div>\n".into()))
@@ -364,6 +422,60 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                     segment_html(h, range.start, input, &mut out, &mut current_seg, &mut raw);
                 html_events.push(Event::Html(html.into()));
             }
+            Event::Text(t) if images::has_triple_colon(t) => {
+                // The run of text and line breaks from here: a DocFX
+                // construct may span its lines.
+                let mut end = i;
+                let mut pieces = Vec::new();
+                while let Some((e, r)) = events.get(end) {
+                    match e {
+                        Event::Text(t) => pieces.push((t.to_string(), r.start)),
+                        Event::SoftBreak => pieces.push(("\n".to_string(), r.start)),
+                        _ => break,
+                    }
+                    end += 1;
+                }
+                for e in images::inline_run(&pieces, input, &mut out, &mut open_images) {
+                    if let (true, Event::Text(t)) = (input.search_text, &e) {
+                        push_text(&mut section.text, t);
+                    }
+                    html_events.push(e);
+                }
+                i = end;
+                continue;
+            }
+            // An include (`includes::expand` put the markers there).
+            Event::InlineMath(dest) | Event::DisplayMath(dest) => {
+                let inline = matches!(ev, Event::InlineMath(_));
+                if !inline {
+                    end_raw_html(&mut raw, &mut html_events, &mut out);
+                }
+                let placed = includes::place(
+                    input,
+                    &mut out,
+                    includes::Use {
+                        dest,
+                        offset: range.start,
+                        len: range.len(),
+                        inline,
+                        side: input.text_lang,
+                        tooltips: input.tooltips && current_seg.is_empty(),
+                    },
+                );
+                let html = match placed.rendered.as_deref().filter(|_| !inline) {
+                    Some(nested) => {
+                        includes::place_headings(placed.html, nested, &mut ids, &mut out)
+                    }
+                    None => placed.html,
+                };
+                html_events.push(Event::Html(html.into()));
+                if input.search_text {
+                    push_text(&mut section.text, &placed.text);
+                    if !inline {
+                        push_text(&mut section.text, " ");
+                    }
+                }
+            }
             Event::Text(t) => {
                 if input.search_text {
                     push_text(&mut section.text, t);
@@ -398,6 +510,14 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
     }
     flush_section(&mut out, &mut section);
     html::push_html(&mut out.html, html_events.into_iter());
+    out.targets = html_targets(&out.html, &out.ids);
+    if let Some(title) = &out.title_html {
+        for t in html_targets(title, &out.ids) {
+            if !out.targets.contains(&t) {
+                out.targets.push(t);
+            }
+        }
+    }
     // A built site keeps every page's HTML and text until the pages and the
     // search index are written; strings grown by doubling hold up to twice
     // their length. Trimming them (and the search index keeping snippets,
@@ -408,6 +528,32 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
         s.text.shrink_to_fit();
     }
     out
+}
+
+/// The values of the `id` and `name` attributes in `html` (as this module
+/// and the sanitizer write tags: double-quoted, escaped), less `known`.
+/// Text never holds `id="`: its `"` is written `&quot;`.
+fn html_targets(html: &str, known: &[String]) -> Vec<String> {
+    let mut found = Vec::new();
+    let b = html.as_bytes();
+    for needle in [&b" id=\""[..], &b" name=\""[..]] {
+        for at in memchr::memmem::find_iter(b, needle) {
+            let from = at + needle.len();
+            let Some(len) = memchr::memchr(b'"', &b[from..]) else {
+                continue;
+            };
+            let v = html[from..from + len]
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&");
+            if !known.contains(&v) && !found.contains(&v) {
+                found.push(v);
+            }
+        }
+    }
+    found
 }
 
 /// Ends inline formatting rather than a block: raw HTML state (an open
@@ -590,6 +736,21 @@ fn render_inline(
                 let html = segment_html(h, range.start, input, out, current_seg, &mut raw);
                 evs.push(Event::Html(html.into()))
             }
+            Event::InlineMath(dest) | Event::DisplayMath(dest) => {
+                let placed = includes::place(
+                    input,
+                    out,
+                    includes::Use {
+                        dest,
+                        offset: range.start,
+                        len: range.len(),
+                        inline: true,
+                        side: input.text_lang,
+                        tooltips: input.tooltips && current_seg.is_empty(),
+                    },
+                );
+                evs.push(Event::Html(placed.html.into()));
+            }
             _ => evs.push(ev.clone()),
         }
     }
@@ -618,18 +779,29 @@ fn segment_html(
             .unwrap_or(usize::MAX);
         current.push(n);
         out.segments += 1;
+        // In an include, ids carry a mark each use replaces by its number.
+        let mark = if input.depth > 0 {
+            includes::ID_MARK
+        } else {
+            ""
+        };
         return match input.originals.get(n) {
             Some(_) => format!(
-                "<span class=\"tolk-seg\" tabindex=\"0\" aria-describedby=\"tolk-orig-{n}\">"
+                "<span class=\"tolk-seg\" tabindex=\"0\" aria-describedby=\"tolk-orig-{mark}{n}\">"
             ),
             None => "<span class=\"tolk-seg\">".to_string(),
         };
     }
     if t == "</tolk-seg>" {
         let n = current.pop().unwrap_or(usize::MAX);
+        let mark = if input.depth > 0 {
+            includes::ID_MARK
+        } else {
+            ""
+        };
         return match input.originals.get(n) {
             Some(en) => format!(
-                "</span><span class=\"tolk-orig\" id=\"tolk-orig-{n}\" role=\"tooltip\" lang=\"en\">{}</span>",
+                "</span><span class=\"tolk-orig\" id=\"tolk-orig-{mark}{n}\" role=\"tooltip\" lang=\"en\">{}</span>",
                 inline_markdown(en, input)
             ),
             None => "</span>".to_string(),
@@ -646,7 +818,13 @@ fn segment_html(
 fn inline_markdown(md: &str, input: &Input) -> String {
     let mut raw = Sanitizer::default();
     let mut ignored = Vec::new();
-    let mut events: Vec<Event> = Parser::new_ext(md, options())
+    let parsed = parse(md);
+    // An include in the original shows its English half, plain (what it
+    // lost or lacks is reported where the Dutch text uses it).
+    let mut scratch = Rendered::default();
+    let mut events: Vec<Event> = includes::expand(&parsed)
+        .iter()
+        .map(|(e, _)| e.clone())
         .filter(|e| {
             !matches!(
                 e,
@@ -673,6 +851,24 @@ fn inline_markdown(md: &str, input: &Input) -> String {
                 let mut s = String::new();
                 raw.push(&h, 0, &mut s, &mut ignored);
                 Event::InlineHtml(s.into())
+            }
+            other => other,
+        })
+        .map(|e| match e {
+            Event::InlineMath(dest) | Event::DisplayMath(dest) => {
+                let placed = includes::place(
+                    input,
+                    &mut scratch,
+                    includes::Use {
+                        dest: &dest,
+                        offset: 0,
+                        len: 0,
+                        inline: true,
+                        side: Lang::En,
+                        tooltips: false,
+                    },
+                );
+                Event::InlineHtml(placed.html.into())
             }
             other => other,
         })
@@ -733,8 +929,9 @@ fn resolve_and_record(
     range: std::ops::Range<usize>,
     link_type: LinkType,
 ) -> String {
+    // pulldown-cmark's HTML writer adds an email autolink's `mailto:`.
     if matches!(link_type, LinkType::Email) {
-        return format!("mailto:{dest}");
+        return dest.to_string();
     }
     let (url, twin) = resolve_link(input, out, dest, range.start, range.len());
     twin_url(out, input, url, twin)
@@ -767,7 +964,7 @@ fn resolve_link(
     (url, twin)
 }
 
-/// DocFX paragraphs: `:::image ...:::` and `[!INCLUDE [t](path)]`.
+/// DocFX paragraphs: `:::image ...:::` (includes are `includes::expand`'s).
 fn docfx_paragraph(
     inner: &[(Event, std::ops::Range<usize>)],
     input: &Input,
@@ -779,13 +976,6 @@ fn docfx_paragraph(
     };
     if first.starts_with(":::image") {
         return images::paragraph(inner, input, out);
-    }
-    if first
-        .trim_start()
-        .to_ascii_uppercase()
-        .starts_with("[!INCLUDE")
-    {
-        return includes::paragraph(inner, input, out);
     }
     None
 }

@@ -35,8 +35,16 @@ function open() {
   ["hello", "reload", "css", "error"].forEach(function (type) {
     source.addEventListener(type, function (e) {
       // EventSource fires a plain "error" (no data) when the connection
-      // drops; it reconnects by itself and the server says hello again.
-      if (typeof e.data !== "string") return;
+      // drops; it reconnects by itself and the server says hello again. A
+      // stream the server refused (503 when too many are open) is closed
+      // for good: ask again after the server's Retry-After.
+      if (typeof e.data !== "string") {
+        if (source && source.readyState === EventSource.CLOSED) {
+          source = null;
+          setTimeout(function () { if (ports.length) open(); }, 2000);
+        }
+        return;
+      }
       var d;
       try { d = JSON.parse(e.data); } catch (err) { return; }
       if (!d) return;

@@ -151,8 +151,16 @@
     ["hello", "reload", "css", "error"].forEach(function (type) {
       source.addEventListener(type, function (e) {
         // EventSource also fires a plain "error" event (no data) when the
-        // connection drops; only the server's events carry data.
-        if (typeof e.data !== "string") return;
+        // connection drops; only the server's events carry data. A stream
+        // the server refused (503 when too many are open) is closed for
+        // good by the browser: ask again after the server's Retry-After.
+        if (typeof e.data !== "string") {
+          if (source && source.readyState === EventSource.CLOSED) {
+            source = null;
+            setTimeout(connect, 2000);
+          }
+          return;
+        }
         var d;
         try { d = JSON.parse(e.data); } catch (err) { return; }
         handle(type, d);
