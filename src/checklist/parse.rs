@@ -334,10 +334,7 @@ fn explain(yaml: &str, raw: &str, line: usize, column: usize) -> (String, usize,
         }
     }
     if raw.contains("could not find expected ':'") {
-        // yaml.rs reports this at the key's own line; libyaml's own place
-        // is the line after it.
-        let own = !text(line).trim().is_empty() && !text(line).contains(':');
-        if let Some(k) = if own { Some(line) } else { before(line) } {
+        if let Some(k) = before(line) {
             let t = text(k);
             return (
                 format!("`{}` is not a `key: value` line", t.trim()),
