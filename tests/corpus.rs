@@ -30,7 +30,7 @@ fn builds_the_trimmed_corpus_in_both_languages_with_toc_navigation() {
     );
     // The one TOC entry whose file name differs in case from the file is
     // reported where it stands, and is the only warning.
-    assert!(run.stderr.contains("warning[toc-missing]: TOC entry `Prijswijziging na publicatie` points to Price-change-post-publish.md"), "{}", run.stderr);
+    assert!(run.stderr.contains("warning[link-spelling]: TOC entry `Prijswijziging na publicatie` points to Price-change-post-publish.md, which differs in letter case"), "{}", run.stderr);
     assert!(
         run.stderr.contains("content/marketplace/TOC.yml:46:13"),
         "{}",
@@ -83,7 +83,7 @@ fn builds_the_partner_center_corpus_with_toc_navigation() {
     assert!(run.stderr.contains("Built 361 articles"), "{}", run.stderr);
     // The corpus's one TOC entry whose file name differs in case from the
     // file is reported where it stands (hosts are case-sensitive).
-    assert!(run.stderr.contains("warning[toc-missing]: TOC entry `Prijswijziging na publicatie` points to Price-change-post-publish.md"), "{}", run.stderr);
+    assert!(run.stderr.contains("warning[link-spelling]: TOC entry `Prijswijziging na publicatie` points to Price-change-post-publish.md, which differs in letter case"), "{}", run.stderr);
     assert!(
         run.stderr.contains("marketplace/TOC.yml:46:13"),
         "{}",
