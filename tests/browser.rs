@@ -412,9 +412,11 @@ fn reader_answers(
                 ][r.below(9)]
             ),
             InputKind::Date => {
+                // Negative: after today (a `valid` rule's business).
                 let k = [
-                    0i64, 1, 6, 7, 8, 29, 30, 31, 32, 89, 90, 91, 119, 120, 121, -1, -30, 400,
-                ][r.below(18)];
+                    0i64, 1, 6, 7, 8, 29, 30, 31, 32, 89, 90, 91, 119, 120, 121, -1, -30, 400, -2,
+                    -365,
+                ][r.below(20)];
                 let d = if r.chance(3) {
                     today.add_months(-1).and_then(|d| d.add_days(-k % 3))
                 } else {
@@ -470,7 +472,8 @@ return {
   visible: data.inputs.filter(function (i) { return shown(form.querySelector('[data-input="' + i.id + '"]')); }).map(function (i) { return i.id; }),
   steps: data.steps.filter(function (s) { return shown(form.querySelector('[data-step="' + s.id + '"]')); }).map(function (s) { return s.id; }),
   computed: Array.prototype.filter.call(form.querySelectorAll('[data-computed-row]'), function (r) { return shown(r.querySelector('dt')); }).map(function (r) { return [r.getAttribute('data-computed-row'), r.querySelector('dd').textContent]; }),
-  outcomes: Array.prototype.map.call(form.querySelectorAll('.checklist-outcomes > li'), function (li) { return [li.getAttribute('data-outcome') || li.getAttribute('data-step-failed') || 'error', li.textContent]; })
+  outcomes: Array.prototype.map.call(form.querySelectorAll('.checklist-outcomes > li'), function (li) { return [li.getAttribute('data-outcome') || li.getAttribute('data-step-failed') || 'error', li.textContent]; }),
+  fieldErrors: Array.prototype.filter.call(form.querySelectorAll('.checklist-field-error'), shown).map(function (e) { return [e.closest('[data-input]').getAttribute('data-input'), e.textContent, e.parentNode.querySelector('[aria-invalid=true]') !== null]; })
 };
 "#;
 
@@ -484,6 +487,7 @@ fn answers_typed_into_each_seed_form_agree_with_tolk_eval(b: &Browser, server: &
     let mut r = Rng(0x1515_1515_c0ff_ee01);
     let mut compared = 0;
     let mut via_cli = 0;
+    let mut field_errors_seen = 0;
     for (k, page) in SEED_PAGES.iter().enumerate() {
         let article = repo().join(format!("content/{page}.md"));
         let text = std::fs::read_to_string(&article).unwrap();
@@ -557,8 +561,15 @@ fn answers_typed_into_each_seed_form_agree_with_tolk_eval(b: &Browser, server: &
                         format!("{}: {}{link}", ui_status(o.status.as_str()), o.message)
                     ]));
                 }
+                // A broken `valid` rule is shown at its field, other
+                // errors in the result.
+                let mut field_errors = Vec::new();
                 for e in &ev.errors {
-                    outcomes.push(json!(["error", e.message]));
+                    if cl.inputs.iter().any(|i| i.id == e.id && i.valid.is_some()) {
+                        field_errors.push(json!([e.id, e.message, true]));
+                    } else {
+                        outcomes.push(json!(["error", e.message]));
+                    }
                 }
                 let mut n_visible = 0;
                 for (j, s) in ev.steps.iter().enumerate() {
@@ -589,11 +600,13 @@ fn answers_typed_into_each_seed_form_agree_with_tolk_eval(b: &Browser, server: &
                         ]));
                     }
                 }
+                field_errors_seen += usize::from(!field_errors.is_empty());
                 let expected = json!({
                     "visible": ev.inputs.iter().filter(|i| i.visible).map(|i| i.id.clone()).collect::<Vec<_>>(),
                     "steps": ev.steps.iter().filter(|s| s.visible).map(|s| s.id.clone()).collect::<Vec<_>>(),
                     "computed": ev.computed.iter().enumerate().filter(|(i, (_, v))| cl.computed[*i].label.is_some() && *v != tolk::checklist::Value::Unset).map(|(i, (id, v))| json!([id, format_value(&cl, v, cl.computed[i].ty, lang)])).collect::<Vec<_>>(),
                     "outcomes": outcomes,
+                    "fieldErrors": field_errors,
                 });
                 assert_eq!(
                     page_shows,
@@ -605,6 +618,10 @@ fn answers_typed_into_each_seed_form_agree_with_tolk_eval(b: &Browser, server: &
             }
         }
     }
-    eprintln!("{compared} answer sets typed into the seed forms agreed with the Rust evaluator; {via_cli} also through `tolk eval`");
+    eprintln!("{compared} answer sets typed into the seed forms agreed with the Rust evaluator; {via_cli} also through `tolk eval`; {field_errors_seen} with a broken `valid` rule shown at its field");
     assert!(compared >= 5 * 200);
+    assert!(
+        field_errors_seen >= 5,
+        "the answers should break `valid` rules too ({field_errors_seen})"
+    );
 }

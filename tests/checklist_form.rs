@@ -78,7 +78,7 @@ fn the_decision_list_says_every_condition_in_words() {
         en.contains("<strong>If ‘Partner type’ is Indirect reseller:</strong> Not possible:"),
         "{en}"
     );
-    assert!(en.contains("(only if ‘What do you want a credit for?’ is Accidental purchase and ‘Have you cancelled the subscription?’: yes)"), "{en}");
+    assert!(en.contains("(only if ‘Is it a legacy offer of Microsoft 365 or Microsoft Dynamics 365?’: yes and ‘Have you cancelled the subscription?’: yes)"), "{en}");
 }
 
 #[test]
