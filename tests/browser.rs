@@ -625,3 +625,62 @@ fn answers_typed_into_each_seed_form_agree_with_tolk_eval(b: &Browser, server: &
         "the answers should break `valid` rules too ({field_errors_seen})"
     );
 }
+
+/// Screenshots of each seed form answered, at 1280 and 390 CSS pixels, for
+/// a person to look at (issue 15). Run by hand:
+/// `cargo test --test browser screenshots -- --ignored`.
+#[test]
+#[ignore = "writes PNGs to ../shots/checklists for review"]
+fn screenshots_of_the_answered_seed_forms() {
+    let site = bundled_site();
+    site.tolk(&["build"]).ok();
+    let server = StaticServer::start(&site.root().join("site"));
+    let b = Browser::start();
+    let out = repo().join("../shots/checklists");
+    std::fs::create_dir_all(&out).unwrap();
+    let answers = [
+        (
+            "partner-earned-credit-troubleshoot",
+            "pec-troubleshooting",
+            json!({"partner_type": "indirect_provider", "offer": "azure_plan", "steps": {"modern_invoice": true, "partner_type_known": true, "mpn_active": true, "reseller_mpn_match": false}}),
+        ),
+        (
+            "lighthouse-partner-earned-credit",
+            "lighthouse-pec",
+            json!({"onboarding": "arm_templates", "method": "service_principal", "steps": {"create_service_principal": true, "link_service_principal": true}}),
+        ),
+        (
+            "request-credit",
+            "credit-request",
+            json!({"partner_type": "direct", "credit_type": "accidental", "legacy": true, "product": "power_bi_p1", "purchase_date": "2026-11-01", "cancelled": true, "cancel_date": "2026-11-20"}),
+        ),
+        (
+            "troubleshoot-account-setup",
+            "account-setup",
+            json!({"problem": "something_went_wrong", "phone": "+31 612345678"}),
+        ),
+        (
+            "incentives-customer-association-issues",
+            "cpor-claim",
+            json!({"solution_area": "business_applications", "contribution": "influenced_purchase", "purchase_channel": "web_direct", "subscription_error": true, "tenant_mismatch": false, "steps": {"product_in_tenant": true, "for_dynamics": true, "not_csp": false}}),
+        ),
+    ];
+    for (page, id, a) in answers {
+        for lang in ["nl-nl", "en"] {
+            for width in [1280, 390] {
+                b.set_window(width, 4000);
+                let hash = format!(
+                    "#cl-{id}={}",
+                    a.to_string().replace('"', "%22").replace(' ', "%20")
+                );
+                b.goto(&server.url(&format!("/{lang}/{page}/{hash}")));
+                b.wait_for(
+                    "the live form",
+                    "return document.querySelector('form.checklist-live') !== null",
+                );
+                let png = b.screenshot_element("form.tolk-checklist");
+                std::fs::write(out.join(format!("{page}-{lang}-{width}.png")), png).unwrap();
+            }
+        }
+    }
+}
