@@ -288,12 +288,17 @@ fn dutch_page_shows_originals_side_by_side_and_search_finds_by_keyboard(
         "the page script",
         "return !document.querySelector('.sxs-toggle').hidden",
     );
-    // Keyboard focus on a sentence shows its English original.
-    let shown = b.js(
-        "var s = document.querySelector('.tolk-seg[tabindex]'); s.focus(); var o = document.getElementById(s.getAttribute('aria-describedby')); return getComputedStyle(o).display !== 'none' && o.textContent.length > 0",
+    // Keyboard focus on a sentence shows its English original: the
+    // sentence is the focused element and its tooltip is displayed.
+    let focused = b.js(
+        "var s = document.querySelector('.tolk-seg[tabindex]'); s.focus(); return document.activeElement === s && document.hasFocus()",
         json!([]),
     );
-    assert_eq!(shown, json!(true));
+    assert_eq!(focused, json!(true), "the sentence has keyboard focus");
+    b.wait_for(
+        "the focused sentence's English original",
+        "var s = document.activeElement; var o = document.getElementById(s.getAttribute('aria-describedby')); return s.matches(':focus') && getComputedStyle(o).display !== 'none' && o.textContent.length > 0",
+    );
     b.click(".sxs-toggle button");
     b.wait_for(
         "the side-by-side view",

@@ -17,6 +17,11 @@ use super::expr::{self, is_reserved};
 use super::parse::{Positions, RawChecklist, RawStatus, RawType};
 use super::regex;
 
+/// The most all `matches` patterns of one checklist may compile to
+/// together ([`regex::Program::size`]): they are carried in the page's
+/// script, so one article must not make a multi-megabyte page.
+const MAX_REGEX_TOTAL: usize = 3 * regex::MAX_PROGRAM;
+
 /// What names an expression may use.
 #[derive(Clone, Copy)]
 struct Scope {
@@ -900,6 +905,23 @@ impl Checker<'_, '_> {
                 }
             };
             match regex::compile(&pattern) {
+                Ok(p)
+                    if !self.regexes.iter().any(|r| r.source == p.source)
+                        && self.regexes.iter().map(regex::Program::size).sum::<usize>()
+                            + p.size()
+                            > MAX_REGEX_TOTAL =>
+                {
+                    self.error(
+                        "checklist-regex",
+                        format!(
+                            "the patterns of this checklist are too large together (more than \
+                             {MAX_REGEX_TOTAL} instructions and class ranges once compiled)"
+                        ),
+                        self.at(path, src, pat_span),
+                        Some("use fewer or smaller patterns; every page that shows the checklist loads them"),
+                    );
+                    return None;
+                }
                 Ok(p) => {
                     let idx = self
                         .regexes

@@ -52,18 +52,23 @@ impl Answers {
                 };
                 for (sk, sv) in steps {
                     let Some(j) = cl.steps.iter().position(|s| &s.id == sk) else {
-                        return Err(format!("unknown step `{sk}` in `steps`"));
+                        return Err(format!("unknown step `{}` in `steps`", clip(sk)));
                     };
                     a.steps[j] = match sv {
                         serde_json::Value::Bool(b) => Some(*b),
                         serde_json::Value::Null => None,
-                        _ => return Err(format!("the step `{sk}` must be true, false or null")),
+                        _ => {
+                            return Err(format!(
+                                "the step `{}` must be true, false or null",
+                                clip(sk)
+                            ))
+                        }
                     };
                 }
                 continue;
             }
             let Some(i) = cl.inputs.iter().position(|x| &x.id == key) else {
-                return Err(format!("unknown input `{key}`"));
+                return Err(format!("unknown input `{}`", clip(key)));
             };
             let input = &cl.inputs[i];
             a.inputs[i] = match (&input.kind, val) {
@@ -72,7 +77,8 @@ impl Answers {
                     if !opts.iter().any(|o| &o.value == s) {
                         let values: Vec<&str> = opts.iter().map(|o| o.value.as_str()).collect();
                         return Err(format!(
-                            "`{s}` is not a value of the choice `{key}` (its values are {})",
+                            "`{}` is not a value of the choice `{key}` (its values are {})",
+                            clip(s),
                             values.join(", ")
                         ));
                     }
@@ -84,7 +90,7 @@ impl Answers {
                     Some(d) => Value::Date(d),
                     None => {
                         return Err(format!(
-                            "the input `{key}` needs a date as \"YYYY-MM-DD\" (years 1 to 9999), not \"{s}\""
+                            "the input `{key}` needs a date as \"YYYY-MM-DD\" (years 1 to 9999), not \"{}\"", clip(s)
                         ))
                     }
                 },
@@ -115,12 +121,22 @@ impl Answers {
     }
 }
 
+/// A value from the answers as it is echoed in an error: at most 60
+/// characters (a rejected 100 MB string is not printed whole).
+fn clip(s: &str) -> String {
+    const MAX: usize = 60;
+    match s.char_indices().nth(MAX) {
+        None => s.to_string(),
+        Some((i, _)) => format!("{}… ({} bytes in all)", &s[..i], s.len()),
+    }
+}
+
 fn describe(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => "null".into(),
         serde_json::Value::Bool(b) => b.to_string(),
         serde_json::Value::Number(n) => format!("the number {n}"),
-        serde_json::Value::String(s) => format!("the text \"{s}\""),
+        serde_json::Value::String(s) => format!("the text \"{}\"", clip(s)),
         serde_json::Value::Array(_) => "a list".into(),
         serde_json::Value::Object(_) => "an object".into(),
     }
