@@ -180,6 +180,10 @@ fn form_shows_what_it_knows_and_keeps_only_what_counts(b: &Browser, server: &Sta
     b.click("#cl-credit-request-credit_type-1");
     b.click("#cl-credit-request-partner_type-2");
     b.wait_for(
+        "no steps heading over hidden steps",
+        "return document.querySelector('.checklist-steps').getClientRects().length === 0",
+    );
+    b.wait_for(
         "the stored answers",
         "var k = Object.keys(localStorage).filter(function (k) { return k.indexOf('tolk-checklist:credit-request:') === 0; }); return k.length === 1 && /:nl-nl$/.test(k[0]) && localStorage.getItem(k[0]) === JSON.stringify({partner_type: 'indirect_reseller'}) && location.hash.indexOf('new_purchase_date') < 0",
     );

@@ -38,6 +38,8 @@ fn first_paint_is_the_evaluation_of_no_answers() {
     assert!(html.contains("name=\"cl-credit-request-partner_type\" value=\"direct\">"));
     assert!(html.contains("<input type=\"date\" id=\"cl-credit-request-incident_date\""));
     assert!(html.contains("data-step=\"form\" hidden>"));
+    // No "Stappen" heading over steps that are all hidden.
+    assert!(html.contains("<fieldset class=\"checklist-steps\" hidden><legend>Stappen</legend>"));
     assert!(html.contains("data-action=\"reset\">Opnieuw beginnen</button>"));
     assert!(html.contains("data-action=\"copy\">Samenvatting kopiëren</button>"));
     assert!(html.contains("<p class=\"checklist-no-outcome\">"));
