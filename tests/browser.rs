@@ -677,7 +677,10 @@ fn screenshots_of_the_answered_seed_forms() {
     for (page, id, a) in answers {
         for lang in ["nl-nl", "en"] {
             for width in [1280, 390] {
-                b.set_window(width, 4000);
+                b.cdp(
+                    "Emulation.setDeviceMetricsOverride",
+                    json!({"width": width, "height": 4000, "deviceScaleFactor": 1, "mobile": width < 600}),
+                );
                 let hash = format!(
                     "#cl-{id}={}",
                     a.to_string().replace('"', "%22").replace(' ', "%20")
@@ -687,7 +690,13 @@ fn screenshots_of_the_answered_seed_forms() {
                     "the live form",
                     "return document.querySelector('form.checklist-live') !== null",
                 );
-                let png = b.screenshot_element("form.tolk-checklist");
+                // The whole form, beyond the viewport if need be.
+                let r = b.js("var r = document.querySelector('form.tolk-checklist').getBoundingClientRect(); return [r.left + scrollX, r.top + scrollY, r.width, r.height]", json!([]));
+                let shot = b.cdp(
+                    "Page.captureScreenshot",
+                    json!({"format": "png", "captureBeyondViewport": true, "clip": {"x": r[0], "y": r[1], "width": r[2], "height": r[3], "scale": 1}}),
+                );
+                let png = common::browser::decode_base64(shot["data"].as_str().unwrap_or_default());
                 std::fs::write(out.join(format!("{page}-{lang}-{width}.png")), png).unwrap();
             }
         }

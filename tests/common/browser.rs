@@ -414,7 +414,7 @@ impl Drop for Browser {
     }
 }
 
-fn decode_base64(s: &str) -> Vec<u8> {
+pub fn decode_base64(s: &str) -> Vec<u8> {
     let val = |c: u8| match c {
         b'A'..=b'Z' => Some(c - b'A'),
         b'a'..=b'z' => Some(c - b'a' + 26),
