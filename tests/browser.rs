@@ -21,6 +21,7 @@ fn in_headless_chromium() {
     credit_request_form_computes_keeps_answers_and_agrees_with_tolk_eval(&b, &server);
     dutch_page_shows_originals_side_by_side_and_search_finds_by_keyboard(&b, &server);
     without_script_and_on_paper_the_checklist_is_a_decision_list(&b, &server);
+    answers_typed_into_each_seed_form_agree_with_tolk_eval(&b, &server);
 }
 
 /// The seed pages in navigation order: a reader opens the first, then
@@ -178,6 +179,10 @@ fn form_shows_what_it_knows_and_keeps_only_what_counts(b: &Browser, server: &Sta
     b.click("#cl-credit-request-credit_type-0");
     b.click("#cl-credit-request-credit_type-1");
     b.click("#cl-credit-request-partner_type-2");
+    b.wait_for(
+        "no steps heading over hidden steps",
+        "return document.querySelector('.checklist-steps').getClientRects().length === 0",
+    );
     b.wait_for(
         "the stored answers",
         "var k = Object.keys(localStorage).filter(function (k) { return k.indexOf('tolk-checklist:credit-request:') === 0; }); return k.length === 1 && /:nl-nl$/.test(k[0]) && localStorage.getItem(k[0]) === JSON.stringify({partner_type: 'indirect_reseller'}) && location.hash.indexOf('new_purchase_date') < 0",
@@ -362,4 +367,338 @@ fn without_script_and_on_paper_the_checklist_is_a_decision_list(
         json!({"value": false}),
     );
     assert_eq!(r["result"]["value"], json!([true, 0, true, true, false]));
+}
+
+/// xorshift64*: a fixed seed, so a failure is reproducible.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, one_in: usize) -> bool {
+        self.below(one_in) == 0
+    }
+}
+
+/// Answers a reader could give: every option, dates on and around the
+/// windows' boundaries before `today`, texts around the rules' limits (an
+/// empty field is no answer, so no empty text).
+fn reader_answers(
+    cl: &tolk::checklist::Checklist,
+    r: &mut Rng,
+    today: tolk::date::Date,
+) -> serde_json::Value {
+    use tolk::checklist::ast::InputKind;
+    let mut map = serde_json::Map::new();
+    for input in &cl.inputs {
+        if r.chance(6) {
+            continue;
+        }
+        let v = match &input.kind {
+            InputKind::Choice(opts) => json!(opts[r.below(opts.len())].value),
+            InputKind::Bool => json!(r.chance(2)),
+            InputKind::Int => json!([0, 1, 7, 30, 31, 90, 91, 120, 121][r.below(9)]),
+            InputKind::Text => json!(
+                [
+                    "0612345678",
+                    "06123456789",
+                    "+31612345678",
+                    "06 1234 5678",
+                    "1",
+                    "x",
+                    "contoso.com",
+                    "０６１２３４５６７８",
+                    "0612-345678"
+                ][r.below(9)]
+            ),
+            InputKind::Date => {
+                // Negative: after today (a `valid` rule's business).
+                let k = [
+                    0i64, 1, 6, 7, 8, 29, 30, 31, 32, 89, 90, 91, 119, 120, 121, -1, -30, 400, -2,
+                    -365,
+                ][r.below(20)];
+                let d = if r.chance(3) {
+                    today.add_months(-1).and_then(|d| d.add_days(-k % 3))
+                } else {
+                    today.add_days(-k)
+                };
+                json!(d.unwrap_or(today).to_string())
+            }
+        };
+        map.insert(input.id.clone(), v);
+    }
+    let mut steps = serde_json::Map::new();
+    for s in &cl.steps {
+        match r.below(3) {
+            0 => {}
+            1 => {
+                steps.insert(s.id.clone(), json!(true));
+            }
+            _ => {
+                steps.insert(s.id.clone(), json!(false));
+            }
+        }
+    }
+    map.insert("steps".into(), serde_json::Value::Object(steps));
+    serde_json::Value::Object(map)
+}
+
+/// Sets the form's controls as a reader does (radios clicked, fields
+/// typed into, one control per step), with the page's clock at `today`,
+/// and reads back what the page shows.
+const TYPE_ANSWERS: &str = r#"
+var form = document.querySelector('form.tolk-checklist'), a = arguments[0], t = arguments[1].split('-');
+window.RealDate = window.RealDate || Date;
+window.Date = function () { return new RealDate(+t[0], +t[1] - 1, +t[2], 12); };
+window.dispatchEvent(new Event('focus'));
+var data = JSON.parse(form.querySelector('script.checklist-data').textContent);
+data.inputs.forEach(function (inp) {
+  var field = form.querySelector('[data-input="' + inp.id + '"]');
+  var v = Object.prototype.hasOwnProperty.call(a, inp.id) ? a[inp.id] : null;
+  var sel = field.querySelector('select');
+  if (sel) { sel.value = v === null ? '' : String(v); return; }
+  var radios = field.querySelectorAll('input[type=radio]');
+  if (radios.length) { radios.forEach(function (r) { r.checked = v !== null && r.value === String(v); }); return; }
+  var el = field.querySelector('input');
+  el.value = v === null ? '' : String(v);
+});
+data.steps.forEach(function (s) {
+  var m = a.steps[s.id] === true ? 'done' : a.steps[s.id] === false ? 'fail' : 'open';
+  form.querySelector('[data-step="' + s.id + '"] [data-mark="' + m + '"]').checked = true;
+});
+form.dispatchEvent(new Event('change', {bubbles: true}));
+var shown = function (el) { return el.getClientRects().length > 0; };
+return {
+  visible: data.inputs.filter(function (i) { return shown(form.querySelector('[data-input="' + i.id + '"]')); }).map(function (i) { return i.id; }),
+  steps: data.steps.filter(function (s) { return shown(form.querySelector('[data-step="' + s.id + '"]')); }).map(function (s) { return s.id; }),
+  computed: Array.prototype.filter.call(form.querySelectorAll('[data-computed-row]'), function (r) { return shown(r.querySelector('dt')); }).map(function (r) { return [r.getAttribute('data-computed-row'), r.querySelector('dd').textContent]; }),
+  outcomes: Array.prototype.map.call(form.querySelectorAll('.checklist-outcomes > li'), function (li) { return [li.getAttribute('data-outcome') || li.getAttribute('data-step-failed') || 'error', li.textContent]; }),
+  fieldErrors: Array.prototype.filter.call(form.querySelectorAll('.checklist-field-error'), shown).map(function (e) { return [e.closest('[data-input]').getAttribute('data-input'), e.textContent, e.parentNode.querySelector('[aria-invalid=true]') !== null]; })
+};
+"#;
+
+/// Issue 15, done means: answers typed into each seed form, in both
+/// languages, agree with `tolk eval` (the Rust evaluator behind it) on
+/// what the page shows: visible questions and steps, computed values,
+/// outcomes with their messages, failed steps, errors.
+fn answers_typed_into_each_seed_form_agree_with_tolk_eval(b: &Browser, server: &StaticServer) {
+    use tolk::checklist::eval::format_value;
+    use tolk::checklist::{compile, evaluate, find_blocks, Answers};
+    let mut r = Rng(0x1515_1515_c0ff_ee01);
+    let mut compared = 0;
+    let mut via_cli = 0;
+    let mut field_errors_seen = 0;
+    for (k, page) in SEED_PAGES.iter().enumerate() {
+        let article = repo().join(format!("content/{page}.md"));
+        let text = std::fs::read_to_string(&article).unwrap();
+        let block = &find_blocks(&text)[0];
+        let (cl, _) = compile(block, std::path::Path::new("x.md"), &text);
+        let cl = cl.unwrap();
+        for lang in [tolk::Lang::Nl, tolk::Lang::En] {
+            b.goto(&server.url(&format!("/{}/{page}/", lang.code())));
+            b.wait_for(
+                "the live form",
+                "return document.querySelector('form.checklist-live') !== null",
+            );
+            for n in 0..100 {
+                let today = tolk::date::Date::parse_iso(
+                    [
+                        "2021-03-01",
+                        "2021-02-28",
+                        "2024-02-29",
+                        "2021-12-31",
+                        "2023-06-05",
+                    ][r.below(5)],
+                )
+                .unwrap();
+                let answers = reader_answers(&cl, &mut r, today);
+                let page_shows = b.js(TYPE_ANSWERS, json!([answers, today.to_string()]));
+                let parsed = Answers::from_json(&cl, &answers.to_string()).unwrap();
+                let ev = evaluate(&cl, &parsed, today, lang);
+                // Every tenth set also through the command itself.
+                if n % 10 == k % 10 {
+                    let dir = tempfile::tempdir().unwrap();
+                    let file = dir.path().join("a.json");
+                    std::fs::write(&file, answers.to_string()).unwrap();
+                    let run = tolk(
+                        &[
+                            "eval",
+                            article.to_str().unwrap(),
+                            &cl.id,
+                            "--answers",
+                            file.to_str().unwrap(),
+                            "--today",
+                            &today.to_string(),
+                            "--lang",
+                            lang.code(),
+                        ],
+                        None,
+                    );
+                    assert_eq!(run.code, 0, "{}", run.stderr);
+                    assert_eq!(run.stdout.trim(), ev.to_json());
+                    via_cli += 1;
+                }
+                let ui_status = |s: &str| match (lang, s) {
+                    (tolk::Lang::Nl, "pass") => "In orde",
+                    (tolk::Lang::Nl, "info") => "Info",
+                    (tolk::Lang::Nl, "warn") => "Let op",
+                    (tolk::Lang::Nl, _) => "Niet mogelijk",
+                    (_, "pass") => "OK",
+                    (_, "info") => "Info",
+                    (_, "warn") => "Warning",
+                    _ => "Not possible",
+                };
+                let mut outcomes: Vec<serde_json::Value> = Vec::new();
+                for o in &ev.outcomes {
+                    let def = cl.outcomes.iter().find(|d| d.id == o.id).unwrap();
+                    let link = def
+                        .link
+                        .as_ref()
+                        .map(|l| format!(" {}", l.text.get(lang)))
+                        .unwrap_or_default();
+                    outcomes.push(json!([
+                        o.id,
+                        format!("{}: {}{link}", ui_status(o.status.as_str()), o.message)
+                    ]));
+                }
+                // A broken `valid` rule is shown at its field, other
+                // errors in the result.
+                let mut field_errors = Vec::new();
+                for e in &ev.errors {
+                    if cl.inputs.iter().any(|i| i.id == e.id && i.valid.is_some()) {
+                        field_errors.push(json!([e.id, e.message, true]));
+                    } else {
+                        outcomes.push(json!(["error", e.message]));
+                    }
+                }
+                let mut n_visible = 0;
+                for (j, s) in ev.steps.iter().enumerate() {
+                    if !s.visible {
+                        continue;
+                    }
+                    n_visible += 1;
+                    if s.done == Some(false) {
+                        let label = cl.steps[j].label.get(lang);
+                        let head = if lang == tolk::Lang::Nl {
+                            "Stap"
+                        } else {
+                            "Step"
+                        };
+                        let tail = if lang == tolk::Lang::Nl {
+                            "niet voldaan"
+                        } else {
+                            "not met"
+                        };
+                        let msg = s
+                            .message
+                            .as_ref()
+                            .map(|m| format!(" — {m}"))
+                            .unwrap_or_default();
+                        outcomes.push(json!([
+                            s.id,
+                            format!("{head} {n_visible} {tail}: {label}{msg}")
+                        ]));
+                    }
+                }
+                field_errors_seen += usize::from(!field_errors.is_empty());
+                let expected = json!({
+                    "visible": ev.inputs.iter().filter(|i| i.visible).map(|i| i.id.clone()).collect::<Vec<_>>(),
+                    "steps": ev.steps.iter().filter(|s| s.visible).map(|s| s.id.clone()).collect::<Vec<_>>(),
+                    "computed": ev.computed.iter().enumerate().filter(|(i, (_, v))| cl.computed[*i].label.is_some() && *v != tolk::checklist::Value::Unset).map(|(i, (id, v))| json!([id, format_value(&cl, v, cl.computed[i].ty, lang)])).collect::<Vec<_>>(),
+                    "outcomes": outcomes,
+                    "fieldErrors": field_errors,
+                });
+                assert_eq!(
+                    page_shows,
+                    expected,
+                    "{page} ({}), today {today}, answers {answers}",
+                    lang.code()
+                );
+                compared += 1;
+            }
+        }
+    }
+    eprintln!("{compared} answer sets typed into the seed forms agreed with the Rust evaluator; {via_cli} also through `tolk eval`; {field_errors_seen} with a broken `valid` rule shown at its field");
+    assert!(compared >= 5 * 200);
+    assert!(
+        field_errors_seen >= 5,
+        "the answers should break `valid` rules too ({field_errors_seen})"
+    );
+}
+
+/// Screenshots of each seed form answered, at 1280 and 390 CSS pixels, for
+/// a person to look at (issue 15). Run by hand:
+/// `cargo test --test browser screenshots -- --ignored`.
+#[test]
+#[ignore = "writes PNGs to ../shots/checklists for review"]
+fn screenshots_of_the_answered_seed_forms() {
+    let site = bundled_site();
+    site.tolk(&["build"]).ok();
+    let server = StaticServer::start(&site.root().join("site"));
+    let b = Browser::start();
+    let out = repo().join("../shots/checklists");
+    std::fs::create_dir_all(&out).unwrap();
+    let answers = [
+        (
+            "partner-earned-credit-troubleshoot",
+            "pec-troubleshooting",
+            json!({"partner_type": "indirect_provider", "offer": "azure_plan", "steps": {"modern_invoice": true, "partner_type_known": true, "mpn_active": true, "reseller_mpn_match": false}}),
+        ),
+        (
+            "lighthouse-partner-earned-credit",
+            "lighthouse-pec",
+            json!({"onboarding": "arm_templates", "method": "service_principal", "steps": {"create_service_principal": true, "link_service_principal": true}}),
+        ),
+        (
+            "request-credit",
+            "credit-request",
+            json!({"partner_type": "direct", "credit_type": "accidental", "legacy": true, "product": "power_bi_p1", "purchase_date": "2026-11-01", "cancelled": true, "cancel_date": "2026-11-20"}),
+        ),
+        (
+            "troubleshoot-account-setup",
+            "account-setup",
+            json!({"problem": "something_went_wrong", "phone": "+31 612345678"}),
+        ),
+        (
+            "incentives-customer-association-issues",
+            "cpor-claim",
+            json!({"solution_area": "business_applications", "contribution": "influenced_purchase", "purchase_channel": "web_direct", "subscription_error": true, "tenant_mismatch": false, "steps": {"product_in_tenant": true, "for_dynamics": true, "not_csp": false}}),
+        ),
+    ];
+    for (page, id, a) in answers {
+        for lang in ["nl-nl", "en"] {
+            for width in [1280, 390] {
+                b.cdp(
+                    "Emulation.setDeviceMetricsOverride",
+                    json!({"width": width, "height": 4000, "deviceScaleFactor": 1, "mobile": width < 600}),
+                );
+                let hash = format!(
+                    "#cl-{id}={}",
+                    a.to_string().replace('"', "%22").replace(' ', "%20")
+                );
+                b.goto(&server.url(&format!("/{lang}/{page}/{hash}")));
+                b.wait_for(
+                    "the live form",
+                    "return document.querySelector('form.checklist-live') !== null",
+                );
+                // The whole form, beyond the viewport if need be.
+                let r = b.js("var r = document.querySelector('form.tolk-checklist').getBoundingClientRect(); return [r.left + scrollX, r.top + scrollY, r.width, r.height]", json!([]));
+                let shot = b.cdp(
+                    "Page.captureScreenshot",
+                    json!({"format": "png", "captureBeyondViewport": true, "clip": {"x": r[0], "y": r[1], "width": r[2], "height": r[3], "scale": 1}}),
+                );
+                let png = common::browser::decode_base64(shot["data"].as_str().unwrap_or_default());
+                std::fs::write(out.join(format!("{page}-{lang}-{width}.png")), png).unwrap();
+            }
+        }
+    }
 }

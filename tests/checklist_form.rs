@@ -38,6 +38,8 @@ fn first_paint_is_the_evaluation_of_no_answers() {
     assert!(html.contains("name=\"cl-credit-request-partner_type\" value=\"direct\">"));
     assert!(html.contains("<input type=\"date\" id=\"cl-credit-request-incident_date\""));
     assert!(html.contains("data-step=\"form\" hidden>"));
+    // No "Stappen" heading over steps that are all hidden.
+    assert!(html.contains("<fieldset class=\"checklist-steps\" hidden><legend>Stappen</legend>"));
     assert!(html.contains("data-action=\"reset\">Opnieuw beginnen</button>"));
     assert!(html.contains("data-action=\"copy\">Samenvatting kopiëren</button>"));
     assert!(html.contains("<p class=\"checklist-no-outcome\">"));
@@ -78,7 +80,7 @@ fn the_decision_list_says_every_condition_in_words() {
         en.contains("<strong>If ‘Partner type’ is Indirect reseller:</strong> Not possible:"),
         "{en}"
     );
-    assert!(en.contains("(only if ‘What do you want a credit for?’ is Accidental purchase and ‘Have you cancelled the subscription?’: yes)"), "{en}");
+    assert!(en.contains("(only if ‘Is it a legacy offer of Microsoft 365 or Microsoft Dynamics 365?’: yes and ‘Have you cancelled the subscription?’: yes)"), "{en}");
 }
 
 #[test]

@@ -248,3 +248,31 @@ fn eval_command_reads_the_article() {
         err[0].message
     );
 }
+
+/// The case table is each seed checklist's "article sentence → rule → test
+/// case" table (issue 15): every outcome of every seed checklist is
+/// expected by at least one case, so no rule stands without the sentence
+/// that justifies it.
+#[test]
+fn every_seed_outcome_has_a_case_in_the_table() {
+    let table: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/cases/seed_checklists.json")).unwrap(),
+    )
+    .unwrap();
+    let mut missing = Vec::new();
+    for cl in seed_checklists() {
+        for o in &cl.outcomes {
+            let covered = table.iter().any(|c| {
+                c["checklist"] == cl.id.as_str()
+                    && (c["expect"]["outcomes"]
+                        .as_array()
+                        .is_some_and(|a| a.iter().any(|x| x == o.id.as_str()))
+                        || c["expect"]["message_contains"].get(&o.id).is_some())
+            });
+            if !covered {
+                missing.push(format!("{}: {}", cl.id, o.id));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "outcomes without a case: {missing:?}");
+}

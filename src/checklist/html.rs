@@ -259,9 +259,12 @@ pub fn render_form(cl: &Checklist, lang: Lang, initial: &Evaluation) -> String {
     }
 
     if !cl.steps.is_empty() {
+        // No heading over an empty list: hidden while no step shows.
+        let any = initial.steps.iter().any(|s| s.visible) || initial.steps.is_empty();
         let _ = writeln!(
             o,
-            "<fieldset class=\"checklist-steps\"><legend>{}</legend>\n<ol>",
+            "<fieldset class=\"checklist-steps\"{}><legend>{}</legend>\n<ol>",
+            hidden(any),
             ui.steps
         );
         for (j, step) in cl.steps.iter().enumerate() {

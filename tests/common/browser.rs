@@ -368,6 +368,22 @@ impl Browser {
             .to_string()
     }
 
+    /// Sets the window's size in CSS pixels.
+    pub fn set_window(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            json!({"width": width, "height": height}),
+        );
+    }
+
+    /// A PNG of one element, as WebDriver takes it.
+    pub fn screenshot_element(&self, css: &str) -> Vec<u8> {
+        let id = self.element(css);
+        let b64 = self.cmd("GET", &format!("/element/{id}/screenshot"), json!({}));
+        decode_base64(b64.as_str().unwrap_or_default())
+    }
+
     /// Waits until `script` returns true (or panics after 20 s, with `what`:
     /// on a loaded 2-core machine a page can take seconds to load).
     pub fn wait_for(&self, what: &str, script: &str) {
@@ -396,4 +412,25 @@ impl Drop for Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+pub fn decode_base64(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let (mut out, mut acc, mut bits) = (Vec::new(), 0u32, 0);
+    for v in s.bytes().filter_map(val) {
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
 }

@@ -720,6 +720,8 @@
       var row = q(form, "[data-computed-row=\"" + r.id + "\"]");
       if (row) row.hidden = r.value === null;
     });
+    var box = q(form, ".checklist-steps");
+    if (box) box.hidden = !res.steps.some(function (r) { return r.visible; });
     res.steps.forEach(function (r) {
       var li = q(form, "[data-step=\"" + r.id + "\"]");
       if (!li) return;
