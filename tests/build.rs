@@ -721,6 +721,14 @@ fn the_summary_counts_in_english_number_and_says_the_site_must_be_served() {
         "{}",
         run.stderr
     );
+    // Build's count is not the site's: it says so, and where to look.
+    assert!(
+        run.stderr.contains(
+            "Links, anchors, files and front matter are not checked by build: run `tolk check`."
+        ),
+        "{}",
+        run.stderr
+    );
     let check = site.tolk(&["check"]);
     assert!(
         check.stderr.contains("tolk check: 0 errors, 1 warning, "),
