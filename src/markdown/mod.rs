@@ -22,6 +22,7 @@
 //! [`LinkContext`]; it never reads files (includes come in the context).
 
 mod alerts;
+mod autolinks;
 mod headings;
 mod images;
 mod includes;
@@ -266,9 +267,18 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
     let mut open_images: Vec<String> = Vec::new();
     // For each open quote without an alert kind: is it a `[!div]`?
     let mut quotes: Vec<bool> = Vec::new();
+    // Inside a link or image (no autolinks there), inside a code block.
+    let (mut in_link, mut in_code) = (0usize, 0usize);
     let mut i = 0;
     while i < events.len() {
         let (ev, range) = &events[i];
+        match ev {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => in_link += 1,
+            Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(_)) => in_code += 1,
+            Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+            _ => {}
+        }
         if let Event::End(end) = ev {
             if !is_inline_end(end) {
                 end_raw_html(&mut raw, &mut html_events, &mut out);
@@ -371,6 +381,7 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 checklist_index += 1;
                 if let Some(html) = form {
                     html_events.push(Event::Html(html.into()));
+                    in_code -= 1;
                     i = end + 1;
                     continue;
                 }
@@ -427,6 +438,12 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 }
                 i = end;
                 continue;
+            }
+            Event::Text(t) if in_link == 0 && in_code == 0 && autolinks::may_have(t) => {
+                if input.search_text {
+                    push_text(&mut section.text, t);
+                }
+                autolinks::push(t, range.start, input, &mut out, &mut html_events);
             }
             Event::Text(t) => {
                 if input.search_text {

@@ -218,6 +218,7 @@ mod tests {
             "> [!NOTE]\n> Let op [dit](a.md).\n\n",
             "> [!WARNING]\n> Pas op.\n\n",
             "> [!VIDEO https://www.youtube.com/embed/x]\n\n",
+            "Zie https://partner.microsoft.com/dashboard (of www.example.com).\n\n",
             "> [!div class=\"nextstepaction\"]\n> [Verder](a.md)\n\n",
             "Tekst :::image type=\"content\" source=\"media/c.png\" alt-text=\"C\" lightbox=\"b.md\"::: meer\n\n",
             "- punt met [link](a.md)\n- nog een\n\n",
