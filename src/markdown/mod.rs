@@ -269,6 +269,8 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
     let mut quotes: Vec<bool> = Vec::new();
     // Inside a link or image (no autolinks there), inside a code block.
     let (mut in_link, mut in_code) = (0usize, 0usize);
+    // Inside a callout (a second alert marker there starts a new one).
+    let mut in_callout = 0usize;
     let mut i = 0;
     while i < events.len() {
         let (ev, range) = &events[i];
@@ -347,6 +349,25 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let open = alerts::open(*kind, input, &mut out);
                 html_events.push(Event::Html(open.into()));
+                in_callout += 1;
+            }
+            // A second marker (`[!TIP]`) inside a callout starts a new one,
+            // as in docfx.
+            Event::Start(Tag::Paragraph)
+                if in_callout > 0 && alerts::marker(events, i).is_some() =>
+            {
+                if let Some((kind, next)) = alerts::marker(events, i) {
+                    html_events.push(Event::Html("</div>\n".into()));
+                    let open = alerts::open(kind, input, &mut out);
+                    html_events.push(Event::Html(open.into()));
+                    if matches!(events.get(next), Some((Event::End(TagEnd::Paragraph), _))) {
+                        i = next + 1;
+                    } else {
+                        html_events.push(ev.clone());
+                        i = next;
+                    }
+                    continue;
+                }
             }
             Event::Start(Tag::BlockQuote(None)) => {
                 if let Some((html, next)) = video::blockquote(events, i, input, &mut out) {
@@ -371,6 +392,7 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 }
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
+                in_callout = in_callout.saturating_sub(1);
                 html_events.push(Event::Html("</div>\n".into()))
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))

@@ -217,6 +217,7 @@ mod tests {
             ":::image type=\"content\" source=\"media/a b.png\" alt-text=\"Een <b>\":::\n\n",
             "> [!NOTE]\n> Let op [dit](a.md).\n\n",
             "> [!WARNING]\n> Pas op.\n\n",
+            "> [!NOTE]\n> Eerst.\n>\n> [!TIP]\n> Dan.\n\n",
             "> [!VIDEO https://www.youtube.com/embed/x]\n\n",
             "Zie https://partner.microsoft.com/dashboard (of www.example.com).\n\n",
             "> [!div class=\"nextstepaction\"]\n> [Verder](a.md)\n\n",
