@@ -81,6 +81,8 @@ fn render(text: &str) -> String {
     markdown::render(&Input {
         text,
         lang: Lang::En,
+        text_lang: Lang::En,
+        tooltips: false,
         rel: "article.md",
         links: &links,
         originals: &[],

@@ -1,6 +1,6 @@
 //! Heading ids: the DocFX `<a name>` anchor of a heading, or a slug of its text.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::Event;
 
@@ -50,6 +50,9 @@ fn anchor_name(tag: &str) -> Option<String> {
 #[derive(Default)]
 pub(super) struct IdMaker {
     used: HashSet<String>,
+    /// Per base, the next suffix to try: 50,000 headings of the same text
+    /// once probed `-1`, `-2`, ... from the start each time (quadratic).
+    next: HashMap<String, usize>,
 }
 
 impl IdMaker {
@@ -63,13 +66,19 @@ impl IdMaker {
         } else {
             base
         };
-        let mut id = base.clone();
-        let mut n = 1;
-        while !self.used.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if self.used.insert(base.clone()) {
+            return base;
         }
-        id
+        // Suffixes below `next` are taken already, so each is tried once
+        // over the whole page.
+        let n = self.next.entry(base.clone()).or_insert(1);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 }
 

@@ -265,7 +265,7 @@ pub fn resolve(ctx: &LinkContext, from: &str, href: &str, lang: Lang) -> LinkTar
 }
 
 /// Decodes `%XX` escapes (invalid ones stay as written).
-fn percent_decode(s: &str) -> String {
+pub(super) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }

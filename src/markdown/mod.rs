@@ -46,6 +46,7 @@ pub use links::{encode_path, page_url, resolve};
 pub use twin::{may_twin, render_twin, Twin};
 
 use headings::{strip_name_anchor, IdMaker};
+pub use includes::{prepare as prepare_include, IncludeCache, IncludeText};
 use tabs::find_tab_sets;
 use twin::twin_url;
 
@@ -72,8 +73,11 @@ pub struct LinkContext {
     /// Root-relative links (`/partner-center/x`) under this prefix are links
     /// into the site.
     pub site_prefix: String,
-    /// Files that `[!INCLUDE]` may pull in, by content-relative path.
-    pub includes: BTreeMap<String, String>,
+    /// Files that `[!INCLUDE]` may pull in, by content-relative path
+    /// ([`prepare_include`]).
+    pub includes: BTreeMap<String, IncludeText>,
+    /// Their renders, made once per language and shared by all articles.
+    pub include_cache: IncludeCache,
 }
 
 /// Where a link in an article leads.
@@ -177,12 +181,22 @@ pub struct Rendered {
     /// marker number; and the links as the twin's language resolves them.
     twin_values: Vec<(String, String)>,
     twin_links: Vec<Link>,
+    /// Includes with tooltips placed so far (numbers their tooltip ids).
+    include_uses: usize,
 }
 
 /// What the caller supplies for one render.
 pub struct Input<'a> {
     pub text: &'a str,
     pub lang: Lang,
+    /// The language `text` is written in: `lang`, except on the English
+    /// page of an article with no English, which shows the Dutch text (an
+    /// include there shows its Dutch half too).
+    pub text_lang: Lang,
+    /// Segments of includes show their English original on hover (a Dutch
+    /// page); off on English pages and inside an article's own segment,
+    /// whose tooltip already holds the whole English sentence.
+    pub tooltips: bool,
     /// The content-relative path of the source (`request-credit.md`).
     pub rel: &'a str,
     pub links: &'a LinkContext,
@@ -256,6 +270,8 @@ pub fn parse(text: &str) -> Events<'_> {
 
 /// Renders parsed events; `input.text` must be the text they came from.
 pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) -> Rendered {
+    let expanded = includes::expand(events);
+    let events: &[(Event, std::ops::Range<usize>)] = &expanded;
     let mut out = Rendered::default();
     let mut ids = IdMaker::default();
     let mut checklist_index = 0;
@@ -466,6 +482,38 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                     push_text(&mut section.text, t);
                 }
                 autolinks::push(t, range.start, input, &mut out, &mut html_events);
+            }
+            // An include (`includes::expand` put the markers there).
+            Event::InlineMath(dest) | Event::DisplayMath(dest) => {
+                let inline = matches!(ev, Event::InlineMath(_));
+                if !inline {
+                    end_raw_html(&mut raw, &mut html_events, &mut out);
+                }
+                let placed = includes::place(
+                    input,
+                    &mut out,
+                    includes::Use {
+                        dest,
+                        offset: range.start,
+                        len: range.len(),
+                        inline,
+                        side: input.text_lang,
+                        tooltips: input.tooltips && current_seg.is_empty(),
+                    },
+                );
+                let html = match placed.rendered.as_deref().filter(|_| !inline) {
+                    Some(nested) => {
+                        includes::place_headings(placed.html, nested, &mut ids, &mut out)
+                    }
+                    None => placed.html,
+                };
+                html_events.push(Event::Html(html.into()));
+                if input.search_text {
+                    push_text(&mut section.text, &placed.text);
+                    if !inline {
+                        push_text(&mut section.text, " ");
+                    }
+                }
             }
             Event::Text(t) => {
                 if input.search_text {
@@ -727,6 +775,21 @@ fn render_inline(
                 let html = segment_html(h, range.start, input, out, current_seg, &mut raw);
                 evs.push(Event::Html(html.into()))
             }
+            Event::InlineMath(dest) | Event::DisplayMath(dest) => {
+                let placed = includes::place(
+                    input,
+                    out,
+                    includes::Use {
+                        dest,
+                        offset: range.start,
+                        len: range.len(),
+                        inline: true,
+                        side: input.text_lang,
+                        tooltips: input.tooltips && current_seg.is_empty(),
+                    },
+                );
+                evs.push(Event::Html(placed.html.into()));
+            }
             _ => evs.push(ev.clone()),
         }
     }
@@ -755,18 +818,29 @@ fn segment_html(
             .unwrap_or(usize::MAX);
         current.push(n);
         out.segments += 1;
+        // In an include, ids carry a mark each use replaces by its number.
+        let mark = if input.depth > 0 {
+            includes::ID_MARK
+        } else {
+            ""
+        };
         return match input.originals.get(n) {
             Some(_) => format!(
-                "<span class=\"tolk-seg\" tabindex=\"0\" aria-describedby=\"tolk-orig-{n}\">"
+                "<span class=\"tolk-seg\" tabindex=\"0\" aria-describedby=\"tolk-orig-{mark}{n}\">"
             ),
             None => "<span class=\"tolk-seg\">".to_string(),
         };
     }
     if t == "</tolk-seg>" {
         let n = current.pop().unwrap_or(usize::MAX);
+        let mark = if input.depth > 0 {
+            includes::ID_MARK
+        } else {
+            ""
+        };
         return match input.originals.get(n) {
             Some(en) => format!(
-                "</span><span class=\"tolk-orig\" id=\"tolk-orig-{n}\" role=\"tooltip\" lang=\"en\">{}</span>",
+                "</span><span class=\"tolk-orig\" id=\"tolk-orig-{mark}{n}\" role=\"tooltip\" lang=\"en\">{}</span>",
                 inline_markdown(en, input)
             ),
             None => "</span>".to_string(),
@@ -783,7 +857,13 @@ fn segment_html(
 fn inline_markdown(md: &str, input: &Input) -> String {
     let mut raw = Sanitizer::default();
     let mut ignored = Vec::new();
-    let mut events: Vec<Event> = Parser::new_ext(md, options())
+    let parsed = parse(md);
+    // An include in the original shows its English half, plain (what it
+    // lost or lacks is reported where the Dutch text uses it).
+    let mut scratch = Rendered::default();
+    let mut events: Vec<Event> = includes::expand(&parsed)
+        .iter()
+        .map(|(e, _)| e.clone())
         .filter(|e| {
             !matches!(
                 e,
@@ -810,6 +890,24 @@ fn inline_markdown(md: &str, input: &Input) -> String {
                 let mut s = String::new();
                 raw.push(&h, 0, &mut s, &mut ignored);
                 Event::InlineHtml(s.into())
+            }
+            other => other,
+        })
+        .map(|e| match e {
+            Event::InlineMath(dest) | Event::DisplayMath(dest) => {
+                let placed = includes::place(
+                    input,
+                    &mut scratch,
+                    includes::Use {
+                        dest: &dest,
+                        offset: 0,
+                        len: 0,
+                        inline: true,
+                        side: Lang::En,
+                        tooltips: false,
+                    },
+                );
+                Event::InlineHtml(placed.html.into())
             }
             other => other,
         })
@@ -905,7 +1003,7 @@ fn resolve_link(
     (url, twin)
 }
 
-/// DocFX paragraphs: `:::image ...:::` and `[!INCLUDE [t](path)]`.
+/// DocFX paragraphs: `:::image ...:::` (includes are `includes::expand`'s).
 fn docfx_paragraph(
     inner: &[(Event, std::ops::Range<usize>)],
     input: &Input,
@@ -917,13 +1015,6 @@ fn docfx_paragraph(
     };
     if first.starts_with(":::image") {
         return images::paragraph(inner, input, out);
-    }
-    if first
-        .trim_start()
-        .to_ascii_uppercase()
-        .starts_with("[!INCLUDE")
-    {
-        return includes::paragraph(inner, input, out);
     }
     None
 }

@@ -53,6 +53,7 @@ pub fn render_twin(
         removed: this.removed.clone(),
         twin_values: Vec::new(),
         twin_links: Vec::new(),
+        include_uses: 0,
     };
     (this, twin)
 }
@@ -171,6 +172,7 @@ mod tests {
             external_base: "https://learn.microsoft.com/{lang}/partner-center/".into(),
             site_prefix: "/partner-center/".into(),
             includes: BTreeMap::new(),
+            include_cache: crate::markdown::IncludeCache::default(),
         };
         let nl_label = |key: &str| format!("{key} in het Nederlands <&>");
         let en_label = |key: &str| format!("{key} in English <&>");
@@ -184,6 +186,8 @@ mod tests {
             Input {
                 text,
                 lang,
+                text_lang: lang,
+                tooltips: lang == Lang::Nl,
                 rel: "dir/page.md",
                 links,
                 originals: &[],
