@@ -477,6 +477,15 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 i = end;
                 continue;
             }
+            // A segment marker in indented code (the scanner leaves only
+            // fenced code alone) is not code: it goes, the code stays.
+            Event::Text(t) if in_code > 0 && t.contains("tolk-seg") => {
+                let code = strip_segment_markers(t);
+                if input.search_text {
+                    push_text(&mut section.text, &code);
+                }
+                html_events.push(Event::Text(code.into()));
+            }
             Event::Text(t) if in_link == 0 && in_code == 0 && autolinks::may_have(t) => {
                 if input.search_text {
                     push_text(&mut section.text, t);
@@ -593,6 +602,29 @@ fn html_targets(html: &str, known: &[String]) -> Vec<String> {
         }
     }
     found
+}
+
+/// `t` without the `<tolk-seg n="K">` and `</tolk-seg>` markers that
+/// `segments` writes.
+fn strip_segment_markers(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    let mut rest = t;
+    while let Some(i) = rest
+        .find("<tolk-seg n=\"")
+        .or_else(|| rest.find("</tolk-seg>"))
+    {
+        let j = rest.find("</tolk-seg>").filter(|&j| j < i).unwrap_or(i);
+        out.push_str(&rest[..j]);
+        let after = &rest[j..];
+        let len = if after.starts_with("</tolk-seg>") {
+            "</tolk-seg>".len()
+        } else {
+            after.find("\">").map_or(after.len(), |k| k + 2)
+        };
+        rest = &after[len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Ends inline formatting rather than a block: raw HTML state (an open
@@ -1022,6 +1054,32 @@ fn docfx_paragraph(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segment_markers_in_indented_code_do_not_leak() {
+        let links = LinkContext::default();
+        let html = render(&Input {
+            text: "Tekst.\n\n    <tolk-seg n=\"0\">code()</tolk-seg> <tolk-seg n=\"1\">meer</tolk-seg>\n",
+            lang: Lang::Nl,
+            rel: "a.md",
+            links: &links,
+            originals: &[],
+            checklist: &|_| None,
+            search_text: true,
+            twin: None,
+            callout_label: &|k| k.to_string(),
+            depth: 0,
+            parent: None,
+            text_lang: Lang::Nl,
+            tooltips: true,
+        })
+        .html;
+        assert!(
+            html.contains("<pre><code>code() meer\n</code></pre>"),
+            "{html}"
+        );
+        assert!(!html.contains("tolk-seg"), "{html}");
+    }
 
     #[test]
     fn section_text_collapses_white_space_as_it_is_pushed() {
