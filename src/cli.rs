@@ -166,6 +166,9 @@ pub fn main() -> ExitCode {
                 // all on one core after the last page is written, for
                 // memory the OS takes back anyway.
                 crate::say_err!("{}", report.summary());
+                // Build runs the checks a page needs to be written; links,
+                // anchors, assets and front matter are `tolk check`'s.
+                crate::say_err!("{NOT_CHECKED}");
                 crate::say_err!("{}", serve_hint(&report.out, session.base_path()));
                 std::mem::forget(session);
                 report.diagnostics
@@ -385,6 +388,11 @@ ms.contentlocale: nl-NL
 
 /// How to look at a built site: its links are root-absolute, so it must be
 /// served; opening a page from disk (`file://`) finds no stylesheet.
+/// What `tolk build` says after its summary, so that its count of
+/// warnings is not read as the site's.
+pub const NOT_CHECKED: &str =
+    "Links, anchors, files and front matter are not checked by build: run `tolk check`.";
+
 fn serve_hint(out: &Path, base: &str) -> String {
     if base == "/" {
         format!(

@@ -25,6 +25,10 @@ pub struct Config {
     pub languages: Languages,
     pub links: Links,
     pub check: Check,
+    /// `[redirects]`: an old article path (`old.md` or `old/page`) → where
+    /// it went (an article `new.md`, a site path, or a URL). See
+    /// [`crate::redirects`].
+    pub redirects: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -172,6 +176,7 @@ struct RawConfig {
     languages: Languages,
     links: Links,
     check: Check,
+    redirects: std::collections::BTreeMap<String, String>,
 }
 
 impl Config {
@@ -242,6 +247,7 @@ impl Config {
             languages: raw.languages,
             links: raw.links,
             check: raw.check,
+            redirects: raw.redirects,
         })
     }
 

@@ -253,14 +253,11 @@ impl Diagnostic {
                     loc.column
                 );
                 let _ = writeln!(out, "{pad} {bar}");
-                let (shown, column) = window(&loc.source_line, loc.column);
-                let line = visible(&shown.replace('\t', " ")).into_owned();
+                let (line, before, width) =
+                    window(&loc.source_line.replace('\t', " "), loc.column, loc.width);
+                let line = visible(&line).into_owned();
                 let _ = writeln!(out, "{} {bar} {line}", paint("1;34", &loc.line.to_string()));
-                let caret = format!(
-                    "{}{}",
-                    " ".repeat(column.saturating_sub(1)),
-                    "^".repeat(loc.width.clamp(1, WINDOW))
-                );
+                let caret = format!("{}{}", " ".repeat(before), "^".repeat(width));
                 let label = self
                     .label
                     .as_deref()
@@ -286,37 +283,42 @@ impl Diagnostic {
     }
 }
 
+/// Source lines longer than this many characters are shown as a window
+/// around the span, as rustc does.
+const WINDOW: usize = 120;
+/// At most this many `^` underline a span; a longer one ends in `...`.
+const MAX_CARETS: usize = 60;
+
+/// The part of `line` to show for a span at 1-based `column` (in
+/// characters) of `width` characters: the text (with `...` where it was
+/// cut), the characters before the span in it, and the span's underline
+/// width.
+fn window(line: &str, column: usize, width: usize) -> (String, usize, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    let start = column.saturating_sub(1).min(chars.len());
+    let width = width.max(1);
+    if chars.len() <= WINDOW {
+        return (line.to_string(), start, width);
+    }
+    let shown = width.min(MAX_CARETS);
+    let from = start.saturating_sub(30);
+    let to = (start + shown + 30).max(from + WINDOW).min(chars.len());
+    let mut text = String::new();
+    if from > 0 {
+        text.push_str("...");
+    }
+    text.extend(&chars[from..to]);
+    if to < chars.len() {
+        text.push_str("...");
+    }
+    let before = start - from + if from > 0 { 3 } else { 0 };
+    (text, before, shown)
+}
+
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.render(false))
     }
-}
-
-/// How many characters of a source line a diagnostic shows.
-const WINDOW: usize = 160;
-
-/// The part of a long source line around 1-based character `column` (a
-/// YAML alias bomb is one line of 80 KB): at most [`WINDOW`] characters,
-/// cut ends shown as `…`, and the column within what is shown.
-fn window(line: &str, column: usize) -> (std::borrow::Cow<'_, str>, usize) {
-    let len = line.chars().count();
-    if len <= WINDOW {
-        return (std::borrow::Cow::Borrowed(line), column);
-    }
-    let start = column
-        .saturating_sub(1)
-        .saturating_sub(WINDOW / 3)
-        .min(len - WINDOW);
-    let mut shown: String = line.chars().skip(start).take(WINDOW).collect();
-    let mut column = column - start;
-    if start > 0 {
-        shown.insert(0, '…');
-        column += 1;
-    }
-    if start + WINDOW < len {
-        shown.push('…');
-    }
-    (std::borrow::Cow::Owned(shown), column)
 }
 
 /// Text from a file or a user, made safe to print to a terminal: C0 and
@@ -486,13 +488,41 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         let shown = lines.iter().find(|l| l.starts_with("1 |")).unwrap();
         let caret = lines.iter().find(|l| l.contains('^')).unwrap();
-        assert!(shown.contains('…') && shown.ends_with('…'));
+        assert!(shown.contains("...") && shown.ends_with("..."));
         // The caret stands under the character it points at.
         let col = caret.chars().position(|c| c == '^').unwrap();
         assert_eq!(shown.chars().nth(col), line[at..].chars().next());
         // Short lines are shown whole.
         let d = Diagnostic::error("x", "y").at(Location::from_offset("f", "ab: c\n", 4, 1));
         assert!(d.render(false).contains("1 | ab: c\n"));
+    }
+
+    #[test]
+    fn long_lines_are_shown_as_a_window_around_the_span() {
+        let line = format!("{}[link](x.md){}", "a".repeat(2000), "b".repeat(280));
+        let src = format!("intro\n{line}\n");
+        let d = Diagnostic::error("broken-link", "x").at(Location::from_offset(
+            "a.md",
+            &src,
+            6 + 2000,
+            12,
+        ));
+        let text = d.render(false);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines.iter().all(|l| l.chars().count() < 200), "{text}");
+        let shown = lines[3];
+        let caret = lines[4];
+        assert!(
+            shown.contains("...") && shown.contains("[link](x.md)"),
+            "{text}"
+        );
+        // The carets stand under the link.
+        let at = shown.find("[link]").unwrap();
+        assert_eq!(&caret[at..at + 12], "^^^^^^^^^^^^", "{text}");
+        // A span longer than the window is underlined up to a limit.
+        let d = Diagnostic::error("x", "y").at(Location::from_offset("a.md", &src, 6, 2290));
+        let text = d.render(false);
+        assert_eq!(text.matches('^').count(), MAX_CARETS, "{text}");
     }
 
     #[test]

@@ -117,6 +117,8 @@ pub fn compile(config: &Config) -> Result<(Theme, Site, Vec<Diagnostic>), Vec<Di
     let labels = |lang: Lang, key: &str| theme.strings(lang).get(key);
     let (mut site, mut diagnostics) = Site::assemble(config, content, &labels, build_date());
     diagnostics.extend(unpublishable_assets(config, &theme, &mut site));
+    // A redirection file that cannot be read is the build's business too.
+    diagnostics.extend(crate::redirects::load(config).1);
     config.check.apply(&mut diagnostics);
     Ok((theme, site, diagnostics))
 }
@@ -127,6 +129,11 @@ pub fn check(opts: &Options) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let config = load_config(opts)?;
     let (_theme, site, mut diagnostics) = compile(&config)?;
     let mut more = crate::check::check_site(&config, &site);
+    more.extend(crate::redirects::check(
+        &crate::redirects::load(&config).0,
+        &site.links,
+        &config.content_dir(),
+    ));
     config.check.apply(&mut more);
     diagnostics.extend(more);
     Ok(diagnostics)
@@ -174,6 +181,7 @@ pub fn generated_files(config: &Config, theme: &Theme, site: &Site) -> BTreeMap<
     out.insert("index.html".into(), "the root page".into());
     out.insert("sitemap.xml".into(), "the sitemap".into());
     out.insert("robots.txt".into(), "robots.txt".into());
+    out.insert("_redirects".into(), "the redirects".into());
     out
 }
 
@@ -796,6 +804,10 @@ fn write_site(
         staging.write("robots.txt", robots(config).as_bytes()),
     );
     if matches!(scope, Scope::All) {
+        let (redirects, _) = crate::redirects::load(config);
+        for (name, text) in crate::redirects::files(&redirects, &site.links) {
+            push_err(&mut errors, staging.write(&name, text.as_bytes()));
+        }
         for (name, bytes) in &theme.statics {
             push_err(&mut errors, staging.write(name, bytes));
         }

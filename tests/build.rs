@@ -704,6 +704,14 @@ fn the_summary_counts_in_english_number_and_says_the_site_must_be_served() {
         "{}",
         run.stderr
     );
+    // Build's count is not the site's: it says so, and where to look.
+    assert!(
+        run.stderr.contains(
+            "Links, anchors, files and front matter are not checked by build: run `tolk check`."
+        ),
+        "{}",
+        run.stderr
+    );
     // The site must be served: its links start at /.
     let out = site.root().join("site");
     assert!(

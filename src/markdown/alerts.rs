@@ -64,3 +64,30 @@ pub(super) fn div_open(
     }
     Some((format!("<div class=\"{}\">\n<p>", class.trim()), next))
 }
+
+/// A paragraph (starting at `events[i]`) that opens with an alert marker
+/// (`[!TIP]`, any case) on a line of its own: the kind, and the index of
+/// the event after the marker (and its line break).
+pub(super) fn marker(
+    events: &[(pulldown_cmark::Event, std::ops::Range<usize>)],
+    i: usize,
+) -> Option<(BlockQuoteKind, usize)> {
+    use pulldown_cmark::{Event, TagEnd};
+    let (Event::Text(t), _) = events.get(i + 1)? else {
+        return None;
+    };
+    let word = t.trim().strip_prefix("[!")?.strip_suffix(']')?;
+    let kind = match word.to_ascii_lowercase().as_str() {
+        "note" => BlockQuoteKind::Note,
+        "tip" => BlockQuoteKind::Tip,
+        "important" => BlockQuoteKind::Important,
+        "warning" => BlockQuoteKind::Warning,
+        "caution" => BlockQuoteKind::Caution,
+        _ => return None,
+    };
+    match events.get(i + 2) {
+        Some((Event::SoftBreak, _)) => Some((kind, i + 3)),
+        Some((Event::End(TagEnd::Paragraph), _)) => Some((kind, i + 2)),
+        _ => None,
+    }
+}

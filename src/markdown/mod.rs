@@ -22,6 +22,7 @@
 //! [`LinkContext`]; it never reads files (includes come in the context).
 
 mod alerts;
+mod autolinks;
 mod headings;
 mod images;
 mod includes;
@@ -282,9 +283,20 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
     let mut open_images: Vec<String> = Vec::new();
     // For each open quote without an alert kind: is it a `[!div]`?
     let mut quotes: Vec<bool> = Vec::new();
+    // Inside a link or image (no autolinks there), inside a code block.
+    let (mut in_link, mut in_code) = (0usize, 0usize);
+    // Inside a callout (a second alert marker there starts a new one).
+    let mut in_callout = 0usize;
     let mut i = 0;
     while i < events.len() {
         let (ev, range) = &events[i];
+        match ev {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => in_link += 1,
+            Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(_)) => in_code += 1,
+            Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+            _ => {}
+        }
         if let Event::End(end) = ev {
             if !is_inline_end(end) {
                 end_raw_html(&mut raw, &mut html_events, &mut out);
@@ -353,6 +365,25 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let open = alerts::open(*kind, input, &mut out);
                 html_events.push(Event::Html(open.into()));
+                in_callout += 1;
+            }
+            // A second marker (`[!TIP]`) inside a callout starts a new one,
+            // as in docfx.
+            Event::Start(Tag::Paragraph)
+                if in_callout > 0 && alerts::marker(events, i).is_some() =>
+            {
+                if let Some((kind, next)) = alerts::marker(events, i) {
+                    html_events.push(Event::Html("</div>\n".into()));
+                    let open = alerts::open(kind, input, &mut out);
+                    html_events.push(Event::Html(open.into()));
+                    if matches!(events.get(next), Some((Event::End(TagEnd::Paragraph), _))) {
+                        i = next + 1;
+                    } else {
+                        html_events.push(ev.clone());
+                        i = next;
+                    }
+                    continue;
+                }
             }
             Event::Start(Tag::BlockQuote(None)) => {
                 if let Some((html, next)) = video::blockquote(events, i, input, &mut out) {
@@ -377,6 +408,7 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 }
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
+                in_callout = in_callout.saturating_sub(1);
                 html_events.push(Event::Html("</div>\n".into()))
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
@@ -387,6 +419,7 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 checklist_index += 1;
                 if let Some(html) = form {
                     html_events.push(Event::Html(html.into()));
+                    in_code -= 1;
                     i = end + 1;
                     continue;
                 }
@@ -443,6 +476,21 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 }
                 i = end;
                 continue;
+            }
+            // A segment marker in indented code (the scanner leaves only
+            // fenced code alone) is not code: it goes, the code stays.
+            Event::Text(t) if in_code > 0 && t.contains("tolk-seg") => {
+                let code = strip_segment_markers(t);
+                if input.search_text {
+                    push_text(&mut section.text, &code);
+                }
+                html_events.push(Event::Text(code.into()));
+            }
+            Event::Text(t) if in_link == 0 && in_code == 0 && autolinks::may_have(t) => {
+                if input.search_text {
+                    push_text(&mut section.text, t);
+                }
+                autolinks::push(t, range.start, input, &mut out, &mut html_events);
             }
             // An include (`includes::expand` put the markers there).
             Event::InlineMath(dest) | Event::DisplayMath(dest) => {
@@ -557,6 +605,29 @@ fn html_targets(html: &str, known: &[String]) -> Vec<String> {
         }
     }
     found
+}
+
+/// `t` without the `<tolk-seg n="K">` and `</tolk-seg>` markers that
+/// `segments` writes.
+fn strip_segment_markers(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    let mut rest = t;
+    while let Some(i) = rest
+        .find("<tolk-seg n=\"")
+        .or_else(|| rest.find("</tolk-seg>"))
+    {
+        let j = rest.find("</tolk-seg>").filter(|&j| j < i).unwrap_or(i);
+        out.push_str(&rest[..j]);
+        let after = &rest[j..];
+        let len = if after.starts_with("</tolk-seg>") {
+            "</tolk-seg>".len()
+        } else {
+            after.find("\">").map_or(after.len(), |k| k + 2)
+        };
+        rest = &after[len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Ends inline formatting rather than a block: raw HTML state (an open
@@ -986,6 +1057,32 @@ fn docfx_paragraph(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segment_markers_in_indented_code_do_not_leak() {
+        let links = LinkContext::default();
+        let html = render(&Input {
+            text: "Tekst.\n\n    <tolk-seg n=\"0\">code()</tolk-seg> <tolk-seg n=\"1\">meer</tolk-seg>\n",
+            lang: Lang::Nl,
+            rel: "a.md",
+            links: &links,
+            originals: &[],
+            checklist: &|_| None,
+            search_text: true,
+            twin: None,
+            callout_label: &|k| k.to_string(),
+            depth: 0,
+            parent: None,
+            text_lang: Lang::Nl,
+            tooltips: true,
+        })
+        .html;
+        assert!(
+            html.contains("<pre><code>code() meer\n</code></pre>"),
+            "{html}"
+        );
+        assert!(!html.contains("tolk-seg"), "{html}");
+    }
 
     #[test]
     fn section_text_collapses_white_space_as_it_is_pushed() {

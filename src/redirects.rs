@@ -1,0 +1,266 @@
+//! Redirects: articles that were renamed or moved keep their old URLs.
+//!
+//! Two sources: a `[redirects]` table in `book.toml` (`"old.md" =
+//! "new.md"`, as mdBook's `output.html.redirect`), and a DocFX
+//! `.openpublishing.redirection.json` (`redirections`: `source_path`,
+//! `redirect_url`) beside `book.toml` or in the content folder, its source
+//! paths relative to its own folder. Each old path gets a page in both
+//! languages (a meta refresh to the target in that language, a canonical
+//! link, `noindex`; no script, so the CSP holds), and the site gets a
+//! `_redirects` file (`/old/ /new/ 301`) for hosts that read one.
+//! `tolk check` reports redirects to pages the site does not have, chains
+//! (a redirect to an old path) and loops.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Location};
+use crate::escape::escape_attr;
+use crate::lang::Lang;
+use crate::markdown::{self, LinkContext, LinkTarget};
+
+/// The DocFX redirection file's name.
+pub const DOCFX_FILE: &str = ".openpublishing.redirection.json";
+
+/// One redirect: the old page path (`partner-center/old`), the target as
+/// written, and where it was written.
+#[derive(Debug, Clone)]
+pub struct Redirect {
+    pub from: String,
+    pub to: String,
+    pub file: PathBuf,
+    pub location: Location,
+}
+
+/// The page path of an old article path: `a/old.md` → `a/old`,
+/// `a/index.yml` → `a`.
+fn page_of(p: &str) -> String {
+    let p = p.trim().trim_start_matches('/');
+    let p = p
+        .strip_suffix(".md")
+        .or_else(|| p.strip_suffix(".yml"))
+        .unwrap_or(p);
+    crate::content::page_path(&format!("{p}.md"))
+}
+
+/// Reads the redirects of a site: `[redirects]` and the DocFX file.
+pub fn load(config: &Config) -> (Vec<Redirect>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut diags = Vec::new();
+    let book = config.root.join(crate::config::FILE_NAME);
+    let book_text = std::fs::read_to_string(&book).unwrap_or_default();
+    for (from, to) in &config.redirects {
+        let at = book_text.find(from.as_str()).unwrap_or(0);
+        out.push(Redirect {
+            from: page_of(from),
+            to: to.clone(),
+            file: book.clone(),
+            location: Location::from_offset(crate::config::FILE_NAME, &book_text, at, from.len()),
+        });
+    }
+    for dir in [config.root.clone(), config.content_dir()] {
+        let path = dir.join(DOCFX_FILE);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let shown = path
+            .strip_prefix(&config.root)
+            .unwrap_or(&path)
+            .to_path_buf();
+        // Source paths are relative to the file's folder; pages to the
+        // content folder.
+        let prefix = relative_prefix(&dir, &config.content_dir());
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(v) => {
+                let list = v.get("redirections").and_then(|r| r.as_array());
+                for r in list.into_iter().flatten() {
+                    let (Some(from), Some(to)) = (
+                        r.get("source_path").and_then(|s| s.as_str()),
+                        r.get("redirect_url").and_then(|s| s.as_str()),
+                    ) else {
+                        continue;
+                    };
+                    let Some(from) = from.strip_prefix(prefix.as_str()) else {
+                        continue;
+                    };
+                    let at = text.find(from).unwrap_or(0);
+                    out.push(Redirect {
+                        from: page_of(from),
+                        to: to.to_string(),
+                        file: path.clone(),
+                        location: Location::from_offset(&shown, &text, at, from.len()),
+                    });
+                }
+            }
+            Err(e) => diags.push(
+                Diagnostic::error("redirects", format!("{DOCFX_FILE} is not valid JSON: {e}"))
+                    .at(Location::from_line_col(&shown, &text, e.line(), e.column(), 1))
+                    .with_hint("fix the JSON; each entry is {\"source_path\": \"old.md\", \"redirect_url\": \"/new\"}"),
+            ),
+        }
+        break;
+    }
+    (out, diags)
+}
+
+/// What to strip from a path relative to `dir` to make it relative to
+/// `content` (`partner-center/` when the file is one folder up).
+fn relative_prefix(dir: &Path, content: &Path) -> String {
+    match content.strip_prefix(dir) {
+        Ok(rest) if !rest.as_os_str().is_empty() => {
+            format!("{}/", rest.to_string_lossy().trim_end_matches('/'))
+        }
+        _ => String::new(),
+    }
+}
+
+/// Where a redirect leads in `lang`: a page URL or a URL outside the site.
+fn target(links: &LinkContext, r: &Redirect, lang: Lang) -> LinkTarget {
+    let to = r.to.trim();
+    // A bare `new.md` is content-relative, as the old path is.
+    markdown::resolve(links, "index.md", to, lang)
+}
+
+/// The page key a redirect leads to, when it leads into the site (or
+/// means to: a `.md` path, or a root-relative path under one of the site's
+/// top folders); `None` for a URL outside.
+fn key_of(links: &LinkContext, r: &Redirect) -> Option<String> {
+    let to = r.to.trim();
+    match target(links, r, Lang::Nl) {
+        LinkTarget::Page { path, .. } => Some(path),
+        LinkTarget::Missing { .. } => Some(page_of(to)),
+        LinkTarget::External { guessed: true, .. } => {
+            let key = page_of(to.split(['#', '?']).next().unwrap_or(to));
+            let top = key.split('/').next().unwrap_or("");
+            let ours = to.to_ascii_lowercase().ends_with(".md")
+                || links
+                    .pages
+                    .iter()
+                    .any(|p| p.split('/').next() == Some(top) && p.contains('/'));
+            ours.then_some(key)
+        }
+        _ => None,
+    }
+}
+
+/// `tolk check`'s findings: targets the site does not have, chains, loops,
+/// and an old path that is still an article.
+pub fn check(redirects: &[Redirect], links: &LinkContext, content: &Path) -> Vec<Diagnostic> {
+    // A YAML page (FAQ, landing) that tolk does not build yet.
+    let yaml_page = |key: &str| {
+        content.join(format!("{key}.yml")).is_file()
+            || content.join(key).join("index.yml").is_file()
+    };
+    let mut out = Vec::new();
+    let by_from: std::collections::HashMap<&str, &Redirect> =
+        redirects.iter().map(|r| (r.from.as_str(), r)).collect();
+    for r in redirects {
+        if links.pages.contains(&r.from) {
+            out.push(
+                Diagnostic::warning(
+                    "redirect-shadowed",
+                    format!(
+                        "`{}` redirects, but the site still has an article there; the article wins",
+                        r.from
+                    ),
+                )
+                .at(r.location.clone())
+                .with_hint("remove the redirect, or the old article"),
+            );
+            continue;
+        }
+        let Some(first) = key_of(links, r) else {
+            continue;
+        };
+        if by_from.contains_key(first.as_str()) && !links.pages.contains(&first) {
+            let mut seen = vec![r.from.clone()];
+            let mut next = Some(first);
+            let mut looped = false;
+            while let Some(n) = next.take() {
+                if seen.contains(&n) {
+                    looped = true;
+                    seen.push(n);
+                    break;
+                }
+                seen.push(n.clone());
+                next = by_from
+                    .get(n.as_str())
+                    .filter(|_| !links.pages.contains(&n))
+                    .and_then(|m| key_of(links, m));
+            }
+            out.push(
+                Diagnostic::error(
+                    if looped {
+                        "redirect-loop"
+                    } else {
+                        "redirect-chain"
+                    },
+                    format!(
+                        "`{}` redirects {}: {}",
+                        r.from,
+                        if looped {
+                            "in a loop"
+                        } else {
+                            "to another redirect"
+                        },
+                        seen.join(" → ")
+                    ),
+                )
+                .at(r.location.clone())
+                .with_hint(if looped {
+                    "point one of them at an article"
+                } else {
+                    "point the redirect at the article where the chain ends"
+                }),
+            );
+        } else if yaml_page(&first) {
+            out.push(
+                Diagnostic::warning("redirect-to-yaml", format!("`{}` redirects to `{}`, a YAML page (FAQ or landing) that tolk does not build; the redirect leads to a missing page", r.from, r.to))
+                    .at(r.location.clone())
+                    .with_hint("point it at an article, or at the page's published https:// URL"),
+            );
+        } else if !links.pages.contains(&first) {
+            out.push(
+                Diagnostic::error(
+                    "redirect-missing",
+                    format!(
+                        "`{}` redirects to `{}`, which is not an article of this site",
+                        r.from, r.to
+                    ),
+                )
+                .at(r.location.clone())
+                .with_hint("point it at an existing article, or at a full https:// URL"),
+            );
+        }
+    }
+    out
+}
+
+/// The files a build writes for the redirects: a page per old path and
+/// language, and `_redirects`. Paths are site-relative.
+pub fn files(redirects: &[Redirect], links: &LinkContext) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut lines = String::new();
+    for r in redirects {
+        if links.pages.contains(&r.from) || r.from.is_empty() {
+            continue;
+        }
+        for lang in Lang::ALL {
+            let url = target(links, r, lang).url(links, lang);
+            let from_url = markdown::page_url(&links.base_path, lang, &r.from);
+            let u = escape_attr(&url);
+            out.push((
+                format!("{}/{}/index.html", lang.code(), r.from),
+                format!(
+                    "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{u}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{u}\">\n<meta http-equiv=\"refresh\" content=\"0; url={u}\">\n</head>\n<body>\n<p><a href=\"{u}\">{u}</a></p>\n</body>\n</html>\n",
+                    lang.code()
+                ),
+            ));
+            lines.push_str(&format!("{from_url} {url} 301\n"));
+        }
+    }
+    if !lines.is_empty() {
+        out.push(("_redirects".to_string(), lines));
+    }
+    out
+}
