@@ -286,7 +286,11 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                     continue;
                 }
                 let (anchor, inner) = strip_name_anchor(inner);
-                let text = plain_text(&inner);
+                let text = if inner.iter().any(|(e, _)| matches!(e, Event::InlineMath(_))) {
+                    includes::plain_text(&inner, input)
+                } else {
+                    plain_text(&inner)
+                };
                 let id = ids.make(anchor.as_deref(), &text);
                 let inner_html = render_inline(&inner, input, &mut out, &mut current_seg);
                 let lvl = *level as u8;
@@ -398,19 +402,19 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                         tooltips: input.tooltips && current_seg.is_empty(),
                     },
                 );
-                let html = match placed.rendered.as_deref().filter(|_| !inline) {
-                    Some(nested) => {
-                        includes::place_headings(placed.html, nested, &mut ids, &mut out)
-                    }
-                    None => placed.html,
-                };
-                html_events.push(Event::Html(html.into()));
                 if input.search_text {
-                    push_text(&mut section.text, &placed.text);
+                    push_text(&mut section.text, placed.text());
                     if !inline {
                         push_text(&mut section.text, " ");
                     }
                 }
+                let html = match placed.cached.as_deref().filter(|_| !inline) {
+                    Some(nested) => {
+                        includes::place_headings(placed.html, &nested.rendered, &mut ids, &mut out)
+                    }
+                    None => placed.html,
+                };
+                html_events.push(Event::Html(html.into()));
             }
             Event::Text(t) => {
                 if input.search_text {
