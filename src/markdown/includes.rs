@@ -698,6 +698,82 @@ mod tests {
         );
     }
 
+    /// Ten thousand uses over two articles: one render per variant, each
+    /// use in place with its own tooltip ids.
+    #[test]
+    fn an_include_is_rendered_once_per_variant() {
+        let (prod, diags) = prepare(
+            "---\ntitle: x\n---\n<span data-ttu-id=\"p\">Zakelijk</span><span class=\"sxs-lookup\"><span data-stu-id=\"p\">Business</span></span>\n",
+            Path::new("content/includes/prod.md"),
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            (prod.nl_plain.trim(), prod.en.trim()),
+            ("Zakelijk", "Business")
+        );
+        let links = super::super::LinkContext {
+            includes: [("includes/prod.md".to_string(), prod)]
+                .into_iter()
+                .collect(),
+            ..Default::default()
+        };
+        let text = "Met [!INCLUDE[p](../includes/prod.md)] erin.\n\n".repeat(5_000);
+        let nl_render = || {
+            let cache = links.include_cache.0.lock().expect("cache");
+            cache.renders["includes/prod.md"][variant(Lang::Nl, Lang::Nl, true)]
+                .as_ref()
+                .map(Arc::as_ptr)
+        };
+        let mut first = None;
+        for (rel, lang) in [
+            ("a/one.md", Lang::Nl),
+            ("b/two.md", Lang::Nl),
+            ("a/one.md", Lang::En),
+        ] {
+            let r = super::super::render(&Input {
+                text: &text,
+                lang,
+                text_lang: lang,
+                tooltips: lang == Lang::Nl,
+                rel,
+                links: &links,
+                originals: &[],
+                checklist: &|_| None,
+                search_text: true,
+                twin: None,
+                callout_label: &|k| k.to_string(),
+                depth: 0,
+                parent: None,
+            });
+            let name = if lang == Lang::Nl {
+                "Zakelijk"
+            } else {
+                "Business"
+            };
+            assert_eq!(r.html.matches(name).count(), 5_000, "{lang:?}");
+            assert!(r.include_problems.is_empty());
+            if lang == Lang::Nl {
+                assert!(r.html.contains("id=\"tolk-orig-i4999-0\""));
+                assert_eq!(r.segments, 5_000);
+            }
+            // The first article's render is the one every later use takes.
+            first = first.or_else(nl_render);
+            assert_eq!(nl_render(), first);
+        }
+        let cache = links.include_cache.0.lock().expect("cache");
+        let slots = &cache.renders["includes/prod.md"];
+        assert_eq!(
+            slots.iter().flatten().count(),
+            2,
+            "Dutch with tooltips, English"
+        );
+        // Rendered once each: every use holds the same render.
+        let nl = slots[variant(Lang::Nl, Lang::Nl, true)]
+            .as_ref()
+            .expect("nl");
+        assert_eq!(Arc::strong_count(nl), 1, "no use keeps its own copy");
+    }
+
     #[test]
     fn paths_fall_back_to_the_nearest_includes_folder() {
         let mut inc = BTreeMap::new();
