@@ -45,7 +45,7 @@ pub enum TranslationType {
 /// The front matter of an article: typed fields for the keys DocFX articles
 /// use, and every other key kept as JSON for templates. Unknown keys are
 /// never an error.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -68,11 +68,51 @@ pub struct FrontMatter {
     pub locfileid: Option<String>,
     /// Every other key, in the order written.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The keys given with a value of the wrong type (already reported),
+    /// or `None` for every key when the front matter could not be read at
+    /// all: `tolk check` does not call them missing too.
+    #[serde(skip)]
+    pub invalid: Option<Vec<&'static str>>,
+}
+
+impl Default for FrontMatter {
+    /// No front matter: every key absent.
+    fn default() -> Self {
+        FrontMatter {
+            title: None,
+            description: None,
+            author: None,
+            ms_author: None,
+            date: None,
+            topic: None,
+            service: None,
+            subservice: None,
+            translation_type: None,
+            content_locale: None,
+            locfileid: None,
+            extra: serde_json::Map::new(),
+            invalid: Some(Vec::new()),
+        }
+    }
 }
 
 impl FrontMatter {
+    /// Front matter that could not be read (the error is reported): no
+    /// value, and no key reported missing on top of it.
+    fn unreadable() -> Self {
+        FrontMatter {
+            invalid: None,
+            ..FrontMatter::default()
+        }
+    }
+
     /// Whether the front matter sets `key` (a typed key, or any other).
     pub fn has(&self, key: &str) -> bool {
+        match &self.invalid {
+            None => return true,
+            Some(keys) if keys.contains(&key) => return true,
+            Some(_) => {}
+        }
         match key {
             "title" => self.title.is_some(),
             "description" => self.description.is_some(),
@@ -405,10 +445,28 @@ impl Bound {
         } else {
             (&self.dir, self.name)
         };
-        if target.starts_with(bound) {
-            return Ok(());
-        }
         let written = std::fs::read_link(link).unwrap_or_else(|_| target.clone());
+        if let Ok(inside) = target.strip_prefix(bound) {
+            // Inside, a link reaches only what the walk itself would read:
+            // not `.git/config` (which holds CI credentials), `.env`, ...
+            let hidden = inside
+                .components()
+                .any(|c| is_ignored(&c.as_os_str().to_string_lossy()));
+            if !hidden {
+                return Ok(());
+            }
+            return Err(Diagnostic::error(
+                "symlink-outside",
+                format!(
+                    "this symbolic link points to a hidden file, which tolk does not read: {}",
+                    written.display()
+                ),
+            )
+            .in_file(shown)
+            .with_hint(
+                "hidden files and folders (`.git`, `.env`) are never published: remove the link",
+            ));
+        }
         Err(Diagnostic::error(
             "symlink-outside",
             format!(
@@ -681,7 +739,7 @@ fn parse_front_matter(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> (Fr
                     .with_label("opened here")
                     .with_hint("end the front matter with a line that holds only `---`"),
             );
-            return (FrontMatter::default(), text.len());
+            return (FrontMatter::unreadable(), text.len());
         }
     };
     let yaml_text = &text[range.clone()];
@@ -699,7 +757,7 @@ fn parse_front_matter(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> (Fr
                     .at(Location::from_offset(&source.display, text, at, line.trim_end().len().max(1)))
                     .with_hint("resolve the conflict: keep one side and remove the <<<<<<< ======= >>>>>>> lines"),
             );
-            return (FrontMatter::default(), body_start);
+            return (FrontMatter::unreadable(), body_start);
         }
         at += line.len();
     }
@@ -708,6 +766,8 @@ fn parse_front_matter(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> (Fr
         Err(e) => {
             let hint = if yaml_text.contains("<<<<<<<") || yaml_text.contains(">>>>>>>") {
                 "this looks like a merge conflict: resolve it and remove the <<<<<<< ======= >>>>>>> lines"
+            } else if let Some(hint) = &e.hint {
+                hint
             } else {
                 "front matter is YAML: `key: value` lines; quote values that contain `: ` or start with a special character"
             };
@@ -725,7 +785,7 @@ fn parse_front_matter(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> (Fr
                 ))
                 .with_hint(hint),
             );
-            return (FrontMatter::default(), body_start);
+            return (FrontMatter::unreadable(), body_start);
         }
     };
     let map = match value {
@@ -739,7 +799,7 @@ fn parse_front_matter(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> (Fr
                 )
                 .at(Location::from_offset(&source.display, text, range.start, 1)),
             );
-            return (FrontMatter::default(), body_start);
+            return (FrontMatter::unreadable(), body_start);
         }
     };
     (
@@ -798,11 +858,12 @@ fn typed_front_matter(
     let translation = take("ms.translationtype");
     let locale = take("ms.contentlocale");
     // In the order of the file, not of the keys.
-    let mut wrong: Vec<(Location, &str, &str)> = wrong
+    let mut wrong: Vec<(Location, &'static str, &str)> = wrong
         .into_iter()
         .map(|(k, kind)| (locate(k), k, kind))
         .collect();
     wrong.sort_by_key(|(at, ..)| at.line);
+    let invalid: Vec<&'static str> = wrong.iter().map(|(_, k, _)| *k).collect();
     for (at, key, kind) in wrong {
         diagnostics.push(
             Diagnostic::error(
@@ -856,6 +917,7 @@ fn typed_front_matter(
         }
     }
     fm.extra = map;
+    fm.invalid = Some(invalid);
     fm
 }
 

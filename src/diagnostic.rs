@@ -61,8 +61,26 @@ impl Location {
             offset -= 1;
         }
         let line_start = src[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line = memchr::memchr_iter(b'\n', &src.as_bytes()[..line_start]).count() + 1;
+        Self::from_offset_on_line(file, src, offset, len, line)
+    }
+
+    /// [`Location::from_offset`] when the caller knows the offset's line
+    /// (1-based) already: no count from the start of the file, so reporting
+    /// many places in one big file stays linear.
+    pub fn from_offset_on_line(
+        file: impl Into<PathBuf>,
+        src: &str,
+        offset: usize,
+        len: usize,
+        line: usize,
+    ) -> Self {
+        let mut offset = offset.min(src.len());
+        while !src.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_start = src[..offset].rfind('\n').map_or(0, |i| i + 1);
         let line_end = src[offset..].find('\n').map_or(src.len(), |i| offset + i);
-        let line = src[..line_start].matches('\n').count() + 1;
         let column = src[line_start..offset].chars().count() + 1;
         let mut end = (offset + len).min(line_end);
         while !src.is_char_boundary(end) {

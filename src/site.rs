@@ -614,7 +614,7 @@ fn toc_nodes(
     let nodes = items_to_nodes(
         &toc.items,
         &dir,
-        toc,
+        &TocHrefs::new(toc),
         by_rel,
         by_path,
         listed,
@@ -625,17 +625,108 @@ fn toc_nodes(
     nodes
 }
 
-/// Where an href stands in its TOC.yml (its first occurrence).
-fn href_location(toc: &TocFile, href: &str) -> Location {
-    let at = toc.source.text.find(href).unwrap_or(0);
-    Location::from_offset(&toc.source.display, &toc.source.text, at, href.len())
+/// A TOC.yml and, read once when the first of its entries is reported,
+/// where each `href:` value stands in it.
+struct TocHrefs<'a> {
+    file: &'a TocFile,
+    /// Each href value with the offsets (and lines) of its occurrences,
+    /// in order.
+    values: std::cell::OnceCell<HashMap<&'a str, Vec<(usize, usize)>>>,
+    /// Per value, how many of its occurrences have been reported.
+    used: std::cell::RefCell<HashMap<&'a str, usize>>,
+}
+
+impl<'a> TocHrefs<'a> {
+    fn new(file: &'a TocFile) -> Self {
+        TocHrefs {
+            file,
+            values: std::cell::OnceCell::new(),
+            used: Default::default(),
+        }
+    }
+
+    /// Where an href stands: the value of its next `href:` key not yet
+    /// reported (entries are reported in file order), never a match inside
+    /// a longer value (`a.md` inside `xa.md`). Finding them is one pass over
+    /// the file, not one per entry (50,000 missing entries took 79 s).
+    fn location(&self, href: &str) -> Location {
+        let text = self.file.source.text.as_str();
+        let values = self.values.get_or_init(|| href_values(text));
+        let at = match values.get_key_value(href) {
+            Some((key, offsets)) => {
+                let mut used = self.used.borrow_mut();
+                let n = used.entry(key).or_insert(0);
+                let at = offsets[(*n).min(offsets.len() - 1)];
+                *n += 1;
+                Some(at)
+            }
+            None => None,
+        };
+        match at {
+            Some((at, line)) => {
+                Location::from_offset_on_line(&self.file.source.display, text, at, href.len(), line)
+            }
+            // Written in a way the scan does not read (an escape in quotes,
+            // a block scalar): the file, line 1.
+            None => Location::from_offset(&self.file.source.display, text, 0, 0),
+        }
+    }
+}
+
+/// The values of the `href:` keys of a TOC.yml (block or flow style, plain
+/// or quoted), trimmed, with their offsets and lines.
+fn href_values(text: &str) -> HashMap<&str, Vec<(usize, usize)>> {
+    let mut out: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    let b = text.as_bytes();
+    // Lines counted up to `counted`, which only moves forward.
+    let (mut counted, mut line) = (0, 1);
+    for key in memchr::memmem::find_iter(b, b"href:") {
+        // A key: at the start of a line or after `- `, `{`, `,` or spaces.
+        if key > 0 && !matches!(b[key - 1], b' ' | b'\t' | b'\n' | b'{' | b',' | b'-') {
+            continue;
+        }
+        let mut i = key + 5;
+        while i < b.len() && matches!(b[i], b' ' | b'\t') {
+            i += 1;
+        }
+        let (start, end) = match b.get(i) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let start = i + 1;
+                match memchr::memchr2(q, b'\n', &b[start..]) {
+                    Some(len) if b[start + len] == q => (start, start + len),
+                    _ => continue,
+                }
+            }
+            Some(_) => {
+                let line_end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |n| i + n);
+                let mut end = i;
+                while end < line_end && !matches!(b[end], b',' | b'}') {
+                    if b[end] == b'#' && matches!(b[end - 1], b' ' | b'\t') {
+                        break;
+                    }
+                    end += 1;
+                }
+                (i, end)
+            }
+            None => continue,
+        };
+        let raw = &text[start..end];
+        let value = raw.trim();
+        let lead = raw.len() - raw.trim_start().len();
+        if !value.is_empty() {
+            line += memchr::memchr_iter(b'\n', &b[counted..start]).count();
+            counted = start;
+            out.entry(value).or_default().push((start + lead, line));
+        }
+    }
+    out
 }
 
 #[allow(clippy::too_many_arguments)]
 fn items_to_nodes(
     items: &[TocItem],
     dir: &str,
-    toc: &TocFile,
+    toc: &TocHrefs<'_>,
     by_rel: &BTreeMap<&str, &TocFile>,
     by_path: &HashMap<String, usize>,
     listed: &mut HashSet<usize>,
@@ -652,7 +743,7 @@ fn items_to_nodes(
                 } else {
                     diagnostics.push(
                         Diagnostic::error("unsafe-link", format!("TOC entry `{}` links to `{href}`: only http, https and mailto links may leave the site", it.name))
-                            .at(href_location(toc, href))
+                            .at(toc.location(href))
                             .with_hint("remove the entry or link to a web page"),
                     );
                     continue;
@@ -675,15 +766,35 @@ fn items_to_nodes(
                 .filter(|f| f.to_ascii_lowercase().ends_with(".md"))
             {
                 let key = join(dir, file).map(|r| crate::content::page_path(&r));
-                match key.and_then(|k| by_path.get(&k).copied()) {
+                match key.as_ref().and_then(|k| by_path.get(k).copied()) {
                     Some(i) => {
+                        node.page = Some(i);
+                        listed.insert(i);
+                    }
+                    // Named with other letter case: docfx (on a
+                    // case-insensitive disk) finds it, so tolk does, and warns.
+                    None if key
+                        .as_ref()
+                        .is_some_and(|k| by_path.keys().any(|p| p.eq_ignore_ascii_case(k))) =>
+                    {
+                        let k = key.as_deref().unwrap_or_default();
+                        let Some((path, &i)) =
+                            by_path.iter().find(|(p, _)| p.eq_ignore_ascii_case(k))
+                        else {
+                            continue;
+                        };
+                        diagnostics.push(
+                            Diagnostic::warning("link-spelling", format!("TOC entry `{}` points to {href}, which differs in letter case from the article {path}; it is linked, but a case-sensitive host or another tool may not find it", it.name))
+                                .at(toc.location(href))
+                                .with_hint("write the path as the file is named"),
+                        );
                         node.page = Some(i);
                         listed.insert(i);
                     }
                     None => {
                         diagnostics.push(
                             Diagnostic::warning("toc-missing", format!("TOC entry `{}` points to {href}, which is not an article of the site", it.name))
-                                .at(href_location(toc, href))
+                                .at(toc.location(href))
                                 .with_hint("fix the href or remove the entry; it is left out of the navigation"),
                         );
                         continue;

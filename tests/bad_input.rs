@@ -753,3 +753,77 @@ fn two_thousand_tiny_articles_build() {
 fn ten_thousand_tiny_articles_build() {
     many_articles(10_000);
 }
+
+/// The common YAML mistakes in front matter, each reported at the line and
+/// column where the writer must look (file coordinates: line 1 is `---`).
+#[test]
+fn front_matter_yaml_mistakes_are_located_where_the_writer_must_look() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // (name, front matter, expected location, expected words)
+        (
+            "unclosed-bracket",
+            "title: [Welkom\ndescription: x\n",
+            "2:8",
+            "this `[` is never closed",
+        ),
+        (
+            "unclosed-brace",
+            "title: {Welkom\ndescription: x\n",
+            "2:8",
+            "this `{` is never closed",
+        ),
+        (
+            "unclosed-quote",
+            "title: \"Welkom\ndescription: x\n",
+            "2:8",
+            "this quote `\"` is never closed",
+        ),
+        (
+            "bad-indentation",
+            "title: Welkom\n  description: x\n",
+            "3:3",
+            "indented more than the line above",
+        ),
+        ("tab", "title: Welkom\n\tauthor: x\n", "3:1", "tab"),
+        (
+            "missing-colon",
+            "title: Welkom\ndescription Een artikel\nauthor: x\n",
+            "3:1",
+            "no `:` after its key",
+        ),
+        (
+            "duplicate-key",
+            "title: Welkom\nauthor: a\ntitle: Nog eens\n",
+            "4:1",
+            "the key `title` is already given above",
+        ),
+        (
+            "colon-in-value",
+            "title: Welkom\ndescription: x: y\n",
+            "3:15",
+            "mapping values are not allowed",
+        ),
+    ];
+    for (name, yaml, at, words) in cases {
+        let site = TempSite::new("[book]\ntitle = \"T\"\n");
+        site.write(
+            &format!("content/{name}.md"),
+            format!("---\n{yaml}---\n# Kop\n"),
+        );
+        let run = site.tolk(&["build"]);
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        let located = format!("--> content/{name}.md:{at}\n");
+        assert!(
+            run.stderr.contains(&located) && run.stderr.contains(words),
+            "{name}: expected {located:?} and {words:?} in\n{}",
+            run.stderr
+        );
+        assert_eq!(
+            run.stderr.matches("error[yaml]").count(),
+            1,
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(!site.exists("index.html"), "{name}: nothing is written");
+    }
+}

@@ -20,6 +20,7 @@ fn in_headless_chromium() {
     form_shows_what_it_knows_and_keeps_only_what_counts(&b, &server);
     credit_request_form_computes_keeps_answers_and_agrees_with_tolk_eval(&b, &server);
     dutch_page_shows_originals_side_by_side_and_search_finds_by_keyboard(&b, &server);
+    without_script_and_on_paper_the_checklist_is_a_decision_list(&b, &server);
 }
 
 /// The seed pages in navigation order: a reader opens the first, then
@@ -328,4 +329,37 @@ fn dutch_page_shows_originals_side_by_side_and_search_finds_by_keyboard(
         "the hit's page",
         "return location.pathname.indexOf('/nl-nl/troubleshoot-account-setup/') === 0",
     );
+}
+
+/// Issue 15, 8 and 9: with scripting off, and in print, the form gives way
+/// to the decision list (conditions in words, boxes to tick).
+fn without_script_and_on_paper_the_checklist_is_a_decision_list(
+    b: &Browser,
+    server: &StaticServer,
+) {
+    let shown = "var f = document.querySelector('form.tolk-checklist'), s = document.querySelector('.checklist-static'); return [f.getClientRects().length > 0, s.getClientRects().length > 0, getComputedStyle(s.querySelector('.checklist-boxes > li'), '::before').content]";
+    b.goto(&server.url("/nl-nl/request-credit/"));
+    b.wait_for(
+        "the live form",
+        "return document.querySelector('form.checklist-live') !== null",
+    );
+    assert_eq!(b.js(shown, json!([])), json!([true, false, "\"☐\u{a0}\""]));
+    b.cdp("Emulation.setEmulatedMedia", json!({"media": "print"}));
+    assert_eq!(b.js(shown, json!([])), json!([false, true, "\"☐\u{a0}\""]));
+    b.cdp("Emulation.setEmulatedMedia", json!({"media": ""}));
+    b.cdp(
+        "Emulation.setScriptExecutionDisabled",
+        json!({"value": true}),
+    );
+    b.goto(&server.url("/en/request-credit/"));
+    // The page's scripts do not run; DevTools still reads the layout.
+    let r = b.cdp(
+        "Runtime.evaluate",
+        json!({"returnByValue": true, "expression": "(function () { var s = document.querySelector('.checklist-static'); return [matchMedia('(scripting: none)').matches, document.querySelector('form.tolk-checklist').getClientRects().length, s.getClientRects().length > 0, s.innerText.indexOf('If ‘Partner type’ is Indirect reseller: Not possible:') >= 0, !!window.tolkChecklists]; })()"}),
+    );
+    b.cdp(
+        "Emulation.setScriptExecutionDisabled",
+        json!({"value": false}),
+    );
+    assert_eq!(r["result"]["value"], json!([true, 0, true, true, false]));
 }

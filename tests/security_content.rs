@@ -7,6 +7,7 @@
 mod common;
 
 use std::os::unix::fs::symlink;
+use std::path::Path;
 
 use common::*;
 
@@ -207,6 +208,31 @@ fn front_matter_of_the_wrong_type_is_a_located_error() {
         found[1]
     );
     assert!(!site.root().join("site").exists());
+    // One report per mistake: the title given in the wrong form is not
+    // also "missing", nor are the keys of front matter that cannot be read.
+    site.write(
+        "content/kapot.md",
+        "---\ntitle: Kapot\nbig: &a [1]\nlist: [*a]\n---\n# Kapot\n",
+    );
+    let check = site.tolk(&["check"]);
+    assert_eq!(check.code, 1);
+    assert_eq!(
+        diagnostics(&check, "front-matter-type").len(),
+        2,
+        "{}",
+        check.stderr
+    );
+    assert_eq!(
+        diagnostics(&check, "yaml-alias").len(),
+        1,
+        "{}",
+        check.stderr
+    );
+    assert!(
+        !check.stderr.contains("missing-front-matter"),
+        "{}",
+        check.stderr
+    );
 }
 
 #[test]
@@ -412,4 +438,216 @@ fn a_content_folder_that_is_itself_a_link_must_stay_in_the_project() {
     std::fs::remove_file(site.root().join("content-en")).expect("unlink");
     site.tolk(&["build"]).ok();
     assert!(site.exists("nl-nl/index.html"));
+}
+
+/// A copy of tests/hostile-content with the attacks that cannot be
+/// committed added (see its README): the links, and a file at the path of
+/// the theme's script.
+fn hostile_content_site(outside: &Path) -> TempSite {
+    // The theme's script name depends on its bytes: read it off a build.
+    let probe = TempSite::new("[book]\ntitle = \"T\"\n");
+    probe.write("content/index.md", ARTICLE);
+    probe.tolk(&["build"]).ok();
+    let script = built_files(&probe)
+        .into_iter()
+        .find(|f| f.starts_with("static/tolk.") && f.ends_with(".js"))
+        .expect("the theme's script");
+
+    let site = TempSite::new("");
+    let from = repo().join("tests/hostile-content");
+    for entry in walkdir::WalkDir::new(&from).sort_by_file_name() {
+        let entry = entry.expect("walk");
+        let rel = entry.path().strip_prefix(&from).expect("prefix");
+        if entry.file_type().is_file() {
+            site.write(
+                rel.to_str().expect("utf-8"),
+                std::fs::read(entry.path()).expect("read"),
+            );
+        }
+    }
+    let content = site.root().join("content");
+    site.write(&format!("content/{script}"), "alert('owned')");
+    std::fs::write(outside.join("secret.txt"), "SECRET").expect("write");
+    symlink("/proc/self/environ", content.join("env.txt")).expect("link");
+    symlink("/etc/passwd", content.join("passwd.txt")).expect("link");
+    symlink(outside, content.join("elsewhere")).expect("link");
+    symlink("/proc/self/task", content.join("task")).expect("link");
+    site
+}
+
+#[test]
+fn every_attack_at_once_exits_1_with_one_located_diagnostic_each() {
+    let outside = tempfile::tempdir().expect("temp dir");
+    let site = hostile_content_site(outside.path());
+    let before = snapshot(site.root());
+    let outside_before = snapshot(outside.path());
+    let expected = [
+        ("symlink-outside", 4),
+        ("output-clash", 5),
+        ("asset-type", 2),
+        ("yaml-alias", 3),
+        ("front-matter-type", 1),
+    ];
+    for command in ["build", "check"] {
+        let start = std::time::Instant::now();
+        let run = site.tolk(&[command]);
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "{command} took {:?}",
+            start.elapsed()
+        );
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let errors: Vec<&str> = run
+            .stderr
+            .split("\n\n")
+            .map(str::trim_start)
+            .filter(|b| b.starts_with("error["))
+            .collect();
+        let mut counts = std::collections::BTreeMap::new();
+        for e in &errors {
+            let code = &e["error[".len()..e.find(']').expect("]")];
+            *counts.entry(code).or_insert(0) += 1;
+            // Located: a file under content/, with a line where there is one.
+            assert!(
+                e.lines()
+                    .any(|l| l.trim_start().starts_with("--> content/")),
+                "not located: {e}"
+            );
+        }
+        let want: std::collections::BTreeMap<&str, usize> = expected.into_iter().collect();
+        assert_eq!(counts, want, "{command}:\n{}", run.stderr);
+        assert!(!run.stderr.contains("SECRET") && !run.stderr.contains("root:x:0"));
+    }
+    // Nothing was written: not site/, not beside it, not in the folder the
+    // link points to.
+    assert_eq!(
+        before,
+        snapshot(site.root()),
+        "the build wrote into the project"
+    );
+    assert_eq!(outside_before, snapshot(outside.path()));
+}
+
+/// One GET on a running server: the status code and the body.
+fn http_get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut text = String::new();
+    s.read_to_string(&mut text).expect("read");
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+#[test]
+fn serve_survives_an_alias_bomb_and_keeps_the_last_good_site() {
+    let site = TempSite::new("[book]\ntitle = \"T\"\n");
+    site.write(
+        "content/index.md",
+        "---\ntitle: Goed\n---\n# Goed\n\nDe goede tekst.\n",
+    );
+    let mut serve = common::serve::Serve::start(&site);
+    let (status, body) = http_get(serve.addr, "/nl-nl/");
+    assert_eq!(status, 200);
+    assert!(body.contains("De goede tekst"));
+    site.write(
+        "content/index.md",
+        format!("---\ntitle: Bom\n{}---\n# Bom\n", alias_bomb("")),
+    );
+    serve.wait_log("error[yaml-alias]");
+    assert!(
+        serve.child.try_wait().expect("wait").is_none(),
+        "serve died:\n{}",
+        serve.log()
+    );
+    let (status, body) = http_get(serve.addr, "/nl-nl/");
+    assert_eq!(status, 200, "{}", serve.log());
+    assert!(
+        body.contains("De goede tekst"),
+        "the last good site is gone"
+    );
+    site.write(
+        "content/index.md",
+        "---\ntitle: Weer goed\n---\n# Weer goed\n\nHersteld.\n",
+    );
+    let deadline = std::time::Instant::now() + common::serve::EVENT;
+    while !http_get(serve.addr, "/nl-nl/").1.contains("Hersteld") {
+        assert!(std::time::Instant::now() < deadline, "{}", serve.log());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = serve.signal("-TERM");
+}
+
+#[test]
+fn serve_neither_builds_nor_watches_through_a_link_out_of_the_content() {
+    let site = TempSite::new("[book]\ntitle = \"T\"\n");
+    site.write(
+        "content/index.md",
+        "---\ntitle: Goed\n---\n# Goed\n\nTekst.\n",
+    );
+    symlink("/proc/self/task", site.root().join("content/task")).expect("link");
+    symlink("/", site.root().join("content/root")).expect("link");
+    let start = std::time::Instant::now();
+    let mut serve = common::serve::Serve::start(&site);
+    serve.wait_log("error[symlink-outside]");
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+    // Still watching what it should: removing the links gives the site.
+    std::fs::remove_file(site.root().join("content/task")).expect("unlink");
+    std::fs::remove_file(site.root().join("content/root")).expect("unlink");
+    let deadline = std::time::Instant::now() + common::serve::EVENT;
+    while http_get(serve.addr, "/nl-nl/").0 != 200 {
+        assert!(std::time::Instant::now() < deadline, "{}", serve.log());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(http_get(serve.addr, "/nl-nl/").1.contains("Tekst."));
+    let _ = serve.signal("-TERM");
+}
+
+#[test]
+fn links_into_hidden_files_of_the_project_are_refused() {
+    // actions/checkout leaves the token in .git/config; a link from the
+    // English sources or the theme (bound: the project) must not reach it.
+    let site = TempSite::new("[book]\ntitle = \"T\"\n\n[build]\ntheme = \"eigen\"\n");
+    site.write("content/index.md", ARTICLE);
+    site.write("content/over.md", ARTICLE);
+    site.write(
+        ".git/config",
+        "[http]\n\textraheader = AUTHORIZATION: basic SECRET-TOKEN\n",
+    );
+    site.write("content-en/index.md", "# Start\n");
+    site.write("themes/eigen/static/extra.css", "body{}");
+    symlink("../.git/config", site.root().join("content-en/over.md")).expect("link");
+    symlink(
+        "../../../.git/config",
+        site.root().join("themes/eigen/static/leak.css"),
+    )
+    .expect("link");
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let found = diagnostics(&run, "symlink-outside");
+    assert!(
+        found
+            .iter()
+            .any(|d| d.contains("--> themes/eigen/static/leak.css")
+                && d.contains("points to a hidden file")),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(site.root().join("themes/eigen/static/leak.css")).expect("unlink");
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let found = diagnostics(&run, "symlink-outside");
+    assert_eq!(found.len(), 1, "{}", run.stderr);
+    assert!(found[0].contains("--> content-en/over.md"), "{}", found[0]);
+    assert!(!run.stderr.contains("SECRET-TOKEN"));
 }

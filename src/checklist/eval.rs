@@ -104,8 +104,14 @@ impl Answers {
                 }
                 (kind, other) => {
                     return Err(format!(
-                        "the input `{key}` is a {} and cannot take {}",
-                        kind.name(),
+                        "the input `{key}` is {} and cannot take {}",
+                        match kind {
+                            InputKind::Int => "an int",
+                            InputKind::Choice(_) => "a choice",
+                            InputKind::Bool => "a bool",
+                            InputKind::Text => "a text",
+                            InputKind::Date => "a date",
+                        },
                         describe(other)
                     ))
                 }
@@ -277,6 +283,13 @@ impl Ctx<'_> {
                 self.ok(r)
             }
             (Func::EndOfMonth, [Date(d)]) => Date(d.end_of_month()),
+            (Func::AddWorkdays, [Date(d), Int(n)]) => {
+                let r = value::date(d.add_workdays(*n));
+                self.ok(r)
+            }
+            (Func::WorkdaysBetween, [Date(a), Date(b)]) => {
+                Int(b.workday_index() - a.workday_index())
+            }
             (Func::Len, [Text(s)]) => Int(s.chars().count() as i64),
             (Func::Matches(i), [Text(s), Text(_)]) => match self.cl.regexes.get(i) {
                 Some(p) => Bool(p.is_match(s)),
@@ -337,11 +350,25 @@ pub fn evaluate(cl: &Checklist, answers: &Answers, today: Date, lang: Lang) -> E
             None => true,
             Some(w) => cx.item(&input.id, w, &mut errors, lang) == Value::Bool(true),
         };
-        let v = if visible {
+        let mut v = if visible {
             answers.inputs.get(i).cloned().unwrap_or(Value::Unset)
         } else {
             Value::Unset
         };
+        // An answer that breaks its rule counts as unset; the rule's
+        // message is reported under the input's id.
+        if let (Some(valid), false) = (&input.valid, v == Value::Unset) {
+            cx.inputs.push(v.clone());
+            let ok = cx.item(&input.id, &valid.rule, &mut errors, lang);
+            cx.inputs.pop();
+            if ok == Value::Bool(false) {
+                v = Value::Unset;
+                errors.push(ErrorResult {
+                    id: input.id.clone(),
+                    message: valid.message.get(lang).to_string(),
+                });
+            }
+        }
         if visible && v == Value::Unset {
             missing.push(input.id.clone());
         }

@@ -646,16 +646,17 @@ pub(super) fn place_headings(
     html
 }
 
-/// Plain text of inline events with includes in them (a heading that
-/// names the product: its id, "on this page" and search hold the name).
-/// Problems are reported where the heading is rendered, not here.
-pub(super) fn plain_text(events: &[(Event, std::ops::Range<usize>)], input: &Input) -> String {
+/// Inline events with each include replaced by its plain text (a heading
+/// that names the product: its id, "on this page" and search hold the
+/// name). Problems are reported where the heading is rendered, not here.
+pub(super) fn as_text<'a>(
+    events: &[(Event<'a>, std::ops::Range<usize>)],
+    input: &Input,
+) -> Vec<(Event<'a>, std::ops::Range<usize>)> {
     let mut scratch = Rendered::default();
-    let mut s = String::new();
-    for (ev, r) in events {
-        match ev {
-            Event::Text(t) | Event::Code(t) => s.push_str(t),
-            Event::SoftBreak | Event::HardBreak => s.push(' '),
+    events
+        .iter()
+        .map(|(ev, r)| match ev {
             Event::InlineMath(dest) | Event::DisplayMath(dest) => {
                 let placed = place(
                     input,
@@ -669,12 +670,11 @@ pub(super) fn plain_text(events: &[(Event, std::ops::Range<usize>)], input: &Inp
                         tooltips: false,
                     },
                 );
-                s.push_str(placed.text());
+                (Event::Text(placed.text().to_string().into()), r.clone())
             }
-            _ => {}
-        }
-    }
-    super::collapse_ws(&s)
+            _ => (ev.clone(), r.clone()),
+        })
+        .collect()
 }
 
 /// An include used inside text: its one paragraph without the `<p>`.

@@ -8,8 +8,17 @@ impl LinkTarget {
     /// The URL to write in a page of language `lang`.
     pub fn url(&self, ctx: &LinkContext, lang: Lang) -> String {
         match self {
-            LinkTarget::Page { path, anchor } => {
+            LinkTarget::Page {
+                path,
+                anchor,
+                query,
+                ..
+            } => {
                 let mut u = page_url(&ctx.base_path, lang, path);
+                if let Some(q) = query {
+                    u.push('?');
+                    u.push_str(q);
+                }
                 if let Some(a) = anchor {
                     u.push('#');
                     u.push_str(a);
@@ -17,7 +26,9 @@ impl LinkTarget {
                 u
             }
             LinkTarget::SamePage { anchor } => format!("#{anchor}"),
-            LinkTarget::Asset { rel } => format!("{}{}", ctx.base_path, encode_path(rel)),
+            LinkTarget::Asset { rel, suffix } => {
+                format!("{}{}{suffix}", ctx.base_path, encode_path(rel))
+            }
             LinkTarget::External { url, .. } => url.clone(),
             LinkTarget::Missing { path } => path.clone(),
             LinkTarget::Unsafe { .. } => "#".to_string(),
@@ -127,11 +138,33 @@ pub fn resolve(ctx: &LinkContext, from: &str, href: &str, lang: Lang) -> LinkTar
             guessed: false,
         };
     }
+    // `..\\a.md` is how Windows writes `../a.md`; docfx follows it.
+    let slashed;
+    let (href, mut respelled) = if href.contains('\\') {
+        slashed = href.replace('\\', "/");
+        (slashed.as_str(), true)
+    } else {
+        (href, false)
+    };
     let (path_part, anchor) = match href.split_once('#') {
         Some((p, a)) => (p, Some(a.to_string())),
         None => (href, None),
     };
-    let (path_part, _query) = path_part.split_once('?').unwrap_or((path_part, ""));
+    let (path_part, query) = match path_part.split_once('?') {
+        Some((p, q)) => (p, Some(q.to_string())),
+        None => (path_part, None),
+    };
+    let suffix = href[path_part.len()..].to_string();
+    // A page of the site by its key, or by a key that differs only in
+    // letter case (respelled).
+    let find = |page: String, respelled: &mut bool| -> Option<String> {
+        if ctx.pages.contains(&page) {
+            return Some(page);
+        }
+        let found = ctx.pages.iter().find(|p| p.eq_ignore_ascii_case(&page))?;
+        *respelled = true;
+        Some(found.clone())
+    };
     // `my%20file.md` is how CommonMark writes a link to `my file.md`.
     let decoded = percent_decode(path_part);
     let path_part = decoded.as_str();
@@ -143,9 +176,13 @@ pub fn resolve(ctx: &LinkContext, from: &str, href: &str, lang: Lang) -> LinkTar
                 .strip_prefix(prefix)
                 .filter(|r| r.is_empty() || r.starts_with('/'))
             {
-                let page = page_key(rest.trim_matches('/'));
-                if ctx.pages.contains(&page) {
-                    return LinkTarget::Page { path: page, anchor };
+                if let Some(path) = find(page_key(rest.trim_matches('/')), &mut respelled) {
+                    return LinkTarget::Page {
+                        path,
+                        anchor,
+                        query,
+                        respelled,
+                    };
                 }
             }
         }
@@ -191,9 +228,13 @@ pub fn resolve(ctx: &LinkContext, from: &str, href: &str, lang: Lang) -> LinkTar
     };
     let lower = normal.to_ascii_lowercase();
     if lower.ends_with(".md") || normal.is_empty() || path_part.ends_with('/') {
-        let page = page_key(&normal);
-        if ctx.pages.contains(&page) {
-            return LinkTarget::Page { path: page, anchor };
+        if let Some(path) = find(page_key(&normal), &mut respelled) {
+            return LinkTarget::Page {
+                path,
+                anchor,
+                query,
+                respelled,
+            };
         }
         if !external.is_empty() {
             let mut url = format!("{}{}", external, strip_md(&normal));
@@ -209,10 +250,16 @@ pub fn resolve(ctx: &LinkContext, from: &str, href: &str, lang: Lang) -> LinkTar
     }
     let page = page_key(&normal);
     if ctx.pages.contains(&page) {
-        return LinkTarget::Page { path: page, anchor };
+        return LinkTarget::Page {
+            path: page,
+            anchor,
+            query,
+            respelled,
+        };
     }
     // Assets are known by their NFC paths (`content::walk`).
     LinkTarget::Asset {
+        suffix,
         rel: crate::content::nfc(&normal).into_owned(),
     }
 }

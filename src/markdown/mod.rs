@@ -28,6 +28,7 @@ mod includes;
 mod links;
 mod tabs;
 mod twin;
+mod video;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -39,7 +40,7 @@ use crate::lang::Lang;
 use crate::sanitize::{Removed, Sanitizer};
 
 pub use crate::escape::{escape_attr, escape_html, escape_with, is_safe_url};
-pub use headings::slugify;
+pub use headings::{gfm_id, slugify};
 pub use links::{encode_path, page_url, resolve};
 pub use twin::{may_twin, render_twin, Twin};
 
@@ -81,15 +82,21 @@ pub struct LinkContext {
 /// Where a link in an article leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
-    /// A page of the site: its path, and the anchor if any.
+    /// A page of the site: its path, the query (`tabs=x`) and the anchor
+    /// if any. `respelled` when the link named the file with other letter
+    /// case or with `\` (docfx and case-insensitive disks forgive both;
+    /// `tolk check` warns).
     Page {
         path: String,
         anchor: Option<String>,
+        query: Option<String>,
+        respelled: bool,
     },
     /// An anchor on the same page.
     SamePage { anchor: String },
-    /// A file of the content folder (image, PDF).
-    Asset { rel: String },
+    /// A file of the content folder (image, PDF), and what followed its
+    /// path in the link (`?v=2`, `#page=3`), kept in the URL.
+    Asset { rel: String, suffix: String },
     /// Outside the site. `guessed` when it was an `.md` link or a
     /// root-relative one that tolk resolved against the external base.
     External { url: String, guessed: bool },
@@ -152,6 +159,10 @@ pub struct Rendered {
     pub toc: Vec<Heading>,
     /// Every heading id on the page (anchors of links to it must be one).
     pub ids: Vec<String>,
+    /// Every other `id` and `<a name>` in the body (a second `<a name>` in
+    /// a heading, one on a line of its own, a tab, an image description):
+    /// links may point at them too.
+    pub targets: Vec<String>,
     pub links: Vec<Link>,
     pub sections: Vec<Section>,
     /// How many `<tolk-seg>` markers were rendered (a test counts them).
@@ -268,12 +279,20 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
     let mut section = Section::default();
     let mut raw = Sanitizer::default();
     let tabs = find_tab_sets(events);
+    let mut open_images: Vec<String> = Vec::new();
+    // For each open quote without an alert kind: is it a `[!div]`?
+    let mut quotes: Vec<bool> = Vec::new();
     let mut i = 0;
     while i < events.len() {
         let (ev, range) = &events[i];
         if let Event::End(end) = ev {
             if !is_inline_end(end) {
                 end_raw_html(&mut raw, &mut html_events, &mut out);
+                // A complex image's description without its
+                // `:::image-end:::` ends with the block it stands in.
+                while let Some(close) = open_images.pop() {
+                    html_events.push(Event::InlineHtml(close.into()));
+                }
             }
         }
         match ev {
@@ -286,12 +305,18 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                     continue;
                 }
                 let (anchor, inner) = strip_name_anchor(inner);
-                let text = if inner.iter().any(|(e, _)| matches!(e, Event::InlineMath(_))) {
-                    includes::plain_text(&inner, input)
-                } else {
-                    plain_text(&inner)
-                };
-                let id = ids.make(anchor.as_deref(), &text);
+                // An include in a heading counts with its text (docfx derives
+                // the id from the rendered heading).
+                let with_includes;
+                let words: &[(Event, std::ops::Range<usize>)] =
+                    if inner.iter().any(|(e, _)| matches!(e, Event::InlineMath(_))) {
+                        with_includes = includes::as_text(&inner, input);
+                        &with_includes
+                    } else {
+                        &inner
+                    };
+                let text = plain_text(words);
+                let id = ids.make(anchor.as_deref(), &headings::id_text(words));
                 let inner_html = render_inline(&inner, input, &mut out, &mut current_seg);
                 let lvl = *level as u8;
                 if lvl == 1 && out.title_html.is_none() {
@@ -325,7 +350,8 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
             Event::End(end) if tabs.contains_key(&i) => {
                 // A tab set that stands in a container closes before it.
                 html_events.push(Event::Html(tabs[&i].clone().into()));
-                if matches!(end, TagEnd::BlockQuote(Some(_))) {
+                let div = matches!(end, TagEnd::BlockQuote(None)) && quotes.pop() == Some(true);
+                if matches!(end, TagEnd::BlockQuote(Some(_))) || div {
                     html_events.push(Event::Html("</div>\n".into()));
                 } else {
                     html_events.push(ev.clone());
@@ -337,6 +363,28 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let open = alerts::open(*kind, input, &mut out);
                 html_events.push(Event::Html(open.into()));
+            }
+            Event::Start(Tag::BlockQuote(None)) => {
+                if let Some((html, next)) = video::blockquote(events, i, input, &mut out) {
+                    html_events.push(Event::Html(html.into()));
+                    i = next;
+                    continue;
+                }
+                if let Some((html, next)) = alerts::div_open(events, i) {
+                    html_events.push(Event::Html(html.into()));
+                    quotes.push(true);
+                    i = next;
+                    continue;
+                }
+                quotes.push(false);
+                html_events.push(ev.clone());
+            }
+            Event::End(TagEnd::BlockQuote(None)) => {
+                if quotes.pop() == Some(true) {
+                    html_events.push(Event::Html("</div>\n".into()));
+                } else {
+                    html_events.push(ev.clone());
+                }
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 html_events.push(Event::Html("</div>\n".into()))
@@ -383,6 +431,28 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 let html =
                     segment_html(h, range.start, input, &mut out, &mut current_seg, &mut raw);
                 html_events.push(Event::Html(html.into()));
+            }
+            Event::Text(t) if images::has_triple_colon(t) => {
+                // The run of text and line breaks from here: a DocFX
+                // construct may span its lines.
+                let mut end = i;
+                let mut pieces = Vec::new();
+                while let Some((e, r)) = events.get(end) {
+                    match e {
+                        Event::Text(t) => pieces.push((t.to_string(), r.start)),
+                        Event::SoftBreak => pieces.push(("\n".to_string(), r.start)),
+                        _ => break,
+                    }
+                    end += 1;
+                }
+                for e in images::inline_run(&pieces, input, &mut out, &mut open_images) {
+                    if let (true, Event::Text(t)) = (input.search_text, &e) {
+                        push_text(&mut section.text, t);
+                    }
+                    html_events.push(e);
+                }
+                i = end;
+                continue;
             }
             // An include (`includes::expand` put the markers there).
             Event::InlineMath(dest) | Event::DisplayMath(dest) => {
@@ -450,6 +520,14 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
     }
     flush_section(&mut out, &mut section);
     html::push_html(&mut out.html, html_events.into_iter());
+    out.targets = html_targets(&out.html, &out.ids);
+    if let Some(title) = &out.title_html {
+        for t in html_targets(title, &out.ids) {
+            if !out.targets.contains(&t) {
+                out.targets.push(t);
+            }
+        }
+    }
     // A built site keeps every page's HTML and text until the pages and the
     // search index are written; strings grown by doubling hold up to twice
     // their length. Trimming them (and the search index keeping snippets,
@@ -460,6 +538,32 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
         s.text.shrink_to_fit();
     }
     out
+}
+
+/// The values of the `id` and `name` attributes in `html` (as this module
+/// and the sanitizer write tags: double-quoted, escaped), less `known`.
+/// Text never holds `id="`: its `"` is written `&quot;`.
+fn html_targets(html: &str, known: &[String]) -> Vec<String> {
+    let mut found = Vec::new();
+    let b = html.as_bytes();
+    for needle in [&b" id=\""[..], &b" name=\""[..]] {
+        for at in memchr::memmem::find_iter(b, needle) {
+            let from = at + needle.len();
+            let Some(len) = memchr::memchr(b'"', &b[from..]) else {
+                continue;
+            };
+            let v = html[from..from + len]
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&");
+            if !known.contains(&v) && !found.contains(&v) {
+                found.push(v);
+            }
+        }
+    }
+    found
 }
 
 /// Ends inline formatting rather than a block: raw HTML state (an open
@@ -835,8 +939,9 @@ fn resolve_and_record(
     range: std::ops::Range<usize>,
     link_type: LinkType,
 ) -> String {
+    // pulldown-cmark's HTML writer adds an email autolink's `mailto:`.
     if matches!(link_type, LinkType::Email) {
-        return format!("mailto:{dest}");
+        return dest.to_string();
     }
     let (url, twin) = resolve_link(input, out, dest, range.start, range.len());
     twin_url(out, input, url, twin)

@@ -45,6 +45,7 @@ pub fn render_twin(
         title_id: this.title_id.clone(),
         toc: this.toc.clone(),
         ids: this.ids.clone(),
+        targets: this.targets.clone(),
         links,
         sections: Vec::new(),
         segments: this.segments,
@@ -206,6 +207,7 @@ mod tests {
                 && format!("{:?}", a.links) == format!("{:?}", b.links)
                 && format!("{:?}", a.toc) == format!("{:?}", b.toc)
                 && a.ids == b.ids
+                && a.targets == b.targets
                 && format!("{:?}", a.removed) == format!("{:?}", b.removed)
         };
         let piece = proptest::sample::select(vec![
@@ -219,6 +221,9 @@ mod tests {
             ":::image type=\"content\" source=\"media/a b.png\" alt-text=\"Een <b>\":::\n\n",
             "> [!NOTE]\n> Let op [dit](a.md).\n\n",
             "> [!WARNING]\n> Pas op.\n\n",
+            "> [!VIDEO https://www.youtube.com/embed/x]\n\n",
+            "> [!div class=\"nextstepaction\"]\n> [Verder](a.md)\n\n",
+            "Tekst :::image type=\"content\" source=\"media/c.png\" alt-text=\"C\" lightbox=\"b.md\"::: meer\n\n",
             "- punt met [link](a.md)\n- nog een\n\n",
             "| a | [b](a.md) |\n|---|---|\n| 1 | 2 |\n\n",
             "`code [x](a.md)`\n\n",

@@ -124,6 +124,11 @@ impl Browser {
     /// Starts chromedriver and a headless Chromium with the flags this
     /// machine needs (no sandbox as root, no background networking).
     pub fn start() -> Browser {
+        Browser::start_with(&[])
+    }
+
+    /// As [`Browser::start`], with more Chromium flags.
+    pub fn start_with(extra: &[&str]) -> Browser {
         let guard = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
         for tool in ["/usr/bin/chromedriver", "/usr/bin/chromium"] {
             assert!(
@@ -155,17 +160,30 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(50));
         }
         let profile = tempfile::tempdir().expect("profile dir");
+        let mut args: Vec<String> = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=1200,900",
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        args.extend(extra.iter().map(|a| a.to_string()));
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "pageLoadStrategy": "eager",
             "timeouts": {"pageLoad": 8000, "script": 10000, "implicit": 0},
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",
-                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                         "--disable-dev-shm-usage",
-                         "--window-size=1200,900",
-                         format!("--user-data-dir={}", profile.path().display())]
+                "args": args
             }
         }}});
         let resp: Value = agent
@@ -258,6 +276,48 @@ impl Browser {
             "/goog/cdp/execute",
             json!({"cmd": cmd, "params": params}),
         )
+    }
+
+    /// Loads a page once, without retrying: the time it took, or the
+    /// WebDriver error (a page that hangs is a timeout after 8 s).
+    pub fn goto_once(&self, url: &str) -> Result<Duration, String> {
+        let start = Instant::now();
+        self.try_cmd("POST", "/url", json!({"url": url}))
+            .map(|_| start.elapsed())
+    }
+
+    /// Opens a new tab and makes it the current one; returns its handle.
+    pub fn new_tab(&self) -> String {
+        let v = self.cmd("POST", "/window/new", json!({"type": "tab"}));
+        let handle = v["handle"].as_str().expect("window handle").to_string();
+        self.switch_to(&handle);
+        handle
+    }
+
+    /// Makes the tab or window `handle` the current one.
+    pub fn switch_to(&self, handle: &str) {
+        self.cmd("POST", "/window", json!({"handle": handle}));
+    }
+
+    /// The current tab's handle.
+    pub fn tab(&self) -> String {
+        self.cmd("GET", "/window", json!({}))
+            .as_str()
+            .expect("window handle")
+            .to_string()
+    }
+
+    /// The visible part of the current page: a PNG in base64 (`base64 -d`).
+    pub fn screenshot_base64(&self) -> String {
+        self.cmd("GET", "/screenshot", json!({}))
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// History back, as the browser's back button.
+    pub fn back(&self) {
+        self.cmd("POST", "/back", json!({}));
     }
 
     pub fn refresh(&self) {

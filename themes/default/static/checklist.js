@@ -213,6 +213,36 @@
     var t = ymd(d);
     return fromYmd(t[0], t[1], daysInMonth(t[0], t[1]));
   };
+  function mod7(n) {
+    return ((n % 7) + 7) % 7;
+  }
+  // Date::add_workdays: Monday to Friday; from a weekend day, +1 is the
+  // Monday and -1 the Friday.
+  R.addWorkdays = function (x, d, n) {
+    if (d === null || n === null) return null;
+    if (n > 4000000 || n < -4000000) return fail(x, "date");
+    if (n === 0) return d;
+    var wd = mod7(d + 3), m = Math.abs(n), weeks = Math.floor(m / 5), rem = m % 5, r, start, w;
+    if (n >= 0) {
+      start = wd >= 5 ? d - (wd - 4) : d;
+      w = wd >= 5 ? 4 : wd;
+      r = start + weeks * 7 + rem + (w + rem >= 5 ? 2 : 0);
+    } else {
+      start = wd >= 5 ? d + (7 - wd) : d;
+      w = wd >= 5 ? 0 : wd;
+      r = start - weeks * 7 - rem - (w - rem < 0 ? 2 : 0);
+    }
+    r = fromDays(r);
+    return r === null ? fail(x, "date") : r;
+  };
+  // Date::workday_index
+  function workdayIndex(d) {
+    var y = d + 3;
+    return Math.floor(y / 7) * 5 + Math.min(mod7(y) + 1, 5);
+  }
+  R.workdaysBetween = function (a, b) {
+    return a === null || b === null ? null : workdayIndex(b) - workdayIndex(a);
+  };
   // Unicode scalar values, not UTF-16 units.
   R.len = function (s) {
     return s === null ? null : Array.from(s).length;
@@ -399,6 +429,16 @@
       var inp = def.inputs[i];
       var visible = inp.when === null ? true : item(inp.id, inp.when) === true;
       var val = visible ? a.inputs[i] : null;
+      // eval.rs: an answer that breaks its `valid` rule counts as unset.
+      if (inp.valid && val !== null) {
+        v.push(val);
+        var ok = item(inp.id, inp.valid);
+        v.pop();
+        if (ok === false) {
+          val = null;
+          res.errors.push({ id: inp.id, message: inp.invalid[lang] });
+        }
+      }
       if (visible && val === null) res.missing.push(inp.id);
       v.push(val);
       res.inputs.push({ id: inp.id, visible: visible, value: val, ty: inputTy(def, i) });
@@ -642,9 +682,26 @@
 
   function render(form, data, def, res) {
     var lang = data.lang, failed = 0;
+    // An answer that breaks its `valid` rule: the message at the field.
+    var invalid = {};
+    res.errors.forEach(function (e) {
+      def.inputs.forEach(function (inp) { if (inp.id === e.id && inp.valid) invalid[e.id] = e.message; });
+    });
     res.inputs.forEach(function (r) {
       var field = q(form, "[data-input=\"" + r.id + "\"]");
-      if (field) field.hidden = !r.visible;
+      if (!field) return;
+      field.hidden = !r.visible;
+      var err = field.querySelector(".checklist-field-error");
+      var el = field.querySelector("input, select");
+      if (!err) return;
+      if (Object.prototype.hasOwnProperty.call(invalid, r.id)) {
+        err.textContent = invalid[r.id];
+        err.hidden = false;
+        if (el) el.setAttribute("aria-invalid", "true");
+      } else if (!el || el.getAttribute("aria-invalid") !== "true") {
+        err.textContent = "";
+        err.hidden = true;
+      }
     });
     res.computed.forEach(function (r, i) {
       var dd = q(form, "[data-computed=\"" + r.id + "\"]");
@@ -686,6 +743,7 @@
         list.appendChild(li);
       });
       res.errors.forEach(function (e) {
+        if (Object.prototype.hasOwnProperty.call(invalid, e.id)) return; // shown at the field
         var li = root.document.createElement("li");
         li.className = "checklist-outcome checklist-error";
         li.textContent = e.message;
