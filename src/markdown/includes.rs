@@ -129,19 +129,35 @@ fn strip_markers(text: &str) -> String {
 }
 
 /// Renders of includes, shared by every article of a build (and by the
-/// threads that compile them).
+/// threads that compile them), and where each path from each folder led.
 #[derive(Debug, Clone, Default)]
-pub struct IncludeCache(Arc<Mutex<HashMap<Variant, Arc<Rendered>>>>);
+pub struct IncludeCache(Arc<Mutex<Cache>>);
 
-/// What an include's render depends on besides its file.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct Variant {
-    key: String,
-    /// The page's language (links, callout labels).
-    page: Lang,
-    /// Which half of its segments.
-    side: Lang,
-    tooltips: bool,
+#[derive(Debug, Default)]
+struct Cache {
+    /// By include key, then by [`variant`].
+    renders: HashMap<String, [Option<Arc<Cached>>; 8]>,
+    /// By folder of the including file, then by the path as written.
+    resolved: HashMap<String, HashMap<String, Result<String, String>>>,
+}
+
+/// An include rendered in one variant, with what each use needs ready.
+#[derive(Debug)]
+pub(super) struct Cached {
+    pub rendered: Rendered,
+    /// The HTML of an inline use (its one paragraph unwrapped).
+    inline_html: String,
+    /// The plain text, for search (headings too, for a block use).
+    inline_text: String,
+    block_text: String,
+    /// The HTML holds tooltip ids to number per use.
+    marked: bool,
+}
+
+/// The slot of a variant: the page's language (links, callout labels),
+/// which half of the segments, and tooltips or not.
+fn variant(page: Lang, side: Lang, tooltips: bool) -> usize {
+    usize::from(page == Lang::En) * 4 + usize::from(side == Lang::En) * 2 + usize::from(tooltips)
 }
 
 /// Marks the ids of tooltips in an include's HTML: the include's own
@@ -163,7 +179,7 @@ pub(super) fn expand<'a, 'e>(
 ) -> Cow<'e, [(Event<'a>, std::ops::Range<usize>)]> {
     let any = events.iter().any(|(e, _)| match e {
         Event::Text(t) => {
-            memchr::memmem::find_iter(t.as_bytes(), b"!").any(|i| i > 0 && include_at(t, i - 1))
+            memchr::memchr_iter(b'!', t.as_bytes()).any(|i| i > 0 && include_at(t, i - 1))
         }
         _ => false,
     });
@@ -397,84 +413,114 @@ pub(super) struct Use<'u> {
 /// What a use of an include puts on the page.
 pub(super) struct Placed {
     pub html: String,
-    /// Its plain text, for the search index.
-    pub text: String,
-    /// Its headings (a block include that is a section of its own).
-    pub rendered: Option<Arc<Rendered>>,
+    inline: bool,
+    /// The include's render (its headings, for a block include that is a
+    /// section of its own).
+    pub cached: Option<Arc<Cached>>,
 }
+
+impl Placed {
+    /// Its plain text, for the search index.
+    pub fn text(&self) -> &str {
+        match &self.cached {
+            Some(c) if self.inline => &c.inline_text,
+            Some(c) => &c.block_text,
+            None => "",
+        }
+    }
+}
+
+/// `"tolk-orig-` + [`ID_MARK`]: where a tooltip id of an include starts.
+const MARKED_ID: &str = "\"tolk-orig-\u{E002}";
 
 /// Renders one use of an include (from the cache when it can); problems
 /// are recorded in `out` at the use.
 pub(super) fn place(input: &Input, out: &mut Rendered, u: Use) -> Placed {
-    let missing = || {
-        let shown = escape_html(u.dest);
-        if u.inline {
-            format!("<span class=\"include-missing\">[!INCLUDE {shown}]</span>")
-        } else {
-            format!("<p class=\"include-missing\">[!INCLUDE {shown}]</p>\n")
-        }
-    };
-    let missing_placed = |html: String| Placed {
-        html,
-        text: String::new(),
-        rendered: None,
-    };
-    let key = match resolve(&input.links.includes, input.rel, u.dest) {
-        Ok(key) => key,
-        Err(looked) => {
-            out.include_problems.push(IncludeProblem {
-                offset: u.offset,
-                len: u.len,
-                cycle: false,
-                message: format!(
-                    "the included file `{}` does not exist (looked for content/{looked}; includes live in a folder named `includes`)",
-                    u.dest
-                ),
-            });
-            return missing_placed(missing());
-        }
-    };
-    let mut chain = vec![input.rel];
-    let mut up = input.parent;
-    while let Some(p) = up {
-        chain.push(p.rel);
-        up = p.parent;
-    }
-    if chain.contains(&key.as_str()) || input.depth >= MAX_INCLUDE_DEPTH {
-        chain.reverse();
-        chain.push(&key);
+    let missing = |out: &mut Rendered, cycle: bool, message: String| {
         out.include_problems.push(IncludeProblem {
             offset: u.offset,
             len: u.len,
-            cycle: true,
-            message: if input.depth >= MAX_INCLUDE_DEPTH {
-                format!(
-                    "includes nest more than {MAX_INCLUDE_DEPTH} deep: {}",
-                    chain.join(" → ")
-                )
-            } else {
-                format!("this include includes itself: {}", chain.join(" → "))
-            },
+            cycle,
+            message,
         });
-        return missing_placed(missing());
+        let shown = escape_html(u.dest);
+        let html = if u.inline {
+            format!("<span class=\"include-missing\">[!INCLUDE {shown}]</span>")
+        } else {
+            format!("<p class=\"include-missing\">[!INCLUDE {shown}]</p>\n")
+        };
+        Placed {
+            html,
+            inline: u.inline,
+            cached: None,
+        }
+    };
+    let cache = &input.links.include_cache.0;
+    let from_dir = input.rel.rfind('/').map_or("", |i| &input.rel[..i]);
+    let known = cache.lock().ok().and_then(|c| {
+        c.resolved
+            .get(from_dir)
+            .and_then(|m| m.get(u.dest))
+            .cloned()
+    });
+    let found = known.unwrap_or_else(|| {
+        let r = resolve(&input.links.includes, input.rel, u.dest);
+        if let Ok(mut c) = cache.lock() {
+            c.resolved
+                .entry(from_dir.to_string())
+                .or_default()
+                .insert(u.dest.to_string(), r.clone());
+        }
+        r
+    });
+    let key = match found {
+        Ok(key) => key,
+        Err(looked) => {
+            let message = format!(
+                "the included file `{}` does not exist (looked for content/{looked}; includes live in a folder named `includes`)",
+                u.dest
+            );
+            return missing(out, false, message);
+        }
+    };
+    let mut on_chain = input.rel == key;
+    let mut up = input.parent;
+    while let Some(p) = up {
+        on_chain |= p.rel == key;
+        up = p.parent;
+    }
+    if on_chain || input.depth >= MAX_INCLUDE_DEPTH {
+        let mut chain = vec![input.rel];
+        let mut up = input.parent;
+        while let Some(p) = up {
+            chain.push(p.rel);
+            up = p.parent;
+        }
+        chain.reverse();
+        chain.push(&key);
+        let message = if input.depth >= MAX_INCLUDE_DEPTH {
+            format!(
+                "includes nest more than {MAX_INCLUDE_DEPTH} deep: {}",
+                chain.join(" → ")
+            )
+        } else {
+            format!("this include includes itself: {}", chain.join(" → "))
+        };
+        return missing(out, true, message);
     }
     let Some(text) = input.links.includes.get(&key) else {
-        return missing_placed(missing());
+        return missing(
+            out,
+            false,
+            format!("the included file `{}` does not exist", u.dest),
+        );
     };
     let tooltips = u.tooltips && u.side == Lang::Nl;
-    let variant = Variant {
-        key: key.clone(),
-        page: input.lang,
-        side: u.side,
-        tooltips,
-    };
-    let cached = input
-        .links
-        .include_cache
-        .0
+    let slot = variant(input.lang, u.side, tooltips);
+    let cached = cache
         .lock()
         .ok()
-        .and_then(|c| c.get(&variant).cloned());
+        .and_then(|c| c.renders.get(&key).and_then(|v| v[slot].clone()));
     let nested = match cached {
         Some(r) => r,
         None => {
@@ -486,7 +532,7 @@ pub(super) fn place(input: &Input, out: &mut Rendered, u: Use) -> Placed {
             // Checklists are compiled from the article's own blocks; a
             // block in an include stays a code block (its n-th index would
             // name the article's n-th checklist).
-            let r = Arc::new(super::render(&Input {
+            let rendered = super::render(&Input {
                 text: source,
                 text_lang: u.side,
                 rel: &key,
@@ -498,20 +544,42 @@ pub(super) fn place(input: &Input, out: &mut Rendered, u: Use) -> Placed {
                 tooltips,
                 originals: if tooltips { &text.originals } else { &[] },
                 ..*input
-            }));
+            });
+            let mut inline_text = String::new();
+            let mut block_text = String::new();
+            for s in &rendered.sections {
+                for (buf, heading) in [(&mut inline_text, false), (&mut block_text, true)] {
+                    if !buf.is_empty() {
+                        buf.push(' ');
+                    }
+                    if heading && !s.heading.is_empty() {
+                        buf.push_str(&s.heading);
+                        buf.push(' ');
+                    }
+                    buf.push_str(&s.text);
+                }
+            }
+            let r = Arc::new(Cached {
+                inline_html: unwrap_paragraph(&rendered.html).to_string(),
+                marked: rendered.html.contains(MARKED_ID),
+                inline_text,
+                block_text,
+                rendered,
+            });
             // A render that met a cycle depends on the chain it was
             // rendered on; any other is the same from every article.
-            if !r.include_problems.iter().any(|p| p.cycle) {
-                if let Ok(mut c) = input.links.include_cache.0.lock() {
-                    c.insert(variant, Arc::clone(&r));
+            if !r.rendered.include_problems.iter().any(|p| p.cycle) {
+                if let Ok(mut c) = cache.lock() {
+                    c.renders.entry(key.clone()).or_default()[slot] = Some(Arc::clone(&r));
                 }
             }
             r
         }
     };
+    let rendered = &nested.rendered;
     // A problem deep inside is reported at the include in this text, the
     // place the writer can see from here.
-    for p in &nested.include_problems {
+    for p in &rendered.include_problems {
         if !out.include_problems.iter().any(|q| q.message == p.message) {
             out.include_problems.push(IncludeProblem {
                 offset: u.offset,
@@ -523,41 +591,29 @@ pub(super) fn place(input: &Input, out: &mut Rendered, u: Use) -> Placed {
     }
     // What the include lost is reported at the line that includes it.
     out.removed
-        .extend(nested.removed.iter().map(|r| crate::sanitize::Removed {
+        .extend(rendered.removed.iter().map(|r| crate::sanitize::Removed {
             offset: u.offset,
             len: u.len,
             what: format!("{} (in {key})", r.what),
         }));
     let mut html = if u.inline {
-        unwrap_paragraph(&nested.html).to_string()
+        nested.inline_html.clone()
     } else {
-        nested.html.clone()
+        rendered.html.clone()
     };
     if tooltips {
-        out.segments += nested.segments;
-        let mark = format!("\"tolk-orig-{ID_MARK}");
-        if html.contains(&mark) {
+        out.segments += rendered.segments;
+        if nested.marked {
             let prefix = if input.depth == 0 { "" } else { ID_MARK };
             let k = out.include_uses;
             out.include_uses += 1;
-            html = html.replace(&mark, &format!("\"tolk-orig-{prefix}i{k}-"));
+            html = html.replace(MARKED_ID, &format!("\"tolk-orig-{prefix}i{k}-"));
         }
-    }
-    let mut plain = String::new();
-    for s in &nested.sections {
-        if !plain.is_empty() {
-            plain.push(' ');
-        }
-        if !u.inline && !s.heading.is_empty() {
-            plain.push_str(&s.heading);
-            plain.push(' ');
-        }
-        plain.push_str(&s.text);
     }
     Placed {
         html,
-        text: plain,
-        rendered: Some(nested),
+        inline: u.inline,
+        cached: Some(nested),
     }
 }
 
@@ -590,6 +646,37 @@ pub(super) fn place_headings(
     html
 }
 
+/// Inline events with each include replaced by its plain text (a heading
+/// that names the product: its id, "on this page" and search hold the
+/// name). Problems are reported where the heading is rendered, not here.
+pub(super) fn as_text<'a>(
+    events: &[(Event<'a>, std::ops::Range<usize>)],
+    input: &Input,
+) -> Vec<(Event<'a>, std::ops::Range<usize>)> {
+    let mut scratch = Rendered::default();
+    events
+        .iter()
+        .map(|(ev, r)| match ev {
+            Event::InlineMath(dest) | Event::DisplayMath(dest) => {
+                let placed = place(
+                    input,
+                    &mut scratch,
+                    Use {
+                        dest,
+                        offset: r.start,
+                        len: r.len(),
+                        inline: true,
+                        side: input.text_lang,
+                        tooltips: false,
+                    },
+                );
+                (Event::Text(placed.text().to_string().into()), r.clone())
+            }
+            _ => (ev.clone(), r.clone()),
+        })
+        .collect()
+}
+
 /// An include used inside text: its one paragraph without the `<p>`.
 fn unwrap_paragraph(html: &str) -> &str {
     let t = html.trim_end();
@@ -609,6 +696,82 @@ mod tests {
             strip_markers("a <tolk-seg n=\"12\">b</tolk-seg> <tolk-seg n=\"x\">c"),
             "a b <tolk-seg n=\"x\">c"
         );
+    }
+
+    /// Ten thousand uses over two articles: one render per variant, each
+    /// use in place with its own tooltip ids.
+    #[test]
+    fn an_include_is_rendered_once_per_variant() {
+        let (prod, diags) = prepare(
+            "---\ntitle: x\n---\n<span data-ttu-id=\"p\">Zakelijk</span><span class=\"sxs-lookup\"><span data-stu-id=\"p\">Business</span></span>\n",
+            Path::new("content/includes/prod.md"),
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            (prod.nl_plain.trim(), prod.en.trim()),
+            ("Zakelijk", "Business")
+        );
+        let links = super::super::LinkContext {
+            includes: [("includes/prod.md".to_string(), prod)]
+                .into_iter()
+                .collect(),
+            ..Default::default()
+        };
+        let text = "Met [!INCLUDE[p](../includes/prod.md)] erin.\n\n".repeat(5_000);
+        let nl_render = || {
+            let cache = links.include_cache.0.lock().expect("cache");
+            cache.renders["includes/prod.md"][variant(Lang::Nl, Lang::Nl, true)]
+                .as_ref()
+                .map(Arc::as_ptr)
+        };
+        let mut first = None;
+        for (rel, lang) in [
+            ("a/one.md", Lang::Nl),
+            ("b/two.md", Lang::Nl),
+            ("a/one.md", Lang::En),
+        ] {
+            let r = super::super::render(&Input {
+                text: &text,
+                lang,
+                text_lang: lang,
+                tooltips: lang == Lang::Nl,
+                rel,
+                links: &links,
+                originals: &[],
+                checklist: &|_| None,
+                search_text: true,
+                twin: None,
+                callout_label: &|k| k.to_string(),
+                depth: 0,
+                parent: None,
+            });
+            let name = if lang == Lang::Nl {
+                "Zakelijk"
+            } else {
+                "Business"
+            };
+            assert_eq!(r.html.matches(name).count(), 5_000, "{lang:?}");
+            assert!(r.include_problems.is_empty());
+            if lang == Lang::Nl {
+                assert!(r.html.contains("id=\"tolk-orig-i4999-0\""));
+                assert_eq!(r.segments, 5_000);
+            }
+            // The first article's render is the one every later use takes.
+            first = first.or_else(nl_render);
+            assert_eq!(nl_render(), first);
+        }
+        let cache = links.include_cache.0.lock().expect("cache");
+        let slots = &cache.renders["includes/prod.md"];
+        assert_eq!(
+            slots.iter().flatten().count(),
+            2,
+            "Dutch with tooltips, English"
+        );
+        // Rendered once each: every use holds the same render.
+        let nl = slots[variant(Lang::Nl, Lang::Nl, true)]
+            .as_ref()
+            .expect("nl");
+        assert_eq!(Arc::strong_count(nl), 1, "no use keeps its own copy");
     }
 
     #[test]

@@ -317,8 +317,18 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                     continue;
                 }
                 let (anchor, inner) = strip_name_anchor(inner);
-                let text = plain_text(&inner);
-                let id = ids.make(anchor.as_deref(), &headings::id_text(&inner));
+                // An include in a heading counts with its text (docfx derives
+                // the id from the rendered heading).
+                let with_includes;
+                let words: &[(Event, std::ops::Range<usize>)] =
+                    if inner.iter().any(|(e, _)| matches!(e, Event::InlineMath(_))) {
+                        with_includes = includes::as_text(&inner, input);
+                        &with_includes
+                    } else {
+                        &inner
+                    };
+                let text = plain_text(words);
+                let id = ids.make(anchor.as_deref(), &headings::id_text(words));
                 let inner_html = render_inline(&inner, input, &mut out, &mut current_seg);
                 let lvl = *level as u8;
                 if lvl == 1 && out.title_html.is_none() {
@@ -510,19 +520,19 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                         tooltips: input.tooltips && current_seg.is_empty(),
                     },
                 );
-                let html = match placed.rendered.as_deref().filter(|_| !inline) {
-                    Some(nested) => {
-                        includes::place_headings(placed.html, nested, &mut ids, &mut out)
-                    }
-                    None => placed.html,
-                };
-                html_events.push(Event::Html(html.into()));
                 if input.search_text {
-                    push_text(&mut section.text, &placed.text);
+                    push_text(&mut section.text, placed.text());
                     if !inline {
                         push_text(&mut section.text, " ");
                     }
                 }
+                let html = match placed.cached.as_deref().filter(|_| !inline) {
+                    Some(nested) => {
+                        includes::place_headings(placed.html, &nested.rendered, &mut ids, &mut out)
+                    }
+                    None => placed.html,
+                };
+                html_events.push(Event::Html(html.into()));
             }
             Event::Text(t) => {
                 if input.search_text {
