@@ -227,11 +227,12 @@ pub fn article(data: &[u8]) {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect(),
+        en_assets: Default::default(),
     };
     let labels = |lang: Lang, key: &str| format!("{}:{key}", lang.code());
     let today = Date::from_ymd(2024, 2, 29).unwrap_or_else(|| unreachable!());
     let has_english = article.english.is_some();
-    let (compiled, diags) = site::compile(article, &links, &labels, today);
+    let (compiled, diags) = site::compile(article, &links, &links, &labels, today);
     diagnostics.extend(diags);
     check_diagnostics(
         &diagnostics

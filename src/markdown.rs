@@ -57,6 +57,10 @@ pub struct LinkContext {
     pub site_prefix: String,
     /// Files that `[!INCLUDE]` may pull in, by content-relative path.
     pub includes: BTreeMap<String, String>,
+    /// Files of the English content tree, published under `en/`: a link
+    /// from an English source to one of them goes there (empty in the
+    /// context Dutch text is rendered with).
+    pub en_assets: HashSet<String>,
 }
 
 /// Where a link in an article leads.
@@ -966,6 +970,9 @@ impl LinkTarget {
                 u
             }
             LinkTarget::SamePage { anchor } => format!("#{anchor}"),
+            LinkTarget::Asset { rel } if ctx.en_assets.contains(rel) => {
+                format!("{}en/{}", ctx.base_path, encode_path(rel))
+            }
             LinkTarget::Asset { rel } => format!("{}{}", ctx.base_path, encode_path(rel)),
             LinkTarget::External { url, .. } => url.clone(),
             LinkTarget::Missing { path } => path.clone(),
@@ -1625,6 +1632,7 @@ mod tests {
             external_base: "https://learn.microsoft.com/{lang}/partner-center/".into(),
             site_prefix: "/partner-center/".into(),
             includes: BTreeMap::new(),
+            en_assets: HashSet::new(),
         };
         let nl_label = |key: &str| format!("{key} in het Nederlands <&>");
         let en_label = |key: &str| format!("{key} in English <&>");

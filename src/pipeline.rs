@@ -262,7 +262,9 @@ impl Session {
                 .site
                 .pages
                 .iter()
-                .position(|p| p.article.source.rel == rel)?;
+                // An English-only page's source is in the English tree: a
+                // Dutch file at its path is a new article (full build).
+                .position(|p| p.article.source.rel == rel && !p.article.only_english)?;
             if !out.contains(&i) {
                 out.push(i);
             }
@@ -289,7 +291,13 @@ impl Session {
             };
             diagnostics.extend(read);
             let article = content::parse_article(source, old.english.clone(), &mut diagnostics);
-            let (page, diags) = site::compile(article, &self.site.links, &labels, build_date());
+            let (page, diags) = site::compile(
+                article,
+                &self.site.links,
+                &self.site.en_links,
+                &labels,
+                build_date(),
+            );
             diagnostics.extend(diags);
             compiled.push((i, page));
         }
@@ -439,6 +447,8 @@ struct PageCtx<'a> {
     /// when the English page has English text.
     has_original: bool,
     only_dutch: bool,
+    /// A Dutch page of an article that exists only in English.
+    only_english: bool,
     noindex: bool,
     canonical: Option<String>,
     alternates: Vec<Alternate>,
@@ -749,6 +759,8 @@ fn sitemap(config: &Config, site: &Site) -> String {
         let lastmod = page.article.front.date.map(|d| d.to_string());
         if page.english == EnglishText::DutchOnly {
             entry(nl, &[], lastmod);
+        } else if page.article.only_english {
+            entry(en, &[], lastmod);
         } else {
             let alts = [
                 ("nl-NL", nl.clone()),
@@ -784,7 +796,9 @@ fn update_search(index: &mut SearchIndex, site: &Site, slots: &[usize]) -> Strin
     let mut pages = Vec::with_capacity(slots.len());
     for &i in slots {
         let page = &site.pages[i];
-        if lang == Lang::En && page.english == EnglishText::DutchOnly {
+        if (lang == Lang::En && page.english == EnglishText::DutchOnly)
+            || (lang == Lang::Nl && page.article.only_english)
+        {
             index.clear(i);
             continue;
         }
@@ -826,10 +840,20 @@ fn push_err(errors: &mut Vec<Diagnostic>, r: Result<(), Diagnostic>) {
 /// Copies the content folder's other files (images, PDFs), as the content
 /// stage listed them, into the site at the same relative paths.
 fn copy_assets(site: &Site, staging: &dyn Sink) -> Vec<Diagnostic> {
-    site.assets
-        .par_iter()
-        .filter_map(|asset| match std::fs::read(&asset.abs) {
-            Ok(bytes) => staging.write(&asset.rel, &bytes).err(),
+    // The English tree's files go under `en/`, where English sources'
+    // links point (`LinkContext::en_assets`).
+    let dutch = site.assets.par_iter().map(|a| (a, None));
+    let english = site.en_assets.par_iter().map(|a| (a, Some("en/")));
+    dutch
+        .chain(english)
+        .filter_map(|(asset, prefix)| match std::fs::read(&asset.abs) {
+            Ok(bytes) => {
+                let rel = match prefix {
+                    Some(p) => std::borrow::Cow::Owned(format!("{p}{}", asset.rel)),
+                    None => std::borrow::Cow::Borrowed(asset.rel.as_str()),
+                };
+                staging.write(&rel, &bytes).err()
+            }
             Err(e) => Some(Diagnostic::error(
                 "io",
                 format!("cannot read {}: {e}", asset.abs.display()),
@@ -885,6 +909,7 @@ fn article_ctx<'a>(
     let en_url = site.url(i, Lang::En);
     let url = site.url(i, lang);
     let only_dutch = lang == Lang::En && page.english == EnglishText::DutchOnly;
+    let only_english = lang == Lang::Nl && page.article.only_english;
     // An English page built from an English source file takes its
     // description, date and author from that file's own front matter.
     let english_fm = match (lang, page.english, &page.article.english_front) {
@@ -906,7 +931,13 @@ fn article_ctx<'a>(
         date_text: fm.date.map(|d| strings.date(d)),
         author: fm.author.clone(),
         body: &r.html,
-        body_lang: only_dutch.then_some("nl"),
+        body_lang: if only_dutch {
+            Some("nl")
+        } else if only_english {
+            Some("en")
+        } else {
+            None
+        },
         toc: &r.toc,
         segments: if lang == Lang::Nl {
             page.segment_count
@@ -918,7 +949,8 @@ fn article_ctx<'a>(
         machine_translated,
         has_original: page.english != EnglishText::DutchOnly,
         only_dutch,
-        noindex: only_dutch,
+        only_english,
+        noindex: only_dutch || only_english,
         canonical: (!config.site.url.is_empty()).then(|| absolute(config, &url)),
         alternates: alternates(config, &nl_url, &en_url),
         other_url: Some(if lang == Lang::Nl { en_url } else { nl_url }),

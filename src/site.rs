@@ -87,6 +87,9 @@ pub struct NavNode {
     /// The name given in TOC.yml (in the content language), or the group
     /// name.
     pub name: String,
+    /// The same group's label in the English TOC.yml, where the English
+    /// tree has a group with the same articles.
+    pub name_en: Option<String>,
     /// The article this node links to (index into `Site::pages`).
     pub page: Option<usize>,
     /// An external link.
@@ -104,6 +107,7 @@ impl NavNode {
     fn leaf(i: usize) -> NavNode {
         NavNode {
             name: String::new(),
+            name_en: None,
             page: Some(i),
             href: None,
             children: vec![],
@@ -116,6 +120,7 @@ impl NavNode {
     fn group(name: String, children: Vec<NavNode>) -> NavNode {
         NavNode {
             name,
+            name_en: None,
             page: None,
             href: None,
             children,
@@ -139,6 +144,11 @@ pub struct Site {
     pub nav_count: usize,
     /// The content folder's other files, copied to the site as they are.
     pub assets: Vec<crate::content::Asset>,
+    /// What English sources render against: the same pages, the English
+    /// tree's includes and assets.
+    pub en_links: LinkContext,
+    /// The English tree's files, copied to the site under `en/`.
+    pub en_assets: Vec<crate::content::Asset>,
 }
 
 impl Site {
@@ -198,11 +208,27 @@ impl Site {
                 .iter()
                 .map(|(k, s)| (k.clone(), s.text.clone()))
                 .collect(),
+            en_assets: HashSet::new(),
+        };
+        let en_links = LinkContext {
+            includes: content
+                .english
+                .includes
+                .iter()
+                .map(|(k, s)| (k.clone(), s.text.clone()))
+                .collect(),
+            en_assets: content
+                .english
+                .assets
+                .iter()
+                .map(|a| a.rel.clone())
+                .collect(),
+            ..links.clone()
         };
         let results: Vec<(Compiled, Vec<Diagnostic>)> = content
             .articles
             .into_par_iter()
-            .map(|a| compile(a, &links, labels, today))
+            .map(|a| compile(a, &links, &en_links, labels, today))
             .collect();
         let mut pages = Vec::with_capacity(results.len());
         for (page, diags) in results {
@@ -210,6 +236,7 @@ impl Site {
             pages.push(page);
         }
         let mut nav = build_nav(&content.tocs, &pages, &by_path, &mut diagnostics);
+        name_groups_in_english(&mut nav, &content.english.tocs, &pages);
         let mut nav_nodes_of = vec![Vec::new(); pages.len()];
         let nav_count = number_nodes(&mut nav, 0, &mut nav_nodes_of);
         let site = Site {
@@ -220,6 +247,8 @@ impl Site {
             nav_nodes_of,
             nav_count,
             assets: content.assets,
+            en_links,
+            en_assets: content.english.assets,
         };
         (site, diagnostics)
     }
@@ -234,9 +263,16 @@ impl Site {
 pub fn compile(
     article: Article,
     links: &LinkContext,
+    en_links: &LinkContext,
     labels: &(dyn Fn(Lang, &str) -> String + Sync),
     today: crate::date::Date,
 ) -> (Compiled, Vec<Diagnostic>) {
+    // An English-only article renders its English text for both pages.
+    let links = if article.only_english {
+        en_links
+    } else {
+        links
+    };
     let file = article.source.display.clone();
     let text = &article.source.text;
     // Segments are split in the body only: the front matter is blanked to
@@ -393,8 +429,8 @@ pub fn compile(
         let mut en = markdown::render(&markdown::Input {
             text: &src.text[en_article_body..],
             lang: Lang::En,
-            rel: &article.source.rel,
-            links,
+            rel: &src.rel,
+            links: en_links,
             originals: &[],
             checklist: &|n| form(n, Lang::En),
             search_text: true,
@@ -605,6 +641,76 @@ fn toc_nodes(
     nodes
 }
 
+/// Gives each navigation group the label the English TOC.yml files give the
+/// group with the most of the same articles (headings of the two TOCs are
+/// worded apart, but group the same pages).
+fn name_groups_in_english(nav: &mut [NavNode], tocs: &[TocFile], pages: &[Compiled]) {
+    if tocs.is_empty() {
+        return;
+    }
+    // English article path (in the English tree) → page.
+    let by_en: HashMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.article.english.as_ref().map(|s| (s.rel.as_str(), i)))
+        .collect();
+    // Every English group with the pages under it.
+    fn groups<'a>(
+        items: &'a [TocItem],
+        dir: &str,
+        by_en: &HashMap<&str, usize>,
+        out: &mut Vec<(&'a str, HashSet<usize>)>,
+    ) -> HashSet<usize> {
+        let mut all = HashSet::new();
+        for it in items {
+            let mut mine = HashSet::new();
+            if let Some(rel) = it.href.as_deref().and_then(|h| join(dir, h.trim())) {
+                mine.extend(by_en.get(rel.as_str()).copied());
+            }
+            if !it.items.is_empty() {
+                mine.extend(groups(&it.items, dir, by_en, out));
+                if !it.name.is_empty() {
+                    out.push((it.name.as_str(), mine.clone()));
+                }
+            }
+            all.extend(mine);
+        }
+        all
+    }
+    let mut english = Vec::new();
+    for t in tocs {
+        groups(&t.items, dir_of(&t.source.rel), &by_en, &mut english);
+    }
+    fn name(nodes: &mut [NavNode], english: &[(&str, HashSet<usize>)]) -> HashSet<usize> {
+        let mut all = HashSet::new();
+        for n in nodes {
+            let mut mine: HashSet<usize> = n.page.into_iter().collect();
+            mine.extend(name(&mut n.children, english));
+            if !n.children.is_empty() && !mine.is_empty() {
+                // Most shared pages, then fewest others; first on a tie.
+                let best = english
+                    .iter()
+                    .map(|(label, set)| {
+                        (
+                            set.intersection(&mine).count(),
+                            usize::MAX - set.len(),
+                            *label,
+                        )
+                    })
+                    .filter(|(shared, _, _)| *shared > 0)
+                    .fold(None::<(usize, usize, &str)>, |best, c| match best {
+                        Some(b) if (b.0, b.1) >= (c.0, c.1) => Some(b),
+                        _ => Some(c),
+                    });
+                n.name_en = best.map(|(_, _, label)| label.to_string());
+            }
+            all.extend(mine);
+        }
+        all
+    }
+    name(nav, &english);
+}
+
 /// Where an href stands in its TOC.yml (its first occurrence).
 fn href_location(toc: &TocFile, href: &str) -> Location {
     let at = toc.source.text.find(href).unwrap_or(0);
@@ -729,9 +835,18 @@ impl NavText {
         ) {
             for n in nodes {
                 if let Some(slot) = labels.get_mut(n.pre) {
-                    *slot = match n.page {
-                        Some(i) if lang == Lang::En || n.name.is_empty() => titles[i].clone(),
+                    *slot = match (n.page, &n.name_en) {
+                        (Some(i), _) if lang == Lang::En || n.name.is_empty() => titles[i].clone(),
                         _ if n.name.is_empty() => other.to_string(),
+                        (_, Some(en)) if lang == Lang::En => markdown::escape_html(en),
+                        // A Dutch label on an English page says so (WCAG
+                        // 3.1.2, language of parts).
+                        _ if lang == Lang::En => {
+                            format!(
+                                "<span lang=\"nl\">{}</span>",
+                                markdown::escape_html(&n.name)
+                            )
+                        }
                         _ => markdown::escape_html(&n.name),
                     };
                 }
@@ -890,17 +1005,16 @@ pub fn index_groups(
         }
         let mut members = Vec::new();
         collect_pages(n, &mut members);
-        let name = if n.name.is_empty() {
-            strings("other-articles")
-        } else {
-            n.name.clone()
+        let name = match (&n.name_en, lang) {
+            _ if n.name.is_empty() => strings("other-articles"),
+            (Some(en), Lang::En) => en.clone(),
+            _ => n.name.clone(),
         };
         groups.push((name, members));
     }
     if !loose.is_empty() {
         groups.insert(0, (strings("articles"), loose));
     }
-    let _ = lang;
     groups
 }
 

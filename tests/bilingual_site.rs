@@ -92,3 +92,116 @@ fn machine_translation_notice_links_the_original_only_where_it_exists() {
         "no link to a Dutch-only English page: {notice}"
     );
 }
+
+/// The navigation of a page.
+fn nav(html: &str) -> &str {
+    let start = html.find("<nav").unwrap_or(0);
+    let end = html[start..]
+        .find("</nav>")
+        .map_or(html.len(), |e| start + e);
+    &html[start..end]
+}
+
+#[test]
+fn english_tree_publishes_its_images_includes_and_toc() {
+    let site = built();
+    // Images of content-en are published under en/, where the English
+    // page's <img> points.
+    let en = site.read("en/partner-center/account-structure/index.html");
+    assert!(
+        en.contains("src=\"/en/partner-center/media/accountstructure.png\""),
+        "English image URL"
+    );
+    assert!(site.exists("en/partner-center/media/accountstructure.png"));
+    assert!(site.exists("en/partner-center/media/insights/roles.png"));
+    // The English include is found in the English tree.
+    let en = site.read("en/partner-center/reg-number-id/index.html");
+    assert!(!en.contains("[!INCLUDE"), "raw include on the English page");
+    assert!(
+        en.contains("INN – Tax identification number"),
+        "included table"
+    );
+    // The English navigation uses the English TOC's group labels.
+    let nav_en = nav(&en).to_string();
+    assert!(nav_en.contains("Programs"), "{nav_en}");
+    assert!(
+        !nav_en.contains("Programma"),
+        "Dutch TOC label on an English page: {nav_en}"
+    );
+    let nl = site.read("nl-nl/partner-center/reg-number-id/index.html");
+    assert!(nav(&nl).contains("Programma&#39;s") || nav(&nl).contains("Programma's"));
+    // `tolk check` finds nothing missing on the English pages (the Dutch
+    // corpus's own images are absent: those warnings name content/).
+    let check = site.tolk(&["check"]);
+    let out = format!("{}{}", check.stdout, check.stderr);
+    assert!(out.contains("warning[missing-asset]: `images/"), "{out}");
+    assert!(!out.contains("warning[missing-asset]: `media/"), "{out}");
+    for block in out.split("\n\n") {
+        let serious = block.starts_with("warning") || block.starts_with("error");
+        assert!(!(serious && block.contains("--> content-en/")), "{block}");
+    }
+}
+
+#[test]
+fn an_article_only_in_english_is_an_english_page_and_a_dutch_page_that_says_so() {
+    let site = built();
+    let en = site.read("en/partner-center/gdap-partner-terminate/index.html");
+    assert!(en.contains("<title>Partner-led termination of a GDAP relationship"));
+    assert!(!en.contains("noindex"), "the English page is the real one");
+    assert!(en.contains("src=\"/en/partner-center/media/gdap/gdap-terminate.png\""));
+    let nl = site.read("nl-nl/partner-center/gdap-partner-terminate/index.html");
+    assert!(
+        nl.contains("<article lang=\"en\">"),
+        "English body marked on the Dutch page"
+    );
+    assert!(nl.contains("alleen in het Engels beschikbaar"));
+    assert!(nl.contains("noindex"));
+    // Not in the Dutch search index, in the English one.
+    let nl_index = site.read("search-nl-nl.json");
+    let en_index = site.read("search-en.json");
+    assert!(!nl_index.contains("gdap-partner-terminate"));
+    assert!(en_index.contains("gdap-partner-terminate"));
+}
+
+#[test]
+fn renamed_articles_pair_through_book_toml_and_check_lists_the_unpaired() {
+    let site = built();
+    // advanced-specializations-apply.md → specializations-apply.md
+    let en = site.read("en/partner-center/advanced-specializations-apply/index.html");
+    assert!(en.contains("Use Partner Center to apply for specializations and check their status"));
+    assert!(!en.contains("available only in Dutch"));
+    assert!(
+        !site.exists("en/partner-center/specializations-apply/index.html"),
+        "no second page for the renamed file"
+    );
+    let check = site.tolk(&["check"]);
+    let out = format!("{}{}", check.stdout, check.stderr);
+    assert!(out.contains("note[only-dutch]"), "{out}");
+    assert!(out.contains("content/partner-center/psc-to-pc.md has no English original (looked for content-en/partner-center/psc-to-pc.md)"), "{out}");
+    assert!(out.contains("note[only-english]: content-en/partner-center/gdap-partner-terminate.md has no Dutch article"), "{out}");
+    assert!(
+        !out.contains("advanced-specializations-apply.md has no English"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_docfx_redirection_file_pairs_a_moved_article() {
+    let site = two_language_site();
+    // Without the book.toml table, the English tree's redirection file says
+    // where the article went.
+    let book = std::fs::read_to_string(site.root().join("book.toml")).unwrap();
+    let book = book
+        .split("[languages.renamed]")
+        .next()
+        .unwrap()
+        .to_string();
+    site.write("book.toml", book);
+    site.write(
+        "content-en/.openpublishing.redirection.json",
+        r#"{"redirections": [{"source_path": "partner-center/advanced-specializations-apply.md", "redirect_url": "/partner-center/specializations-apply", "redirect_document_id": true}]}"#,
+    );
+    site.tolk(&["build"]).ok();
+    let en = site.read("en/partner-center/advanced-specializations-apply/index.html");
+    assert!(en.contains("Use Partner Center to apply for specializations and check their status"));
+}
