@@ -205,3 +205,72 @@ fn a_docfx_redirection_file_pairs_a_moved_article() {
     let en = site.read("en/partner-center/advanced-specializations-apply/index.html");
     assert!(en.contains("Use Partner Center to apply for specializations and check their status"));
 }
+
+/// Runs `queries` through search.js against the built site's Dutch index:
+/// for each, the section anchors (page URL + `#` + anchor) it finds.
+fn search_js(site: &TempSite, queries: &[&str]) -> Option<Vec<Vec<String>>> {
+    let node_there = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !node_there {
+        eprintln!("skipped: no node");
+        return None;
+    }
+    let script = repo().join("themes/default/static/search.js");
+    let index = site.root().join("site/search-nl-nl.json");
+    let check = r#"
+const fs = require('fs');
+const s = require(process.argv[2]);
+const nl = new s.Index(JSON.parse(fs.readFileSync(process.argv[3], 'utf8')));
+const out = JSON.parse(process.argv[4]).map(q =>
+  nl.search(q + ' ').map(id => nl.docs[nl.sections[id][0]][0] + '#' + nl.sections[id][2]));
+console.log(JSON.stringify(out));
+"#;
+    let output = std::process::Command::new("node")
+        .args(["-e", check, "x"])
+        .arg(&script)
+        .arg(&index)
+        .arg(serde_json::to_string(queries).unwrap_or_default())
+        .output()
+        .expect("node");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(serde_json::from_slice(&output.stdout).expect("json"))
+}
+
+#[test]
+fn dutch_search_finds_both_forms_of_a_word_and_skips_stop_words() {
+    let site = built();
+    let nl = site.read("search-nl-nl.json");
+    let v: serde_json::Value = serde_json::from_str(&nl).expect("index");
+    let stop: Vec<&str> = v["stop"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s.as_str())
+        .collect();
+    for w in ["een", "geen", "meer", "kunt", "kan", "moet"] {
+        assert!(stop.contains(&w), "`{w}` is a stop word");
+    }
+    let Some(found) = search_js(
+        &site,
+        &[
+            "opties", "optie", "rol", "rollen", "stap", "stappen", "prijzen", "prijs",
+        ],
+    ) else {
+        return;
+    };
+    // Singular and plural find the same sections.
+    assert_eq!(found[0], found[1], "opties / optie");
+    assert_eq!(found[2], found[3], "rol / rollen");
+    assert_eq!(found[4], found[5], "stap / stappen");
+    // `optie` occurs in sections where `opties` does not: both are found.
+    assert!(found[0].len() > 2, "{:?}", found[0]);
+    // No article says `prijzen`: the query still finds `prijs`.
+    assert!(!found[7].is_empty());
+    assert_eq!(found[6], found[7], "prijzen / prijs");
+}

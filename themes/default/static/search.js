@@ -89,6 +89,7 @@
     this.sections = Array.isArray(data.sections) ? data.sections : [];
     this.terms = data.terms && typeof data.terms === 'object' ? data.terms : {};
     this.stop = new Set(Array.isArray(data.stop) ? data.stop : []);
+    this.dutch = String(data.lang || '').slice(0, 2) === 'nl';
     this.postings = new Map();
     // Every word and stem, mapped to the stems it stands for.
     this.lookup = new Map();
@@ -117,10 +118,40 @@
     return list;
   };
 
+  /**
+   * Other forms of a Dutch word, by the rules the index's stems follow
+   * (search.rs, dutch_families): plural -s/-en, -ies/-ie, z/s, v/f and a
+   * doubled consonant before -en. A word the index never saw still finds
+   * its family (`prijzen` finds `prijs`).
+   */
+  function dutchForms(word) {
+    var out = [];
+    var base = word;
+    if (/ies$/.test(word)) { out.push(word.slice(0, -1)); }
+    if (/[^aeiouy]en$/.test(word) && word.length > 4) {
+      base = word.slice(0, -2);
+      out.push(base);
+      var last = base.charAt(base.length - 1);
+      if (last === base.charAt(base.length - 2)) { out.push(base.slice(0, -1)); }
+      if (last === 'z') { out.push(base.slice(0, -1) + 's'); }
+      if (last === 'v') { out.push(base.slice(0, -1) + 'f'); }
+    } else if (/[^aeiouy]s$|ies$/.test(word)) {
+      out.push(word.slice(0, -1));
+    }
+    out.push(word + 's', word + 'en');
+    return out;
+  }
+
   /** Stems for one typed word, each with a factor: 1 exact, 0.5 prefix. */
   Index.prototype.stemsFor = function (word, prefix) {
     var found = new Map();
+    var self = this;
     (this.lookup.get(word) || []).forEach(function (s) { found.set(s, 1); });
+    if (found.size === 0 && this.dutch) {
+      dutchForms(word).forEach(function (form) {
+        (self.lookup.get(form) || []).forEach(function (s) { found.set(s, 1); });
+      });
+    }
     if (prefix || found.size === 0) {
       for (var i = lowerBound(this.keys, word); i < this.keys.length; i++) {
         var key = this.keys[i];
@@ -380,7 +411,7 @@
 
   if (typeof module === 'object' && module.exports) {
     // For tests under Node: the pure parts, no DOM needed.
-    module.exports = { tokenize: tokenize, decodePostings: decodePostings, Index: Index };
+    module.exports = { tokenize: tokenize, decodePostings: decodePostings, Index: Index, dutchForms: dutchForms };
   } else if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', start);
   } else {
