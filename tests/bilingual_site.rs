@@ -274,3 +274,82 @@ fn dutch_search_finds_both_forms_of_a_word_and_skips_stop_words() {
     assert!(!found[7].is_empty());
     assert_eq!(found[6], found[7], "prijzen / prijs");
 }
+
+#[test]
+fn an_english_half_is_rendered_inline_whatever_it_starts_with() {
+    // Shapes from the localized corpora: English halves that begin like a
+    // list item, a numbered step, a heading or a quote, in a paragraph and
+    // in a list item, next to one with ordinary inline Markdown.
+    let seg = |id: u32, nl: &str, en: &str| {
+        format!("<span data-ttu-id=\"a-{id}\">{nl}</span><span class=\"sxs-lookup\"><span data-stu-id=\"a-{id}\">{en}</span></span>")
+    };
+    let body = format!(
+        "---\ntitle: Test\n---\n# Test\n\nEerst {} en dan {}.\n\n- {}\n- {}\n\n{} {}\n",
+        seg(1, "kiest u", "- Select **Billing**"),
+        seg(2, "stap een", "1. Sign in to Partner Center"),
+        seg(3, "Lijstitem", "2) Open the [page](other.md)"),
+        seg(4, "Kop", "# Heading-like"),
+        seg(5, "Citaat", "> quoted"),
+        seg(6, "Gewoon", "Plain *text*"),
+    );
+    let site = TempSite::new("[book]\ntitle = \"T\"\n");
+    site.write("content/a.md", body);
+    site.write("content/other.md", "---\ntitle: Other\n---\n# Other\n");
+    site.tolk(&["build"]).ok();
+    let nl = site.read("nl-nl/a/index.html");
+    let main = nl.split("<main").nth(1).expect("main");
+    let origs: Vec<&str> = main
+        .split("<span class=\"tolk-orig\"")
+        .skip(1)
+        .map(|s| s.split("</span>").next().unwrap_or(""))
+        .collect();
+    assert_eq!(origs.len(), 6, "{main}");
+    for o in &origs {
+        for block in [
+            "<ul",
+            "<ol",
+            "<li",
+            "<h1",
+            "<h2",
+            "<blockquote",
+            "<p>",
+            "<hr",
+        ] {
+            assert!(!o.contains(block), "block HTML in an English half: {o}");
+        }
+    }
+    assert!(
+        origs[0].contains("- Select <strong>Billing</strong>"),
+        "{}",
+        origs[0]
+    );
+    assert!(
+        origs[1].contains("1. Sign in to Partner Center"),
+        "{}",
+        origs[1]
+    );
+    assert!(
+        origs[2].contains("2) Open the <a href=\"/nl-nl/other/\">page</a>"),
+        "{}",
+        origs[2]
+    );
+    assert!(origs[3].contains("# Heading-like"), "{}", origs[3]);
+    assert!(origs[4].contains("&gt; quoted"), "{}", origs[4]);
+    assert!(origs[5].contains("Plain <em>text</em>"), "{}", origs[5]);
+    // The paragraph holds both segments: the browser would close it at a
+    // block element.
+    let para = main
+        .split("<p>Eerst")
+        .nth(1)
+        .expect("paragraph")
+        .split("</p>")
+        .next()
+        .unwrap();
+    assert!(
+        para.contains("stap een") && para.contains("Sign in to Partner Center"),
+        "{para}"
+    );
+    // The English page has the English halves as they are.
+    let en = site.read("en/a/index.html");
+    assert!(en.contains("Sign in to Partner Center"));
+}
