@@ -183,6 +183,25 @@ fn check_sources(config: &Config, site: &Site) -> Vec<Diagnostic> {
             }
         }
     }
+    for page in &site.pages {
+        let Some((nl, en)) = page.anchors.mismatch else {
+            continue;
+        };
+        let Some(src) = &page.article.english else {
+            continue;
+        };
+        out.push(
+            Diagnostic::warning(
+                "anchor-mismatch",
+                format!(
+                    "the outlines of {} ({nl} sections) and its English original ({en} sections) differ: Dutch section anchors do not lead into the English page",
+                    page.article.source.display.display()
+                ),
+            )
+            .in_file(src.display.clone())
+            .with_hint("give both the same H2/H3 headings in the same order, or add `<a name=\"dutch-anchor\"></a>` to the English headings that links use"),
+        );
+    }
     out.extend(unpaired(config, site));
     out
 }

@@ -43,6 +43,8 @@ pub struct Compiled {
     /// Their generated evaluators, one script for the article (both
     /// languages); `None` without checklists.
     pub script: Option<String>,
+    /// The section anchors paired across the two sources.
+    pub anchors: Anchors,
 }
 
 impl Compiled {
@@ -470,6 +472,12 @@ pub fn compile(
             .with_hint("add `title: ...` to the front matter"),
         );
     }
+    let mut en = en;
+    let anchors = if english == EnglishText::Source && !article.only_english {
+        cross_anchors(&mut nl, &mut en)
+    } else {
+        Anchors::default()
+    };
     let segment_count = split.segments.len();
     let script =
         (!checklists.is_empty()).then(|| checklists.iter().map(checklist::generate_js).collect());
@@ -482,9 +490,76 @@ pub fn compile(
             segment_count,
             checklists,
             script,
+            anchors,
         },
         diagnostics,
     )
+}
+
+/// How the section anchors of an article's two sources were paired.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Anchors {
+    /// Headings (H2, H3) of each source, when the outlines differ (the
+    /// anchors could not be paired): (Dutch, English).
+    pub mismatch: Option<(usize, usize)>,
+    /// How many headings answer to the other language's anchor too.
+    pub paired: usize,
+}
+
+/// Pairs the H2/H3 headings of a Dutch page and the English page built from
+/// an English source by position, when the two outlines match (same number
+/// of headings, same levels): each English heading also answers to its
+/// Dutch heading's anchor and the reverse, so the language switch (which
+/// keeps `#fragment`) and Dutch links into English pages land on the
+/// section. Where the outlines differ nothing is added, and `tolk check`
+/// reports the pair.
+fn cross_anchors(nl: &mut Rendered, en: &mut Rendered) -> Anchors {
+    let outline = |r: &Rendered| r.toc.iter().map(|h| h.level).collect::<Vec<_>>();
+    if outline(nl) != outline(en) {
+        return Anchors {
+            mismatch: Some((nl.toc.len(), en.toc.len())),
+            paired: 0,
+        };
+    }
+    let pairs: Vec<(u8, String, String)> = nl
+        .toc
+        .iter()
+        .zip(&en.toc)
+        .filter(|(a, b)| a.id != b.id)
+        .map(|(a, b)| (a.level, a.id.clone(), b.id.clone()))
+        .collect();
+    let mut paired = 0;
+    for (level, nl_id, en_id) in &pairs {
+        // Each page gets the other's anchor, unless it names something of
+        // its own already.
+        if add_anchor(en, *level, en_id, nl_id) {
+            paired += 1;
+        }
+        add_anchor(nl, *level, nl_id, en_id);
+    }
+    Anchors {
+        mismatch: None,
+        paired,
+    }
+}
+
+/// Puts an empty element with id `extra` at the start of the heading `id`
+/// of level `level`, and lists it among the page's ids.
+fn add_anchor(r: &mut Rendered, level: u8, id: &str, extra: &str) -> bool {
+    if r.ids.iter().any(|i| i == extra) || r.title_id.as_deref() == Some(extra) {
+        return false;
+    }
+    let open = format!("<h{level} id=\"{}\">", markdown::escape_attr(id));
+    let Some(at) = r.html.find(&open) else {
+        return false;
+    };
+    let anchor = format!(
+        "<span class=\"tolk-alt-anchor\" id=\"{}\"></span>",
+        markdown::escape_attr(extra)
+    );
+    r.html.insert_str(at + open.len(), &anchor);
+    r.ids.push(extra.to_string());
+    true
 }
 
 /// Turns link (and removed raw HTML) offsets in a side's rendered text into

@@ -137,7 +137,9 @@ fn english_tree_publishes_its_images_includes_and_toc() {
     assert!(out.contains("warning[missing-asset]: `images/"), "{out}");
     assert!(!out.contains("warning[missing-asset]: `media/"), "{out}");
     for block in out.split("\n\n") {
-        let serious = block.starts_with("warning") || block.starts_with("error");
+        // (Outlines that differ are the English file's, on purpose.)
+        let serious = (block.starts_with("warning") || block.starts_with("error"))
+            && !block.starts_with("warning[anchor-mismatch]");
         assert!(!(serious && block.contains("--> content-en/")), "{block}");
     }
 }
@@ -352,4 +354,87 @@ fn an_english_half_is_rendered_inline_whatever_it_starts_with() {
     // The English page has the English halves as they are.
     let en = site.read("en/a/index.html");
     assert!(en.contains("Sign in to Partner Center"));
+}
+
+#[test]
+fn english_headings_answer_to_the_dutch_anchors_where_outlines_match() {
+    let site = built();
+    // account-structure: the English headings were reworded ("Partner
+    // global account"), the outline (three H2) is the same.
+    let en = site.read("en/partner-center/account-structure/index.html");
+    let nl = site.read("nl-nl/partner-center/account-structure/index.html");
+    let dutch = "the-top-level-account-is-the-partner-global-account-pga";
+    assert!(nl.contains(&format!("<h2 id=\"{dutch}\">")));
+    let h2 = en
+        .split("<h2 ")
+        .nth(1)
+        .expect("first H2")
+        .split("</h2>")
+        .next()
+        .unwrap();
+    assert!(h2.contains("id=\"partner-global-account\""), "{h2}");
+    assert!(
+        h2.contains(&format!("id=\"{dutch}\"")),
+        "the Dutch anchor on the English heading: {h2}"
+    );
+    // And the reverse: the English anchor lands on the Dutch section.
+    let h2 = nl
+        .split("<h2 ")
+        .nth(1)
+        .expect("first H2")
+        .split("</h2>")
+        .next()
+        .unwrap();
+    assert!(h2.contains("id=\"partner-global-account\""), "{h2}");
+    // No id twice on a page.
+    for page in [&en, &nl] {
+        let mut ids: Vec<&str> = page
+            .split(" id=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        let n = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+    }
+    // A Dutch link with a Dutch anchor into an English page passes check,
+    // and outlines that differ are reported.
+    let check = site.tolk(&["check"]);
+    let out = format!("{}{}", check.stdout, check.stderr);
+    assert!(
+        out.contains("warning[anchor-mismatch]: the outlines of content/partner-center/update-customer-account-info.md (2 sections) and its English original (3 sections) differ"),
+        "{out}"
+    );
+    assert!(
+        out.contains("--> content-en/partner-center/update-customer-account-info.md"),
+        "{out}"
+    );
+    assert!(
+        !out.contains(
+            "anchor-mismatch]: the outlines of content/partner-center/account-structure.md"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_dutch_link_with_a_dutch_anchor_into_an_english_page_is_not_broken() {
+    let site = two_language_site();
+    site.write(
+        "content-en/partner-center/chip-users.md",
+        format!(
+            "{}\nSee [the PGA](account-structure.md#the-top-level-account-is-the-partner-global-account-pga).\n",
+            std::fs::read_to_string(repo().join("tests/bilingual-site/content-en/partner-center/chip-users.md")).unwrap()
+        ),
+    );
+    site.tolk(&["build"]).ok();
+    let check = site.tolk(&["check"]);
+    let out = format!("{}{}", check.stdout, check.stderr);
+    assert!(
+        !out.contains(
+            "the-top-level-account-is-the-partner-global-account-pga, which is not a heading"
+        ),
+        "{out}"
+    );
 }
