@@ -438,3 +438,44 @@ fn a_dutch_link_with_a_dutch_anchor_into_an_english_page_is_not_broken() {
         "{out}"
     );
 }
+
+#[test]
+fn dutch_fragments_on_english_pages_are_marked_dutch() {
+    let site = built();
+    // A Dutch-only article's English page: the Dutch meta description.
+    let en = site.read("en/partner-center/psc-to-pc/index.html");
+    let meta = en
+        .split("<meta name=\"description\"")
+        .nth(1)
+        .expect("meta")
+        .split('>')
+        .next()
+        .unwrap();
+    assert!(meta.contains("lang=\"nl\""), "{meta}");
+    // An English source's description is English: not marked.
+    let en = site.read("en/partner-center/agreements/index.html");
+    let meta = en
+        .split("<meta name=\"description\"")
+        .nth(1)
+        .expect("meta")
+        .split('>')
+        .next()
+        .unwrap();
+    assert!(!meta.contains("lang=\"nl\""), "{meta}");
+    // The site title (book.toml, in Dutch) on an English page.
+    assert!(en.contains("<a class=\"site-title\" href=\"/en/\" lang=\"nl\">"));
+    let nl = site.read("nl-nl/partner-center/agreements/index.html");
+    assert!(nl.contains("<a class=\"site-title\" href=\"/nl-nl/\">"));
+    // A navigation group the English TOC does not name keeps its Dutch
+    // label, marked.
+    let site = two_language_site();
+    std::fs::remove_file(site.root().join("content-en/partner-center/TOC.yml")).unwrap();
+    site.tolk(&["build"]).ok();
+    let en = site.read("en/partner-center/agreements/index.html");
+    assert!(
+        nav(&en).contains("<summary><span lang=\"nl\">Programma&#39;s</span></summary>")
+            || nav(&en).contains("<summary><span lang=\"nl\">Programma's</span></summary>"),
+        "{}",
+        nav(&en)
+    );
+}
