@@ -49,25 +49,49 @@
   var button = toggle.querySelector("button");
   toggle.hidden = false;
   var built = false;
+  // An original identical to its Dutch half (a product name, a code) is
+  // shown once, not twice.
+  function differs(o) {
+    var seg = o.previousElementSibling;
+    return !seg || !seg.classList.contains("tolk-seg") || seg.textContent.trim() !== o.textContent.trim();
+  }
+  function english(origs) {
+    var en = document.createElement("div");
+    en.className = "sxs-en";
+    en.lang = "en";
+    origs.forEach(function (o, i) {
+      if (i) en.appendChild(document.createTextNode(" "));
+      var span = document.createElement("span");
+      span.innerHTML = o.innerHTML; // built by tolk from the article's own Markdown
+      en.appendChild(span);
+    });
+    return en;
+  }
   function build() {
     if (built) return;
     built = true;
     var blocks = document.querySelectorAll(".body p, .body li, .body td, .body th, .body h2, .body h3, .body h4, article > h1");
-    Array.prototype.forEach.call(blocks, function (block) {
-      var origs = block.querySelectorAll(":scope > .tolk-orig, :scope > * > .tolk-orig");
-      if (!origs.length || block.querySelector(".sxs-row")) return;
+    // Innermost blocks first (a paragraph before the list item around it),
+    // each original in one row only: a list item's English stays beside
+    // its own Dutch, not repeated by the item around it.
+    Array.prototype.slice.call(blocks).reverse().forEach(function (block) {
+      if (!block.matches("td, th") && block.closest("td, th")) return; // the cell takes it
+      var all = block.querySelectorAll(":scope > .tolk-orig, :scope > * > .tolk-orig");
+      var origs = Array.prototype.filter.call(all, function (o) {
+        return differs(o) && !o.closest(".sxs-row");
+      });
+      if (!origs.length) return;
+      var en = english(origs);
+      // A table keeps its columns: the English goes under the Dutch in
+      // the same cell.
+      if (block.matches("td, th")) {
+        en.classList.add("sxs-cell");
+        block.appendChild(en);
+        return;
+      }
       var nl = document.createElement("div");
       nl.className = "sxs-nl";
       while (block.firstChild) nl.appendChild(block.firstChild);
-      var en = document.createElement("div");
-      en.className = "sxs-en";
-      en.lang = "en";
-      Array.prototype.forEach.call(nl.querySelectorAll(".tolk-orig"), function (o, i) {
-        if (i) en.appendChild(document.createTextNode(" "));
-        var span = document.createElement("span");
-        span.innerHTML = o.innerHTML; // built by tolk from the article's own Markdown
-        en.appendChild(span);
-      });
       var row = document.createElement("div");
       row.className = "sxs-row";
       row.appendChild(nl);
@@ -75,15 +99,37 @@
       block.appendChild(row);
     });
   }
+  // Turning the view off puts every block back as it was.
+  function unbuild() {
+    if (!built) return;
+    built = false;
+    Array.prototype.forEach.call(document.querySelectorAll(".sxs-cell"), function (e) { e.remove(); });
+    Array.prototype.forEach.call(document.querySelectorAll(".sxs-row"), function (row) {
+      var block = row.parentNode;
+      var nl = row.querySelector(":scope > .sxs-nl");
+      while (nl && nl.firstChild) block.insertBefore(nl.firstChild, row);
+      row.remove();
+    });
+  }
   function set(on) {
-    if (on) build();
+    if (on) build(); else unbuild();
     document.body.classList.toggle("sxs", on);
-    Array.prototype.forEach.call(document.querySelectorAll(".sxs-en"), function (e) { e.hidden = !on; });
     button.setAttribute("aria-pressed", on ? "true" : "false");
     button.textContent = on ? button.dataset.hide : button.dataset.show;
     try { localStorage.setItem(KEY, on ? "1" : "0"); } catch (e) { /* private mode */ }
   }
   button.addEventListener("click", function () { set(!document.body.classList.contains("sxs")); });
+  // Escape closes the focused sentence's original (WCAG 1.4.13) until the
+  // sentence is left.
+  document.addEventListener("keydown", function (ev) {
+    var seg = document.activeElement;
+    if (ev.key === "Escape" && seg && seg.classList && seg.classList.contains("tolk-seg")) {
+      seg.classList.add("tolk-closed");
+    }
+  });
+  document.addEventListener("focusout", function (ev) {
+    if (ev.target && ev.target.classList) ev.target.classList.remove("tolk-closed");
+  });
   var saved = null;
   try { saved = localStorage.getItem(KEY); } catch (e) { /* private mode */ }
   if (saved === "1") set(true);
