@@ -23,6 +23,29 @@ fn side_by_side_view_and_originals_by_keyboard() {
     let main_width = "return document.querySelector('main').getBoundingClientRect().width";
     let narrow = b.js(main_width, json!([])).as_f64().unwrap_or(0.0);
 
+    // Reading mode: no sentence is a tab stop or underlined until the
+    // reader turns "originals per sentence" on (one button).
+    let stops = "return Array.prototype.filter.call(document.querySelectorAll('.tolk-seg'), function (s) { return s.tabIndex >= 0; }).length";
+    let underline =
+        "return getComputedStyle(document.querySelector('.tolk-seg[tabindex]')).borderBottomStyle";
+    assert_eq!(
+        b.js(stops, json!([])),
+        json!(0),
+        "no sentence is a tab stop"
+    );
+    assert_eq!(b.js(underline, json!([])), json!("none"));
+    b.click(".orig-toggle");
+    let on = b.js(stops, json!([])).as_u64().unwrap_or(0);
+    assert!(on > 10, "{on} sentences are tab stops once asked for");
+    assert_eq!(b.js(underline, json!([])), json!("dotted"));
+    assert_eq!(
+        b.js(
+            "return document.querySelector('.orig-toggle').getAttribute('aria-pressed')",
+            json!([])
+        ),
+        json!("true")
+    );
+
     // Escape closes the focused sentence's original.
     b.js(
         "document.querySelector('.tolk-seg[tabindex]').focus()",

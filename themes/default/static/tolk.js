@@ -119,6 +119,23 @@
     try { localStorage.setItem(KEY, on ? "1" : "0"); } catch (e) { /* private mode */ }
   }
   button.addEventListener("click", function () { set(!document.body.classList.contains("sxs")); });
+  // Reading mode: sentences are not tab stops and not underlined (a page
+  // has hundreds), until the reader turns "originals per sentence" on; then
+  // each is a stop that shows its original on focus. Remembered.
+  var ORIG = "tolk.orig";
+  var origButton = toggle.querySelector(".orig-toggle");
+  function setOrig(on) {
+    document.body.classList.toggle("tolk-quiet", !on);
+    Array.prototype.forEach.call(document.querySelectorAll(".tolk-seg[tabindex]"), function (s) { s.tabIndex = on ? 0 : -1; });
+    if (origButton) origButton.setAttribute("aria-pressed", on ? "true" : "false");
+    try { localStorage.setItem(ORIG, on ? "1" : "0"); } catch (e) { /* private mode */ }
+  }
+  if (origButton) {
+    origButton.addEventListener("click", function () { setOrig(document.body.classList.contains("tolk-quiet")); });
+  }
+  var savedOrig = null;
+  try { savedOrig = localStorage.getItem(ORIG); } catch (e) { /* private mode */ }
+  setOrig(savedOrig === "1");
   // Escape closes the focused sentence's original (WCAG 1.4.13) until the
   // sentence is left.
   document.addEventListener("keydown", function (ev) {
