@@ -659,6 +659,14 @@ fn write_site(
             "search_index",
             &assets[&format!("search-{}.json", lang.code())],
         );
+        // English pages also know the Dutch index: an English query with
+        // few hits offers the Dutch-only articles that match.
+        if lang == Lang::En {
+            ctx.insert(
+                "search_fallback",
+                &assets[&format!("search-{}.json", Lang::Nl.code())],
+            );
+        }
         ctx.insert("live_reload", inject);
         ctx.insert("csp", crate::render::CSP_META);
         ctx

@@ -113,4 +113,53 @@ fn side_by_side_view_and_originals_by_keyboard() {
     assert_eq!(left, json!(0), "blocks unwrapped");
     let back = b.js(main_width, json!([])).as_f64().unwrap_or(0.0);
     assert!((back - narrow).abs() < 1.0, "{narrow} px → {back} px");
+
+    english_search_offers_dutch_only_articles(&b);
+}
+
+/// Issue 17, 13: on the two-language test site, "PSC" finds nothing in
+/// English (the article about it exists only in Dutch): the English
+/// search offers the Dutch article, labelled as Dutch.
+fn english_search_offers_dutch_only_articles(b: &Browser) {
+    let src = repo().join("tests/bilingual-site");
+    let book = std::fs::read_to_string(src.join("book.toml")).expect("book.toml");
+    let site = TempSite::new(&book);
+    for e in walkdir::WalkDir::new(&src) {
+        let e = e.expect("walk");
+        let rel = e
+            .path()
+            .strip_prefix(&src)
+            .expect("prefix")
+            .to_string_lossy()
+            .replace('\\', "/");
+        if e.file_type().is_file() && rel.starts_with("content") {
+            site.write(&rel, std::fs::read(e.path()).expect("read"));
+        }
+    }
+    site.tolk(&["build"]).ok();
+    let server = StaticServer::start(&site.root().join("site"));
+    b.goto(&server.url("/en/partner-center/agreements/"));
+    b.wait_for(
+        "the search box",
+        "return !document.querySelector('.tolk-search').hidden",
+    );
+    b.click(".tolk-search input");
+    b.type_into(".tolk-search input", "PSC");
+    b.wait_for(
+        "Dutch-only hits",
+        "return document.querySelectorAll('.tolk-search [role=option] .tolk-search-lang').length > 0",
+    );
+    let hit = b.js(
+        "var o = document.querySelector('.tolk-search [role=option]'); return [o.querySelector('a').getAttribute('href'), o.querySelector('.tolk-search-title').lang, o.querySelector('.tolk-search-lang').textContent]",
+        json!([]),
+    );
+    assert!(
+        hit[0]
+            .as_str()
+            .unwrap_or("")
+            .contains("/nl-nl/partner-center/psc-to-pc/"),
+        "{hit}"
+    );
+    assert_eq!(hit[1], json!("nl"), "{hit}");
+    assert_eq!(hit[2], json!(" (in Dutch)"), "{hit}");
 }

@@ -38,6 +38,8 @@
 
   var MAX_RESULTS = 10;
   var MAX_PREFIX_STEMS = 40;
+  // An English query with fewer hits also shows matching Dutch-only articles.
+  var FEW_HITS = 3;
   var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
   var MARK = /\p{M}/gu;
@@ -201,6 +203,20 @@
     return ranked.slice(0, MAX_RESULTS).map(function (r) { return r[0]; });
   };
 
+  /**
+   * Sections of articles that exist only in Dutch (no page in the English
+   * index) matching `query`, for an English search with fewer than `few`
+   * hits; [] otherwise.
+   */
+  function dutchOnly(en, nl, query, few) {
+    if (en.search(query).length >= few) { return []; }
+    var english = new Set(en.docs.map(function (d) { return String(d[0] || ''); }));
+    return nl.search(query).filter(function (id) {
+      var doc = nl.docs[(nl.sections[id] || [])[0]] || [];
+      return !english.has(String(doc[0] || '').replace('/nl-nl/', '/en/'));
+    });
+  }
+
   /** A safe link to a section: http(s) or file only, never javascript:. */
   function sectionUrl(base, docUrl, anchor) {
     try {
@@ -302,13 +318,17 @@
       }
     }
 
-    function render(sections) {
+    function render(sections, dutch) {
       setActive(-1);
       options = [];
       list.replaceChildren();
-      sections.forEach(function (id, k) {
-        var section = index.sections[id] || [];
-        var doc = index.docs[section[0]] || [];
+      var hits = sections.map(function (id) { return [index, id]; });
+      (dutch || []).forEach(function (id) { hits.push([fallback, id]); });
+      hits.forEach(function (hit, k) {
+        var from = hit[0];
+        var id = hit[1];
+        var section = from.sections[id] || [];
+        var doc = from.docs[section[0]] || [];
         var href = sectionUrl(indexUrl, doc[0] || '', section[2] || '');
         if (!href) { return; }
         var li = document.createElement('li');
@@ -326,6 +346,16 @@
         var snippet = document.createElement('span');
         snippet.className = 'tolk-search-snippet';
         snippet.textContent = String(section[3] || '');
+        if (from !== index) {
+          // A Dutch-only article on an English page: labelled, in Dutch.
+          title.lang = 'nl';
+          snippet.lang = 'nl';
+          var label = document.createElement('span');
+          label.className = 'tolk-search-lang';
+          label.textContent = ' (' + text('dutch', 'in Dutch') + ')';
+          title.appendChild(label);
+          label.lang = document.documentElement.lang || 'en';
+        }
         a.appendChild(title);
         a.appendChild(snippet);
         li.appendChild(a);
@@ -348,9 +378,35 @@
       }
     }
 
+    // English pages: the Dutch index, loaded when an English query finds
+    // few sections.
+    var fallbackUrl = null;
+    try {
+      var f = root.getAttribute('data-search-fallback');
+      fallbackUrl = f ? new URL(f, document.baseURI).href : null;
+    } catch (e) { fallbackUrl = null; }
+    var fallback = null;
+    var fallbackLoading = null;
+    function loadFallback() {
+      if (!fallbackLoading) {
+        fallbackLoading = fetch(fallbackUrl, { credentials: 'same-origin' })
+          .then(function (r) { if (!r.ok) { throw new Error('HTTP ' + r.status); } return r.json(); })
+          .then(function (data) { fallback = new Index(data); })
+          .catch(function () { fallbackLoading = null; });
+      }
+      return fallbackLoading;
+    }
+
     function run() {
       load().then(function () {
-        if (index) { render(index.search(input.value)); }
+        if (!index) { return; }
+        var query = input.value;
+        var found = index.search(query);
+        if (!fallbackUrl || found.length >= FEW_HITS || query.trim() === '') { render(found); return; }
+        loadFallback().then(function () {
+          if (input.value !== query) { return; }
+          render(found, fallback ? dutchOnly(index, fallback, query, FEW_HITS) : []);
+        });
       });
     }
 
@@ -411,7 +467,7 @@
 
   if (typeof module === 'object' && module.exports) {
     // For tests under Node: the pure parts, no DOM needed.
-    module.exports = { tokenize: tokenize, decodePostings: decodePostings, Index: Index, dutchForms: dutchForms };
+    module.exports = { tokenize: tokenize, decodePostings: decodePostings, Index: Index, dutchForms: dutchForms, dutchOnly: dutchOnly };
   } else if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', start);
   } else {
