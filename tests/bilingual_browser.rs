@@ -73,6 +73,15 @@ fn side_by_side_view_and_originals_by_keyboard() {
         json!([]),
     );
     assert_eq!(limit, json!("none"), "the text column's limit is lifted");
+    // TOLK_SCREENSHOTS=DIR keeps what the test saw, to look at.
+    if let Some(dir) = std::env::var_os("TOLK_SCREENSHOTS") {
+        b.js(
+            "var t = document.querySelector('table'); if (t) t.scrollIntoView()",
+            json!([]),
+        );
+        let file = std::path::Path::new(&dir).join("side-by-side.png.b64");
+        std::fs::write(file, b.screenshot_base64()).expect("write screenshot");
+    }
     // Tables stay whole: no grid row inside a cell; the English is under
     // the Dutch in its cell.
     let in_cells = b.js(
