@@ -37,6 +37,8 @@ pub fn check_links(site: &Site) -> Vec<Diagnostic> {
     // saved with a decomposed name is there under its composed one).
     let assets: std::collections::HashSet<&str> =
         site.assets.iter().map(|a| a.rel.as_str()).collect();
+    let en_assets: std::collections::HashSet<&str> =
+        site.en_assets.iter().map(|a| a.rel.as_str()).collect();
     for page in &site.pages {
         let a = &page.article;
         for lang in Lang::ALL {
@@ -127,8 +129,14 @@ pub fn check_links(site: &Site) -> Vec<Diagnostic> {
                     LinkTarget::External { url, guessed: true } if lang == Lang::Nl => Some(
                         Diagnostic::note("external-link", format!("`{}` is not in this site; it links to {url}", link.href)).at(loc()),
                     ),
-                    LinkTarget::Asset { rel, .. } if lang == Lang::Nl => {
-                        if assets.contains(rel.as_str()) {
+                    // An English source's links are checked on its English
+                    // page; they may name the English tree's files.
+                    LinkTarget::Asset { rel, .. }
+                        if (lang == Lang::Nl && !a.only_english)
+                            || (lang == Lang::En && page.english == crate::site::EnglishText::Source) =>
+                    {
+                        let english = lang == Lang::En;
+                        if assets.contains(rel.as_str()) || (english && en_assets.contains(rel.as_str())) {
                             continue;
                         }
                         Some(
@@ -190,6 +198,65 @@ fn check_sources(config: &Config, site: &Site) -> Vec<Diagnostic> {
                         .with_hint(format!("add `{key}: ...` between the `---` lines (book.toml [check] required-front-matter asks for it)")),
                 );
             }
+        }
+    }
+    for page in &site.pages {
+        let Some((nl, en)) = page.anchors.mismatch else {
+            continue;
+        };
+        let Some(src) = &page.article.english else {
+            continue;
+        };
+        out.push(
+            Diagnostic::warning(
+                "anchor-mismatch",
+                format!(
+                    "the outlines of {} ({nl} sections) and its English original ({en} sections) differ: Dutch section anchors do not lead into the English page",
+                    page.article.source.display.display()
+                ),
+            )
+            .in_file(src.display.clone())
+            .with_hint("give both the same H2/H3 headings in the same order, or add `<a name=\"dutch-anchor\"></a>` to the English headings that links use"),
+        );
+    }
+    out.extend(unpaired(config, site));
+    out
+}
+
+/// With an English tree: the Dutch articles that have no English original
+/// and the English articles no Dutch one pairs with, one note each, so a
+/// localization team has a list to work from.
+fn unpaired(config: &Config, site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if !config.english_dir().is_dir() {
+        return out;
+    }
+    let en_root = &config.languages.english_src;
+    for page in &site.pages {
+        let a = &page.article;
+        if a.only_english {
+            out.push(
+                Diagnostic::note(
+                    "only-english",
+                    format!("{} has no Dutch article: it is published in English only", a.source.display.display()),
+                )
+                .in_file(a.source.display.clone())
+                .with_hint(format!("translate it to {}, or map the Dutch article it belongs to under [languages.renamed] in book.toml", config.book.src.join(&a.source.rel).display())),
+            );
+        } else if a.english.is_none() {
+            let en = config
+                .languages
+                .renamed
+                .get(&a.source.rel)
+                .unwrap_or(&a.source.rel);
+            out.push(
+                Diagnostic::note(
+                    "only-dutch",
+                    format!("{} has no English original (looked for {})", a.source.display.display(), en_root.join(en).display()),
+                )
+                .in_file(a.source.display.clone())
+                .with_hint("if the English article was moved, map `\"Dutch path\" = \"English path\"` under [languages.renamed] in book.toml"),
+            );
         }
     }
     out

@@ -4,6 +4,7 @@
 //! file: a misspelt `build-dir` silently ignored would publish to the wrong
 //! place. Every key has a default, so an empty `book.toml` is a valid site.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -74,6 +75,11 @@ pub struct Languages {
     /// The folder with English sources that take precedence over the
     /// originals carried in the Dutch articles, relative to the root.
     pub english_src: PathBuf,
+    /// Articles whose English original has another path: Dutch path →
+    /// English path, both relative to their content folders with `.md`
+    /// (`"partner-center/advanced-specializations-apply.md" =
+    /// "partner-center/specializations-apply.md"`).
+    pub renamed: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -163,6 +169,7 @@ impl Default for Languages {
         Languages {
             source: Lang::Nl,
             english_src: "content-en".into(),
+            renamed: BTreeMap::new(),
         }
     }
 }

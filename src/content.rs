@@ -154,6 +154,10 @@ pub struct Article {
     /// The English source's own front matter (title, description, date,
     /// author, `ms.*`), for the English page.
     pub english_front: Option<FrontMatter>,
+    /// An article that exists only in English (`content-en/` has it, no
+    /// Dutch article pairs with it): `source` is the English file, and the
+    /// Dutch page says the article is available only in English.
+    pub only_english: bool,
 }
 
 impl Article {
@@ -195,7 +199,26 @@ pub struct Content {
     /// Files that other articles pull in with `[!INCLUDE]` (anything under a
     /// folder named `includes`): not pages of their own.
     pub includes: BTreeMap<String, Source>,
+    /// The English content tree, when the site has one.
+    pub english: English,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The English content tree (`content-en/`): a whole tree like `content/`,
+/// whose articles are the English pages of the Dutch ones at the same path
+/// (or the path `[languages.renamed]` or a DocFX redirection file gives).
+#[derive(Debug, Clone, Default)]
+pub struct English {
+    /// Whether the site has an English tree at all.
+    pub present: bool,
+    /// `[!INCLUDE]` files of English sources, by path in the English tree.
+    pub includes: BTreeMap<String, Source>,
+    pub tocs: Vec<TocFile>,
+    /// Images and other files, published under `en/`.
+    pub assets: Vec<Asset>,
+    /// Dutch articles (paths in `content/`) with no English original, and
+    /// the English path looked for.
+    pub only_dutch: Vec<(String, String)>,
 }
 
 /// Is this a file tolk should not look at: hidden files, editor swap and
@@ -228,7 +251,32 @@ pub fn load(config: &Config) -> Content {
         );
         return content;
     }
-    let english = load_english(config, &mut content.diagnostics);
+    let (mut english, tree) = load_english(config, &mut content.diagnostics);
+    let redirects = load_redirections(config, &english, &mut content.diagnostics);
+    content.english = tree;
+    // Which English file is a Dutch article's original: the renamed table,
+    // then the redirection file, then the same path.
+    let english_rel = |rel: &str| -> String {
+        config
+            .languages
+            .renamed
+            .get(rel)
+            .or_else(|| redirects.get(rel))
+            .cloned()
+            .unwrap_or_else(|| rel.to_string())
+    };
+    for (from, to) in &config.languages.renamed {
+        if content.english.present && !english.contains_key(to) {
+            content.diagnostics.push(
+                Diagnostic::warning(
+                    "renamed",
+                    format!("[languages.renamed] maps {from} to {to}, which is not a file of the English tree"),
+                )
+                .in_file(crate::config::FILE_NAME)
+                .with_hint("give the English path relative to the English content folder, with `.md`"),
+            );
+        }
+    }
     // Reading and parsing front matter is a third of what a build does
     // before Markdown, and each file is independent: it runs on every core.
     // The results come back in walk order, so the content (and the order
@@ -243,7 +291,7 @@ pub fn load(config: &Config) -> Content {
         .into_par_iter()
         .map(|(rel, abs)| {
             let mut diagnostics = Vec::new();
-            let loaded = load_file(config, &english, rel, abs, &mut diagnostics);
+            let loaded = load_file(config, &english, &english_rel, rel, abs, &mut diagnostics);
             (loaded, diagnostics)
         })
         .collect();
@@ -256,7 +304,41 @@ pub fn load(config: &Config) -> Content {
             }
             Loaded::Toc(toc) => content.tocs.push(toc),
             Loaded::Asset(asset) => content.assets.push(asset),
-            Loaded::Nothing => {}
+            Loaded::English(_) | Loaded::Nothing => {}
+        }
+    }
+    // What has no partner: Dutch articles without an English file, and
+    // English files no Dutch article claims, which become pages of their
+    // own (in English; the Dutch page says so).
+    if content.english.present {
+        for a in &content.articles {
+            if a.english.is_none() {
+                let rel = &a.source.rel;
+                content
+                    .english
+                    .only_dutch
+                    .push((rel.clone(), english_rel(rel)));
+            }
+        }
+        for a in &content.articles {
+            if a.english.is_some() {
+                english.remove(&english_rel(&a.source.rel));
+            }
+        }
+        for (_, source) in english {
+            let mut diags = Vec::new();
+            let (front, body_start) = parse_front_matter(&source, &mut diags);
+            content.diagnostics.extend(diags);
+            let path = page_path(&source.rel);
+            content.articles.push(Article {
+                english: Some(source.clone()),
+                english_front: Some(front.clone()),
+                source,
+                front,
+                body_start,
+                path,
+                only_english: true,
+            });
         }
     }
     content
@@ -268,6 +350,8 @@ pub fn load(config: &Config) -> Content {
 /// What one file of the content folder turned out to be.
 enum Loaded {
     Article(Box<Article>),
+    /// An article of the English tree, before pairing.
+    English(Source),
     Include(Source),
     Toc(TocFile),
     Asset(Asset),
@@ -281,6 +365,7 @@ enum Loaded {
 fn load_file(
     config: &Config,
     english: &BTreeMap<String, Source>,
+    english_rel: &(dyn Fn(&str) -> String + Sync),
     rel: String,
     abs: PathBuf,
     diagnostics: &mut Vec<Diagnostic>,
@@ -294,7 +379,7 @@ fn load_file(
         if rel.split('/').any(|part| part == "includes") {
             return Loaded::Include(source);
         }
-        let english = english.get(&rel).cloned();
+        let english = english.get(&english_rel(&rel)).cloned();
         Loaded::Article(Box::new(parse_article(source, english, diagnostics)))
     } else if lower.ends_with("toc.yml") && lower.rsplit('/').next() == Some("toc.yml") {
         let Some(source) = read_source(&abs, rel, display, diagnostics) else {
@@ -382,31 +467,120 @@ pub fn asset_type_allowed(config: &Config, rel: &str) -> Result<(), Diagnostic> 
     )))
 }
 
-/// English sources: `.md` files under the English content root, by path.
-fn load_english(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<String, Source> {
+/// The English content tree: its articles by path (returned apart, as they
+/// pair with the Dutch ones), and its includes, TOC files and assets.
+fn load_english(
+    config: &Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (BTreeMap<String, Source>, English) {
     let dir = config.english_dir();
-    let mut out = BTreeMap::new();
+    let mut articles = BTreeMap::new();
+    let mut tree = English::default();
     if !dir.is_dir() {
-        return out;
+        return (articles, tree);
     }
+    tree.present = true;
     let bound = Bound::new(&config.root, &config.root, "the project folder");
-    let read: Vec<(Option<Source>, Vec<Diagnostic>)> =
-        walk(&dir, &config.languages.english_src, bound, diagnostics)
-            .into_par_iter()
-            .filter(|(rel, _)| rel.to_ascii_lowercase().ends_with(".md"))
-            .map(|(rel, abs)| {
-                let mut diagnostics = Vec::new();
-                let display = config.languages.english_src.join(&rel);
-                (
-                    read_source(&abs, rel, display, &mut diagnostics),
-                    diagnostics,
-                )
-            })
-            .collect();
-    for (source, diags) in read {
+    let read: Vec<(Loaded, Vec<Diagnostic>)> = walk(&dir, &config.languages.english_src, bound, diagnostics)
+        .into_par_iter()
+        .map(|(rel, abs)| {
+            let mut diagnostics = Vec::new();
+            let display = config.languages.english_src.join(&rel);
+            let lower = rel.to_ascii_lowercase();
+            let loaded = if lower.ends_with(".md") {
+                match read_source(&abs, rel, display, &mut diagnostics) {
+                    Some(s) if s.rel.split('/').any(|p| p == "includes") => Loaded::Include(s),
+                    // An English article: kept as a source (`Article` is
+                    // built once it is paired).
+                    Some(s) => Loaded::English(s),
+                    None => Loaded::Nothing,
+                }
+            } else if lower.rsplit('/').next() == Some("toc.yml") {
+                match read_source(&abs, rel, display, &mut diagnostics) {
+                    Some(source) => match yaml::from_str::<Vec<TocItem>>(&source.text) {
+                        Ok(items) => Loaded::Toc(TocFile { source, items }),
+                        Err(e) => {
+                            diagnostics.push(
+                                Diagnostic::warning("toc", format!("this TOC.yml is not a list of items: {}", e.message))
+                                    .at(Location::from_line_col(&source.display, &source.text, e.line, e.column, 1))
+                                    .with_hint("each item has `name`, `href` and optional `items`; English navigation labels fall back to page titles"),
+                            );
+                            Loaded::Nothing
+                        }
+                    },
+                    None => Loaded::Nothing,
+                }
+            } else if !(lower.ends_with(".yml") || lower.ends_with(".json")) {
+                Loaded::Asset(Asset { rel, abs })
+            } else {
+                Loaded::Nothing
+            };
+            (loaded, diagnostics)
+        })
+        .collect();
+    for (loaded, diags) in read {
         diagnostics.extend(diags);
-        if let Some(s) = source {
-            out.insert(s.rel.clone(), s);
+        match loaded {
+            Loaded::English(s) => {
+                articles.insert(s.rel.clone(), s);
+            }
+            Loaded::Include(s) => {
+                tree.includes.insert(s.rel.clone(), s);
+            }
+            Loaded::Toc(t) => tree.tocs.push(t),
+            Loaded::Asset(a) => tree.assets.push(a),
+            Loaded::Article(_) | Loaded::Nothing => {}
+        }
+    }
+    (articles, tree)
+}
+
+/// A DocFX redirection file in the English tree
+/// (`.openpublishing.redirection.json`): where an English article moved,
+/// as Dutch path → English path for each redirect that lands on an English
+/// article of the tree.
+fn load_redirections(
+    config: &Config,
+    english: &BTreeMap<String, Source>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, String> {
+    #[derive(Deserialize)]
+    struct File {
+        #[serde(default)]
+        redirections: Vec<Redirect>,
+    }
+    #[derive(Deserialize)]
+    struct Redirect {
+        source_path: String,
+        redirect_url: String,
+    }
+    let mut out = BTreeMap::new();
+    let name = ".openpublishing.redirection.json";
+    let path = config.english_dir().join(name);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return out;
+    };
+    let file: File = match serde_json::from_str(&text) {
+        Ok(f) => f,
+        Err(e) => {
+            let display = config.languages.english_src.join(name);
+            diagnostics.push(
+                Diagnostic::warning("redirection", format!("this redirection file cannot be read: {e}"))
+                    .at(Location::from_line_col(&display, &text, e.line(), e.column(), 1))
+                    .with_hint("it is a JSON object with `redirections`: a list of `source_path` and `redirect_url`"),
+            );
+            return out;
+        }
+    };
+    for r in file.redirections {
+        // `/partner-center/x` or `partner-center/x#y`: a path in the tree.
+        let url = r.redirect_url.split(['#', '?']).next().unwrap_or("");
+        if url.contains("://") {
+            continue;
+        }
+        let target = format!("{}.md", url.trim_matches('/'));
+        if english.contains_key(&target) {
+            out.insert(r.source_path.trim_start_matches('/').to_string(), target);
         }
     }
     out
@@ -699,6 +873,7 @@ pub fn parse_article(
         path,
         english,
         english_front,
+        only_english: false,
     }
 }
 

@@ -232,12 +232,13 @@ pub fn article(data: &[u8]) {
             )
         })
         .collect(),
+        en_assets: Default::default(),
         include_cache: Default::default(),
     };
     let labels = |lang: Lang, key: &str| format!("{}:{key}", lang.code());
     let today = Date::from_ymd(2024, 2, 29).unwrap_or_else(|| unreachable!());
     let has_english = article.english.is_some();
-    let (compiled, diags) = site::compile(article, &links, &labels, today);
+    let (compiled, diags) = site::compile(article, &links, &links, &labels, today);
     diagnostics.extend(diags);
     check_diagnostics(
         &diagnostics

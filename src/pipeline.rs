@@ -220,6 +220,32 @@ fn unpublishable_assets(config: &Config, theme: &Theme, site: &mut Site) -> Vec<
         );
         false
     });
+    // The English tree's files, published under en/, follow the same rules.
+    let en_src = &config.languages.english_src;
+    site.en_assets.retain(|asset| {
+        let published = format!("en/{}", asset.rel).to_lowercase();
+        if let Some(what) = generated.get(&published) {
+            out.push(
+                Diagnostic::error(
+                    "output-clash",
+                    format!(
+                        "this file would overwrite {what}, which tolk writes to en/{}",
+                        asset.rel
+                    ),
+                )
+                .in_file(en_src.join(&asset.rel))
+                .with_hint("rename or move the file: that path of the site belongs to tolk"),
+            );
+            return false;
+        }
+        match content::asset_type_allowed(config, &asset.rel) {
+            Ok(()) => true,
+            Err(d) => {
+                out.push(d.in_file(en_src.join(&asset.rel)));
+                false
+            }
+        }
+    });
     out
 }
 
@@ -366,7 +392,9 @@ impl Session {
                 .site
                 .pages
                 .iter()
-                .position(|p| p.article.source.rel == rel)?;
+                // An English-only page's source is in the English tree: a
+                // Dutch file at its path is a new article (full build).
+                .position(|p| p.article.source.rel == rel && !p.article.only_english)?;
             if !out.contains(&i) {
                 out.push(i);
             }
@@ -393,7 +421,13 @@ impl Session {
             };
             diagnostics.extend(read);
             let article = content::parse_article(source, old.english.clone(), &mut diagnostics);
-            let (page, diags) = site::compile(article, &self.site.links, &labels, build_date());
+            let (page, diags) = site::compile(
+                article,
+                &self.site.links,
+                &self.site.en_links,
+                &labels,
+                build_date(),
+            );
             diagnostics.extend(diags);
             compiled.push((i, page));
         }
@@ -543,6 +577,8 @@ struct PageCtx<'a> {
     /// when the English page has English text.
     has_original: bool,
     only_dutch: bool,
+    /// A Dutch page of an article that exists only in English.
+    only_english: bool,
     noindex: bool,
     canonical: Option<String>,
     alternates: Vec<Alternate>,
@@ -631,6 +667,14 @@ fn write_site(
             "search_index",
             &assets[&format!("search-{}.json", lang.code())],
         );
+        // English pages also know the Dutch index: an English query with
+        // few hits offers the Dutch-only articles that match.
+        if lang == Lang::En {
+            ctx.insert(
+                "search_fallback",
+                &assets[&format!("search-{}.json", Lang::Nl.code())],
+            );
+        }
         ctx.insert("live_reload", inject);
         ctx.insert("csp", crate::render::CSP_META);
         ctx
@@ -861,6 +905,8 @@ fn sitemap(config: &Config, site: &Site) -> String {
         let lastmod = page.article.front.date.map(|d| d.to_string());
         if page.english == EnglishText::DutchOnly {
             entry(nl, &[], lastmod);
+        } else if page.article.only_english {
+            entry(en, &[], lastmod);
         } else {
             let alts = [
                 ("nl-NL", nl.clone()),
@@ -896,7 +942,9 @@ fn update_search(index: &mut SearchIndex, site: &Site, slots: &[usize]) -> Strin
     let mut pages = Vec::with_capacity(slots.len());
     for &i in slots {
         let page = &site.pages[i];
-        if lang == Lang::En && page.english == EnglishText::DutchOnly {
+        if (lang == Lang::En && page.english == EnglishText::DutchOnly)
+            || (lang == Lang::Nl && page.article.only_english)
+        {
             index.clear(i);
             continue;
         }
@@ -938,10 +986,20 @@ fn push_err(errors: &mut Vec<Diagnostic>, r: Result<(), Diagnostic>) {
 /// Copies the content folder's other files (images, PDFs), as the content
 /// stage listed them, into the site at the same relative paths.
 fn copy_assets(site: &Site, staging: &dyn Sink) -> Vec<Diagnostic> {
-    site.assets
-        .par_iter()
-        .filter_map(|asset| match std::fs::read(&asset.abs) {
-            Ok(bytes) => staging.write(&asset.rel, &bytes).err(),
+    // The English tree's files go under `en/`, where English sources'
+    // links point (`LinkContext::en_assets`).
+    let dutch = site.assets.par_iter().map(|a| (a, None));
+    let english = site.en_assets.par_iter().map(|a| (a, Some("en/")));
+    dutch
+        .chain(english)
+        .filter_map(|(asset, prefix)| match std::fs::read(&asset.abs) {
+            Ok(bytes) => {
+                let rel = match prefix {
+                    Some(p) => std::borrow::Cow::Owned(format!("{p}{}", asset.rel)),
+                    None => std::borrow::Cow::Borrowed(asset.rel.as_str()),
+                };
+                staging.write(&rel, &bytes).err()
+            }
             Err(e) => Some(Diagnostic::error(
                 "io",
                 format!("cannot read {}: {e}", asset.abs.display()),
@@ -997,6 +1055,7 @@ fn article_ctx<'a>(
     let en_url = site.url(i, Lang::En);
     let url = site.url(i, lang);
     let only_dutch = lang == Lang::En && page.english == EnglishText::DutchOnly;
+    let only_english = lang == Lang::Nl && page.article.only_english;
     // An English page built from an English source file takes its
     // description, date and author from that file's own front matter.
     let english_fm = match (lang, page.english, &page.article.english_front) {
@@ -1018,7 +1077,13 @@ fn article_ctx<'a>(
         date_text: fm.date.map(|d| strings.date(d)),
         author: fm.author.clone(),
         body: &r.html,
-        body_lang: only_dutch.then_some("nl"),
+        body_lang: if only_dutch {
+            Some("nl")
+        } else if only_english {
+            Some("en")
+        } else {
+            None
+        },
         toc: &r.toc,
         segments: if lang == Lang::Nl {
             page.segment_count
@@ -1030,7 +1095,8 @@ fn article_ctx<'a>(
         machine_translated,
         has_original: page.english != EnglishText::DutchOnly,
         only_dutch,
-        noindex: only_dutch,
+        only_english,
+        noindex: only_dutch || only_english,
         canonical: (!config.site.url.is_empty()).then(|| absolute(config, &url)),
         alternates: alternates(config, &nl_url, &en_url),
         other_url: Some(if lang == Lang::Nl { en_url } else { nl_url }),

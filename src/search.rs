@@ -15,7 +15,9 @@
 //! language (`rust-stemmers`). Dutch stems get one more step that Snowball's
 //! original Dutch algorithm lacks: a doubled vowel before the final consonant
 //! is undoubled, so the open and closed syllable of one word meet
-//! (`factuur`/`facturen` → `factur`, `taal`/`talen` → `tal`).
+//! (`factuur`/`facturen` → `factur`, `taal`/`talen` → `tal`); and families
+//! it splits are brought together (`opties`/`optie`, `prijzen`/`prijs`,
+//! `rollen`/`rol`, `stappen`/`stap`: [`dutch_families`]).
 //!
 //! The browser does not stem. Instead the index stores, for each stem, the
 //! folded words that produced it; the script maps a typed word to its stem
@@ -699,9 +701,33 @@ fn stemmer(lang: Lang) -> Stemmer {
 fn stem(stemmer: &Stemmer, lang: Lang, word: &str) -> String {
     let stem = stemmer.stem(word).into_owned();
     match lang {
-        Lang::Nl => undouble_vowel(stem),
+        Lang::Nl => dutch_families(undouble_vowel(stem)),
         Lang::En => stem,
     }
+}
+
+/// Where Snowball's Dutch stemmer leaves one family on two stems, brings
+/// them together: `-ies` → `-ie` (`opties`/`optie`, `organisaties`), a
+/// final `z` → `s` and `v` → `f` (`prijzen` → `prijz` meets `prijs`,
+/// `brieven` → `briev` meets `brief`), a final doubled consonant written
+/// single (`rollen` → `roll` meets `rol`, `stappen` → `stap`).
+fn dutch_families(mut stem: String) -> String {
+    if stem.len() > 4 && stem.ends_with("ies") {
+        stem.truncate(stem.len() - 1);
+    }
+    let b = stem.as_bytes();
+    let n = b.len();
+    if n >= 3 {
+        let last = b[n - 1];
+        let vowel = |c: u8| b"aeiouy".contains(&c);
+        if last == b'z' || last == b'v' {
+            stem.pop();
+            stem.push(if last == b'z' { 's' } else { 'f' });
+        } else if last == b[n - 2] && last.is_ascii_lowercase() && !vowel(last) {
+            stem.pop();
+        }
+    }
+    stem
 }
 
 /// `factuur` → `factur`: a doubled vowel (`aa ee oo uu`) before one final
@@ -755,18 +781,26 @@ fn snippet(section: &str) -> String {
     format!("{}…", head.trim_end_matches(|c: char| !c.is_alphanumeric()))
 }
 
-/// Stop words, folded and sorted (binary search). Short lists on purpose:
-/// only the words that are in nearly every section and never what a reader
-/// is looking for.
+/// Stop words, folded and sorted (binary search). The Dutch list is
+/// Snowball's, with the forms of the modal and auxiliary verbs a manual
+/// uses on every page (`kunt`, `moeten`, `wilt`): words in nearly every
+/// section (`een` was in 45% of the corpus's) and never what a reader is
+/// looking for. The English list is short on purpose.
 fn stop_words(lang: Lang) -> &'static [&'static str] {
     match lang {
         Lang::Nl => &[
-            "aan", "al", "alle", "als", "ben", "bij", "dan", "dat", "de", "deze", "die", "dit",
-            "door", "en", "er", "had", "heb", "hebben", "heeft", "het", "hier", "hij", "hoe",
-            "hun", "ik", "in", "is", "je", "maar", "me", "met", "mij", "na", "naar", "niet", "nog",
-            "nu", "of", "om", "omdat", "ons", "ook", "op", "over", "te", "tot", "uit", "uw", "van",
-            "voor", "want", "was", "wat", "wel", "werd", "wie", "wij", "worden", "wordt", "ze",
-            "zich", "zij", "zijn", "zo", "zou",
+            "aan", "al", "alle", "alles", "als", "altijd", "andere", "ben", "bent", "bij", "daar",
+            "dan", "dat", "de", "der", "deze", "die", "dit", "doch", "doen", "door", "dus", "een",
+            "eens", "en", "er", "ge", "geen", "geweest", "haar", "had", "heb", "hebben", "hebt",
+            "heeft", "hem", "hen", "het", "hier", "hij", "hoe", "hun", "iemand", "iets", "ik",
+            "in", "is", "ja", "je", "jij", "jou", "jouw", "jullie", "kan", "kon", "kunnen", "kunt",
+            "maar", "mag", "me", "meer", "men", "met", "mij", "mijn", "moet", "moeten", "mogen",
+            "na", "naar", "niet", "niets", "nog", "nu", "of", "om", "omdat", "onder", "ons",
+            "onze", "ook", "op", "over", "reeds", "te", "tegen", "toch", "toen", "tot", "uit",
+            "uw", "van", "veel", "voor", "waar", "waarin", "waarop", "wanneer", "want", "waren",
+            "was", "wat", "wel", "welke", "werd", "werden", "wezen", "wie", "wil", "wilt",
+            "worden", "wordt", "zal", "ze", "zelf", "zich", "zij", "zijn", "zo", "zodat", "zonder",
+            "zou", "zouden", "zullen", "zult",
         ],
         Lang::En => &[
             "about", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been",
@@ -815,6 +849,29 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn dutch_families_share_a_stem() {
+        let index = SearchIndex::new(Lang::Nl);
+        for (a, b) in [
+            ("opties", "optie"),
+            ("organisaties", "organisatie"),
+            ("prijzen", "prijs"),
+            ("rollen", "rol"),
+            ("stappen", "stap"),
+            ("facturen", "factuur"),
+            ("brieven", "brief"),
+        ] {
+            assert_eq!(index.stem_of(a), index.stem_of(b), "{a}/{b}");
+            assert!(index.stem_of(a).is_some());
+        }
+        // Families stay apart.
+        assert_ne!(index.stem_of("stap"), index.stem_of("staat"));
+        assert_ne!(index.stem_of("prijs"), index.stem_of("prik"));
+        for stop in ["een", "geen", "meer", "kunt", "kan", "moet"] {
+            assert_eq!(index.stem_of(stop), None, "{stop}");
+        }
     }
 
     #[test]

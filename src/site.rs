@@ -43,6 +43,8 @@ pub struct Compiled {
     /// Their generated evaluators, one script for the article (both
     /// languages); `None` without checklists.
     pub script: Option<String>,
+    /// The section anchors paired across the two sources.
+    pub anchors: Anchors,
 }
 
 impl Compiled {
@@ -87,6 +89,9 @@ pub struct NavNode {
     /// The name given in TOC.yml (in the content language), or the group
     /// name.
     pub name: String,
+    /// The same group's label in the English TOC.yml, where the English
+    /// tree has a group with the same articles.
+    pub name_en: Option<String>,
     /// The article this node links to (index into `Site::pages`).
     pub page: Option<usize>,
     /// An external link.
@@ -104,6 +109,7 @@ impl NavNode {
     fn leaf(i: usize) -> NavNode {
         NavNode {
             name: String::new(),
+            name_en: None,
             page: Some(i),
             href: None,
             children: vec![],
@@ -116,6 +122,7 @@ impl NavNode {
     fn group(name: String, children: Vec<NavNode>) -> NavNode {
         NavNode {
             name,
+            name_en: None,
             page: None,
             href: None,
             children,
@@ -139,6 +146,11 @@ pub struct Site {
     pub nav_count: usize,
     /// The content folder's other files, copied to the site as they are.
     pub assets: Vec<crate::content::Asset>,
+    /// What English sources render against: the same pages, the English
+    /// tree's includes and assets.
+    pub en_links: LinkContext,
+    /// The English tree's files, copied to the site under `en/`.
+    pub en_assets: Vec<crate::content::Asset>,
 }
 
 impl Site {
@@ -203,11 +215,34 @@ impl Site {
                 })
                 .collect(),
             include_cache: markdown::IncludeCache::default(),
+            en_assets: HashSet::new(),
+        };
+        // English sources include from the English tree, with a cache of
+        // their own (the same include path names another file there).
+        let en_links = LinkContext {
+            includes: content
+                .english
+                .includes
+                .iter()
+                .map(|(k, s)| {
+                    let (text, diags) = markdown::prepare_include(&s.text, &s.display);
+                    diagnostics.extend(diags);
+                    (k.clone(), text)
+                })
+                .collect(),
+            include_cache: markdown::IncludeCache::default(),
+            en_assets: content
+                .english
+                .assets
+                .iter()
+                .map(|a| a.rel.clone())
+                .collect(),
+            ..links.clone()
         };
         let results: Vec<(Compiled, Vec<Diagnostic>)> = content
             .articles
             .into_par_iter()
-            .map(|a| compile(a, &links, labels, today))
+            .map(|a| compile(a, &links, &en_links, labels, today))
             .collect();
         let mut pages = Vec::with_capacity(results.len());
         for (page, diags) in results {
@@ -215,6 +250,7 @@ impl Site {
             pages.push(page);
         }
         let mut nav = build_nav(&content.tocs, &pages, &by_path, &mut diagnostics);
+        name_groups_in_english(&mut nav, &content.english.tocs, &pages);
         let mut nav_nodes_of = vec![Vec::new(); pages.len()];
         let nav_count = number_nodes(&mut nav, 0, &mut nav_nodes_of);
         let site = Site {
@@ -225,6 +261,8 @@ impl Site {
             nav_nodes_of,
             nav_count,
             assets: content.assets,
+            en_links,
+            en_assets: content.english.assets,
         };
         (site, diagnostics)
     }
@@ -239,9 +277,16 @@ impl Site {
 pub fn compile(
     article: Article,
     links: &LinkContext,
+    en_links: &LinkContext,
     labels: &(dyn Fn(Lang, &str) -> String + Sync),
     today: crate::date::Date,
 ) -> (Compiled, Vec<Diagnostic>) {
+    // An English-only article renders its English text for both pages.
+    let links = if article.only_english {
+        en_links
+    } else {
+        links
+    };
     let file = article.source.display.clone();
     let text = &article.source.text;
     // Segments are split in the body only: the front matter is blanked to
@@ -405,8 +450,8 @@ pub fn compile(
             lang: Lang::En,
             text_lang: Lang::En,
             tooltips: false,
-            rel: &article.source.rel,
-            links,
+            rel: &src.rel,
+            links: en_links,
             originals: &[],
             checklist: &|n| form(n, Lang::En),
             search_text: true,
@@ -453,6 +498,12 @@ pub fn compile(
             .with_hint("add `title: ...` to the front matter"),
         );
     }
+    let mut en = en;
+    let anchors = if english == EnglishText::Source && !article.only_english {
+        cross_anchors(&mut nl, &mut en)
+    } else {
+        Anchors::default()
+    };
     // Segments of includes count too: they show originals on the page.
     let segment_count = split.segments.len().max(nl.segments);
     let script =
@@ -466,9 +517,76 @@ pub fn compile(
             segment_count,
             checklists,
             script,
+            anchors,
         },
         diagnostics,
     )
+}
+
+/// How the section anchors of an article's two sources were paired.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Anchors {
+    /// Headings (H2, H3) of each source, when the outlines differ (the
+    /// anchors could not be paired): (Dutch, English).
+    pub mismatch: Option<(usize, usize)>,
+    /// How many headings answer to the other language's anchor too.
+    pub paired: usize,
+}
+
+/// Pairs the H2/H3 headings of a Dutch page and the English page built from
+/// an English source by position, when the two outlines match (same number
+/// of headings, same levels): each English heading also answers to its
+/// Dutch heading's anchor and the reverse, so the language switch (which
+/// keeps `#fragment`) and Dutch links into English pages land on the
+/// section. Where the outlines differ nothing is added, and `tolk check`
+/// reports the pair.
+fn cross_anchors(nl: &mut Rendered, en: &mut Rendered) -> Anchors {
+    let outline = |r: &Rendered| r.toc.iter().map(|h| h.level).collect::<Vec<_>>();
+    if outline(nl) != outline(en) {
+        return Anchors {
+            mismatch: Some((nl.toc.len(), en.toc.len())),
+            paired: 0,
+        };
+    }
+    let pairs: Vec<(u8, String, String)> = nl
+        .toc
+        .iter()
+        .zip(&en.toc)
+        .filter(|(a, b)| a.id != b.id)
+        .map(|(a, b)| (a.level, a.id.clone(), b.id.clone()))
+        .collect();
+    let mut paired = 0;
+    for (level, nl_id, en_id) in &pairs {
+        // Each page gets the other's anchor, unless it names something of
+        // its own already.
+        if add_anchor(en, *level, en_id, nl_id) {
+            paired += 1;
+        }
+        add_anchor(nl, *level, nl_id, en_id);
+    }
+    Anchors {
+        mismatch: None,
+        paired,
+    }
+}
+
+/// Puts an empty element with id `extra` at the start of the heading `id`
+/// of level `level`, and lists it among the page's ids.
+fn add_anchor(r: &mut Rendered, level: u8, id: &str, extra: &str) -> bool {
+    if r.ids.iter().any(|i| i == extra) || r.title_id.as_deref() == Some(extra) {
+        return false;
+    }
+    let open = format!("<h{level} id=\"{}\">", markdown::escape_attr(id));
+    let Some(at) = r.html.find(&open) else {
+        return false;
+    };
+    let anchor = format!(
+        "<span class=\"tolk-alt-anchor\" id=\"{}\"></span>",
+        markdown::escape_attr(extra)
+    );
+    r.html.insert_str(at + open.len(), &anchor);
+    r.ids.push(extra.to_string());
+    true
 }
 
 /// Turns link (and removed raw HTML) offsets in a side's rendered text into
@@ -623,6 +741,76 @@ fn toc_nodes(
     );
     visiting.remove(&toc.source.rel);
     nodes
+}
+
+/// Gives each navigation group the label the English TOC.yml files give the
+/// group with the most of the same articles (headings of the two TOCs are
+/// worded apart, but group the same pages).
+fn name_groups_in_english(nav: &mut [NavNode], tocs: &[TocFile], pages: &[Compiled]) {
+    if tocs.is_empty() {
+        return;
+    }
+    // English article path (in the English tree) → page.
+    let by_en: HashMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.article.english.as_ref().map(|s| (s.rel.as_str(), i)))
+        .collect();
+    // Every English group with the pages under it.
+    fn groups<'a>(
+        items: &'a [TocItem],
+        dir: &str,
+        by_en: &HashMap<&str, usize>,
+        out: &mut Vec<(&'a str, HashSet<usize>)>,
+    ) -> HashSet<usize> {
+        let mut all = HashSet::new();
+        for it in items {
+            let mut mine = HashSet::new();
+            if let Some(rel) = it.href.as_deref().and_then(|h| join(dir, h.trim())) {
+                mine.extend(by_en.get(rel.as_str()).copied());
+            }
+            if !it.items.is_empty() {
+                mine.extend(groups(&it.items, dir, by_en, out));
+                if !it.name.is_empty() {
+                    out.push((it.name.as_str(), mine.clone()));
+                }
+            }
+            all.extend(mine);
+        }
+        all
+    }
+    let mut english = Vec::new();
+    for t in tocs {
+        groups(&t.items, dir_of(&t.source.rel), &by_en, &mut english);
+    }
+    fn name(nodes: &mut [NavNode], english: &[(&str, HashSet<usize>)]) -> HashSet<usize> {
+        let mut all = HashSet::new();
+        for n in nodes {
+            let mut mine: HashSet<usize> = n.page.into_iter().collect();
+            mine.extend(name(&mut n.children, english));
+            if !n.children.is_empty() && !mine.is_empty() {
+                // Most shared pages, then fewest others; first on a tie.
+                let best = english
+                    .iter()
+                    .map(|(label, set)| {
+                        (
+                            set.intersection(&mine).count(),
+                            usize::MAX - set.len(),
+                            *label,
+                        )
+                    })
+                    .filter(|(shared, _, _)| *shared > 0)
+                    .fold(None::<(usize, usize, &str)>, |best, c| match best {
+                        Some(b) if (b.0, b.1) >= (c.0, c.1) => Some(b),
+                        _ => Some(c),
+                    });
+                n.name_en = best.map(|(_, _, label)| label.to_string());
+            }
+            all.extend(mine);
+        }
+        all
+    }
+    name(nav, &english);
 }
 
 /// A TOC.yml and, read once when the first of its entries is reported,
@@ -860,9 +1048,18 @@ impl NavText {
         ) {
             for n in nodes {
                 if let Some(slot) = labels.get_mut(n.pre) {
-                    *slot = match n.page {
-                        Some(i) if lang == Lang::En || n.name.is_empty() => titles[i].clone(),
+                    *slot = match (n.page, &n.name_en) {
+                        (Some(i), _) if lang == Lang::En || n.name.is_empty() => titles[i].clone(),
                         _ if n.name.is_empty() => other.to_string(),
+                        (_, Some(en)) if lang == Lang::En => markdown::escape_html(en),
+                        // A Dutch label on an English page says so (WCAG
+                        // 3.1.2, language of parts).
+                        _ if lang == Lang::En => {
+                            format!(
+                                "<span lang=\"nl\">{}</span>",
+                                markdown::escape_html(&n.name)
+                            )
+                        }
                         _ => markdown::escape_html(&n.name),
                     };
                 }
@@ -1021,17 +1218,16 @@ pub fn index_groups(
         }
         let mut members = Vec::new();
         collect_pages(n, &mut members);
-        let name = if n.name.is_empty() {
-            strings("other-articles")
-        } else {
-            n.name.clone()
+        let name = match (&n.name_en, lang) {
+            _ if n.name.is_empty() => strings("other-articles"),
+            (Some(en), Lang::En) => en.clone(),
+            _ => n.name.clone(),
         };
         groups.push((name, members));
     }
     if !loose.is_empty() {
         groups.insert(0, (strings("articles"), loose));
     }
-    let _ = lang;
     groups
 }
 

@@ -92,3 +92,390 @@ fn machine_translation_notice_links_the_original_only_where_it_exists() {
         "no link to a Dutch-only English page: {notice}"
     );
 }
+
+/// The navigation of a page.
+fn nav(html: &str) -> &str {
+    let start = html.find("<nav").unwrap_or(0);
+    let end = html[start..]
+        .find("</nav>")
+        .map_or(html.len(), |e| start + e);
+    &html[start..end]
+}
+
+#[test]
+fn english_tree_publishes_its_images_includes_and_toc() {
+    let site = built();
+    // Images of content-en are published under en/, where the English
+    // page's <img> points.
+    let en = site.read("en/partner-center/account-structure/index.html");
+    assert!(
+        en.contains("src=\"/en/partner-center/media/accountstructure.png\""),
+        "English image URL"
+    );
+    assert!(site.exists("en/partner-center/media/accountstructure.png"));
+    assert!(site.exists("en/partner-center/media/insights/roles.png"));
+    // The English include is found in the English tree.
+    let en = site.read("en/partner-center/reg-number-id/index.html");
+    assert!(!en.contains("[!INCLUDE"), "raw include on the English page");
+    assert!(
+        en.contains("INN – Tax identification number"),
+        "included table"
+    );
+    // The English navigation uses the English TOC's group labels.
+    let nav_en = nav(&en).to_string();
+    assert!(nav_en.contains("Programs"), "{nav_en}");
+    assert!(
+        !nav_en.contains("Programma"),
+        "Dutch TOC label on an English page: {nav_en}"
+    );
+    let nl = site.read("nl-nl/partner-center/reg-number-id/index.html");
+    assert!(nav(&nl).contains("Programma&#39;s") || nav(&nl).contains("Programma's"));
+    // `tolk check` finds nothing missing on the English pages (the Dutch
+    // corpus's own images are absent: those warnings name content/).
+    let check = site.tolk(&["check"]);
+    let out = format!("{}{}", check.stdout, check.stderr);
+    assert!(out.contains("warning[missing-asset]: `images/"), "{out}");
+    assert!(!out.contains("warning[missing-asset]: `media/"), "{out}");
+    for block in out.split("\n\n") {
+        // (Outlines that differ are the English file's, on purpose.)
+        let serious = (block.starts_with("warning") || block.starts_with("error"))
+            && !block.starts_with("warning[anchor-mismatch]");
+        assert!(!(serious && block.contains("--> content-en/")), "{block}");
+    }
+}
+
+#[test]
+fn an_article_only_in_english_is_an_english_page_and_a_dutch_page_that_says_so() {
+    let site = built();
+    let en = site.read("en/partner-center/gdap-partner-terminate/index.html");
+    assert!(en.contains("<title>Partner-led termination of a GDAP relationship"));
+    assert!(!en.contains("noindex"), "the English page is the real one");
+    assert!(en.contains("src=\"/en/partner-center/media/gdap/gdap-terminate.png\""));
+    let nl = site.read("nl-nl/partner-center/gdap-partner-terminate/index.html");
+    assert!(
+        nl.contains("<article lang=\"en\">"),
+        "English body marked on the Dutch page"
+    );
+    assert!(nl.contains("alleen in het Engels beschikbaar"));
+    assert!(nl.contains("noindex"));
+    // Not in the Dutch search index, in the English one.
+    let nl_index = site.read("search-nl-nl.json");
+    let en_index = site.read("search-en.json");
+    assert!(!nl_index.contains("gdap-partner-terminate"));
+    assert!(en_index.contains("gdap-partner-terminate"));
+}
+
+#[test]
+fn renamed_articles_pair_through_book_toml_and_check_lists_the_unpaired() {
+    let site = built();
+    // advanced-specializations-apply.md → specializations-apply.md
+    let en = site.read("en/partner-center/advanced-specializations-apply/index.html");
+    assert!(en.contains("Use Partner Center to apply for specializations and check their status"));
+    assert!(!en.contains("available only in Dutch"));
+    assert!(
+        !site.exists("en/partner-center/specializations-apply/index.html"),
+        "no second page for the renamed file"
+    );
+    let check = site.tolk(&["check"]);
+    let out = format!("{}{}", check.stdout, check.stderr);
+    assert!(out.contains("note[only-dutch]"), "{out}");
+    assert!(out.contains("content/partner-center/psc-to-pc.md has no English original (looked for content-en/partner-center/psc-to-pc.md)"), "{out}");
+    assert!(out.contains("note[only-english]: content-en/partner-center/gdap-partner-terminate.md has no Dutch article"), "{out}");
+    assert!(
+        !out.contains("advanced-specializations-apply.md has no English"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_docfx_redirection_file_pairs_a_moved_article() {
+    let site = two_language_site();
+    // Without the book.toml table, the English tree's redirection file says
+    // where the article went.
+    let book = std::fs::read_to_string(site.root().join("book.toml")).unwrap();
+    let book = book
+        .split("[languages.renamed]")
+        .next()
+        .unwrap()
+        .to_string();
+    site.write("book.toml", book);
+    site.write(
+        "content-en/.openpublishing.redirection.json",
+        r#"{"redirections": [{"source_path": "partner-center/advanced-specializations-apply.md", "redirect_url": "/partner-center/specializations-apply", "redirect_document_id": true}]}"#,
+    );
+    site.tolk(&["build"]).ok();
+    let en = site.read("en/partner-center/advanced-specializations-apply/index.html");
+    assert!(en.contains("Use Partner Center to apply for specializations and check their status"));
+}
+
+/// Runs `queries` through search.js against the built site's Dutch index:
+/// for each, the section anchors (page URL + `#` + anchor) it finds.
+fn search_js(site: &TempSite, queries: &[&str]) -> Option<Vec<Vec<String>>> {
+    let node_there = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !node_there {
+        eprintln!("skipped: no node");
+        return None;
+    }
+    let script = repo().join("themes/default/static/search.js");
+    let index = site.root().join("site/search-nl-nl.json");
+    let check = r#"
+const fs = require('fs');
+const s = require(process.argv[2]);
+const nl = new s.Index(JSON.parse(fs.readFileSync(process.argv[3], 'utf8')));
+const out = JSON.parse(process.argv[4]).map(q =>
+  nl.search(q + ' ').map(id => nl.docs[nl.sections[id][0]][0] + '#' + nl.sections[id][2]));
+console.log(JSON.stringify(out));
+"#;
+    let output = std::process::Command::new("node")
+        .args(["-e", check, "x"])
+        .arg(&script)
+        .arg(&index)
+        .arg(serde_json::to_string(queries).unwrap_or_default())
+        .output()
+        .expect("node");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(serde_json::from_slice(&output.stdout).expect("json"))
+}
+
+#[test]
+fn dutch_search_finds_both_forms_of_a_word_and_skips_stop_words() {
+    let site = built();
+    let nl = site.read("search-nl-nl.json");
+    let v: serde_json::Value = serde_json::from_str(&nl).expect("index");
+    let stop: Vec<&str> = v["stop"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s.as_str())
+        .collect();
+    for w in ["een", "geen", "meer", "kunt", "kan", "moet"] {
+        assert!(stop.contains(&w), "`{w}` is a stop word");
+    }
+    let Some(found) = search_js(
+        &site,
+        &[
+            "opties", "optie", "rol", "rollen", "stap", "stappen", "prijzen", "prijs",
+        ],
+    ) else {
+        return;
+    };
+    // Singular and plural find the same sections.
+    assert_eq!(found[0], found[1], "opties / optie");
+    assert_eq!(found[2], found[3], "rol / rollen");
+    assert_eq!(found[4], found[5], "stap / stappen");
+    // `optie` occurs in sections where `opties` does not: both are found.
+    assert!(found[0].len() > 2, "{:?}", found[0]);
+    // No article says `prijzen`: the query still finds `prijs`.
+    assert!(!found[7].is_empty());
+    assert_eq!(found[6], found[7], "prijzen / prijs");
+}
+
+#[test]
+fn an_english_half_is_rendered_inline_whatever_it_starts_with() {
+    // Shapes from the localized corpora: English halves that begin like a
+    // list item, a numbered step, a heading or a quote, in a paragraph and
+    // in a list item, next to one with ordinary inline Markdown.
+    let seg = |id: u32, nl: &str, en: &str| {
+        format!("<span data-ttu-id=\"a-{id}\">{nl}</span><span class=\"sxs-lookup\"><span data-stu-id=\"a-{id}\">{en}</span></span>")
+    };
+    let body = format!(
+        "---\ntitle: Test\n---\n# Test\n\nEerst {} en dan {}.\n\n- {}\n- {}\n\n{} {}\n",
+        seg(1, "kiest u", "- Select **Billing**"),
+        seg(2, "stap een", "1. Sign in to Partner Center"),
+        seg(3, "Lijstitem", "2) Open the [page](other.md)"),
+        seg(4, "Kop", "# Heading-like"),
+        seg(5, "Citaat", "> quoted"),
+        seg(6, "Gewoon", "Plain *text*"),
+    );
+    let site = TempSite::new("[book]\ntitle = \"T\"\n");
+    site.write("content/a.md", body);
+    site.write("content/other.md", "---\ntitle: Other\n---\n# Other\n");
+    site.tolk(&["build"]).ok();
+    let nl = site.read("nl-nl/a/index.html");
+    let main = nl.split("<main").nth(1).expect("main");
+    let origs: Vec<&str> = main
+        .split("<span class=\"tolk-orig\"")
+        .skip(1)
+        .map(|s| s.split("</span>").next().unwrap_or(""))
+        .collect();
+    assert_eq!(origs.len(), 6, "{main}");
+    for o in &origs {
+        for block in [
+            "<ul",
+            "<ol",
+            "<li",
+            "<h1",
+            "<h2",
+            "<blockquote",
+            "<p>",
+            "<hr",
+        ] {
+            assert!(!o.contains(block), "block HTML in an English half: {o}");
+        }
+    }
+    assert!(
+        origs[0].contains("- Select <strong>Billing</strong>"),
+        "{}",
+        origs[0]
+    );
+    assert!(
+        origs[1].contains("1. Sign in to Partner Center"),
+        "{}",
+        origs[1]
+    );
+    assert!(
+        origs[2].contains("2) Open the <a href=\"/nl-nl/other/\">page</a>"),
+        "{}",
+        origs[2]
+    );
+    assert!(origs[3].contains("# Heading-like"), "{}", origs[3]);
+    assert!(origs[4].contains("&gt; quoted"), "{}", origs[4]);
+    assert!(origs[5].contains("Plain <em>text</em>"), "{}", origs[5]);
+    // The paragraph holds both segments: the browser would close it at a
+    // block element.
+    let para = main
+        .split("<p>Eerst")
+        .nth(1)
+        .expect("paragraph")
+        .split("</p>")
+        .next()
+        .unwrap();
+    assert!(
+        para.contains("stap een") && para.contains("Sign in to Partner Center"),
+        "{para}"
+    );
+    // The English page has the English halves as they are.
+    let en = site.read("en/a/index.html");
+    assert!(en.contains("Sign in to Partner Center"));
+}
+
+#[test]
+fn english_headings_answer_to_the_dutch_anchors_where_outlines_match() {
+    let site = built();
+    // account-structure: the English headings were reworded ("Partner
+    // global account"), the outline (three H2) is the same.
+    let en = site.read("en/partner-center/account-structure/index.html");
+    let nl = site.read("nl-nl/partner-center/account-structure/index.html");
+    let dutch = "the-top-level-account-is-the-partner-global-account-pga";
+    assert!(nl.contains(&format!("<h2 id=\"{dutch}\">")));
+    let h2 = en
+        .split("<h2 ")
+        .nth(1)
+        .expect("first H2")
+        .split("</h2>")
+        .next()
+        .unwrap();
+    assert!(h2.contains("id=\"partner-global-account\""), "{h2}");
+    assert!(
+        h2.contains(&format!("id=\"{dutch}\"")),
+        "the Dutch anchor on the English heading: {h2}"
+    );
+    // And the reverse: the English anchor lands on the Dutch section.
+    let h2 = nl
+        .split("<h2 ")
+        .nth(1)
+        .expect("first H2")
+        .split("</h2>")
+        .next()
+        .unwrap();
+    assert!(h2.contains("id=\"partner-global-account\""), "{h2}");
+    // No id twice on a page.
+    for page in [&en, &nl] {
+        let mut ids: Vec<&str> = page
+            .split(" id=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        let n = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+    }
+    // A Dutch link with a Dutch anchor into an English page passes check,
+    // and outlines that differ are reported.
+    let check = site.tolk(&["check"]);
+    let out = format!("{}{}", check.stdout, check.stderr);
+    assert!(
+        out.contains("warning[anchor-mismatch]: the outlines of content/partner-center/update-customer-account-info.md (2 sections) and its English original (3 sections) differ"),
+        "{out}"
+    );
+    assert!(
+        out.contains("--> content-en/partner-center/update-customer-account-info.md"),
+        "{out}"
+    );
+    assert!(
+        !out.contains(
+            "anchor-mismatch]: the outlines of content/partner-center/account-structure.md"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_dutch_link_with_a_dutch_anchor_into_an_english_page_is_not_broken() {
+    let site = two_language_site();
+    site.write(
+        "content-en/partner-center/chip-users.md",
+        format!(
+            "{}\nSee [the PGA](account-structure.md#the-top-level-account-is-the-partner-global-account-pga).\n",
+            std::fs::read_to_string(repo().join("tests/bilingual-site/content-en/partner-center/chip-users.md")).unwrap()
+        ),
+    );
+    site.tolk(&["build"]).ok();
+    let check = site.tolk(&["check"]);
+    let out = format!("{}{}", check.stdout, check.stderr);
+    assert!(
+        !out.contains(
+            "the-top-level-account-is-the-partner-global-account-pga, which is not a heading"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn dutch_fragments_on_english_pages_are_marked_dutch() {
+    let site = built();
+    // A Dutch-only article's English page: the Dutch meta description.
+    let en = site.read("en/partner-center/psc-to-pc/index.html");
+    let meta = en
+        .split("<meta name=\"description\"")
+        .nth(1)
+        .expect("meta")
+        .split('>')
+        .next()
+        .unwrap();
+    assert!(meta.contains("lang=\"nl\""), "{meta}");
+    // An English source's description is English: not marked.
+    let en = site.read("en/partner-center/agreements/index.html");
+    let meta = en
+        .split("<meta name=\"description\"")
+        .nth(1)
+        .expect("meta")
+        .split('>')
+        .next()
+        .unwrap();
+    assert!(!meta.contains("lang=\"nl\""), "{meta}");
+    // The site title (book.toml, in Dutch) on an English page.
+    assert!(en.contains("<a class=\"site-title\" href=\"/en/\" lang=\"nl\">"));
+    let nl = site.read("nl-nl/partner-center/agreements/index.html");
+    assert!(nl.contains("<a class=\"site-title\" href=\"/nl-nl/\">"));
+    // A navigation group the English TOC does not name keeps its Dutch
+    // label, marked.
+    let site = two_language_site();
+    std::fs::remove_file(site.root().join("content-en/partner-center/TOC.yml")).unwrap();
+    site.tolk(&["build"]).ok();
+    let en = site.read("en/partner-center/agreements/index.html");
+    assert!(
+        nav(&en).contains("<summary><span lang=\"nl\">Programma&#39;s</span></summary>")
+            || nav(&en).contains("<summary><span lang=\"nl\">Programma's</span></summary>"),
+        "{}",
+        nav(&en)
+    );
+}

@@ -26,6 +26,9 @@ impl LinkTarget {
                 u
             }
             LinkTarget::SamePage { anchor } => format!("#{anchor}"),
+            LinkTarget::Asset { rel, suffix } if ctx.en_assets.contains(rel) => {
+                format!("{}en/{}{suffix}", ctx.base_path, encode_path(rel))
+            }
             LinkTarget::Asset { rel, suffix } => {
                 format!("{}{}{suffix}", ctx.base_path, encode_path(rel))
             }

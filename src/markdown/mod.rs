@@ -78,6 +78,10 @@ pub struct LinkContext {
     pub includes: BTreeMap<String, IncludeText>,
     /// Their renders, made once per language and shared by all articles.
     pub include_cache: IncludeCache,
+    /// Files of the English content tree, published under `en/`: a link
+    /// from an English source to one of them goes there (empty in the
+    /// context Dutch text is rendered with).
+    pub en_assets: HashSet<String>,
 }
 
 /// Where a link in an article leads.
@@ -902,19 +906,18 @@ fn segment_html(
 fn inline_markdown(md: &str, input: &Input) -> String {
     let mut raw = Sanitizer::default();
     let mut ignored = Vec::new();
-    let parsed = parse(md);
+    // The half stands inside a sentence: a leading `- `, `1. `, `#` or `>`
+    // is text there, as it is in its Dutch half, never a list or heading
+    // (block HTML inside the inline tooltip would close the paragraph).
+    let md = inline_only(md);
+    let parsed = parse(&md);
     // An include in the original shows its English half, plain (what it
     // lost or lacks is reported where the Dutch text uses it).
     let mut scratch = Rendered::default();
     let mut events: Vec<Event> = includes::expand(&parsed)
         .iter()
         .map(|(e, _)| e.clone())
-        .filter(|e| {
-            !matches!(
-                e,
-                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
-            )
-        })
+        .filter(|e| !is_block(e))
         .map(|e| match e {
             Event::Start(Tag::Link {
                 link_type,
@@ -963,6 +966,70 @@ fn inline_markdown(md: &str, input: &Input) -> String {
     let mut s = String::new();
     html::push_html(&mut s, events.into_iter());
     s.trim_end().to_string()
+}
+
+/// `md` with every line's block marker escaped (`- x` → `\- x`, `1. x` →
+/// `1\. x`, `# x`, `> x`, `| x`, `+ x`, `* x`, `---`) and leading spaces (an
+/// indented code block) dropped, so Markdown reads it as inline text.
+fn inline_only(md: &str) -> std::borrow::Cow<'_, str> {
+    let marker = |line: &str| -> Option<usize> {
+        let b = line.as_bytes();
+        match b.first()? {
+            b'#' | b'>' | b'|' => Some(0),
+            // A list item, or a line of `-`/`=` (a setext underline, a rule).
+            b'-' | b'+' | b'*' if b.len() == 1 || matches!(b[1], b' ' | b'\t') => Some(0),
+            c @ (b'-' | b'=') if line.trim_end().bytes().all(|x| x == *c) => Some(0),
+            b'0'..=b'9' => {
+                let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+                matches!(b.get(digits), Some(b'.' | b')')).then_some(digits)
+            }
+            b'`' | b'~' if line.starts_with("```") || line.starts_with("~~~") => Some(0),
+            _ => None,
+        }
+    };
+    if md
+        .lines()
+        .all(|l| l == l.trim_start() && marker(l).is_none())
+    {
+        return std::borrow::Cow::Borrowed(md);
+    }
+    let mut out = String::with_capacity(md.len() + 8);
+    for (k, line) in md.split('\n').enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        let line = line.trim_start();
+        match marker(line) {
+            Some(at) => {
+                out.push_str(&line[..at]);
+                out.push('\\');
+                out.push_str(&line[at..]);
+            }
+            None => out.push_str(line),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A block-level start or end (and a rule): none of these may stand inside
+/// an inline span.
+fn is_block(e: &Event) -> bool {
+    match e {
+        Event::Start(t) => !matches!(
+            t,
+            Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }
+        ),
+        Event::End(t) => !matches!(
+            t,
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image
+        ),
+        Event::Rule | Event::TaskListMarker(_) => true,
+        _ => false,
+    }
 }
 
 /// A link or image with its destination resolved (and the link recorded);

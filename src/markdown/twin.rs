@@ -173,6 +173,7 @@ mod tests {
             site_prefix: "/partner-center/".into(),
             includes: BTreeMap::new(),
             include_cache: crate::markdown::IncludeCache::default(),
+            en_assets: Default::default(),
         };
         let nl_label = |key: &str| format!("{key} in het Nederlands <&>");
         let en_label = |key: &str| format!("{key} in English <&>");

@@ -46,6 +46,8 @@
 
   var MAX_RESULTS = 10;
   var MAX_PREFIX_STEMS = 40;
+  // An English query with fewer hits also shows matching Dutch-only articles.
+  var FEW_HITS = 3;
   var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
   var MARK = /\p{M}/gu;
@@ -97,6 +99,7 @@
     this.sections = Array.isArray(data.sections) ? data.sections : [];
     this.terms = data.terms && typeof data.terms === 'object' ? data.terms : {};
     this.stop = new Set(Array.isArray(data.stop) ? data.stop : []);
+    this.dutch = String(data.lang || '').slice(0, 2) === 'nl';
     this.postings = new Map();
     // Every word and stem, mapped to the stems it stands for.
     this.lookup = new Map();
@@ -125,10 +128,40 @@
     return list;
   };
 
+  /**
+   * Other forms of a Dutch word, by the rules the index's stems follow
+   * (search.rs, dutch_families): plural -s/-en, -ies/-ie, z/s, v/f and a
+   * doubled consonant before -en. A word the index never saw still finds
+   * its family (`prijzen` finds `prijs`).
+   */
+  function dutchForms(word) {
+    var out = [];
+    var base = word;
+    if (/ies$/.test(word)) { out.push(word.slice(0, -1)); }
+    if (/[^aeiouy]en$/.test(word) && word.length > 4) {
+      base = word.slice(0, -2);
+      out.push(base);
+      var last = base.charAt(base.length - 1);
+      if (last === base.charAt(base.length - 2)) { out.push(base.slice(0, -1)); }
+      if (last === 'z') { out.push(base.slice(0, -1) + 's'); }
+      if (last === 'v') { out.push(base.slice(0, -1) + 'f'); }
+    } else if (/[^aeiouy]s$|ies$/.test(word)) {
+      out.push(word.slice(0, -1));
+    }
+    out.push(word + 's', word + 'en');
+    return out;
+  }
+
   /** Stems for one typed word, each with a factor: 1 exact, 0.5 prefix. */
   Index.prototype.stemsFor = function (word, prefix) {
     var found = new Map();
+    var self = this;
     (this.lookup.get(word) || []).forEach(function (s) { found.set(s, 1); });
+    if (found.size === 0 && this.dutch) {
+      dutchForms(word).forEach(function (form) {
+        (self.lookup.get(form) || []).forEach(function (s) { found.set(s, 1); });
+      });
+    }
     if (prefix || found.size === 0) {
       for (var i = lowerBound(this.keys, word); i < this.keys.length; i++) {
         var key = this.keys[i];
@@ -177,6 +210,20 @@
     ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
     return ranked.slice(0, MAX_RESULTS).map(function (r) { return r[0]; });
   };
+
+  /**
+   * Sections of articles that exist only in Dutch (no page in the English
+   * index) matching `query`, for an English search with fewer than `few`
+   * hits; [] otherwise.
+   */
+  function dutchOnly(en, nl, query, few) {
+    if (en.search(query).length >= few) { return []; }
+    var english = new Set(en.docs.map(function (d) { return String(d[0] || ''); }));
+    return nl.search(query).filter(function (id) {
+      var doc = nl.docs[(nl.sections[id] || [])[0]] || [];
+      return !english.has(String(doc[0] || '').replace('/nl-nl/', '/en/'));
+    });
+  }
 
   /** A safe link to a section: http(s) or file only, never javascript:. */
   function sectionUrl(base, docUrl, anchor) {
@@ -279,13 +326,17 @@
       }
     }
 
-    function render(sections) {
+    function render(sections, dutch) {
       setActive(-1);
       options = [];
       list.replaceChildren();
-      sections.forEach(function (id, k) {
-        var section = index.sections[id] || [];
-        var doc = index.docs[section[0]] || [];
+      var hits = sections.map(function (id) { return [index, id]; });
+      (dutch || []).forEach(function (id) { hits.push([fallback, id]); });
+      hits.forEach(function (hit, k) {
+        var from = hit[0];
+        var id = hit[1];
+        var section = from.sections[id] || [];
+        var doc = from.docs[section[0]] || [];
         var href = sectionUrl(indexUrl, doc[0] || '', section[2] || '');
         if (!href) { return; }
         var li = make('li');
@@ -303,6 +354,16 @@
         var snippet = make('span');
         snippet.className = 'tolk-search-snippet';
         snippet.textContent = String(section[3] || '');
+        if (from !== index) {
+          // A Dutch-only article on an English page: labelled, in Dutch.
+          title.lang = 'nl';
+          snippet.lang = 'nl';
+          var label = document.createElement('span');
+          label.className = 'tolk-search-lang';
+          label.textContent = ' (' + text('dutch', 'in Dutch') + ')';
+          title.appendChild(label);
+          label.lang = document.documentElement.lang || 'en';
+        }
         a.appendChild(title);
         a.appendChild(snippet);
         li.appendChild(a);
@@ -325,9 +386,35 @@
       }
     }
 
+    // English pages: the Dutch index, loaded when an English query finds
+    // few sections.
+    var fallbackUrl = null;
+    try {
+      var f = root.getAttribute('data-search-fallback');
+      fallbackUrl = f ? new URL(f, document.baseURI).href : null;
+    } catch (e) { fallbackUrl = null; }
+    var fallback = null;
+    var fallbackLoading = null;
+    function loadFallback() {
+      if (!fallbackLoading) {
+        fallbackLoading = fetch(fallbackUrl, { credentials: 'same-origin' })
+          .then(function (r) { if (!r.ok) { throw new Error('HTTP ' + r.status); } return r.json(); })
+          .then(function (data) { fallback = new Index(data); })
+          .catch(function () { fallbackLoading = null; });
+      }
+      return fallbackLoading;
+    }
+
     function run() {
       load().then(function () {
-        if (index) { render(index.search(input.value)); }
+        if (!index) { return; }
+        var query = input.value;
+        var found = index.search(query);
+        if (!fallbackUrl || found.length >= FEW_HITS || query.trim() === '') { render(found); return; }
+        loadFallback().then(function () {
+          if (input.value !== query) { return; }
+          render(found, fallback ? dutchOnly(index, fallback, query, FEW_HITS) : []);
+        });
       });
     }
 
@@ -388,7 +475,7 @@
 
   if (typeof module === 'object' && module.exports) {
     // For tests under Node: the pure parts, no DOM needed.
-    module.exports = { tokenize: tokenize, decodePostings: decodePostings, Index: Index };
+    module.exports = { tokenize: tokenize, decodePostings: decodePostings, Index: Index, dutchForms: dutchForms, dutchOnly: dutchOnly };
   } else if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', start);
   } else {

@@ -1,0 +1,174 @@
+//! Headless Chromium on the bilingual parts of a Dutch page (issue 17,
+//! items 9 and 10): the side-by-side view uses the screen, keeps tables
+//! whole, shows identical halves once and goes away completely; Escape
+//! closes a sentence's original.
+
+mod common;
+
+use common::browser::{Browser, StaticServer};
+use common::*;
+use serde_json::json;
+
+#[test]
+fn side_by_side_view_and_originals_by_keyboard() {
+    let site = bundled_site();
+    site.tolk(&["build"]).ok();
+    let server = StaticServer::start(&site.root().join("site"));
+    let b = Browser::start();
+    b.goto(&server.url("/nl-nl/incentives-customer-association-issues/"));
+    b.wait_for(
+        "the page script",
+        "return !document.querySelector('.sxs-toggle').hidden",
+    );
+    let main_width = "return document.querySelector('main').getBoundingClientRect().width";
+    let narrow = b.js(main_width, json!([])).as_f64().unwrap_or(0.0);
+
+    // Reading mode: no sentence is a tab stop or underlined until the
+    // reader turns "originals per sentence" on (one button).
+    let stops = "return Array.prototype.filter.call(document.querySelectorAll('.tolk-seg'), function (s) { return s.tabIndex >= 0; }).length";
+    let underline =
+        "return getComputedStyle(document.querySelector('.tolk-seg[tabindex]')).borderBottomStyle";
+    assert_eq!(
+        b.js(stops, json!([])),
+        json!(0),
+        "no sentence is a tab stop"
+    );
+    assert_eq!(b.js(underline, json!([])), json!("none"));
+    b.click(".orig-toggle");
+    let on = b.js(stops, json!([])).as_u64().unwrap_or(0);
+    assert!(on > 10, "{on} sentences are tab stops once asked for");
+    assert_eq!(b.js(underline, json!([])), json!("dotted"));
+    assert_eq!(
+        b.js(
+            "return document.querySelector('.orig-toggle').getAttribute('aria-pressed')",
+            json!([])
+        ),
+        json!("true")
+    );
+
+    // Escape closes the focused sentence's original.
+    b.js(
+        "document.querySelector('.tolk-seg[tabindex]').focus()",
+        json!([]),
+    );
+    let shown = "var s = document.activeElement; var o = document.getElementById(s.getAttribute('aria-describedby')); return getComputedStyle(o).display !== 'none'";
+    assert_eq!(
+        b.js(shown, json!([])),
+        json!(true),
+        "focus shows the original"
+    );
+    b.type_into(".tolk-seg:focus", "\u{E00C}");
+    assert_eq!(b.js(shown, json!([])), json!(false), "Escape closes it");
+
+    b.click(".sxs-toggle button");
+    b.wait_for(
+        "the side-by-side view",
+        "return document.querySelectorAll('.sxs-row').length > 5",
+    );
+    // The view takes more than one text column's width.
+    let wide = b.js(main_width, json!([])).as_f64().unwrap_or(0.0);
+    assert!(wide > narrow + 50.0, "main {narrow} px → {wide} px");
+    let limit = b.js(
+        "return getComputedStyle(document.querySelector('main')).maxWidth",
+        json!([]),
+    );
+    assert_eq!(limit, json!("none"), "the text column's limit is lifted");
+    // TOLK_SCREENSHOTS=DIR keeps what the test saw, to look at.
+    if let Some(dir) = std::env::var_os("TOLK_SCREENSHOTS") {
+        b.js(
+            "var t = document.querySelector('table'); if (t) t.scrollIntoView()",
+            json!([]),
+        );
+        let file = std::path::Path::new(&dir).join("side-by-side.png.b64");
+        std::fs::write(file, b.screenshot_base64()).expect("write screenshot");
+    }
+    // Tables stay whole: no grid row inside a cell; the English is under
+    // the Dutch in its cell.
+    let in_cells = b.js(
+        "return document.querySelectorAll('td .sxs-row, th .sxs-row').length",
+        json!([]),
+    );
+    assert_eq!(in_cells, json!(0));
+    let cells = b.js(
+        "return document.querySelectorAll('td > .sxs-cell, th > .sxs-cell').length",
+        json!([]),
+    );
+    assert!(
+        cells.as_u64().unwrap_or(0) > 0,
+        "English under Dutch in table cells"
+    );
+    // An original identical to its Dutch half is not repeated.
+    let repeated = b.js(
+        "var n = 0; document.querySelectorAll('.tolk-orig').forEach(function (o) { var s = o.previousElementSibling; if (s && s.textContent.trim() === o.textContent.trim()) n++; }); \
+         var shown = document.querySelectorAll('.sxs-en > span').length; var all = document.querySelectorAll('.tolk-orig').length; return [n, shown, all]",
+        json!([]),
+    );
+    let v: Vec<u64> = serde_json::from_value(repeated).unwrap_or_default();
+    assert!(
+        v.len() == 3 && v[1] + v[0] <= v[2],
+        "identical halves shown once: {v:?}"
+    );
+
+    // Off: every block as it was, the text column back to its width.
+    b.click(".sxs-toggle button");
+    b.wait_for(
+        "the view off",
+        "return !document.body.classList.contains('sxs')",
+    );
+    let left = b.js(
+        "return document.querySelectorAll('.sxs-row, .sxs-cell, .sxs-nl').length",
+        json!([]),
+    );
+    assert_eq!(left, json!(0), "blocks unwrapped");
+    let back = b.js(main_width, json!([])).as_f64().unwrap_or(0.0);
+    assert!((back - narrow).abs() < 1.0, "{narrow} px → {back} px");
+
+    english_search_offers_dutch_only_articles(&b);
+}
+
+/// Issue 17, 13: on the two-language test site, "PSC" finds nothing in
+/// English (the article about it exists only in Dutch): the English
+/// search offers the Dutch article, labelled as Dutch.
+fn english_search_offers_dutch_only_articles(b: &Browser) {
+    let src = repo().join("tests/bilingual-site");
+    let book = std::fs::read_to_string(src.join("book.toml")).expect("book.toml");
+    let site = TempSite::new(&book);
+    for e in walkdir::WalkDir::new(&src) {
+        let e = e.expect("walk");
+        let rel = e
+            .path()
+            .strip_prefix(&src)
+            .expect("prefix")
+            .to_string_lossy()
+            .replace('\\', "/");
+        if e.file_type().is_file() && rel.starts_with("content") {
+            site.write(&rel, std::fs::read(e.path()).expect("read"));
+        }
+    }
+    site.tolk(&["build"]).ok();
+    let server = StaticServer::start(&site.root().join("site"));
+    b.goto(&server.url("/en/partner-center/agreements/"));
+    b.wait_for(
+        "the search box",
+        "return !document.querySelector('.tolk-search').hidden",
+    );
+    b.click(".tolk-search input");
+    b.type_into(".tolk-search input", "PSC");
+    b.wait_for(
+        "Dutch-only hits",
+        "return document.querySelectorAll('.tolk-search [role=option] .tolk-search-lang').length > 0",
+    );
+    let hit = b.js(
+        "var o = document.querySelector('.tolk-search [role=option]'); return [o.querySelector('a').getAttribute('href'), o.querySelector('.tolk-search-title').lang, o.querySelector('.tolk-search-lang').textContent]",
+        json!([]),
+    );
+    assert!(
+        hit[0]
+            .as_str()
+            .unwrap_or("")
+            .contains("/nl-nl/partner-center/psc-to-pc/"),
+        "{hit}"
+    );
+    assert_eq!(hit[1], json!("nl"), "{hit}");
+    assert_eq!(hit[2], json!(" (in Dutch)"), "{hit}");
+}
