@@ -34,6 +34,10 @@ pub struct Book {
     pub description: String,
     /// The content folder, relative to the root.
     pub src: PathBuf,
+    /// Files and folders of the content folder that are not part of the
+    /// site (paths relative to it, `/`-separated; a folder excludes all it
+    /// holds), as docfx.json's `exclude`. Default: the root `README.md`.
+    pub exclude: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -126,6 +130,7 @@ impl Default for Book {
             title: "Documentation".into(),
             description: String::new(),
             src: "content".into(),
+            exclude: vec!["README.md".into()],
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod lang;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;
+pub mod postprocess;
 pub mod render;
 pub mod sanitize;
 pub mod search;

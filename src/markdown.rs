@@ -546,6 +546,7 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
     }
     flush_section(&mut out, &mut section);
     html::push_html(&mut out.html, html_events.into_iter());
+    crate::postprocess::table_align_classes(&mut out.html);
     // A built site keeps every page's HTML and text until the pages and the
     // search index are written; strings grown by doubling hold up to twice
     // their length. Trimming them (and the search index keeping snippets,

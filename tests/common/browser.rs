@@ -286,6 +286,47 @@ impl Browser {
             .to_string()
     }
 
+    /// Presses keys on whatever has the focus (WebDriver key actions; use
+    /// the WebDriver codes for special keys: `\u{E004}` Tab, `\u{E007}`
+    /// Enter, `\u{E00C}` Escape).
+    pub fn keys(&self, text: &str) {
+        let mut actions = Vec::new();
+        for c in text.chars() {
+            actions.push(json!({"type": "keyDown", "value": c.to_string()}));
+            actions.push(json!({"type": "keyUp", "value": c.to_string()}));
+        }
+        self.cmd(
+            "POST",
+            "/actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
+        );
+    }
+
+    /// Emulates a device viewport of `width` × `height` CSS pixels (a
+    /// phone when `mobile`).
+    pub fn viewport(&self, width: u32, height: u32, mobile: bool) {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}),
+        );
+    }
+
+    /// A PNG of the viewport, written to `path`.
+    pub fn screenshot(&self, path: &Path) {
+        let v = self.cmd("GET", "/screenshot", json!({}));
+        let png = base64_decode(v.as_str().unwrap_or_default());
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        std::fs::write(path, png).expect("write screenshot");
+    }
+
+    /// The page printed to PDF (CDP `Page.printToPDF`).
+    pub fn print_pdf(&self) -> Vec<u8> {
+        let v = self.cdp("Page.printToPDF", json!({"printBackground": false}));
+        base64_decode(v["data"].as_str().unwrap_or_default())
+    }
+
     /// Waits until `script` returns true (or panics after 10 s, with `what`).
     pub fn wait_for(&self, what: &str, script: &str) {
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -308,4 +349,28 @@ impl Drop for Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// Standard base64 (what WebDriver and CDP send screenshots and PDFs in).
+pub fn base64_decode(text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for b in text.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => continue,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
 }
