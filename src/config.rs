@@ -38,6 +38,19 @@ pub struct Book {
     /// site (paths relative to it, `/`-separated; a folder excludes all it
     /// holds), as docfx.json's `exclude`. Default: the root `README.md`.
     pub exclude: Vec<String>,
+    /// The site's title on English pages; empty: `title`.
+    pub title_en: String,
+}
+
+impl Book {
+    /// The site's title in `lang`.
+    pub fn title_in(&self, lang: crate::lang::Lang) -> &str {
+        if lang == crate::lang::Lang::En && !self.title_en.is_empty() {
+            &self.title_en
+        } else {
+            &self.title
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -131,6 +144,7 @@ impl Default for Book {
             description: String::new(),
             src: "content".into(),
             exclude: vec!["README.md".into()],
+            title_en: String::new(),
         }
     }
 }

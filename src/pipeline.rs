@@ -534,8 +534,8 @@ fn write_site(
         assets.insert(name.clone(), format!("{base}{name}"));
     }
     let mut errors: Vec<Diagnostic> = Vec::new();
-    let site_ctx = SiteCtx {
-        title: &config.book.title,
+    let site_ctx = |lang: Lang| SiteCtx {
+        title: config.book.title_in(lang),
         description: &config.book.description,
         base_path: base,
         url: &config.site.url,
@@ -566,7 +566,7 @@ fn write_site(
             &format!("{base}{}", nav_files[usize::from(lang == Lang::En)].0),
         );
         ctx.insert("search_page", &format!("{base}{}/search/", lang.code()));
-        ctx.insert("site", &site_ctx);
+        ctx.insert("site", &site_ctx(lang));
         ctx.insert("lang", &LangCtx::new(lang));
         ctx.insert("t", &theme.strings(lang).map);
         ctx.insert("assets", &assets);
@@ -716,7 +716,7 @@ fn write_site(
                 .collect();
             ctx.insert("recent", &recent);
             let page = PageCtx {
-                title: config.book.title.clone(),
+                title: config.book.title_in(lang).to_string(),
                 description: config.book.description.clone(),
                 alternates: alternates(config, &home(Lang::Nl), &home(Lang::En)),
                 other_url: Some(home(lang.other())),

@@ -100,6 +100,14 @@ fn breadcrumbs_prev_next_and_a_landing_page() {
     // Meta description on home and 404; a favicon on every page.
     assert!(home.contains("<meta name=\"description\" content=\"Een kleine documentatiesite om de navigatie te testen.\">"));
     assert!(site.read("404.html").contains("<meta name=\"description\""));
+    // The title per language.
+    assert!(home.contains("<title>Leesproef</title>"));
+    assert!(site
+        .read("en/index.html")
+        .contains("<title>Reading test</title>"));
+    assert!(site
+        .read("en/guide/tax/index.html")
+        .contains("<a class=\"site-title\" href=\"/en/\">Reading test</a>"));
     assert!(tax.contains("<link rel=\"icon\" href=\"/static/favicon."));
     // The search results page, and a form that submits to it.
     assert!(site
