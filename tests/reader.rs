@@ -158,17 +158,22 @@ fn wait_for_page(b: &Browser, what: &str, title: &str) {
 /// Marks the navigation entry (a summary or a link) whose label is
 /// `label` so WebDriver can click it.
 fn mark_nav(b: &Browser, label: &str, summary: bool) {
-    let found = b.js(
-        "var want = arguments[0], summary = arguments[1];\
-         var els = document.querySelectorAll(summary ? '#site-nav summary' : '#site-nav a');\
-         for (var i = 0; i < els.length; i++) {\
-           var t = (summary ? els[i].firstChild : els[i]).textContent.trim();\
-           if (t === want && els[i].getClientRects().length) { els[i].setAttribute('data-journey', '1'); return true; }\
-         }\
-         return false;",
-        json!([label, summary]),
+    // A branch's entries are built when it opens (the toggle event comes
+    // after the click): wait for the entry.
+    b.wait_for(
+        &format!("a visible navigation entry `{label}`"),
+        &format!(
+            "var want = {}, summary = {};\
+             var els = document.querySelectorAll(summary ? '#site-nav summary' : '#site-nav a');\
+             for (var i = 0; i < els.length; i++) {{\
+               var t = (summary ? els[i].firstChild : els[i]).textContent.trim();\
+               if (t === want && els[i].getClientRects().length) {{ els[i].setAttribute('data-journey', '1'); return true; }}\
+             }}\
+             return false;",
+            json!(label),
+            json!(summary)
+        ),
     );
-    assert_eq!(found, json!(true), "no visible navigation entry `{label}`");
 }
 
 fn walk_journey(b: &Browser, server: &StaticServer, j: &Journey) {
@@ -403,8 +408,12 @@ fn a_reader_gets_around_in_headless_chromium() {
     );
 }
 
+/// `../shared/corpus/partner-center.nl-nl`, or `TOLK_CORPUS` (a git
+/// worktree sits elsewhere).
 fn corpus() -> PathBuf {
-    repo().join("../shared/corpus/partner-center.nl-nl")
+    std::env::var_os("TOLK_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/corpus/partner-center.nl-nl"))
 }
 
 #[test]
