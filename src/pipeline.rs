@@ -495,7 +495,12 @@ fn absolute(config: &Config, path: &str) -> String {
     format!("{base}{path}")
 }
 
+/// The `hreflang` alternates of a page: none when the site's URL is not
+/// known (they must be absolute, and `url` empty means none).
 fn alternates(config: &Config, nl: &str, en: &str) -> Vec<Alternate> {
+    if config.site.url.is_empty() {
+        return Vec::new();
+    }
     vec![
         Alternate {
             hreflang: "nl-NL",

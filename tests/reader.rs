@@ -80,7 +80,7 @@ fn navigation_follows_the_tocs_and_leaves_out_what_is_not_an_article() {
 fn breadcrumbs_prev_next_and_a_landing_page() {
     let site = reader_site();
     let tax = site.read("nl-nl/guide/tax/index.html");
-    assert!(tax.contains("<nav class=\"breadcrumbs\" aria-label=\"Kruimelpad\"><ol><li><a href=\"/nl-nl/\">Start</a></li><li>Gids voor partners</li><li>Facturering</li></ol></nav>"), "{tax}");
+    assert!(tax.contains("<nav class=\"breadcrumbs\" aria-label=\"Kruimelpad\"><ol><li><a href=\"/nl-nl/\">Leesproef</a></li><li>Gids voor partners</li><li>Facturering</li></ol></nav>"), "{tax}");
     assert!(
         tax.contains("<a class=\"prev\" rel=\"prev\" href=\"/nl-nl/guide/invoice/\">"),
         "{tax}"
@@ -117,6 +117,10 @@ fn breadcrumbs_prev_next_and_a_landing_page() {
     assert!(!tax.contains("<form class=\"tolk-search\" role=\"search\" action=\"/nl-nl/search/\" data-search-page=\"/nl-nl/search/\" data-search-all=\"Alle resultaten\" data-search-index=\"/search-nl-nl.json\" data-search-loading=\"Zoekindex laden…\" data-search-none=\"Geen resultaten\" data-search-count=\"{n} resultaten\" data-search-error=\"Zoeken is niet beschikbaar\" hidden>"));
     // Without `url` there is no sitemap (its <loc> must be absolute).
     assert!(!site.exists("sitemap.xml"));
+    assert!(
+        !tax.contains("hreflang=\"x-default\""),
+        "no relative alternates"
+    );
     // Table alignment as classes: the CSP refuses inline styles.
     let march = site.read("nl-nl/guide/news/2021-march/index.html");
     assert!(

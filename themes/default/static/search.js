@@ -260,6 +260,7 @@
     if (pageUrl) {
       allLink = document.createElement('a');
       allLink.className = 'tolk-search-all';
+      allLink.href = pageUrl;
       allLink.hidden = true;
       allLink.textContent = text('all', 'All results');
       list.insertAdjacentElement('afterend', allLink);
