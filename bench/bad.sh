@@ -4,6 +4,11 @@
 # release binary. Prints wall time and peak memory (/usr/bin/time -v) and
 # checks that the 50 MB article's last paragraph reached its page.
 #
+# Then the quadratic shapes of issue 13 (item 6) at 10x the issue's size,
+# which tests/security_serve.rs runs smaller: 500,000 identical headings,
+# a `<div` left open for 1,000,000 lines, a TOC.yml with 500,000 missing
+# hrefs (`tolk check`). Each must take under 5 s.
+#
 #   bench/bad.sh
 #
 # Needs: cargo, python3, /usr/bin/time (Debian's `time` package).
@@ -44,3 +49,28 @@ for name in big many; do
 done
 grep -q "<p>Laatste alinea, tot het einde.</p>" "$WORK/big/site/nl-nl/groot/index.html" \
   && echo "big: the last paragraph is in the page"
+
+# Issue 13, item 6: shapes that were quadratic.
+python3 - "$WORK" <<'PY'
+import os, sys
+work = sys.argv[1]
+fm = "---\ntitle: T\nms.date: 07/22/2021\nauthor: t\n---\n# T\n\n"
+for name in ("headings", "opendiv", "toc"):
+    os.makedirs(f"{work}/{name}/content", exist_ok=True)
+    open(f"{work}/{name}/book.toml", "w").write('[book]\ntitle = "Kwadratisch"\n')
+open(f"{work}/headings/content/index.md", "w").write(fm + "## Zelfde kop\n\n" * 500_000)
+open(f"{work}/opendiv/content/index.md", "w").write(fm + "<div\n" + "x\n" * 1_000_000)
+open(f"{work}/toc/content/index.md", "w").write(fm + "Tekst.\n")
+with open(f"{work}/toc/content/TOC.yml", "w") as f:
+    for i in range(500_000):
+        f.write(f"- name: P{i}\n  href: ontbreekt-{i}.md\n")
+PY
+for name in headings opendiv toc; do
+  start=$(date +%s.%N)
+  /usr/bin/time -v "$TOLK" check --root "$WORK/$name" 2>"$WORK/$name.time" >/dev/null || true
+  end=$(date +%s.%N)
+  rss=$(grep "Maximum resident" "$WORK/$name.time" | awk '{print $NF}')
+  secs=$(echo "$end - $start" | bc)
+  echo "$name: tolk check $(printf '%.2f' "$secs") s, max RSS $((rss / 1024)) MiB, $(grep -c '^warning\|^error' "$WORK/$name.time" || true) diagnostics"
+  awk -v s="$secs" 'BEGIN { exit !(s < 5) }' || { echo "$name: over 5 s" >&2; exit 1; }
+done

@@ -71,8 +71,25 @@ pub fn check_links(site: &Site) -> Vec<Diagnostic> {
                         ),
                     );
                 }
+                if let LinkTarget::Page {
+                    path,
+                    respelled: true,
+                    ..
+                } = &link.target
+                {
+                    if lang == Lang::Nl {
+                        out.push(
+                            Diagnostic::warning(
+                                "link-spelling",
+                                format!("`{}` names the article {path} with other letter case or with `\\`; it is linked, but a case-sensitive host or another tool may not find it", link.href),
+                            )
+                            .at(loc())
+                            .with_hint("write the path as the file is named, with `/`"),
+                        );
+                    }
+                }
                 let d = match &link.target {
-                    LinkTarget::Page { path, anchor: Some(anchor) } => {
+                    LinkTarget::Page { path, anchor: Some(anchor), .. } => {
                         let Some(&target) = site.by_path.get(path) else { continue };
                         let tr = site.pages[target].rendered(lang);
                         if has_id(tr, anchor) {
@@ -110,7 +127,7 @@ pub fn check_links(site: &Site) -> Vec<Diagnostic> {
                     LinkTarget::External { url, guessed: true } if lang == Lang::Nl => Some(
                         Diagnostic::note("external-link", format!("`{}` is not in this site; it links to {url}", link.href)).at(loc()),
                     ),
-                    LinkTarget::Asset { rel } if lang == Lang::Nl => {
+                    LinkTarget::Asset { rel, .. } if lang == Lang::Nl => {
                         if assets.contains(rel.as_str()) {
                             continue;
                         }
@@ -179,7 +196,9 @@ fn check_sources(config: &Config, site: &Site) -> Vec<Diagnostic> {
 }
 
 fn has_id(r: &crate::markdown::Rendered, anchor: &str) -> bool {
-    r.title_id.as_deref() == Some(anchor) || r.ids.iter().any(|i| i == anchor)
+    r.title_id.as_deref() == Some(anchor)
+        || r.ids.iter().any(|i| i == anchor)
+        || r.targets.iter().any(|i| i == anchor)
 }
 
 /// "did you mean": the id that shares the longest prefix with the anchor.

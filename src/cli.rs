@@ -143,11 +143,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Init { dir } => finish(init(&dir).map(|()| {
-            eprintln!(
-                "Created a new site in {}. Build it with: tolk build --root {}",
-                dir.display(),
-                dir.display()
-            );
+            crate::say_err!("{}", init_done(&dir));
             Vec::new()
         })),
         Command::Build {
@@ -169,8 +165,9 @@ pub fn main() -> ExitCode {
                 // index one by one is 2% of the corpus build's instructions,
                 // all on one core after the last page is written, for
                 // memory the OS takes back anyway.
+                crate::say_err!("{}", report.summary());
+                crate::say_err!("{}", serve_hint(&report.out, session.base_path()));
                 std::mem::forget(session);
-                eprintln!("{}", report.summary());
                 report.diagnostics
             }))
         }
@@ -193,7 +190,7 @@ pub fn main() -> ExitCode {
 /// `tolk eval`: reads the answers, evaluates, prints one line of JSON.
 fn eval(args: EvalArgs) -> ExitCode {
     let usage = |msg: String| {
-        eprintln!("tolk eval: {msg}");
+        crate::say_err!("tolk eval: {msg}");
         ExitCode::from(2)
     };
     let today = match args
@@ -222,25 +219,24 @@ fn eval(args: EvalArgs) -> ExitCode {
     };
     let answers = match args.answers.as_deref() {
         None => "{}".to_string(),
-        Some("-") => {
-            let mut s = String::new();
-            if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut s) {
-                eprintln!("tolk eval: cannot read the answers from standard input: {e}");
-                return ExitCode::from(1);
-            }
-            s
-        }
-        Some(path) => match std::fs::read_to_string(path) {
+        Some("-") => match read_answers(std::io::stdin().lock()) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("tolk eval: cannot read the answers from {path}: {e}");
+                crate::say_err!("tolk eval: cannot read the answers from standard input: {e}");
+                return ExitCode::from(1);
+            }
+        },
+        Some(path) => match std::fs::File::open(path).and_then(read_answers) {
+            Ok(s) => s,
+            Err(e) => {
+                crate::say_err!("tolk eval: cannot read the answers from {path}: {e}");
                 return ExitCode::from(1);
             }
         },
     };
     match crate::checklist::eval_command(&args.article, &args.checklist, &answers, today, lang) {
         Ok(json) => {
-            println!("{json}");
+            crate::say_out!("{}", diagnostic::json_for_terminal(json));
             ExitCode::SUCCESS
         }
         Err(diags) => {
@@ -250,12 +246,41 @@ fn eval(args: EvalArgs) -> ExitCode {
     }
 }
 
+/// The most bytes of answers `tolk eval` reads: a checklist's answers are
+/// a few hundred bytes; without a bound a 60 MB file took 2.2 GB to parse.
+pub const ANSWERS_LIMIT: u64 = 1 << 20;
+
+/// Reads the answers: at most [`ANSWERS_LIMIT`] bytes of UTF-8, a leading
+/// byte-order mark (as Windows editors write) dropped.
+fn read_answers(r: impl std::io::Read) -> std::io::Result<String> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    r.take(ANSWERS_LIMIT + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > ANSWERS_LIMIT {
+        return Err(std::io::Error::other(format!(
+            "the answers are larger than {} KiB, more than any checklist needs; \
+             pass only the answers (a JSON object of input ids)",
+            ANSWERS_LIMIT / 1024
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        std::io::Error::other(format!(
+            "the answers are not UTF-8 (bad byte at offset {}); save them as UTF-8",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
 fn serve(opts: &crate::serve::ServeOptions) -> ExitCode {
     match crate::serve::run(opts) {
         Ok(()) => ExitCode::SUCCESS,
         Err(diags) => {
             diagnostic::eprint_all(&diags);
-            eprintln!("tolk: cannot start the preview server");
+            crate::say_err!("tolk: cannot start the preview server");
             ExitCode::from(1)
         }
     }
@@ -277,13 +302,18 @@ fn check(root: PathBuf, format: Format) -> ExitCode {
             diagnostic::eprint_all(&diags);
             let (errors, warnings) = diagnostic::count(&diags);
             let notes = diags.len() - errors - warnings;
-            eprintln!("tolk check: {errors} error(s), {warnings} warning(s), {notes} note(s)");
+            crate::say_err!(
+                "tolk check: {}, {}, {}",
+                diagnostic::plural(errors, "error"),
+                diagnostic::plural(warnings, "warning"),
+                diagnostic::plural(notes, "note")
+            );
         }
         Format::Json => {
             for d in &diags {
                 match serde_json::to_string(d) {
-                    Ok(line) => println!("{line}"),
-                    Err(e) => eprintln!("tolk: cannot serialise a diagnostic: {e}"),
+                    Ok(line) => crate::say_out!("{}", diagnostic::json_for_terminal(line)),
+                    Err(e) => crate::say_err!("tolk: cannot serialise a diagnostic: {e}"),
                 }
             }
         }
@@ -305,7 +335,11 @@ fn finish(result: Result<Vec<Diagnostic>, Vec<Diagnostic>>) -> ExitCode {
         Err(diags) => {
             diagnostic::eprint_all(&diags);
             let (errors, warnings) = diagnostic::count(&diags);
-            eprintln!("tolk: failed with {errors} error(s) and {warnings} warning(s); nothing was written");
+            crate::say_err!(
+                "tolk: failed with {} and {}; nothing was written",
+                diagnostic::plural(errors, "error"),
+                diagnostic::plural(warnings, "warning")
+            );
             ExitCode::from(1)
         }
     }
@@ -320,8 +354,9 @@ src = "content"
 build-dir = "site"
 
 [site]
-# The public URL, for canonical links and the sitemap.
-url = ""
+# The public address of the site, for canonical links and the sitemap.
+# Set it before you publish, e.g.:
+# url = "https://docs.example.org"
 base-path = "/"
 
 [languages]
@@ -347,6 +382,45 @@ ms.contentlocale: nl-NL
 > [!TIP]
 > Bewerk `content/welcome.md` en bouw opnieuw met `tolk build`.
 "#;
+
+/// How to look at a built site: its links are root-absolute, so it must be
+/// served; opening a page from disk (`file://`) finds no stylesheet.
+fn serve_hint(out: &Path, base: &str) -> String {
+    if base == "/" {
+        format!(
+            "Serve it with any static web server, e.g. `python3 -m http.server -d {}`, or preview with `tolk serve`: \
+             opening its index.html from disk (file://) does not work, because its links start at /.",
+            out.display()
+        )
+    } else {
+        format!(
+            "Publish it at {base} of a web server, or preview with `tolk serve`: \
+             opening its index.html from disk (file://) does not work, because its links start at {base}."
+        )
+    }
+}
+
+/// What `tolk init` says when it is done: where the site is and the
+/// writer's next step, a preview in the browser.
+fn init_done(dir: &Path) -> String {
+    let shown = dir.display().to_string();
+    let root = if dir == Path::new(".") {
+        String::new()
+    } else if shown
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+,:@".contains(c))
+    {
+        format!(" --root {shown}")
+    } else {
+        format!(" --root '{}'", shown.replace('\'', "'\\''"))
+    };
+    format!(
+        "Created a new site in {shown}.\n\
+         Next, preview it while you write (it rebuilds and reloads as you save):\n\
+         \n    tolk serve{root} --open\n\n\
+         Before you publish, set [site] url in book.toml; `tolk build{root}` writes the site."
+    )
+}
 
 /// Writes a new site into `dir`. Refuses to overwrite an existing book.toml.
 pub fn init(dir: &Path) -> Result<(), Vec<Diagnostic>> {

@@ -61,6 +61,11 @@ pub struct Build {
     /// The theme: `default` (built into tolk) or a folder name under
     /// `themes/`, whose files override the built-in ones.
     pub theme: String,
+    /// File types (extensions, without the dot; `"*"` for any) published
+    /// besides the safe ones of [`crate::content::SAFE_ASSET_TYPES`]:
+    /// `["svg", "html"]` for a site that needs them, knowing that a browser
+    /// runs the script in such a file on the site's origin.
+    pub extra_asset_types: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -154,6 +159,7 @@ impl Default for Build {
         Build {
             build_dir: "site".into(),
             theme: "default".into(),
+            extra_asset_types: Vec::new(),
         }
     }
 }

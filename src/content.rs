@@ -45,7 +45,7 @@ pub enum TranslationType {
 /// The front matter of an article: typed fields for the keys DocFX articles
 /// use, and every other key kept as JSON for templates. Unknown keys are
 /// never an error.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -68,11 +68,51 @@ pub struct FrontMatter {
     pub locfileid: Option<String>,
     /// Every other key, in the order written.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The keys given with a value of the wrong type (already reported),
+    /// or `None` for every key when the front matter could not be read at
+    /// all: `tolk check` does not call them missing too.
+    #[serde(skip)]
+    pub invalid: Option<Vec<&'static str>>,
+}
+
+impl Default for FrontMatter {
+    /// No front matter: every key absent.
+    fn default() -> Self {
+        FrontMatter {
+            title: None,
+            description: None,
+            author: None,
+            ms_author: None,
+            date: None,
+            topic: None,
+            service: None,
+            subservice: None,
+            translation_type: None,
+            content_locale: None,
+            locfileid: None,
+            extra: serde_json::Map::new(),
+            invalid: Some(Vec::new()),
+        }
+    }
 }
 
 impl FrontMatter {
+    /// Front matter that could not be read (the error is reported): no
+    /// value, and no key reported missing on top of it.
+    fn unreadable() -> Self {
+        FrontMatter {
+            invalid: None,
+            ..FrontMatter::default()
+        }
+    }
+
     /// Whether the front matter sets `key` (a typed key, or any other).
     pub fn has(&self, key: &str) -> bool {
+        match &self.invalid {
+            None => return true,
+            Some(keys) if keys.contains(&key) => return true,
+            Some(_) => {}
+        }
         match key {
             "title" => self.title.is_some(),
             "description" => self.description.is_some(),
@@ -111,6 +151,9 @@ pub struct Article {
     /// An English source for the same path, which takes precedence over the
     /// originals carried in the segments.
     pub english: Option<Source>,
+    /// The English source's own front matter (title, description, date,
+    /// author, `ms.*`), for the English page.
+    pub english_front: Option<FrontMatter>,
 }
 
 impl Article {
@@ -250,10 +293,15 @@ pub fn load(config: &Config) -> Content {
     // before Markdown, and each file is independent: it runs on every core.
     // The results come back in walk order, so the content (and the order
     // of diagnostics) is the same whatever the thread count.
-    let files: Vec<(String, PathBuf)> = walk(&dir, &mut content.diagnostics)
-        .into_iter()
-        .filter(|(rel, _)| !is_excluded(&config.book.exclude, rel))
-        .collect();
+    let files: Vec<(String, PathBuf)> = walk(
+        &dir,
+        &config.book.src,
+        Bound::new(&dir, &config.root, "the content folder"),
+        &mut content.diagnostics,
+    )
+    .into_iter()
+    .filter(|(rel, _)| !is_excluded(&config.book.exclude, rel))
+    .collect();
     let loaded: Vec<(Loaded, Vec<Diagnostic>)> = files
         .into_par_iter()
         .map(|(rel, abs)| {
@@ -328,6 +376,12 @@ fn load_file(
         };
         match yaml::from_str::<Vec<TocItem>>(&source.text) {
             Ok(items) => Loaded::Toc(TocFile { source, items }),
+            Err(e) if e.code.is_some() => {
+                diagnostics.push(Diagnostic::error(e.code.unwrap_or("yaml"), e.message).at(
+                    Location::from_line_col(&source.display, &source.text, e.line, e.column, 1),
+                ));
+                Loaded::Nothing
+            }
             Err(e) => {
                 diagnostics.push(
                     Diagnostic::warning("toc", format!("this TOC.yml is not a list of items: {}", e.message))
@@ -344,6 +398,60 @@ fn load_file(
     }
 }
 
+/// The file types the content folder may publish as they are: images,
+/// documents, media, fonts, archives and code samples, none of which a
+/// browser runs as script when it opens them from the site. Files without an
+/// extension (`LICENSE`) are published too: hosts send them as
+/// `application/octet-stream`, which browsers download.
+pub const SAFE_ASSET_TYPES: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "avif", "bmp", "ico", "tif", "tiff", // images
+    "pdf", "txt", "csv", "tsv", "rtf", "docx", "xlsx", "pptx", "vsdx", "odt", "ods",
+    "odp", // documents
+    "mp4", "webm", "ogg", "ogv", "mp3", "m4a", "wav", "mov", "vtt", // media
+    "woff", "woff2", "ttf", "otf", // fonts
+    "zip", "gz", "tgz", "tar", "7z", // archives
+    "ps1", "psm1", "sh", "py", "cs", "sql", "kql", "bicep", "ini", "cfg", "toml",
+    "log", // code samples, shown as text
+];
+
+/// Types a browser runs script in when it opens them from the site
+/// (HTML, SVG, XML with a stylesheet, scripts): named in the diagnostic.
+const ACTIVE_ASSET_TYPES: &[&str] = &[
+    "html", "htm", "xhtml", "xht", "shtml", "svg", "svgz", "xml", "xsl", "xslt", "mht", "mhtml",
+    "js", "mjs", "css", "wasm", "swf",
+];
+
+/// Whether `rel`, an asset of the content folder, is of a type the site
+/// publishes (see `SAFE_ASSET_TYPES` and `[build] extra-asset-types`):
+/// `asset-type` otherwise.
+pub fn asset_type_allowed(config: &Config, rel: &str) -> Result<(), Diagnostic> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let Some((_, ext)) = name.rsplit_once('.') else {
+        return Ok(());
+    };
+    let ext = ext.to_ascii_lowercase();
+    let extra = &config.build.extra_asset_types;
+    if SAFE_ASSET_TYPES.contains(&ext.as_str())
+        || extra
+            .iter()
+            .any(|t| t == "*" || t.trim_start_matches('.').eq_ignore_ascii_case(&ext))
+    {
+        return Ok(());
+    }
+    let why = if ACTIVE_ASSET_TYPES.contains(&ext.as_str()) {
+        format!("a browser runs the script in a .{ext} file on the site's own origin")
+    } else {
+        format!("tolk publishes only file types known to be safe, and .{ext} is not one of them")
+    };
+    Err(Diagnostic::error(
+        "asset-type",
+        format!("this .{ext} file is not published: {why}"),
+    )
+    .with_hint(format!(
+        "make it part of an article (or convert it, e.g. an SVG to PNG); a site whose writers are all trusted can allow the type in book.toml: `[build] extra-asset-types = [\"{ext}\"]` (docs/security.md)"
+    )))
+}
+
 /// English sources: `.md` files under the English content root, by path.
 fn load_english(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<String, Source> {
     let dir = config.english_dir();
@@ -351,18 +459,20 @@ fn load_english(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<
     if !dir.is_dir() {
         return out;
     }
-    let read: Vec<(Option<Source>, Vec<Diagnostic>)> = walk(&dir, diagnostics)
-        .into_par_iter()
-        .filter(|(rel, _)| rel.to_ascii_lowercase().ends_with(".md"))
-        .map(|(rel, abs)| {
-            let mut diagnostics = Vec::new();
-            let display = config.languages.english_src.join(&rel);
-            (
-                read_source(&abs, rel, display, &mut diagnostics),
-                diagnostics,
-            )
-        })
-        .collect();
+    let bound = Bound::new(&config.root, &config.root, "the project folder");
+    let read: Vec<(Option<Source>, Vec<Diagnostic>)> =
+        walk(&dir, &config.languages.english_src, bound, diagnostics)
+            .into_par_iter()
+            .filter(|(rel, _)| rel.to_ascii_lowercase().ends_with(".md"))
+            .map(|(rel, abs)| {
+                let mut diagnostics = Vec::new();
+                let display = config.languages.english_src.join(&rel);
+                (
+                    read_source(&abs, rel, display, &mut diagnostics),
+                    diagnostics,
+                )
+            })
+            .collect();
     for (source, diags) in read {
         diagnostics.extend(diags);
         if let Some(s) = source {
@@ -372,16 +482,120 @@ fn load_english(config: &Config, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<
     out
 }
 
+/// The folder a walk may not leave: a symbolic link whose target resolves
+/// outside it is not followed.
+#[derive(Debug, Clone)]
+pub struct Bound {
+    /// Canonical (links resolved), so that containment is a prefix test.
+    dir: PathBuf,
+    /// How diagnostics name it ("the content folder").
+    name: &'static str,
+    /// The project folder, canonical: where the walked folder itself may
+    /// point when it is a link (`content -> ../shared/docs`).
+    root: PathBuf,
+}
+
+impl Bound {
+    /// `dir`, named `name`, in the project at `root`.
+    pub fn new(dir: &Path, root: &Path, name: &'static str) -> Bound {
+        let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        Bound {
+            dir: canonical(dir),
+            name,
+            root: canonical(root),
+        }
+    }
+
+    /// `error[symlink-outside]` when the symbolic link `link` resolves to a
+    /// place outside the bound (outside the project, for the walked folder
+    /// itself, `top`). A dangling link is left to the caller (it cannot be
+    /// read, which is reported as such).
+    pub fn check_link(&self, link: &Path, shown: &Path, top: bool) -> Result<(), Diagnostic> {
+        let Ok(target) = link.canonicalize() else {
+            return Ok(());
+        };
+        let (bound, name) = if top {
+            (&self.root, "the project folder")
+        } else {
+            (&self.dir, self.name)
+        };
+        let written = std::fs::read_link(link).unwrap_or_else(|_| target.clone());
+        if let Ok(inside) = target.strip_prefix(bound) {
+            // Inside, a link reaches only what the walk itself would read:
+            // not `.git/config` (which holds CI credentials), `.env`, ...
+            let hidden = inside
+                .components()
+                .any(|c| is_ignored(&c.as_os_str().to_string_lossy()));
+            if !hidden {
+                return Ok(());
+            }
+            return Err(Diagnostic::error(
+                "symlink-outside",
+                format!(
+                    "this symbolic link points to a hidden file, which tolk does not read: {}",
+                    written.display()
+                ),
+            )
+            .in_file(shown)
+            .with_hint(
+                "hidden files and folders (`.git`, `.env`) are never published: remove the link",
+            ));
+        }
+        Err(Diagnostic::error(
+            "symlink-outside",
+            format!(
+                "this symbolic link points outside {}, to {}",
+                name,
+                written.display()
+            ),
+        )
+        .in_file(shown)
+        .with_hint(format!(
+            "tolk never follows a link out of {name} (it could publish files of the machine that builds the site): copy what you need into it, or remove the link"
+        )))
+    }
+}
+
 /// Lists the files under `dir`, sorted, as (relative path with `/`, absolute
-/// path). Hidden and editor files are skipped; unreadable entries and
-/// symlink loops become diagnostics.
-pub fn walk(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
+/// path). `shown` is how diagnostics name `dir` (`content`). Hidden and
+/// editor files are skipped; unreadable entries and symlink loops become
+/// diagnostics. A symbolic link is followed only when its target resolves
+/// inside `bound` (one check for files and folders, made before the walk
+/// descends into a linked folder); any other is `error[symlink-outside]`.
+/// FIFOs, sockets and devices are never read.
+pub fn walk(
+    dir: &Path,
+    shown: &Path,
+    bound: Bound,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(String, PathBuf)> {
     let mut files = Vec::new();
+    let outside = std::cell::RefCell::new(Vec::new());
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            if e.depth() > 0 && is_ignored(&e.file_name().to_string_lossy()) {
+                return false;
+            }
+            if !e.path_is_symlink() {
+                return true;
+            }
+            let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
+            let shown = if e.depth() == 0 {
+                shown.to_path_buf()
+            } else {
+                shown.join(rel)
+            };
+            match bound.check_link(e.path(), &shown, e.depth() == 0) {
+                Ok(()) => true,
+                Err(d) => {
+                    outside.borrow_mut().push(d);
+                    false
+                }
+            }
+        });
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() => {
@@ -430,6 +644,7 @@ pub fn walk(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, PathB
             }
         }
     }
+    diagnostics.extend(outside.into_inner());
     files
 }
 
@@ -544,12 +759,16 @@ pub fn parse_article(
 ) -> Article {
     let (front, body_start) = parse_front_matter(&source, diagnostics);
     let path = page_path(&source.rel);
+    let english_front = english
+        .as_ref()
+        .map(|en| parse_front_matter(en, diagnostics).0);
     Article {
         source,
         front,
         body_start,
         path,
         english,
+        english_front,
     }
 }
 
@@ -594,7 +813,7 @@ fn parse_front_matter(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> (Fr
                     .with_label("opened here")
                     .with_hint("end the front matter with a line that holds only `---`"),
             );
-            return (FrontMatter::default(), text.len());
+            return (FrontMatter::unreadable(), text.len());
         }
     };
     let yaml_text = &text[range.clone()];
@@ -612,7 +831,7 @@ fn parse_front_matter(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> (Fr
                     .at(Location::from_offset(&source.display, text, at, line.trim_end().len().max(1)))
                     .with_hint("resolve the conflict: keep one side and remove the <<<<<<< ======= >>>>>>> lines"),
             );
-            return (FrontMatter::default(), body_start);
+            return (FrontMatter::unreadable(), body_start);
         }
         at += line.len();
     }
@@ -621,21 +840,26 @@ fn parse_front_matter(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> (Fr
         Err(e) => {
             let hint = if yaml_text.contains("<<<<<<<") || yaml_text.contains(">>>>>>>") {
                 "this looks like a merge conflict: resolve it and remove the <<<<<<< ======= >>>>>>> lines"
+            } else if let Some(hint) = &e.hint {
+                hint
             } else {
                 "front matter is YAML: `key: value` lines; quote values that contain `: ` or start with a special character"
             };
             diagnostics.push(
-                Diagnostic::error("yaml", format!("invalid front matter: {}", e.message))
-                    .at(Location::from_line_col(
-                        &source.display,
-                        text,
-                        e.line + line_offset,
-                        e.column,
-                        1,
-                    ))
-                    .with_hint(hint),
+                Diagnostic::error(
+                    e.code.unwrap_or("yaml"),
+                    format!("invalid front matter: {}", e.message),
+                )
+                .at(Location::from_line_col(
+                    &source.display,
+                    text,
+                    e.line + line_offset,
+                    e.column,
+                    1,
+                ))
+                .with_hint(hint),
             );
-            return (FrontMatter::default(), body_start);
+            return (FrontMatter::unreadable(), body_start);
         }
     };
     let map = match value {
@@ -649,7 +873,7 @@ fn parse_front_matter(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> (Fr
                 )
                 .at(Location::from_offset(&source.display, text, range.start, 1)),
             );
-            return (FrontMatter::default(), body_start);
+            return (FrontMatter::unreadable(), body_start);
         }
     };
     (
@@ -674,13 +898,23 @@ fn typed_front_matter(
             .map_or(yaml_start, |i| yaml_start + i);
         Location::from_offset(&source.display, text, at, key.len())
     };
-    let mut take = |key: &str| -> Option<String> {
+    // Typed keys hold one value: a list or a map there is an error at its
+    // key (shown as JSON on the page, or dropped, it would be lost text).
+    let mut wrong: Vec<(&'static str, &'static str)> = Vec::new();
+    let mut take = |key: &'static str| -> Option<String> {
         match map.shift_remove(key)? {
             serde_json::Value::String(s) => Some(s),
             serde_json::Value::Null => None,
             serde_json::Value::Number(n) => Some(n.to_string()),
             serde_json::Value::Bool(b) => Some(b.to_string()),
-            other => Some(other.to_string()),
+            serde_json::Value::Array(_) => {
+                wrong.push((key, "a list"));
+                None
+            }
+            serde_json::Value::Object(_) => {
+                wrong.push((key, "a map"));
+                None
+            }
         }
     };
     let mut fm = FrontMatter {
@@ -697,6 +931,25 @@ fn typed_front_matter(
     let date = take("ms.date");
     let translation = take("ms.translationtype");
     let locale = take("ms.contentlocale");
+    // In the order of the file, not of the keys.
+    let mut wrong: Vec<(Location, &'static str, &str)> = wrong
+        .into_iter()
+        .map(|(k, kind)| (locate(k), k, kind))
+        .collect();
+    wrong.sort_by_key(|(at, ..)| at.line);
+    let invalid: Vec<&'static str> = wrong.iter().map(|(_, k, _)| *k).collect();
+    for (at, key, kind) in wrong {
+        diagnostics.push(
+            Diagnostic::error(
+                "front-matter-type",
+                format!("`{key}` must be one text value, not {kind}"),
+            )
+            .at(at)
+            .with_hint(format!(
+                "write it on one line, like `{key}: text` (quote it if it holds `: ` or starts with `[`, `{{` or `*`)"
+            )),
+        );
+    }
     if let Some(d) = date {
         fm.date = Date::parse_us(&d).or_else(|| Date::parse_iso(&d));
         if fm.date.is_none() {
@@ -738,6 +991,7 @@ fn typed_front_matter(
         }
     }
     fm.extra = map;
+    fm.invalid = Some(invalid);
     fm
 }
 
@@ -797,6 +1051,49 @@ mod tests {
         );
         assert_eq!(d[0].code, "front-matter-date");
         assert_eq!(d[0].location.as_ref().unwrap().line, 3);
+    }
+
+    #[test]
+    fn typed_keys_of_the_wrong_type_are_located_errors() {
+        let mut d = vec![];
+        let a = parse_article(
+            src("---\ntitle: [1, 2]\nms.date: 07/22/2021\nauthor: [1, {a: 2}]\ndescription:\n  a: 1\nms.custom: [kept]\n---\n# Body\n"),
+            None,
+            &mut d,
+        );
+        let found: Vec<(&str, usize, &str)> = d
+            .iter()
+            .map(|d| {
+                (
+                    d.code,
+                    d.location.as_ref().map_or(0, |l| l.line),
+                    d.message.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "front-matter-type",
+                    2,
+                    "`title` must be one text value, not a list"
+                ),
+                (
+                    "front-matter-type",
+                    4,
+                    "`author` must be one text value, not a list"
+                ),
+                (
+                    "front-matter-type",
+                    5,
+                    "`description` must be one text value, not a map"
+                ),
+            ]
+        );
+        assert_eq!(a.front.author, None);
+        // Untyped keys keep any form.
+        assert!(a.front.extra["ms.custom"].is_array());
     }
 
     #[test]

@@ -130,6 +130,48 @@ impl Date {
         Date::from_ymd(ny, nm, d.min(days_in_month(ny, nm)))
     }
 
+    /// Monday 0 … Sunday 6 (day 0, 1 January 1970, was a Thursday).
+    pub fn weekday(self) -> i64 {
+        (self.0 + 3).rem_euclid(7)
+    }
+
+    /// `n` working days (Monday to Friday) later, or earlier for a negative
+    /// `n`; `n = 0` is the date itself. From a Saturday or Sunday, one
+    /// working day later is the Monday and one earlier the Friday. `None`
+    /// outside the supported years. Mirrored by `R.addWorkdays`.
+    pub fn add_workdays(self, n: i64) -> Option<Date> {
+        // n working days span at least n days: beyond the years' range.
+        if !(-4_000_000..=4_000_000).contains(&n) {
+            return None;
+        }
+        if n == 0 {
+            return Some(self);
+        }
+        let wd = self.weekday();
+        let (weeks, rem) = (n.abs() / 5, n.abs() % 5);
+        let days = if n >= 0 {
+            // From a weekend day, count from the Friday before.
+            let start = if wd >= 5 { self.0 - (wd - 4) } else { self.0 };
+            let w = if wd >= 5 { 4 } else { wd };
+            start + weeks * 7 + rem + if w + rem >= 5 { 2 } else { 0 }
+        } else {
+            // From a weekend day, count from the Monday after.
+            let start = if wd >= 5 { self.0 + (7 - wd) } else { self.0 };
+            let w = if wd >= 5 { 0 } else { wd };
+            start - weeks * 7 - rem - if w - rem < 0 { 2 } else { 0 }
+        };
+        Date::from_days(days)
+    }
+
+    /// The number of working days (Monday to Friday) on or before this
+    /// date, counted from a fixed Monday: `b.workday_index() -
+    /// a.workday_index()` is the number of working days after `a` up to and
+    /// including `b` (negative when `b` comes first).
+    pub fn workday_index(self) -> i64 {
+        let y = self.0 + 3;
+        y.div_euclid(7) * 5 + (y.rem_euclid(7) + 1).min(5)
+    }
+
     /// The last day of this date's month.
     pub fn end_of_month(self) -> Date {
         let (y, m, _) = self.ymd();
@@ -157,6 +199,56 @@ impl fmt::Display for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn iso(s: &str) -> Date {
+        Date::parse_iso(s).unwrap()
+    }
+
+    #[test]
+    fn workdays_by_example() {
+        // 2021-03-05 is a Friday.
+        assert_eq!(iso("2021-03-05").weekday(), 4);
+        assert_eq!(iso("2021-03-05").add_workdays(1), Some(iso("2021-03-08")));
+        assert_eq!(iso("2021-03-06").add_workdays(1), Some(iso("2021-03-08")));
+        assert_eq!(iso("2021-03-07").add_workdays(-1), Some(iso("2021-03-05")));
+        assert_eq!(iso("2021-03-08").add_workdays(-1), Some(iso("2021-03-05")));
+        assert_eq!(iso("2021-03-06").add_workdays(0), Some(iso("2021-03-06")));
+        assert_eq!(iso("2021-03-01").add_workdays(45), Some(iso("2021-05-03")));
+        assert_eq!(iso("9999-12-31").add_workdays(1), None);
+        assert_eq!(iso("2021-03-01").add_workdays(9_007_199_254_740_991), None);
+        let between = |a: &str, b: &str| iso(b).workday_index() - iso(a).workday_index();
+        assert_eq!(between("2021-03-05", "2021-03-08"), 1);
+        assert_eq!(between("2021-03-08", "2021-03-05"), -1);
+        assert_eq!(between("2021-03-06", "2021-03-07"), 0);
+        assert_eq!(between("2021-03-01", "2021-05-03"), 45);
+    }
+
+    /// Against the definition, one day at a time.
+    #[test]
+    fn workdays_agree_with_counting_day_by_day() {
+        let base = iso("2024-02-26").days();
+        for start in base - 10..base + 10 {
+            let d = Date(start);
+            for n in -30i64..=30 {
+                let (mut cur, mut left) = (start, n.abs());
+                while left > 0 {
+                    cur += n.signum();
+                    if Date(cur).weekday() < 5 {
+                        left -= 1;
+                    }
+                }
+                assert_eq!(d.add_workdays(n), Some(Date(cur)), "{start} + {n}");
+                let counted = (start.min(cur) + 1..=start.max(cur))
+                    .filter(|&x| Date(x).weekday() < 5)
+                    .count() as i64;
+                assert_eq!(
+                    Date(cur).workday_index() - d.workday_index(),
+                    if cur >= start { counted } else { -counted },
+                    "between {start} and {cur}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn epoch_and_round_trip() {

@@ -61,8 +61,26 @@ impl Location {
             offset -= 1;
         }
         let line_start = src[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line = memchr::memchr_iter(b'\n', &src.as_bytes()[..line_start]).count() + 1;
+        Self::from_offset_on_line(file, src, offset, len, line)
+    }
+
+    /// [`Location::from_offset`] when the caller knows the offset's line
+    /// (1-based) already: no count from the start of the file, so reporting
+    /// many places in one big file stays linear.
+    pub fn from_offset_on_line(
+        file: impl Into<PathBuf>,
+        src: &str,
+        offset: usize,
+        len: usize,
+        line: usize,
+    ) -> Self {
+        let mut offset = offset.min(src.len());
+        while !src.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_start = src[..offset].rfind('\n').map_or(0, |i| i + 1);
         let line_end = src[offset..].find('\n').map_or(src.len(), |i| offset + i);
-        let line = src[..line_start].matches('\n').count() + 1;
         let column = src[line_start..offset].chars().count() + 1;
         let mut end = (offset + len).min(line_end);
         while !src.is_char_boundary(end) {
@@ -211,7 +229,7 @@ impl Diagnostic {
             out,
             "{}{}",
             paint(tint, &format!("{word}[{}]", self.code)),
-            paint("1", &format!(": {}", self.message))
+            paint("1", &format!(": {}", visible(&self.message)))
         );
         let mut gutter = 1;
         if let Some(loc) = &self.location {
@@ -219,18 +237,23 @@ impl Diagnostic {
             let pad = " ".repeat(gutter);
             let bar = paint("1;34", "|");
             if loc.line == 0 {
-                let _ = writeln!(out, "{pad}{} {}", paint("1;34", "-->"), loc.file.display());
+                let _ = writeln!(
+                    out,
+                    "{pad}{} {}",
+                    paint("1;34", "-->"),
+                    visible(&loc.file.display().to_string())
+                );
             } else {
                 let _ = writeln!(
                     out,
                     "{pad}{} {}:{}:{}",
                     paint("1;34", "-->"),
-                    loc.file.display(),
+                    visible(&loc.file.display().to_string()),
                     loc.line,
                     loc.column
                 );
                 let _ = writeln!(out, "{pad} {bar}");
-                let line = loc.source_line.replace('\t', " ");
+                let line = visible(&loc.source_line.replace('\t', " ")).into_owned();
                 let _ = writeln!(out, "{} {bar} {line}", paint("1;34", &loc.line.to_string()));
                 let caret = format!(
                     "{}{}",
@@ -240,7 +263,7 @@ impl Diagnostic {
                 let label = self
                     .label
                     .as_deref()
-                    .map(|l| format!(" {l}"))
+                    .map(|l| format!(" {}", visible(l)))
                     .unwrap_or_default();
                 let _ = writeln!(
                     out,
@@ -255,7 +278,7 @@ impl Diagnostic {
                 out,
                 "{pad} {} {}",
                 paint("1;34", "="),
-                format_args!("help: {hint}")
+                format_args!("help: {}", visible(hint))
             );
         }
         out
@@ -268,12 +291,115 @@ impl std::fmt::Display for Diagnostic {
     }
 }
 
+/// Text from a file or a user, made safe to print to a terminal: C0 and
+/// C1 control characters (ESC, BEL, the OSC and CSI introducers, NUL...),
+/// DEL and the bidirectional overrides are shown as visible escapes
+/// (`␛`, `␇`, `<U+009B>`, `<U+202E>`), so an article line cannot retitle the
+/// window, move the cursor or reorder what is shown. Tab and newline stay.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\t' && c != '\n')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            c if !hidden(c) => out.push(c),
+            // The Control Pictures block: U+2400 + the code, DEL is U+2421.
+            '\0'..='\u{1F}' => out.extend(char::from_u32(0x2400 + c as u32)),
+            '\u{7F}' => out.push('\u{2421}'),
+            c => {
+                let _ = write!(out, "<U+{:04X}>", c as u32);
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Set when standard output or standard error could not be written (a
+/// closed pipe, `tolk check | head`, or a full disk): later output is
+/// dropped, and the command still ends with its own exit code.
+static STDOUT_GONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static STDERR_GONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn write_line(gone: &std::sync::atomic::AtomicBool, mut w: impl std::io::Write, text: &str) {
+    use std::sync::atomic::Ordering;
+    if gone.load(Ordering::Relaxed) {
+        return;
+    }
+    if writeln!(w, "{text}").and_then(|()| w.flush()).is_err() {
+        gone.store(true, Ordering::Relaxed);
+    }
+}
+
+/// `eprintln!` that never panics: a write error (closed pipe, `/dev/full`)
+/// makes this and every later line a no-op instead of a panic (exit 101).
+pub fn eprint_line(text: &str) {
+    write_line(&STDERR_GONE, std::io::stderr().lock(), text);
+}
+
+/// `println!` that never panics, as [`eprint_line`].
+pub fn print_line(text: &str) {
+    write_line(&STDOUT_GONE, std::io::stdout().lock(), text);
+}
+
+/// JSON text with DEL, C1 controls and bidirectional overrides written as
+/// `\uXXXX` (serde_json escapes only C0): the same JSON, safe to show in a
+/// terminal. Those characters only occur inside JSON strings.
+pub fn json_for_terminal(json: String) -> String {
+    let hidden = |c: char| {
+        ('\u{7F}'..='\u{9F}').contains(&c)
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !json.chars().any(hidden) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if hidden(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `eprintln!` through [`eprint_line`]: never panics on a closed stderr.
+#[macro_export]
+macro_rules! say_err {
+    ($($t:tt)*) => {
+        $crate::diagnostic::eprint_line(&format!($($t)*))
+    };
+}
+
+/// `println!` through [`print_line`]: never panics on a closed stdout.
+#[macro_export]
+macro_rules! say_out {
+    ($($t:tt)*) => {
+        $crate::diagnostic::print_line(&format!($($t)*))
+    };
+}
+
 /// Prints diagnostics to stderr, in colour when stderr is a terminal and
 /// `NO_COLOR` is not set.
 pub fn eprint_all(diagnostics: &[Diagnostic]) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for d in diagnostics {
-        eprintln!("{}", d.render(color));
+        eprint_line(&d.render(color));
+    }
+}
+
+/// `n` and the noun in its English number: `1 warning`, `0 warnings`,
+/// `2 errors` (`noun` is the singular; the plural adds `s`).
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
@@ -293,6 +419,13 @@ pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counts_read_in_english_number() {
+        assert_eq!(super::plural(0, "warning"), "0 warnings");
+        assert_eq!(super::plural(1, "warning"), "1 warning");
+        assert_eq!(super::plural(2, "error"), "2 errors");
+    }
+
     use super::*;
 
     #[test]

@@ -225,8 +225,14 @@ pub fn article(data: &[u8]) {
             ("includes/b.md", "**B** <span data-ttu-id=\"1\">x</span>\n"),
         ]
         .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                crate::markdown::prepare_include(v, Path::new(k)).0,
+            )
+        })
         .collect(),
+        include_cache: Default::default(),
     };
     let labels = |lang: Lang, key: &str| format!("{}:{key}", lang.code());
     let today = Date::from_ymd(2024, 2, 29).unwrap_or_else(|| unreachable!());

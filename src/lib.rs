@@ -21,6 +21,7 @@ pub mod content;
 pub mod date;
 pub mod diagnostic;
 pub mod encoding;
+pub mod escape;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod lang;

@@ -16,7 +16,7 @@
 //! (the content folder, the project root, a user's folder) unless told to
 //! with `--force`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -89,7 +89,10 @@ pub struct Staging {
     /// What the spare held when this build started: path → content hash.
     /// Empty when unknown (then every file is written).
     previous: HashMap<String, u64>,
-    written: Mutex<Vec<(String, u64)>>,
+    /// What this build wrote: path → content hash. Each path has one
+    /// writer; a second is refused (`output-clash`), so the manifest always
+    /// holds the hash of the bytes on disk.
+    written: Mutex<BTreeMap<String, u64>>,
     made_dirs: Mutex<HashSet<PathBuf>>,
     /// Held until the build ends (the system drops it when the process
     /// dies), so that two builds never write into the same spare.
@@ -236,7 +239,7 @@ impl Staging {
             dir: spare,
             target: target.to_path_buf(),
             previous,
-            written: Mutex::new(Vec::new()),
+            written: Mutex::new(BTreeMap::new()),
             made_dirs: Mutex::new(HashSet::new()),
             _lock: lock,
         })
@@ -246,6 +249,22 @@ impl Staging {
     /// exact bytes. May be called from many threads.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let hash = content_hash(bytes);
+        // Claim the path before writing: two writers of one file would
+        // leave whichever came last on disk, and the manifest unsure which.
+        {
+            let mut written = self
+                .written
+                .lock()
+                .map_err(|_| Diagnostic::error("io", "a thread writing the site failed"))?;
+            if written.contains_key(rel) {
+                return Err(Diagnostic::error(
+                    "output-clash",
+                    format!("two files of the site would be written to {rel}"),
+                )
+                .with_hint("rename one of them: each path of the site has one source"));
+            }
+            written.insert(rel.to_string(), hash);
+        }
         let path = self.dir.join(rel);
         let unchanged = self.previous.get(rel) == Some(&hash) && path.is_file();
         if !unchanged {
@@ -282,19 +301,14 @@ impl Staging {
             }
             fs::write(&path, bytes).map_err(|e| io_error(&path, &e))?;
         }
-        if let Ok(mut w) = self.written.lock() {
-            w.push((rel.to_string(), hash));
-        }
         Ok(())
     }
 
     /// Removes what the new build did not write, writes the manifest, and
     /// exchanges the spare with the live site.
     pub fn commit(self) -> Result<(), Diagnostic> {
-        let mut written = self.written.lock().map(|w| w.clone()).unwrap_or_default();
-        written.sort();
-        written.dedup_by(|a, b| a.0 == b.0);
-        let keep: HashSet<&str> = written.iter().map(|(r, _)| r.as_str()).collect();
+        let written = self.written.lock().map(|w| w.clone()).unwrap_or_default();
+        let keep: HashSet<&str> = written.keys().map(|r| r.as_str()).collect();
         if self.previous.is_empty() {
             // Unknown content (first build, or one that was interrupted):
             // walk the whole spare.
@@ -460,6 +474,26 @@ mod tests {
         assert_eq!(fs::read(target.join("c/d/e.html")).unwrap(), b"new");
         let marker = fs::read_to_string(target.join(MARKER)).unwrap();
         assert!(marker.contains("\ta/index.html\n") && marker.contains("\tc/d/e.html\n"));
+    }
+
+    #[test]
+    fn a_second_writer_of_a_path_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site");
+        let s = Staging::create(&target).unwrap();
+        s.write("robots.txt", b"tolk's").unwrap();
+        let e = s.write("robots.txt", b"a writer's").unwrap_err();
+        assert_eq!(e.code, "output-clash");
+        // Not even the same bytes: one path, one writer.
+        assert_eq!(
+            s.write("robots.txt", b"tolk's").unwrap_err().code,
+            "output-clash"
+        );
+        s.commit().unwrap();
+        assert_eq!(fs::read(target.join("robots.txt")).unwrap(), b"tolk's");
+        let marker = fs::read_to_string(target.join(MARKER)).unwrap();
+        let hash = format!("{:016x}\trobots.txt\n", content_hash(b"tolk's"));
+        assert!(marker.contains(&hash), "{marker}");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! article stop the build before the output stage, so the last good site
 //! stays as it was.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -58,13 +59,18 @@ pub struct Report {
 impl Report {
     /// The one-line summary: pages per language, warnings, errors, time.
     /// `Built 5 articles into site: 6 pages in nl-nl, 6 in en; 0 warnings, 0 errors; 21 ms`
+    /// (`1 article`, `1 warning`: counts in their English number).
     pub fn summary(&self) -> String {
+        use crate::diagnostic::plural;
         let per_lang = self.pages_per_lang;
         let (errors, warnings) = crate::diagnostic::count(&self.diagnostics);
         format!(
-            "Built {} articles into {}: {per_lang} pages in nl-nl, {per_lang} in en; {warnings} warnings, {errors} errors; {} ms",
-            self.articles,
+            "Built {} into {}: {} in nl-nl, {per_lang} in en; {}, {}; {} ms",
+            plural(self.articles, "article"),
             self.out.display(),
+            plural(per_lang, "page"),
+            plural(warnings, "warning"),
+            plural(errors, "error"),
             self.elapsed.as_millis()
         )
     }
@@ -109,7 +115,8 @@ pub fn compile(config: &Config) -> Result<(Theme, Site, Vec<Diagnostic>), Vec<Di
     let theme = Theme::load(config)?;
     let content = content::load(config);
     let labels = |lang: Lang, key: &str| theme.strings(lang).get(key);
-    let (site, mut diagnostics) = Site::assemble(config, content, &labels, build_date());
+    let (mut site, mut diagnostics) = Site::assemble(config, content, &labels, build_date());
+    diagnostics.extend(unpublishable_assets(config, &theme, &mut site));
     config.check.apply(&mut diagnostics);
     Ok((theme, site, diagnostics))
 }
@@ -123,6 +130,89 @@ pub fn check(opts: &Options) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     config.check.apply(&mut more);
     diagnostics.extend(more);
     Ok(diagnostics)
+}
+
+/// Every file a build generates, by its path in the site, with what it is:
+/// the theme's static files, the checklist code, the pages, the index, 404
+/// and root pages, the search indexes, the sitemap and robots.txt. The
+/// names [`write_site`] writes; the content may not write any of them.
+pub fn generated_files(config: &Config, theme: &Theme, site: &Site) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for name in theme.statics.keys() {
+        out.insert(name.clone(), "a static file of the theme".to_string());
+    }
+    for page in &site.pages {
+        let shown = page.article.source.display.display().to_string();
+        if let Some(js) = &page.script {
+            let name = format!(
+                "static/{}",
+                crate::render::hashed_name("checklists.js", js.as_bytes())
+            );
+            out.insert(name, format!("the checklist code of {shown}"));
+        }
+        for lang in Lang::ALL {
+            out.insert(
+                page_file(lang, &page.article.path),
+                format!("the {} page of {shown}", lang.code()),
+            );
+        }
+    }
+    for lang in Lang::ALL {
+        out.entry(format!("{}/index.html", lang.code()))
+            .or_insert_with(|| format!("the {} index page", lang.code()));
+        out.insert(
+            format!("search-{}.json", lang.code()),
+            format!("the {} search index", lang.code()),
+        );
+        let not_found = if lang == config.languages.source {
+            "404.html".to_string()
+        } else {
+            format!("{}/404.html", lang.code())
+        };
+        out.insert(not_found, format!("the {} 404 page", lang.code()));
+    }
+    out.insert("index.html".into(), "the root page".into());
+    out.insert("sitemap.xml".into(), "the sitemap".into());
+    out.insert("robots.txt".into(), "robots.txt".into());
+    out
+}
+
+/// The assets of the content folder the site may not publish, dropped from
+/// it: `output-clash` for a path tolk generates (`content/robots.txt`,
+/// `content/static/tolk.<hash>.js`, `content/nl-nl/index.html`), else
+/// `asset-type` for a type outside the policy (`content/x.svg`).
+fn unpublishable_assets(config: &Config, theme: &Theme, site: &mut Site) -> Vec<Diagnostic> {
+    // Compared without case: a site is often served from a file system
+    // (or a host) that does not tell `Robots.txt` from `robots.txt`.
+    let generated: BTreeMap<String, String> = generated_files(config, theme, site)
+        .into_iter()
+        .map(|(k, v)| (k.to_lowercase(), v))
+        .collect();
+    let mut out = Vec::new();
+    site.assets.retain(|asset| {
+        let Some(what) = generated.get(&asset.rel.to_lowercase()) else {
+            return match content::asset_type_allowed(config, &asset.rel) {
+                Ok(()) => true,
+                Err(d) => {
+                    out.push(d.in_file(config.book.src.join(&asset.rel)));
+                    false
+                }
+            };
+        };
+        out.push(
+            Diagnostic::error(
+                "output-clash",
+                format!(
+                    "this file would overwrite {what}, which tolk writes to {}",
+                    asset.rel
+                ),
+            )
+            .in_file(config.book.src.join(&asset.rel))
+            .with_hint("rename or move the file: that path of the site belongs to tolk"),
+        );
+        false
+    });
+    out
 }
 
 /// Builds the site: compile, render every page, write atomically.
@@ -234,6 +324,12 @@ impl Session {
     /// config, the theme, a TOC, an article added, removed or retitled) is a
     /// full build. On error nothing is written and the session keeps the
     /// last good site.
+    /// The path the built site's links start with (`[site] base-path` or
+    /// `--base-url`), e.g. `/` or `/docs/`.
+    pub fn base_path(&self) -> &str {
+        &self.config.site.base_path
+    }
+
     pub fn rebuild(&mut self, changed: &[std::path::PathBuf]) -> Result<Report, Vec<Diagnostic>> {
         match self.changed_articles(changed) {
             Some(indices) if !indices.is_empty() => self.rebuild_articles(&indices),
@@ -377,7 +473,7 @@ impl Timings {
 
     fn lap(&mut self, what: &str) {
         if let Some(last) = self.last {
-            eprintln!(
+            crate::say_err!(
                 "tolk timing: {what}: {:.1} ms",
                 last.elapsed().as_secs_f64() * 1000.0
             );
@@ -437,6 +533,9 @@ struct PageCtx<'a> {
     /// The generated evaluators of the page's checklists.
     checklist_script: Option<String>,
     machine_translated: bool,
+    /// The machine-translation notice links the English original: only
+    /// when the English page has English text.
+    has_original: bool,
     only_dutch: bool,
     noindex: bool,
     canonical: Option<String>,
@@ -616,9 +715,13 @@ fn write_site(
             })
         })
         .collect();
+    // Articles with the same checklists share one file, written once.
+    let mut scripts_written = std::collections::BTreeSet::new();
     for &i in articles {
         if let (Some(name), Some(js)) = (&script_names[i], &site.pages[i].script) {
-            staging.write(name, js.as_bytes()).map_err(|e| vec![e])?;
+            if scripts_written.insert(name) {
+                staging.write(name, js.as_bytes()).map_err(|e| vec![e])?;
+            }
         }
     }
     let scripts: Vec<Option<String>> = script_names
@@ -636,7 +739,7 @@ fn write_site(
             || update_search(en_index, site, articles),
         );
         if std::env::var_os("TOLK_TIMINGS").is_some() {
-            eprintln!(
+            crate::say_err!(
                 "tolk timing:   search indexes: {:.1} ms",
                 start.elapsed().as_secs_f64() * 1000.0
             );
@@ -963,11 +1066,17 @@ pub fn page_file(lang: Lang, path: &str) -> String {
 
 fn list_entry(site: &Site, i: usize, lang: Lang) -> ListEntry {
     let p = &site.pages[i];
-    let description = p.article.front.description.clone().unwrap_or_default();
+    let english_fm = match (lang, p.english, &p.article.english_front) {
+        (Lang::En, EnglishText::Source, Some(en)) => Some(en),
+        _ => None,
+    };
+    let fm = english_fm.unwrap_or(&p.article.front);
+    let description = fm.description.clone().unwrap_or_default();
     ListEntry {
         title: p.title(lang),
         url: site.url(i, lang),
-        description_lang: (lang == Lang::En && !description.is_empty()).then_some("nl"),
+        description_lang: (lang == Lang::En && english_fm.is_none() && !description.is_empty())
+            .then_some("nl"),
         description,
     }
 }
@@ -994,6 +1103,15 @@ fn article_ctx<'a>(
     let en_url = site.url(i, Lang::En);
     let url = site.url(i, lang);
     let only_dutch = lang == Lang::En && page.english == EnglishText::DutchOnly;
+    // An English page built from an English source file takes its
+    // description, date and author from that file's own front matter.
+    let english_fm = match (lang, page.english, &page.article.english_front) {
+        (Lang::En, EnglishText::Source, Some(en)) => Some(en),
+        _ => None,
+    };
+    let machine_translated =
+        lang == Lang::Nl && fm.translation_type == Some(crate::content::TranslationType::Machine);
+    let fm = english_fm.unwrap_or(fm);
     let description = fm.description.clone().unwrap_or_default();
     let (prev, next) = order.neighbours(i);
     let link = |j: usize| Link {
@@ -1004,10 +1122,8 @@ fn article_ctx<'a>(
         title,
         title_html,
         title_id: r.title_id.clone().unwrap_or_default(),
-        description_lang: (lang == Lang::En
-            && page.english != EnglishText::Source
-            && !description.is_empty())
-        .then_some("nl"),
+        description_lang: (lang == Lang::En && english_fm.is_none() && !description.is_empty())
+            .then_some("nl"),
         description,
         date: fm.date.map(|d| d.to_string()),
         date_text: fm.date.map(|d| strings.date(d)),
@@ -1022,8 +1138,8 @@ fn article_ctx<'a>(
         },
         checklists: !page.checklists.is_empty(),
         checklist_script: scripts[i].clone(),
-        machine_translated: lang == Lang::Nl
-            && fm.translation_type == Some(crate::content::TranslationType::Machine),
+        machine_translated,
+        has_original: page.english != EnglishText::DutchOnly,
         only_dutch,
         noindex: only_dutch,
         canonical: (!config.site.url.is_empty()).then(|| absolute(config, &url)),

@@ -149,6 +149,17 @@ impl Theme {
             );
             return Err(diagnostics);
         }
+        // A link out of the project in the theme folder would publish its
+        // target as a static file: the content's walk and its check.
+        if config.theme_dir().is_dir() {
+            let shown = Path::new("themes").join(&config.build.theme);
+            let bound =
+                crate::content::Bound::new(&config.root, &config.root, "the project folder");
+            crate::content::walk(&config.theme_dir(), &shown, bound, &mut diagnostics);
+            if diagnostics.iter().any(Diagnostic::is_error) {
+                return Err(diagnostics);
+            }
+        }
         let mut tera = tera::Tera::new();
         // Before the templates: tera 2 settles each template's escaping
         // when it is added.

@@ -20,7 +20,7 @@
 //! every `<` it did not understand is written `&lt;`, so a browser cannot
 //! read the output differently from how it was checked.
 
-use crate::markdown::{escape_html, is_safe_url};
+use crate::escape::{escape_html, is_safe_url};
 
 /// Elements a writer may use (lower case, sorted for binary search): text
 /// semantics, lists, tables, figures, details. No scripts, styles, frames,
@@ -194,6 +194,108 @@ pub struct Sanitizer {
     raw_text: Option<&'static str>,
     /// Inside a comment, since this offset.
     comment_at: Option<usize>,
+    /// How far the pending tag has been read: a piece that does not end it
+    /// is appended without reading the tag again from its `<` (a `<div`
+    /// left open for 100,000 lines was re-read per line, quadratic).
+    scan: Scan,
+}
+
+/// Where the reading of a pending tag stands, as [`parse_tag`] reads it;
+/// `End` once its `>` has come.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Scan {
+    /// Too little seen to know (`<`, `</`): read the whole pending again.
+    #[default]
+    Unknown,
+    /// `<!...` or `<?...`: ends at the first `>`.
+    Bang,
+    Name,
+    /// Between attributes.
+    Between,
+    AttrName,
+    AfterName,
+    BeforeValue,
+    Quoted(u8),
+    Unquoted,
+    End,
+}
+
+impl Scan {
+    /// The state after the pending text `p` (which starts with `<`).
+    fn start(p: &str) -> Scan {
+        let b = p.as_bytes();
+        let (state, from) = match (b.get(1), b.get(2)) {
+            (Some(b'!' | b'?'), _) => (Scan::Bang, 2),
+            (Some(b'/'), Some(c)) if c.is_ascii_alphabetic() => (Scan::Name, 3),
+            (Some(c), _) if c.is_ascii_alphabetic() => (Scan::Name, 2),
+            _ => return Scan::Unknown,
+        };
+        state.feed(&b[from..])
+    }
+
+    /// Reads `bytes` on from this state.
+    fn feed(mut self, bytes: &[u8]) -> Scan {
+        let ws = |c: u8| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ');
+        for &c in bytes {
+            self = match self {
+                Scan::Unknown | Scan::End => return self,
+                Scan::Bang => {
+                    if c == b'>' {
+                        Scan::End
+                    } else {
+                        Scan::Bang
+                    }
+                }
+                Scan::Name => match c {
+                    b'>' => Scan::End,
+                    b'/' => Scan::Between,
+                    c if ws(c) => Scan::Between,
+                    _ => Scan::Name,
+                },
+                Scan::Between => Scan::between(c),
+                Scan::AttrName => match c {
+                    b'>' => Scan::End,
+                    b'/' => Scan::Between,
+                    b'=' => Scan::BeforeValue,
+                    c if ws(c) => Scan::AfterName,
+                    _ => Scan::AttrName,
+                },
+                Scan::AfterName => match c {
+                    b'=' => Scan::BeforeValue,
+                    c if ws(c) => Scan::AfterName,
+                    c => Scan::between(c),
+                },
+                Scan::BeforeValue => match c {
+                    b'>' => Scan::End,
+                    q @ (b'"' | b'\'') => Scan::Quoted(q),
+                    c if ws(c) => Scan::BeforeValue,
+                    _ => Scan::Unquoted,
+                },
+                Scan::Quoted(q) => {
+                    if c == q {
+                        Scan::Between
+                    } else {
+                        Scan::Quoted(q)
+                    }
+                }
+                Scan::Unquoted => match c {
+                    b'>' => Scan::End,
+                    c if ws(c) => Scan::Between,
+                    _ => Scan::Unquoted,
+                },
+            };
+        }
+        self
+    }
+
+    /// The top of `parse_tag`'s attribute loop.
+    fn between(c: u8) -> Scan {
+        match c {
+            b'>' => Scan::End,
+            b'/' | b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' => Scan::Between,
+            _ => Scan::AttrName,
+        }
+    }
 }
 
 impl Sanitizer {
@@ -203,11 +305,24 @@ impl Sanitizer {
         if self.pending.is_empty() {
             self.run(piece, at, out, removed);
         } else {
+            if self.scan != Scan::Unknown {
+                self.scan = self.scan.feed(piece.as_bytes());
+                if self.scan != Scan::End {
+                    // Still inside the tag: nothing to read again.
+                    self.pending.push_str(piece);
+                    return;
+                }
+            }
             let mut joined = std::mem::take(&mut self.pending);
             let start = self.pending_at;
             joined.push_str(piece);
             self.run(&joined, start, out, removed);
         }
+        self.scan = if self.pending.is_empty() {
+            Scan::Unknown
+        } else {
+            Scan::start(&self.pending)
+        };
     }
 
     /// Ends a block: a tag that never closed is written as text, an open
@@ -217,6 +332,7 @@ impl Sanitizer {
             out.push_str(&escape_html(&self.pending));
             self.pending.clear();
         }
+        self.scan = Scan::Unknown;
         if let Some(at) = self.comment_at.take() {
             removed.push(Removed {
                 offset: at,
@@ -257,6 +373,13 @@ impl Sanitizer {
             out.push_str(&s[i..i + j]);
             i += j;
             let rest = &s[i..];
+            // `<!-->` and `<!--->` are whole (empty) comments in HTML and in
+            // CommonMark 0.31; only `<!--` followed by anything else opens
+            // one that runs to `-->`.
+            if let Some(empty) = ["<!-->", "<!--->"].iter().find(|e| rest.starts_with(**e)) {
+                i += empty.len();
+                continue;
+            }
             if rest.starts_with("<!--") {
                 self.comment_at = Some(at + i);
                 i += 4;
@@ -542,11 +665,7 @@ fn decode_entities(v: &str) -> String {
                 })
                 .count();
             if n > 0 {
-                let value = u32::from_str_radix(&digits[..n.min(8)], if hex { 16 } else { 10 })
-                    .ok()
-                    .and_then(char::from_u32)
-                    .unwrap_or('\u{FFFD}');
-                out.push(value);
+                out.push(numeric_reference(&digits[..n], hex));
                 let used = 1 + (num.len() - digits.len()) + n;
                 rest = &after[used..];
                 rest = rest.strip_prefix(';').unwrap_or(rest);
@@ -574,6 +693,38 @@ fn decode_entities(v: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The character a numeric character reference stands for, as the HTML
+/// standard's tokenizer decodes it ("numeric character reference end
+/// state"): any number of digits (leading zeros included, a value past
+/// U+10FFFF saturates), 0, surrogates and out-of-range values become
+/// U+FFFD, and 0x80..=0x9F are read as windows-1252.
+fn numeric_reference(digits: &str, hex: bool) -> char {
+    let radix = if hex { 16 } else { 10 };
+    let mut value: u32 = 0;
+    for d in digits.chars() {
+        let Some(d) = d.to_digit(radix) else {
+            break;
+        };
+        // Saturate past the last code point; the digits still all count.
+        value = value.saturating_mul(radix).saturating_add(d).min(0x11_0000);
+    }
+    const C1: [u32; 32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, 0x8D, 0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013,
+        0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+    ];
+    let value = match value {
+        0x80..=0x9F => C1[(value - 0x80) as usize],
+        v => v,
+    };
+    // 0, surrogates and values past U+10FFFF: `from_u32` refuses the last
+    // two.
+    match value {
+        0 => '\u{FFFD}',
+        v => char::from_u32(v).unwrap_or('\u{FFFD}'),
+    }
 }
 
 #[cfg(test)]
@@ -664,6 +815,11 @@ mod tests {
         let (out, removed) = clean(&["a<!-- never closed", "<b>"]);
         assert_eq!(out, "a");
         assert_eq!(removed.len(), 1);
+        // Empty comments are closed where they open: the text after them
+        // stays, and nothing is reported.
+        let (out, removed) = clean(&["a<!-->b<!--->c", "<b>d</b>"]);
+        assert_eq!(out, "abc<b>d</b>");
+        assert!(removed.is_empty(), "{removed:?}");
     }
 
     #[test]
@@ -754,6 +910,80 @@ mod tests {
                     prop_assert!(!is_reserved_id(&decode_entities(v)) || (a != "id" && a != "name"), "{a}={v}");
                 }
             }
+        });
+    }
+
+    /// The tag scanner agrees with `parse_tag`: pieces fed through `push`
+    /// give the output of re-reading the joined pending text every time
+    /// (the old, quadratic way).
+    #[test]
+    fn reading_on_from_the_scan_state_matches_reading_again() {
+        use proptest::prelude::*;
+        const TOKENS: &[&str] = &[
+            "<",
+            ">",
+            "</",
+            "/",
+            "<div",
+            "<a",
+            "<!",
+            "<?",
+            " ",
+            "\n",
+            "\t",
+            "=",
+            "\"",
+            "'",
+            "title",
+            "href",
+            "x",
+            "javascript:",
+            "-->",
+            "<!--",
+            "</div>",
+            "b>",
+            "=>",
+            "a=b",
+        ];
+        fn slow(pieces: &[String]) -> (String, Vec<Removed>) {
+            let mut s = Sanitizer::default();
+            let mut out = String::new();
+            let mut removed = Vec::new();
+            let mut at = 0;
+            for p in pieces {
+                if s.pending.is_empty() {
+                    s.run(p, at, &mut out, &mut removed);
+                } else {
+                    let mut joined = std::mem::take(&mut s.pending);
+                    let start = s.pending_at;
+                    joined.push_str(p);
+                    s.run(&joined, start, &mut out, &mut removed);
+                }
+                at += p.len();
+            }
+            s.finish(&mut out, &mut removed);
+            (out, removed)
+        }
+        let cases =
+            proptest::collection::vec((proptest::sample::select(TOKENS), any::<bool>()), 0..40);
+        proptest!(ProptestConfig::with_cases(2000), |(toks in cases)| {
+            let mut pieces: Vec<String> = vec![String::new()];
+            for (t, cut) in toks {
+                pieces.last_mut().unwrap().push_str(t);
+                if cut {
+                    pieces.push(String::new());
+                }
+            }
+            let mut s = Sanitizer::default();
+            let mut out = String::new();
+            let mut removed = Vec::new();
+            let mut at = 0;
+            for p in &pieces {
+                s.push(p, at, &mut out, &mut removed);
+                at += p.len();
+            }
+            s.finish(&mut out, &mut removed);
+            prop_assert_eq!((out, removed), slow(&pieces));
         });
     }
 

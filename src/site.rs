@@ -60,12 +60,14 @@ impl Compiled {
         r.title_text
             .clone()
             .filter(|t| !t.is_empty())
-            .or_else(|| {
-                if lang == Lang::Nl || self.english == EnglishText::DutchOnly {
-                    self.article.front.title.clone()
-                } else {
-                    None
-                }
+            .or_else(|| match (lang, self.english) {
+                (Lang::Nl, _) | (_, EnglishText::DutchOnly) => self.article.front.title.clone(),
+                (Lang::En, EnglishText::Source) => self
+                    .article
+                    .english_front
+                    .as_ref()
+                    .and_then(|f| f.title.clone()),
+                _ => None,
             })
             .or_else(|| self.nl.title_text.clone())
             .unwrap_or_else(|| {
@@ -194,8 +196,13 @@ impl Site {
             includes: content
                 .includes
                 .iter()
-                .map(|(k, s)| (k.clone(), s.text.clone()))
+                .map(|(k, s)| {
+                    let (text, diags) = markdown::prepare_include(&s.text, &s.display);
+                    diagnostics.extend(diags);
+                    (k.clone(), text)
+                })
                 .collect(),
+            include_cache: markdown::IncludeCache::default(),
         };
         let results: Vec<(Compiled, Vec<Diagnostic>)> = content
             .articles
@@ -297,6 +304,7 @@ pub fn compile(
     // Each side is parsed once; an article without English renders its
     // Dutch events a second time for the English page.
     let render_side = |side_text: &str,
+                       text_lang: Lang,
                        events: &[(pulldown_cmark::Event, std::ops::Range<usize>)],
                        lang: Lang,
                        originals: &[String],
@@ -308,6 +316,8 @@ pub fn compile(
             &markdown::Input {
                 text: side_text,
                 lang,
+                text_lang,
+                tooltips: lang == Lang::Nl,
                 rel: &article.source.rel,
                 links,
                 originals,
@@ -352,6 +362,8 @@ pub fn compile(
             &markdown::Input {
                 text: nl_text,
                 lang: Lang::Nl,
+                text_lang: Lang::Nl,
+                tooltips: true,
                 rel: &article.source.rel,
                 links,
                 originals: &originals,
@@ -366,7 +378,7 @@ pub fn compile(
         twin_en = Some(en);
         nl
     } else {
-        render_side(nl_text, &nl_events, Lang::Nl, &originals, true)
+        render_side(nl_text, Lang::Nl, &nl_events, Lang::Nl, &originals, true)
     };
     locate_links(&mut nl, &split.nl, body);
     // Reported from the Dutch side only: the English one has the same.
@@ -391,6 +403,8 @@ pub fn compile(
         let mut en = markdown::render(&markdown::Input {
             text: &src.text[en_article_body..],
             lang: Lang::En,
+            text_lang: Lang::En,
+            tooltips: false,
             rel: &article.source.rel,
             links,
             originals: &[],
@@ -412,13 +426,20 @@ pub fn compile(
     } else if split.segments.is_empty() {
         let mut en = match twin_en {
             Some(en) => en,
-            None => render_side(nl_text, &nl_events, Lang::En, &[], false),
+            None => render_side(nl_text, Lang::Nl, &nl_events, Lang::En, &[], false),
         };
         locate_links(&mut en, &split.nl, body);
         (en, EnglishText::DutchOnly)
     } else {
         let en_text = split.en.text.get(body..).unwrap_or("");
-        let mut en = render_side(en_text, &markdown::parse(en_text), Lang::En, &[], true);
+        let mut en = render_side(
+            en_text,
+            Lang::En,
+            &markdown::parse(en_text),
+            Lang::En,
+            &[],
+            true,
+        );
         locate_links(&mut en, &split.en, body);
         (en, EnglishText::Segments)
     };
@@ -432,7 +453,8 @@ pub fn compile(
             .with_hint("add `title: ...` to the front matter"),
         );
     }
-    let segment_count = split.segments.len();
+    // Segments of includes count too: they show originals on the page.
+    let segment_count = split.segments.len().max(nl.segments);
     let script =
         (!checklists.is_empty()).then(|| checklists.iter().map(checklist::generate_js).collect());
     (
@@ -616,7 +638,7 @@ fn toc_nodes(
     let nodes = items_to_nodes(
         &toc.items,
         &dir,
-        toc,
+        &TocHrefs::new(toc),
         by_rel,
         by_path,
         listed,
@@ -627,17 +649,108 @@ fn toc_nodes(
     nodes
 }
 
-/// Where an href stands in its TOC.yml (its first occurrence).
-fn href_location(toc: &TocFile, href: &str) -> Location {
-    let at = toc.source.text.find(href).unwrap_or(0);
-    Location::from_offset(&toc.source.display, &toc.source.text, at, href.len())
+/// A TOC.yml and, read once when the first of its entries is reported,
+/// where each `href:` value stands in it.
+struct TocHrefs<'a> {
+    file: &'a TocFile,
+    /// Each href value with the offsets (and lines) of its occurrences,
+    /// in order.
+    values: std::cell::OnceCell<HashMap<&'a str, Vec<(usize, usize)>>>,
+    /// Per value, how many of its occurrences have been reported.
+    used: std::cell::RefCell<HashMap<&'a str, usize>>,
+}
+
+impl<'a> TocHrefs<'a> {
+    fn new(file: &'a TocFile) -> Self {
+        TocHrefs {
+            file,
+            values: std::cell::OnceCell::new(),
+            used: Default::default(),
+        }
+    }
+
+    /// Where an href stands: the value of its next `href:` key not yet
+    /// reported (entries are reported in file order), never a match inside
+    /// a longer value (`a.md` inside `xa.md`). Finding them is one pass over
+    /// the file, not one per entry (50,000 missing entries took 79 s).
+    fn location(&self, href: &str) -> Location {
+        let text = self.file.source.text.as_str();
+        let values = self.values.get_or_init(|| href_values(text));
+        let at = match values.get_key_value(href) {
+            Some((key, offsets)) => {
+                let mut used = self.used.borrow_mut();
+                let n = used.entry(key).or_insert(0);
+                let at = offsets[(*n).min(offsets.len() - 1)];
+                *n += 1;
+                Some(at)
+            }
+            None => None,
+        };
+        match at {
+            Some((at, line)) => {
+                Location::from_offset_on_line(&self.file.source.display, text, at, href.len(), line)
+            }
+            // Written in a way the scan does not read (an escape in quotes,
+            // a block scalar): the file, line 1.
+            None => Location::from_offset(&self.file.source.display, text, 0, 0),
+        }
+    }
+}
+
+/// The values of the `href:` keys of a TOC.yml (block or flow style, plain
+/// or quoted), trimmed, with their offsets and lines.
+fn href_values(text: &str) -> HashMap<&str, Vec<(usize, usize)>> {
+    let mut out: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    let b = text.as_bytes();
+    // Lines counted up to `counted`, which only moves forward.
+    let (mut counted, mut line) = (0, 1);
+    for key in memchr::memmem::find_iter(b, b"href:") {
+        // A key: at the start of a line or after `- `, `{`, `,` or spaces.
+        if key > 0 && !matches!(b[key - 1], b' ' | b'\t' | b'\n' | b'{' | b',' | b'-') {
+            continue;
+        }
+        let mut i = key + 5;
+        while i < b.len() && matches!(b[i], b' ' | b'\t') {
+            i += 1;
+        }
+        let (start, end) = match b.get(i) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let start = i + 1;
+                match memchr::memchr2(q, b'\n', &b[start..]) {
+                    Some(len) if b[start + len] == q => (start, start + len),
+                    _ => continue,
+                }
+            }
+            Some(_) => {
+                let line_end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |n| i + n);
+                let mut end = i;
+                while end < line_end && !matches!(b[end], b',' | b'}') {
+                    if b[end] == b'#' && matches!(b[end - 1], b' ' | b'\t') {
+                        break;
+                    }
+                    end += 1;
+                }
+                (i, end)
+            }
+            None => continue,
+        };
+        let raw = &text[start..end];
+        let value = raw.trim();
+        let lead = raw.len() - raw.trim_start().len();
+        if !value.is_empty() {
+            line += memchr::memchr_iter(b'\n', &b[counted..start]).count();
+            counted = start;
+            out.entry(value).or_default().push((start + lead, line));
+        }
+    }
+    out
 }
 
 #[allow(clippy::too_many_arguments)]
 fn items_to_nodes(
     items: &[TocItem],
     dir: &str,
-    toc: &TocFile,
+    toc: &TocHrefs<'_>,
     by_rel: &BTreeMap<&str, &TocFile>,
     by_path: &HashMap<String, usize>,
     listed: &mut HashSet<usize>,
@@ -654,7 +767,7 @@ fn items_to_nodes(
                 } else {
                     diagnostics.push(
                         Diagnostic::error("unsafe-link", format!("TOC entry `{}` links to `{href}`: only http, https and mailto links may leave the site", it.name))
-                            .at(href_location(toc, href))
+                            .at(toc.location(href))
                             .with_hint("remove the entry or link to a web page"),
                     );
                     continue;
@@ -677,15 +790,35 @@ fn items_to_nodes(
                 .filter(|f| f.to_ascii_lowercase().ends_with(".md"))
             {
                 let key = join(dir, file).map(|r| crate::content::page_path(&r));
-                match key.and_then(|k| by_path.get(&k).copied()) {
+                match key.as_ref().and_then(|k| by_path.get(k).copied()) {
                     Some(i) => {
+                        node.page = Some(i);
+                        listed.insert(i);
+                    }
+                    // Named with other letter case: docfx (on a
+                    // case-insensitive disk) finds it, so tolk does, and warns.
+                    None if key
+                        .as_ref()
+                        .is_some_and(|k| by_path.keys().any(|p| p.eq_ignore_ascii_case(k))) =>
+                    {
+                        let k = key.as_deref().unwrap_or_default();
+                        let Some((path, &i)) =
+                            by_path.iter().find(|(p, _)| p.eq_ignore_ascii_case(k))
+                        else {
+                            continue;
+                        };
+                        diagnostics.push(
+                            Diagnostic::warning("link-spelling", format!("TOC entry `{}` points to {href}, which differs in letter case from the article {path}; it is linked, but a case-sensitive host or another tool may not find it", it.name))
+                                .at(toc.location(href))
+                                .with_hint("write the path as the file is named"),
+                        );
                         node.page = Some(i);
                         listed.insert(i);
                     }
                     None => {
                         diagnostics.push(
                             Diagnostic::warning("toc-missing", format!("TOC entry `{}` points to {href}, which is not an article of the site", it.name))
-                                .at(href_location(toc, href))
+                                .at(toc.location(href))
                                 .with_hint("fix the href or remove the entry; it is left out of the navigation"),
                         );
                         continue;

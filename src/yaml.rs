@@ -16,6 +16,11 @@ pub struct YamlError {
     pub message: String,
     pub line: usize,
     pub column: usize,
+    /// The diagnostic code of an error that has one of its own
+    /// (`yaml-alias`); callers use theirs otherwise.
+    pub code: Option<&'static str>,
+    /// How to fix it, when the mistake is a common one we recognise.
+    pub hint: Option<String>,
 }
 
 /// Deserialises `src` into `T`.
@@ -27,28 +32,169 @@ pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<T, YamlError> {
     if src.bytes().filter(|b| matches!(b, b'[' | b'{')).count() > MAX_NESTING {
         node_positions(src)?;
     }
+    // An alias repeats the node it names, so a few KB of `*a` can stand for
+    // gigabytes (the "billion laughs"); serde_yaml expands them all. Every
+    // alias is written with `*`, so text without one is not scanned.
+    if src.contains('*') {
+        refuse_aliases(src)?;
+    }
     backend::from_str(src).map_err(|e| {
-        let mut message = e.to_string();
+        let full = e.to_string();
+        // libyaml's message is "PROBLEM at line L column C, CONTEXT at line
+        // L column C": where it gave up, and what it was reading since where.
+        let (problem, context) = match full.split_once(", while ") {
+            Some((p, c)) => (p, Some(c)),
+            None => (full.as_str(), None),
+        };
         // Reader errors (a control character, bad UTF-8) report 1:1 as their
         // location and the real place as "at position N", a character index.
-        let (line, column) = match (position_suffix(&message), e.location()) {
+        let (line, column) = match (position_suffix(problem), e.location()) {
             (Some(n), _) => line_col_of_char(src, n),
             (None, Some(l)) => (l.line(), l.column()),
             (None, None) => (1, 1),
         };
-        // serde_yaml appends " at line L column C" (or " at position N") to
-        // its messages; the position is ours to print, so drop it.
-        for marker in [" at line ", " at position "] {
-            if let Some(i) = message.find(marker) {
-                message.truncate(i);
-            }
-        }
-        YamlError {
-            message,
+        // The position is ours to print, so drop serde_yaml's.
+        let problem = strip_position(problem);
+        let mut err = YamlError {
+            message: problem.to_string(),
             line,
             column,
+            code: None,
+            hint: None,
+        };
+        if let Some(context) = context {
+            locate_at_cause(src, &mut err, context);
         }
+        if problem == "mapping values are not allowed in this context" {
+            over_indented(src, &mut err);
+        }
+        if problem.contains("found a tab character")
+            || problem.contains("found character that cannot start any token")
+                && src
+                    .lines()
+                    .nth(line.saturating_sub(1))
+                    .is_some_and(|l| l.starts_with('\t'))
+        {
+            err.hint = Some("indent YAML with spaces; a tab is not allowed there".to_string());
+        }
+        err
     })
+}
+
+/// `yaml-alias` at the first alias (`*name`) of `src`. The event parser
+/// never expands an alias, so this costs one pass over the text.
+fn refuse_aliases(src: &str) -> Result<(), YamlError> {
+    use yaml_rust2::parser::{Event, Parser};
+    let mut parser = Parser::new_from_str(src);
+    loop {
+        // A syntax error is serde_yaml's to report, in its words.
+        let Ok((event, mark)) = parser.next_token() else {
+            return Ok(());
+        };
+        match event {
+            Event::StreamEnd => return Ok(()),
+            Event::Alias(_) => {
+                return Err(YamlError {
+                    message: "YAML aliases (`*name`) are not allowed: an alias repeats the value it names, so a few lines can stand for gigabytes; write the value out where it is needed".into(),
+                    line: mark.line(),
+                    column: mark.col() + 1,
+                    code: Some("yaml-alias"),
+                    hint: None,
+                })
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `text` without serde_yaml's " at line L column C" / " at position N".
+fn strip_position(text: &str) -> &str {
+    [" at line ", " at position "]
+        .iter()
+        .filter_map(|m| text.find(m))
+        .min()
+        .map_or(text, |i| &text[..i])
+}
+
+/// libyaml stops where it runs out of hope, which for an unclosed `[`, `{`
+/// or quote is the line after (or the end of the text), and for a key
+/// without `:` the next line. Its context says where the cause began: the
+/// writer must look there.
+fn locate_at_cause(src: &str, err: &mut YamlError, context: &str) {
+    let Some(at) = context.find(" at line ") else {
+        return;
+    };
+    let mut numbers = context[at + " at line ".len()..]
+        .split(" column ")
+        .map(|n| n.trim().parse::<usize>());
+    let (Some(Ok(line)), Some(Ok(column))) = (numbers.next(), numbers.next()) else {
+        return;
+    };
+    let what = &context[..at];
+    let opener = src
+        .lines()
+        .nth(line.saturating_sub(1))
+        .and_then(|l| l.chars().nth(column.saturating_sub(1)));
+    let (message, hint) = match (what, opener) {
+        ("parsing a flow sequence", Some('[')) => (
+            format!("this `[` is never closed ({})", err.message),
+            "close the list with `]`, or put the value in quotes if the `[` is text: title: \"[Welkom\"",
+        ),
+        ("parsing a flow mapping", Some('{')) => (
+            format!("this `{{` is never closed ({})", err.message),
+            "close it with `}`, or put the value in quotes if the `{` is text: title: \"{Welkom\"",
+        ),
+        ("scanning a quoted scalar", Some(q @ ('"' | '\''))) => (
+            format!("this quote `{q}` is never closed ({})", err.message),
+            "end the value with the same quote on the same line",
+        ),
+        ("scanning a simple key", _) => (
+            format!("this line has no `:` after its key ({})", err.message),
+            "write `key: value`, with a colon and a space after the key",
+        ),
+        _ => return,
+    };
+    err.message = message;
+    err.hint = Some(hint.to_string());
+    err.line = line;
+    err.column = column;
+}
+
+/// `title: x` followed by `  description: y` reads as one value `x
+/// description` with a `:` that cannot be there; libyaml points at that
+/// `:`. The cause is the indentation: point at the indented key.
+fn over_indented(src: &str, err: &mut YamlError) {
+    let lines: Vec<&str> = src.lines().collect();
+    let Some(this) = lines.get(err.line.saturating_sub(1)) else {
+        return;
+    };
+    let indent = this.len() - this.trim_start_matches(' ').len();
+    let key_end = this
+        .find(": ")
+        .or_else(|| this.strip_suffix(':').map(str::len));
+    // Only when the `:` libyaml names is this line's first, after its key.
+    if indent == 0 || key_end.map(|k| this[..k].chars().count() + 1) != Some(err.column) {
+        return;
+    }
+    let above = lines[..err.line - 1]
+        .iter()
+        .rev()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    let Some(above) = above else { return };
+    let above_indent = above.len() - above.trim_start_matches(' ').len();
+    if indent <= above_indent || above.trim_end().ends_with(':') {
+        return;
+    }
+    err.message = format!(
+        "this line is indented more than the line above it, so it reads as part of that value ({})",
+        err.message
+    );
+    err.hint = Some(format!(
+        "start `{}` at column {}, like the key above it",
+        this.trim_start().split(':').next().unwrap_or_default(),
+        above_indent + 1
+    ));
+    err.column = indent + 1;
 }
 
 fn position_suffix(message: &str) -> Option<usize> {
@@ -72,9 +218,71 @@ fn line_col_of_char(src: &str, n: usize) -> (usize, usize) {
 }
 
 /// Reads YAML into a JSON value, the form in which untyped front-matter keys
-/// are kept for templates.
+/// are kept for templates. A key given twice in one mapping is an error
+/// (serde_yaml would keep the last silently).
 pub fn to_json(src: &str) -> Result<serde_json::Value, YamlError> {
-    from_str(src)
+    let value = from_str(src)?;
+    match duplicate_key(src) {
+        Some(e) => Err(e),
+        None => Ok(value),
+    }
+}
+
+/// The second occurrence of the first key that a mapping of `src` holds
+/// twice. Only plain and quoted scalar keys are compared.
+fn duplicate_key(src: &str) -> Option<YamlError> {
+    use std::collections::HashSet;
+    use yaml_rust2::parser::{Event, Parser};
+
+    // Per open collection: a mapping's keys, and whether the next scalar is
+    // a key; `None` for a sequence.
+    let mut stack: Vec<Option<(HashSet<String>, bool)>> = Vec::new();
+    let mut parser = Parser::new_from_str(src);
+    loop {
+        let (event, mark) = parser.next_token().ok()?;
+        let is_key = matches!(stack.last(), Some(Some((_, true))));
+        match event {
+            Event::StreamEnd | Event::DocumentEnd => return None,
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                if let Some(Some((_, next_is_key))) = stack.last_mut() {
+                    *next_is_key = !is_key;
+                }
+                if stack.len() >= MAX_NESTING {
+                    return None;
+                }
+                stack
+                    .push(matches!(event, Event::MappingStart(..)).then(|| (HashSet::new(), true)));
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+            }
+            Event::Scalar(value, ..) => {
+                if let Some(Some((keys, next_is_key))) = stack.last_mut() {
+                    if is_key {
+                        if keys.contains(&value) {
+                            return Some(YamlError {
+                                message: format!(
+                                    "the key `{value}` is already given above; only one of the two would be kept"
+                                ),
+                                line: mark.line(),
+                                column: mark.col() + 1,
+                                code: None,
+                                hint: Some(format!("remove one of the two `{value}:` lines, or merge them")),
+                            });
+                        }
+                        keys.insert(value);
+                    }
+                    *next_is_key = !is_key;
+                }
+            }
+            Event::Alias(_) => {
+                if let Some(Some((_, next_is_key))) = stack.last_mut() {
+                    *next_is_key = !is_key;
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]
@@ -84,8 +292,19 @@ mod tests {
     #[test]
     fn errors_carry_line_and_column() {
         let err = from_str::<serde_json::Value>("a: 1\nb: [1, 2\n").unwrap_err();
-        assert_eq!(err.line, 3);
+        // libyaml gives up on line 3; the `[` never closed is on line 2.
+        assert_eq!((err.line, err.column), (2, 4), "{}", err.message);
         assert!(!err.message.contains(" at line "), "{}", err.message);
+    }
+
+    #[test]
+    fn aliases_are_refused_at_the_alias() {
+        let bomb = "a: &a [1, 2, 3]\nb: [*a, *a]\n";
+        let err = from_str::<serde_json::Value>(bomb).unwrap_err();
+        assert_eq!(err.code, Some("yaml-alias"));
+        assert_eq!((err.line, err.column), (2, 5), "{}", err.message);
+        // An anchor alone, and `*` inside text, are fine.
+        assert!(from_str::<serde_json::Value>("a: &a 1\nb: '*x*'\nc: x * y\n").is_ok());
     }
 
     #[test]
@@ -168,6 +387,8 @@ pub fn node_positions(src: &str) -> Result<Vec<(String, NodePos)>, YamlError> {
             message: e.info().to_string(),
             line: e.marker().line(),
             column: e.marker().col() + 1,
+            code: None,
+            hint: None,
         })?;
         let at = byte(mark.index());
         if let Some(slot) = pending_map.take() {
@@ -234,6 +455,8 @@ pub fn node_positions(src: &str) -> Result<Vec<(String, NodePos)>, YamlError> {
                         message: format!("the YAML is nested more than {MAX_NESTING} levels deep"),
                         line: mark.line(),
                         column: mark.col() + 1,
+                        code: None,
+                        hint: None,
                     });
                 }
                 let path = child_path(&stack, &base);

@@ -342,7 +342,7 @@ fn checklists_that_refer_to_themselves_are_errors_at_the_reference() {
         "error[checklist-scope]: `signed` is a step at or after this one",
         "content/a.md:26:11",
     );
-    assert!(s.contains("failed with 4 error(s)"), "{s}");
+    assert!(s.contains("failed with 4 errors"), "{s}");
 }
 
 #[test]
@@ -409,11 +409,7 @@ fn file_names_with_spaces_and_accents_give_working_links() {
     // tolk check follows the links and finds every target and anchor.
     let c = run(&["check"], case.site.root());
     assert_eq!(c.code, 0, "{}", c.stderr);
-    assert!(
-        c.stderr.contains("0 error(s), 0 warning(s)"),
-        "{}",
-        c.stderr
-    );
+    assert!(c.stderr.contains("0 errors, 0 warnings"), "{}", c.stderr);
 }
 
 impl Case {
@@ -509,7 +505,7 @@ fn ten_thousand_levels_of_yaml_and_expression_nesting_are_refused() {
     );
     assert!(s.contains(" --> content/niet.md:15:"), "{s}");
     assert!(s.contains(" --> content/yaml.md:"), "{s}");
-    assert!(s.contains("failed with 5 error(s)"), "{s}");
+    assert!(s.contains("failed with 5 errors"), "{s}");
 }
 
 #[test]
@@ -760,4 +756,78 @@ fn two_thousand_tiny_articles_build() {
 #[ignore]
 fn ten_thousand_tiny_articles_build() {
     many_articles(10_000);
+}
+
+/// The common YAML mistakes in front matter, each reported at the line and
+/// column where the writer must look (file coordinates: line 1 is `---`).
+#[test]
+fn front_matter_yaml_mistakes_are_located_where_the_writer_must_look() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // (name, front matter, expected location, expected words)
+        (
+            "unclosed-bracket",
+            "title: [Welkom\ndescription: x\n",
+            "2:8",
+            "this `[` is never closed",
+        ),
+        (
+            "unclosed-brace",
+            "title: {Welkom\ndescription: x\n",
+            "2:8",
+            "this `{` is never closed",
+        ),
+        (
+            "unclosed-quote",
+            "title: \"Welkom\ndescription: x\n",
+            "2:8",
+            "this quote `\"` is never closed",
+        ),
+        (
+            "bad-indentation",
+            "title: Welkom\n  description: x\n",
+            "3:3",
+            "indented more than the line above",
+        ),
+        ("tab", "title: Welkom\n\tauthor: x\n", "3:1", "tab"),
+        (
+            "missing-colon",
+            "title: Welkom\ndescription Een artikel\nauthor: x\n",
+            "3:1",
+            "no `:` after its key",
+        ),
+        (
+            "duplicate-key",
+            "title: Welkom\nauthor: a\ntitle: Nog eens\n",
+            "4:1",
+            "the key `title` is already given above",
+        ),
+        (
+            "colon-in-value",
+            "title: Welkom\ndescription: x: y\n",
+            "3:15",
+            "mapping values are not allowed",
+        ),
+    ];
+    for (name, yaml, at, words) in cases {
+        let site = TempSite::new("[book]\ntitle = \"T\"\n");
+        site.write(
+            &format!("content/{name}.md"),
+            format!("---\n{yaml}---\n# Kop\n"),
+        );
+        let run = site.tolk(&["build"]);
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        let located = format!("--> content/{name}.md:{at}\n");
+        assert!(
+            run.stderr.contains(&located) && run.stderr.contains(words),
+            "{name}: expected {located:?} and {words:?} in\n{}",
+            run.stderr
+        );
+        assert_eq!(
+            run.stderr.matches("error[yaml]").count(),
+            1,
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(!site.exists("index.html"), "{name}: nothing is written");
+    }
 }

@@ -16,8 +16,192 @@ fn in_headless_chromium() {
     site.tolk(&["build"]).ok();
     let server = StaticServer::start(&site.root().join("site"));
     let b = Browser::start();
+    forms_are_live_on_every_page_reached_through_the_nav_with_latency(&b, &server);
+    form_shows_what_it_knows_and_keeps_only_what_counts(&b, &server);
     credit_request_form_computes_keeps_answers_and_agrees_with_tolk_eval(&b, &server);
     dutch_page_shows_originals_side_by_side_and_search_finds_by_keyboard(&b, &server);
+    without_script_and_on_paper_the_checklist_is_a_decision_list(&b, &server);
+}
+
+/// The seed pages in navigation order: a reader opens the first, then
+/// follows the navigation to each next one.
+const SEED_PAGES: [&str; 5] = [
+    "partner-earned-credit-troubleshoot",
+    "lighthouse-partner-earned-credit",
+    "request-credit",
+    "troubleshoot-account-setup",
+    "incentives-customer-association-issues",
+];
+
+/// Issue 15, 1: the runtime bound its forms on a timer that could fire
+/// before the page's generated checklist script registered, so the second
+/// page a reader opened was dead. Walk A → B → … through the navigation
+/// with network latency, in both languages, and require every form on
+/// each page to be live and to react to an answer.
+fn forms_are_live_on_every_page_reached_through_the_nav_with_latency(
+    b: &Browser,
+    server: &StaticServer,
+) {
+    b.cdp("Network.enable", json!({}));
+    for lang in ["nl-nl", "en"] {
+        b.cdp(
+            "Network.emulateNetworkConditions",
+            json!({"offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+        );
+        b.goto(&server.url(&format!("/{lang}/{}/", SEED_PAGES[0])));
+        b.js("localStorage.clear(); return true", json!([]));
+        for (k, latency) in [(1, 100), (2, 20), (3, 0), (4, 100), (0, 20), (2, 100)] {
+            b.cdp(
+                "Network.emulateNetworkConditions",
+                json!({"offline": false, "latency": latency, "downloadThroughput": -1, "uploadThroughput": -1}),
+            );
+            let path = format!("/{lang}/{}/", SEED_PAGES[k]);
+            b.click(&format!(".site-nav a[href='{path}']"));
+            b.wait_for(
+                &format!("{path} loaded"),
+                &format!(
+                    "return location.pathname === '{path}' && document.readyState === 'complete'"
+                ),
+            );
+            let forms = b.js(
+                "return document.querySelectorAll('form.tolk-checklist').length",
+                json!([]),
+            );
+            assert!(forms.as_u64().unwrap_or(0) >= 1, "{path}: no form");
+            b.wait_for(
+                &format!("every form on {path} ({lang}, {latency} ms) to be live"),
+                "return Array.prototype.every.call(document.querySelectorAll('form.tolk-checklist'), function (f) { return f.classList.contains('checklist-live'); })",
+            );
+            // Live means it answers: pick the first option of the first
+            // question and the answer reaches the share URL.
+            b.js(
+                "document.querySelectorAll('form.tolk-checklist').forEach(function (f) { var r = f.querySelector('.checklist-inputs input[type=radio]:not(:checked)'); if (r) r.click(); }); return true",
+                json!([]),
+            );
+            b.wait_for(
+                &format!("the answer on {path} to reach the URL"),
+                "return location.hash.indexOf('cl-') >= 0",
+            );
+        }
+    }
+    b.cdp(
+        "Network.emulateNetworkConditions",
+        json!({"offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+    );
+}
+
+fn set_date(b: &Browser, id: &str, value: &str) {
+    b.js(
+        "var i = document.getElementById(arguments[0]); i.value = arguments[1]; i.dispatchEvent(new Event('input', {bubbles: true})); i.dispatchEvent(new Event('change', {bubbles: true})); return true",
+        json!([id, value]),
+    );
+}
+
+/// Issue 15, 2–7 on the credit-request form.
+fn form_shows_what_it_knows_and_keeps_only_what_counts(b: &Browser, server: &StaticServer) {
+    b.goto(&server.url("/nl-nl/request-credit/"));
+    b.js("localStorage.clear(); return true", json!([]));
+    b.goto(&server.url("/nl-nl/request-credit/"));
+    b.wait_for(
+        "the live form",
+        "return document.querySelector('form.checklist-live') !== null",
+    );
+    // 2. Unset computed values are not shown.
+    let shown = b.js(
+        "return Array.prototype.filter.call(document.querySelectorAll('[data-computed-row]'), function (r) { return r.querySelector('dt').getClientRects().length > 0; }).length",
+        json!([]),
+    );
+    assert_eq!(shown, json!(0), "unset computed rows are hidden");
+    b.click("#cl-credit-request-partner_type-0");
+    b.click("#cl-credit-request-credit_type-1");
+    set_date(b, "cl-credit-request-new_purchase_date", "2021-02-15");
+    b.wait_for(
+        "the duplicate deadline row",
+        "var r = document.querySelector('[data-computed-row=duplicate_deadline]'); return !r.hidden && r.querySelector('dt').getClientRects().length > 0",
+    );
+
+    // 3. An impossible typed date marks the field invalid, in Dutch.
+    b.js(
+        "document.getElementById('cl-credit-request-new_purchase_date').focus(); return true",
+        json!([]),
+    );
+    b.type_into("#cl-credit-request-new_purchase_date", "02292023");
+    b.wait_for(
+        "the bad date to be reported",
+        "var i = document.getElementById('cl-credit-request-new_purchase_date'); var e = document.getElementById('cl-credit-request-new_purchase_date-error'); return i.validity.badInput && i.getAttribute('aria-invalid') === 'true' && !e.hidden && e.textContent.indexOf('bestaat niet') >= 0",
+    );
+    set_date(b, "cl-credit-request-new_purchase_date", "2021-02-15");
+    b.wait_for(
+        "the error to clear",
+        "return document.getElementById('cl-credit-request-new_purchase_date-error').hidden",
+    );
+
+    // 4. "Today" is read again when the reader comes back: the outcome
+    // follows a clock moved past the 120 days.
+    b.js(
+        "window.RealDate = Date; window.Date = function () { return new RealDate(2021, 1, 20); }; window.dispatchEvent(new Event('focus')); return true",
+        json!([]),
+    );
+    b.wait_for(
+        "the in-time outcome",
+        "return document.querySelector('[data-outcome=duplicate_in_time]') !== null",
+    );
+    b.js(
+        "window.Date = function () { return new RealDate(2030, 0, 1); }; document.dispatchEvent(new Event('visibilitychange')); return true",
+        json!([]),
+    );
+    b.wait_for(
+        "the too-late outcome after the date changed",
+        "return document.querySelector('[data-outcome=duplicate_too_late]') !== null && document.querySelector('[data-outcome=duplicate_in_time]') === null",
+    );
+
+    // 5 and 6. One control per step; a step marked not met is in the result.
+    let marks = b.js(
+        "var li = document.querySelector('[data-step=form]'); return [li.querySelectorAll('input[type=radio]').length, li.querySelectorAll('input[type=checkbox]').length, li.querySelector('input:checked').value, li.querySelector('legend').textContent.length > 0]",
+        json!([]),
+    );
+    assert_eq!(marks, json!([3, 0, "open", true]));
+    b.click("#cl-credit-request-form-fail");
+    b.wait_for(
+        "the failed step in the result",
+        "var r = document.querySelector('.checklist-outcomes [data-step-failed=form]'); return r !== null && r.textContent.indexOf('Stap 1 niet voldaan') === 0",
+    );
+    // Keyboard: arrow keys move within the group (one tab stop).
+    b.type_into("#cl-credit-request-form-fail", "\u{E012}"); // ArrowLeft
+    b.wait_for(
+        "done by keyboard",
+        "return document.getElementById('cl-credit-request-form-done').checked && document.querySelector('[data-step-failed=form]') === null",
+    );
+
+    // 7. Hidden answers are not kept; restored answers are announced with
+    // a way to start over; the other language does not inherit them.
+    b.click("#cl-credit-request-credit_type-0");
+    b.click("#cl-credit-request-credit_type-1");
+    b.click("#cl-credit-request-partner_type-2");
+    b.wait_for(
+        "the stored answers",
+        "var k = Object.keys(localStorage).filter(function (k) { return k.indexOf('tolk-checklist:credit-request:') === 0; }); return k.length === 1 && /:nl-nl$/.test(k[0]) && localStorage.getItem(k[0]) === JSON.stringify({partner_type: 'indirect_reseller'}) && location.hash.indexOf('new_purchase_date') < 0",
+    );
+    b.goto(&server.url("/nl-nl/request-credit/"));
+    b.wait_for(
+        "the restored notice",
+        "var n = document.querySelector('.checklist-restored'); return document.querySelector('form.checklist-live') !== null && !n.hidden && n.textContent.indexOf('teruggezet') >= 0 && document.getElementById('cl-credit-request-partner_type-2').checked",
+    );
+    b.goto(&server.url("/en/request-credit/"));
+    b.wait_for(
+        "the English form, empty",
+        "return document.querySelector('form.checklist-live') !== null && document.querySelector('.checklist-restored').hidden && document.querySelectorAll('.checklist-inputs input:checked').length === 0",
+    );
+    b.goto(&server.url("/nl-nl/request-credit/"));
+    b.wait_for(
+        "the restored notice again",
+        "return document.querySelector('form.checklist-live') !== null && !document.querySelector('.checklist-restored').hidden",
+    );
+    b.click(".checklist-restored button");
+    b.wait_for(
+        "a fresh start",
+        "return document.querySelector('.checklist-restored').hidden && document.querySelectorAll('.checklist-inputs input:checked').length === 0 && Object.keys(localStorage).filter(function (k) { return k.indexOf('tolk-checklist:credit-request:') === 0; }).length === 0",
+    );
 }
 
 fn credit_request_form_computes_keeps_answers_and_agrees_with_tolk_eval(
@@ -103,12 +287,17 @@ fn dutch_page_shows_originals_side_by_side_and_search_finds_by_keyboard(
         "the page script",
         "return !document.querySelector('.sxs-toggle').hidden",
     );
-    // Keyboard focus on a sentence shows its English original.
-    let shown = b.js(
-        "var s = document.querySelector('.tolk-seg[tabindex]'); s.focus(); var o = document.getElementById(s.getAttribute('aria-describedby')); return getComputedStyle(o).display !== 'none' && o.textContent.length > 0",
+    // Keyboard focus on a sentence shows its English original: the
+    // sentence is the focused element and its tooltip is displayed.
+    let focused = b.js(
+        "var s = document.querySelector('.tolk-seg[tabindex]'); s.focus(); return document.activeElement === s && document.hasFocus()",
         json!([]),
     );
-    assert_eq!(shown, json!(true));
+    assert_eq!(focused, json!(true), "the sentence has keyboard focus");
+    b.wait_for(
+        "the focused sentence's English original",
+        "var s = document.activeElement; var o = document.getElementById(s.getAttribute('aria-describedby')); return s.matches(':focus') && getComputedStyle(o).display !== 'none' && o.textContent.length > 0",
+    );
     b.click(".sxs-toggle button");
     b.wait_for(
         "the side-by-side view",
@@ -140,4 +329,37 @@ fn dutch_page_shows_originals_side_by_side_and_search_finds_by_keyboard(
         "the hit's page",
         "return location.pathname.indexOf('/nl-nl/troubleshoot-account-setup/') === 0",
     );
+}
+
+/// Issue 15, 8 and 9: with scripting off, and in print, the form gives way
+/// to the decision list (conditions in words, boxes to tick).
+fn without_script_and_on_paper_the_checklist_is_a_decision_list(
+    b: &Browser,
+    server: &StaticServer,
+) {
+    let shown = "var f = document.querySelector('form.tolk-checklist'), s = document.querySelector('.checklist-static'); return [f.getClientRects().length > 0, s.getClientRects().length > 0, getComputedStyle(s.querySelector('.checklist-boxes > li'), '::before').content]";
+    b.goto(&server.url("/nl-nl/request-credit/"));
+    b.wait_for(
+        "the live form",
+        "return document.querySelector('form.checklist-live') !== null",
+    );
+    assert_eq!(b.js(shown, json!([])), json!([true, false, "\"☐\u{a0}\""]));
+    b.cdp("Emulation.setEmulatedMedia", json!({"media": "print"}));
+    assert_eq!(b.js(shown, json!([])), json!([false, true, "\"☐\u{a0}\""]));
+    b.cdp("Emulation.setEmulatedMedia", json!({"media": ""}));
+    b.cdp(
+        "Emulation.setScriptExecutionDisabled",
+        json!({"value": true}),
+    );
+    b.goto(&server.url("/en/request-credit/"));
+    // The page's scripts do not run; DevTools still reads the layout.
+    let r = b.cdp(
+        "Runtime.evaluate",
+        json!({"returnByValue": true, "expression": "(function () { var s = document.querySelector('.checklist-static'); return [matchMedia('(scripting: none)').matches, document.querySelector('form.tolk-checklist').getClientRects().length, s.getClientRects().length > 0, s.innerText.indexOf('If ‘Partner type’ is Indirect reseller: Not possible:') >= 0, !!window.tolkChecklists]; })()"}),
+    );
+    b.cdp(
+        "Emulation.setScriptExecutionDisabled",
+        json!({"value": false}),
+    );
+    assert_eq!(r["result"]["value"], json!([true, 0, true, true, false]));
 }

@@ -52,7 +52,20 @@ fn init_then_build() {
     let target = dir.path().join("x");
     let run = tolk(&["init", target.to_str().unwrap()], None);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(target.join("book.toml").is_file());
+    // It ends with the writer's next step: a preview in the browser.
+    let next = format!("tolk serve --root {} --open", target.display());
+    assert!(
+        run.stderr.lines().any(|l| l.trim() == next),
+        "{}",
+        run.stderr
+    );
+    // The public URL is left for the writer, commented, with a hint.
+    let book = std::fs::read_to_string(target.join("book.toml")).unwrap();
+    assert!(
+        book.contains("[site]\n# The public address of the site, for canonical links and the sitemap.\n# Set it before you publish, e.g.:\n# url = \"https://docs.example.org\"\n"),
+        "{book}"
+    );
+    assert!(!book.lines().any(|l| l.starts_with("url")), "{book}");
     assert!(
         !target.join("themes").exists(),
         "init writes no theme files"
@@ -449,7 +462,7 @@ fn a_template_rendering_error_is_reported_once_for_all_pages() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("failed with 1 error(s)"),
+        run.stderr.contains("failed with 1 error and 0 warnings;"),
         "one error, not one per page: {}",
         run.stderr
     );
@@ -643,6 +656,23 @@ fn unsafe_links_and_tab_ids_are_defused() {
         html.contains("aria-current=\"page\""),
         "a TOC entry with an anchor still links its page"
     );
+    // The site must be served: its links start at /.
+    let out = site.root().join("site");
+    assert!(
+        run.stderr.contains(&format!("Serve it with any static web server, e.g. `python3 -m http.server -d {}`", out.display()))
+            && run.stderr.contains("opening its index.html from disk (file://) does not work, because its links start at /."),
+        "{}",
+        run.stderr
+    );
+    let under = site.tolk(&["build", "--base-url", "/docs/"]);
+    assert!(
+        under
+            .stderr
+            .contains("Publish it at /docs/ of a web server")
+            && under.stderr.contains("its links start at /docs/."),
+        "{}",
+        under.stderr
+    );
     let check = site.tolk(&["check"]);
     assert_eq!(check.code, 1);
     assert!(
@@ -672,4 +702,29 @@ fn a_tab_set_inside_a_quote_closes_inside_it() {
         "the set closes inside the quote: {html}"
     );
     assert!(html.find("</blockquote>").unwrap() < html.find("Na de quote.").unwrap());
+}
+
+#[test]
+fn the_summary_counts_in_english_number_and_says_the_site_must_be_served() {
+    let site = TempSite::new("[book]\ntitle = \"T\"\n");
+    site.write("content/a.md", ARTICLE).write(
+        "content/TOC.yml",
+        "- name: A\n  href: a.md\n- name: Weg\n  href: gone.md\n",
+    );
+    let run = site.tolk(&["build"]);
+    run.ok();
+    assert!(
+        run.stderr.contains("Built 1 article into ")
+            && run
+                .stderr
+                .contains(": 2 pages in nl-nl, 2 in en; 1 warning, 0 errors; "),
+        "{}",
+        run.stderr
+    );
+    let check = site.tolk(&["check"]);
+    assert!(
+        check.stderr.contains("tolk check: 0 errors, 1 warning, "),
+        "{}",
+        check.stderr
+    );
 }

@@ -172,3 +172,81 @@ fn links_of_an_english_source_are_reported_in_that_file() {
     assert!(run.stderr.contains("content-en/a.md:6:5"), "{}", run.stderr);
     assert!(!run.stderr.contains("content/a.md:"), "{}", run.stderr);
 }
+
+/// Every `<a name>` and `id` the page shows is a target, as in docfx: a
+/// second `<a name>` in a heading (the first becomes the heading's id), one
+/// on a line of its own, one in the title; and `<!-->` is a whole comment,
+/// not one that hides the rest of the page.
+#[test]
+fn every_name_and_id_on_the_page_is_an_anchor_target() {
+    let site = TempSite::new("[check.severity]\nexternal-link = \"off\"\n");
+    site.write(
+        "content/doel.md",
+        "---\ntitle: Doel\nms.date: 01/01/2021\n---\n# <a name=\"1\"></a><a name=\"top\"></a>Doel\n\n## <a name=\"echt\"></a><a name=\"12\"></a>Echt\n\n<a name=\"35\"></a>\nTekst.\n\n<!-->\nNa het commentaar.\n",
+    );
+    site.write(
+        "content/bron.md",
+        "---\ntitle: Bron\nms.date: 01/01/2021\n---\n# Bron\n\n[a](doel.md#12) [b](doel.md#35) [c](doel.md#top) [d](doel.md#echt) [e](doel.md#nep)\n",
+    );
+    let run = site.tolk(&["check"]);
+    let err = &run.stderr;
+    for ok in ["#12", "#35", "#top", "#echt"] {
+        assert!(!err.contains(&format!("points to {ok}")), "{ok}: {err}");
+    }
+    assert!(
+        err.contains("points to #nep"),
+        "a real broken anchor stays an error: {err}"
+    );
+    assert!(!err.contains("raw-html-removed"), "{err}");
+    site.tolk(&["build"]);
+    assert!(site
+        .read("nl-nl/doel/index.html")
+        .contains("Na het commentaar."));
+}
+
+/// Links that name an article with other letter case or with `\` work in
+/// docfx: tolk links them to the article (the right URL) and warns, in
+/// articles and in TOC.yml.
+#[test]
+fn links_with_other_case_or_backslashes_resolve_and_warn() {
+    let site = TempSite::new("[check.severity]\nexternal-link = \"off\"\n");
+    site.write(
+        "content/map/Doel-Pagina.md",
+        "---\ntitle: Doel\nms.date: 01/01/2021\n---\n# Doel\n",
+    );
+    site.write(
+        "content/bron.md",
+        "---\ntitle: Bron\nms.date: 01/01/2021\n---\n# Bron\n\n[a](map/doel-pagina.md) en [b](map\\Doel-Pagina.md?tabs=x#doel)\n",
+    );
+    site.write(
+        "content/TOC.yml",
+        "- name: Bron\n  href: bron.md\n- name: Doel\n  href: map/DOEL-pagina.md\n",
+    );
+    let run = site.tolk(&["check"]);
+    let err = &run.stderr;
+    assert!(!err.contains("error["), "{err}");
+    assert!(
+        err.contains(
+            "warning[link-spelling]: `map/doel-pagina.md` names the article map/Doel-Pagina"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning[link-spelling]: `map\\Doel-Pagina.md?tabs=x#doel`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning[link-spelling]: TOC entry `Doel`"),
+        "{err}"
+    );
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = site.read("nl-nl/bron/index.html");
+    assert!(page.contains("href=\"/nl-nl/map/Doel-Pagina/\""), "{page}");
+    assert!(
+        page.contains("href=\"/nl-nl/map/Doel-Pagina/?tabs=x#doel\""),
+        "{page}"
+    );
+    // The TOC entry is in the navigation.
+    assert!(page.contains(">Doel</a>"), "{page}");
+}

@@ -254,14 +254,14 @@ fn malformed_yaml_inside_the_block() {
     let (cl, diags) = build(&md);
     assert!(cl.is_none());
     let d = &diags[0];
-    assert!(
-        d.message.starts_with("invalid checklist: "),
-        "{}",
-        d.message
-    );
+    // libyaml notices the missing `}` at the next line's `options:`; the
+    // diagnostic points at the `{` that is not closed (issue 15).
+    assert_eq!(d.message, "this `{` is not closed");
     let loc = d.location.as_ref().unwrap();
-    // libyaml notices the missing `}` at the next line's `options:`.
-    assert_eq!((loc.line, loc.column), pos_of(&md, "options:", 0));
+    assert_eq!(
+        (loc.line, loc.column),
+        pos_of(&md, r#"{nl: "Type partner", en: "Partner type""#, 0)
+    );
 }
 
 #[test]
@@ -411,5 +411,240 @@ mod never_panics {
             let (cl, diags) = build(&md);
             prop_assert!(cl.is_some() || diags.iter().any(|d| d.is_error()));
         }
+    }
+}
+
+/// Issue 15: an input's `valid` rule. A broken rule makes the answer unset
+/// (so it is missing and nothing is computed from it) and reports the
+/// rule's message under the input's id, in the reader's language.
+#[test]
+fn valid_rule_makes_a_broken_answer_unset_with_its_message() {
+    let md = variant(
+        "    when: credit_type == \"outage\"\n",
+        "    when: credit_type == \"outage\"\n    valid: incident_date <= today()\n    invalid: {nl: \"De storing kan niet in de toekomst liggen.\", en: \"The outage cannot be in the future.\"}\n",
+    );
+    let (cl, diags) = build(&md);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let cl = cl.unwrap();
+    let today = Date::parse_iso("2021-03-01").unwrap();
+    let future = Answers::from_json(
+        &cl,
+        r#"{"provider": "direct", "credit_type": "outage", "incident_date": "2021-03-02"}"#,
+    )
+    .unwrap();
+    let ev = tolk::checklist::evaluate(&cl, &future, today, Lang::Nl).to_json();
+    assert_eq!(
+        ev,
+        r#"{"inputs":{"provider":{"visible":true,"value":"direct"},"credit_type":{"visible":true,"value":"outage"},"incident_date":{"visible":true,"value":null}},"missing":["incident_date"],"computed":{"deadline":null},"steps":[{"id":"mpn_active","visible":true,"done":null,"message":null}],"outcomes":[],"errors":[{"id":"incident_date","message":"De storing kan niet in de toekomst liggen."}]}"#
+    );
+    let on_the_day = Answers::from_json(
+        &cl,
+        r#"{"provider": "direct", "credit_type": "outage", "incident_date": "2021-03-01"}"#,
+    )
+    .unwrap();
+    let ev = tolk::checklist::evaluate(&cl, &on_the_day, today, Lang::En).to_json();
+    assert!(
+        ev.contains(r#""incident_date":{"visible":true,"value":"2021-03-01"}"#)
+            && ev.ends_with(r#""errors":[]}"#),
+        "{ev}"
+    );
+}
+
+#[test]
+fn valid_rule_needs_its_message_and_may_not_look_ahead() {
+    let md = variant(
+        "    when: credit_type == \"outage\"\n",
+        "    when: credit_type == \"outage\"\n    valid: incident_date <= today()\n",
+    );
+    let (msg, line, col) = one_error(&md);
+    assert_eq!(
+        msg,
+        "the input `incident_date` has `valid` but no `invalid` message"
+    );
+    assert_eq!((line, col), pos_of(&md, "valid:", 0));
+
+    let md = variant(
+        "    label: {nl: \"Type partner\", en: \"Partner type\"}\n",
+        "    label: {nl: \"Type partner\", en: \"Partner type\"}\n    valid: credit_type != \"outage\"\n    invalid: {nl: \"x\", en: \"x\"}\n",
+    );
+    let (msg, line, col) = one_error(&md);
+    assert_eq!(
+        msg,
+        "`credit_type` is an input declared after this one; a `valid` rule may only use this input and earlier ones"
+    );
+    assert_eq!((line, col), pos_of(&md, "credit_type != ", 0));
+}
+
+/// Issue 15: working days, Monday to Friday, in expressions.
+#[test]
+fn workday_functions_type_check_and_evaluate() {
+    let md = variant(
+        "    expr: end_of_month(add_months(incident_date, 1))",
+        "    expr: add_workdays(incident_date, 45)",
+    )
+    .replace(
+        "when: is_set(deadline)",
+        "when: workdays_between(incident_date, deadline) == 45",
+    );
+    let (cl, diags) = build(&md);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let cl = cl.unwrap();
+    // Friday 5 March 2021 + 45 working days is Friday 7 May 2021.
+    let a = Answers::from_json(
+        &cl,
+        r#"{"provider": "direct", "credit_type": "outage", "incident_date": "2021-03-05"}"#,
+    )
+    .unwrap();
+    let ev = tolk::checklist::evaluate(&cl, &a, Date::parse_iso("2021-03-01").unwrap(), Lang::En)
+        .to_json();
+    assert!(
+        ev.contains(r#""computed":{"deadline":"2021-05-07"}"#),
+        "{ev}"
+    );
+    assert!(ev.contains(r#""id":"outage_deadline""#), "{ev}");
+    let bad = variant(
+        "    expr: end_of_month(add_months(incident_date, 1))",
+        "    expr: add_workdays(incident_date, incident_date)",
+    );
+    let (msg, _, _) = one_error(&bad);
+    assert!(msg.contains("add_workdays"), "{msg}");
+}
+
+/// Issue 15: the diagnostics a writer found weak, each with its exact
+/// message and place.
+#[test]
+fn an_impossible_date_literal_says_why() {
+    let md = variant(
+        "when: is_set(deadline)",
+        "when: deadline > date(\"2021-06-31\")",
+    );
+    let (cl, diags) = build(&md);
+    assert!(cl.is_none());
+    let d = diags.iter().find(|d| d.is_error()).unwrap();
+    assert_eq!(
+        d.message,
+        "`2021-06-31` does not exist: June 2021 has 30 days"
+    );
+    assert_eq!(
+        d.hint.as_deref(),
+        Some("the last day of that month is `2021-06-30`")
+    );
+    let loc = d.location.as_ref().unwrap();
+    assert_eq!((loc.line, loc.column), pos_of(&md, "\"2021-06-31\"", 0));
+    let md = variant(
+        "when: is_set(deadline)",
+        "when: deadline > date(\"2021-13-01\")",
+    );
+    assert_eq!(
+        one_error(&md).0,
+        "`2021-13-01` is not a date: there is no month 13"
+    );
+    let md = variant(
+        "when: is_set(deadline)",
+        "when: deadline > date(\"2021-2-1\")",
+    );
+    assert_eq!(
+        one_error(&md).0,
+        "`2021-2-1` is not a date of the form YYYY-MM-DD"
+    );
+}
+
+#[test]
+fn a_choice_without_options_is_one_error_with_an_example() {
+    let md = variant(
+        "    options:\n      - {value: direct, label: {nl: \"Directe provider\", en: \"Direct provider\"}}\n      - {value: indirect_provider, label: {nl: \"Indirecte provider\", en: \"Indirect provider\"}}\n      - {value: indirect_reseller, label: {nl: \"Indirecte reseller\", en: \"Indirect reseller\"}}\n",
+        "",
+    );
+    let (cl, diags) = build(&md);
+    assert!(cl.is_none());
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0].message, "the choice `provider` has no options");
+    let hint = diags[0].hint.as_deref().unwrap();
+    assert!(hint.contains("options:\n      - {value: direct"), "{hint}");
+    let loc = diags[0].location.as_ref().unwrap();
+    assert_eq!((loc.line, loc.column), pos_of(&md, "id: provider", 0));
+}
+
+#[test]
+fn a_bool_and_its_negation_are_never_both_true() {
+    let md = variant(
+        "    label: {nl: \"Controleer of uw MPN-overeenkomst actief is.\", en: \"Check that your MPN agreement is active.\"}\n",
+        "    label: {nl: \"Controleer of uw MPN-overeenkomst actief is.\", en: \"Check that your MPN agreement is active.\"}\n  - id: second\n    label: {nl: \"Twee\", en: \"Two\"}\n    when: mpn_active == false and mpn_active\n",
+    );
+    let (cl, diags) = build(&md);
+    assert!(cl.is_some());
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert!(!diags[0].is_error());
+    assert_eq!(
+        diags[0].message,
+        "this condition can never hold: `mpn_active` cannot take all of the values it is compared with at once"
+    );
+    let loc = diags[0].location.as_ref().unwrap();
+    assert_eq!(
+        (loc.line, loc.column),
+        pos_of(&md, "mpn_active == false", 0)
+    );
+    // `not x and x` too; `x and not y` is fine.
+    let md2 = md.replace(
+        "mpn_active == false and mpn_active",
+        "not mpn_active and mpn_active",
+    );
+    assert_eq!(build(&md2).1.len(), 1);
+    let md3 = md.replace(
+        "mpn_active == false and mpn_active",
+        "mpn_active and not (1 == 2)",
+    );
+    assert!(build(&md3).1.is_empty());
+}
+
+#[test]
+fn the_input_is_an_int() {
+    let md = EXAMPLE.replace(
+        "  - id: incident_date\n",
+        "  - id: n\n    type: int\n    label: {nl: \"N\", en: \"N\"}\n  - id: incident_date\n",
+    );
+    let (cl, diags) = build(&md);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let err = Answers::from_json(&cl.unwrap(), r#"{"n": "3"}"#).unwrap_err();
+    assert_eq!(
+        err,
+        "the input `n` is an int and cannot take the text \"3\""
+    );
+}
+
+/// YAML mistakes are told in the writer's terms, at the line of the mistake.
+#[test]
+fn yaml_mistakes_are_located_and_explained() {
+    let cases: [(&str, &str, &str, &str); 4] = [
+        (
+            "    label: {nl: \"Soort tegoed\", en: \"Kind of credit\"}\n",
+            "    label: {nl: \"Soort tegoed\", en: \"Kind of credit\"\n",
+            "this `{` is not closed",
+            "{nl: \"Soort tegoed\", en: \"Kind of credit\"\n",
+        ),
+        (
+            "    label: {nl: \"Soort tegoed\", en: \"Kind of credit\"}\n",
+            "    label\n",
+            "`label` is not a `key: value` line",
+            "label\n",
+        ),
+        (
+            "    label: {nl: \"Soort tegoed\", en: \"Kind of credit\"}\n",
+            "     label: {nl: \"Soort tegoed\", en: \"Kind of credit\"}\n",
+            "this line is indented more than the line above it (column 6, not 5)",
+            "label: {nl: \"Soort tegoed\"",
+        ),
+        (
+            "    label: {nl: \"Soort tegoed\", en: \"Kind of credit\"}\n",
+            "   label: {nl: \"Soort tegoed\", en: \"Kind of credit\"}\n",
+            "this line is indented less than the line above it (column 4, not 5)",
+            "label: {nl: \"Soort tegoed\"",
+        ),
+    ];
+    for (from, to, message, at) in cases {
+        let md = variant(from, to);
+        let (msg, line, col) = one_error(&md);
+        assert_eq!(msg, message);
+        assert_eq!((line, col), pos_of(&md, at, 0), "{message}");
     }
 }

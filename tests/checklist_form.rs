@@ -41,8 +41,44 @@ fn first_paint_is_the_evaluation_of_no_answers() {
     assert!(html.contains("data-action=\"reset\">Opnieuw beginnen</button>"));
     assert!(html.contains("data-action=\"copy\">Samenvatting kopiëren</button>"));
     assert!(html.contains("<p class=\"checklist-no-outcome\">"));
-    assert!(html.contains("<noscript>"));
+    assert!(html.contains("<div class=\"checklist-static\""));
     assert!(html.contains("Microsoft Power BI Premium P1"));
+}
+
+/// Issue 15, 8: without JavaScript (and on paper) the checklist is a
+/// decision list: every question, step and outcome with its condition in
+/// the page's language, computed values as formulas, nothing spliced.
+#[test]
+fn the_decision_list_says_every_condition_in_words() {
+    let cl = credit();
+    let ev = evaluate(&cl, &Answers::empty(&cl), today(), Lang::Nl);
+    let html = render_form(&cl, Lang::Nl, &ev);
+    let list = &html[html.find("<div class=\"checklist-static\"").unwrap()..];
+    for want in [
+        // A question's condition, with the choice's labels.
+        "<strong>Waarvoor wilt u een tegoed aanvragen?</strong> <em class=\"checklist-when\">(alleen als ‘Type partner’ is een van Directe CSP-provider of Indirecte CSP-provider)</em>",
+        // A computed value as its formula.
+        "<dt>Dien de claim voor de service-uitval uiterlijk in op</dt><dd>het einde van de maand van (‘Datum van het incident’ + 1 maanden)</dd>",
+        // An outcome with its condition and status.
+        "<li class=\"checklist-fail\"><strong>Als ‘Type partner’ is Indirecte reseller:</strong> Niet mogelijk: Tegoedaanvragen",
+        // A step's condition and its fail message.
+        "(alleen als ‘Waarvoor wilt u een tegoed aanvragen?’ is Service-uitval (service level agreement))</em><br><em>Niet voldaan: Zonder dit bewijs",
+        // A message's value shown as its formula.
+        "uiterlijk ‹‘Aankoopdatum van het nieuwe abonnement’ + 120 dagen› in",
+    ] {
+        assert!(list.contains(want), "missing: {want}\n{list}");
+    }
+    assert!(!list.contains('['), "no placeholder brackets: {list}");
+    let en = render_form(
+        &cl,
+        Lang::En,
+        &evaluate(&cl, &Answers::empty(&cl), today(), Lang::En),
+    );
+    assert!(
+        en.contains("<strong>If ‘Partner type’ is Indirect reseller:</strong> Not possible:"),
+        "{en}"
+    );
+    assert!(en.contains("(only if ‘What do you want a credit for?’ is Accidental purchase and ‘Have you cancelled the subscription?’: yes)"), "{en}");
 }
 
 #[test]

@@ -332,7 +332,12 @@ fn gen(r: &mut Rng, ty: char, depth: u32, sc: &Scope) -> String {
                     .to_string();
             }
             let d = depth - 1;
-            match r.below(6) {
+            match r.below(7) {
+                6 => format!(
+                    "workdays_between({}, {})",
+                    gen(r, 'D', d, sc),
+                    gen(r, 'D', d, sc)
+                ),
                 0 => format!("({} + {})", gen(r, 'I', d, sc), gen(r, 'I', d, sc)),
                 1 => format!("({} - {})", gen(r, 'I', d, sc), gen(r, 'I', d, sc)),
                 2 => format!("-{}", gen(r, 'I', d, sc)),
@@ -356,7 +361,12 @@ fn gen(r: &mut Rng, ty: char, depth: u32, sc: &Scope) -> String {
                 };
             }
             let d = depth - 1;
-            match r.below(3) {
+            match r.below(4) {
+                3 => format!(
+                    "add_workdays({}, {})",
+                    gen(r, 'D', d, sc),
+                    gen(r, 'I', d, sc)
+                ),
                 0 => format!("add_days({}, {})", gen(r, 'D', d, sc), gen(r, 'I', d, sc)),
                 1 => format!("add_months({}, {})", gen(r, 'D', d, sc), gen(r, 'I', d, sc)),
                 _ => format!("end_of_month({})", gen(r, 'D', d, sc)),
@@ -486,6 +496,18 @@ fn random_checklist(seed: u64, n: usize) -> String {
         when(&mut r, &sc)
     );
     sc.ints.push("n");
+    // A `valid` rule over the input itself and earlier ones.
+    let valid = |r: &mut Rng, sc: &Scope, id: &str| -> String {
+        if r.chance(2) {
+            String::new()
+        } else {
+            format!(
+                "    valid: {}\n    invalid: {{nl: \"nl-ongeldig-{id}\", en: \"en-invalid-{id}\"}}\n",
+                q(&gen(r, 'B', depth.min(2), sc))
+            )
+        }
+    };
+    y += &valid(&mut r, &sc, "n");
     y += &format!(
         "  - id: m\n    type: int\n    label: {{nl: \"M\", en: \"M\"}}\n{}",
         when(&mut r, &sc)
@@ -506,6 +528,7 @@ fn random_checklist(seed: u64, n: usize) -> String {
         when(&mut r, &sc)
     );
     sc.dates.push("e");
+    y += &valid(&mut r, &sc, "e");
     // k0 uses k5, declared later: the evaluation order is not the
     // declaration order.
     let k5 = gen(&mut r, 'I', depth, &sc);
@@ -606,15 +629,17 @@ fn generated_checklists_agree() {
     // little: errors of both kinds and every outcome status must occur.
     let mut saw_overflow = false;
     let mut saw_date_error = false;
+    let mut saw_invalid = false;
     for (k, answers, today, lang) in cases.iter().take(3000) {
         let a = Answers::from_json(&cls[*k], answers).unwrap();
         let json = evaluate(&cls[*k], &a, *today, *lang).to_json();
         saw_overflow |= json.contains("outside the range") || json.contains("buiten het bereik");
         saw_date_error |= json.contains("outside the years") || json.contains("buiten de jaren");
+        saw_invalid |= json.contains("-invalid-") || json.contains("-ongeldig-");
     }
     assert!(
-        saw_overflow && saw_date_error,
-        "the generator should hit both evaluation errors"
+        saw_overflow && saw_date_error && saw_invalid,
+        "the generator should hit both evaluation errors and broken `valid` rules"
     );
     compare(&cls, cases, "generated");
 }

@@ -1,5 +1,6 @@
-//! The segment scanner on real text: the five seed articles and, when the
-//! shared corpus is beside the repository, all 361 Partner Center articles.
+//! The segment scanner on real text: the five seed articles, the trimmed
+//! corpus in `tests/corpus-mini` and, when the shared corpus is beside the
+//! repository (`cargo test -- --ignored`), all 361 Partner Center articles.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -8,6 +9,13 @@ use tolk::segments::split;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The full shared corpus: `$TOLK_CORPUS`, or `../shared/corpus`.
+fn shared_corpus() -> PathBuf {
+    std::env::var_os("TOLK_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/corpus"))
 }
 
 fn markdown_files(dir: &Path) -> Vec<PathBuf> {
@@ -80,14 +88,10 @@ fn seed_002_table_cells_keep_their_segments() {
         .contains("| <tolk-seg n=\"29\">Gebied waarvoor de oplossing geldt</tolk-seg> |"));
 }
 
-#[test]
-fn the_partner_center_corpus_splits_without_panic() {
-    let dir = root().join("../shared/corpus/partner-center.nl-nl");
-    if !dir.is_dir() {
-        eprintln!("skipped: {} is not there", dir.display());
-        return;
-    }
-    let files = markdown_files(&dir);
+/// Splits every article under `dir`; returns (articles, segments, data-ttu-id).
+fn split_all(dir: &Path) -> (usize, usize, usize) {
+    assert!(dir.is_dir(), "{} is not there", dir.display());
+    let files = markdown_files(dir);
     let start = Instant::now();
     let (mut segments, mut ttu, mut diagnostics, mut bytes) = (0, 0, 0, 0);
     for path in &files {
@@ -113,7 +117,21 @@ fn the_partner_center_corpus_splits_without_panic() {
         diagnostics,
         start.elapsed()
     );
-    assert_eq!(files.len(), 361);
+    (files.len(), segments, ttu)
+}
+
+#[test]
+fn the_trimmed_corpus_splits_without_panic() {
+    let (articles, segments, ttu) = split_all(&root().join("tests/corpus-mini/content"));
+    assert_eq!(articles, 45);
+    assert_eq!(segments, ttu);
+}
+
+#[test]
+#[ignore = "needs ../shared/corpus (run by .ci/run with --include-ignored)"]
+fn the_partner_center_corpus_splits_without_panic() {
+    let (articles, segments, ttu) = split_all(&shared_corpus().join("partner-center.nl-nl"));
+    assert_eq!(articles, 361);
     assert_eq!(segments, ttu);
 }
 

@@ -105,7 +105,7 @@ fn request(addr: SocketAddr, raw: &str) -> Resp {
 fn get(addr: SocketAddr, path: &str) -> Resp {
     request(
         addr,
-        &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+        &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
     )
 }
 
@@ -118,7 +118,10 @@ impl Events {
     fn connect(addr: SocketAddr) -> Events {
         let mut s = connect(addr);
         s.write_all(
-            b"GET /__tolk/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n",
+            format!(
+                "GET /__tolk/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+            )
+            .as_bytes(),
         )
         .unwrap();
         let mut r = BufReader::new(s);
@@ -236,21 +239,24 @@ fn serves_pages_with_types_etags_head_redirects_and_404() {
     let etag = page.header("etag").expect("etag").to_string();
     let again = request(
         s.addr,
-        &format!("GET /nl-nl/artikel/ HTTP/1.1\r\nHost: x\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n"),
+        &format!("GET /nl-nl/artikel/ HTTP/1.1\r\nHost: {}\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n", s.addr),
     );
     assert_eq!(again.status, 304);
     assert!(again.body.is_empty());
     assert_eq!(again.header("etag"), Some(etag.as_str()));
     let other = request(
         s.addr,
-        "GET /nl-nl/artikel/ HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"nope\"\r\nConnection: close\r\n\r\n",
+        &format!("GET /nl-nl/artikel/ HTTP/1.1\r\nHost: {}\r\nIf-None-Match: \"nope\"\r\nConnection: close\r\n\r\n", s.addr),
     );
     assert_eq!(other.status, 200);
 
     // HEAD: the headers of GET, no body.
     let head = request(
         s.addr,
-        "HEAD /nl-nl/artikel/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        &format!(
+            "HEAD /nl-nl/artikel/ HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            s.addr
+        ),
     );
     assert_eq!(head.status, 200);
     assert_eq!(
@@ -300,7 +306,7 @@ fn serves_pages_with_types_etags_head_redirects_and_404() {
     // Only reading.
     let post = request(
         s.addr,
-        "POST /nl-nl/artikel/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        &format!("POST /nl-nl/artikel/ HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", s.addr),
     );
     assert_eq!(post.status, 405);
 
@@ -498,7 +504,7 @@ fn slow_idle_and_vanishing_clients_do_not_stall_the_others() {
         let stop = stop.clone();
         threads.push(thread::spawn(move || {
             let mut c = connect(addr);
-            let req = b"GET /nl-nl/artikel/ HTTP/1.1\r\nHost: localhost\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
+            let req = b"GET /nl-nl/artikel/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
             for b in req.iter().cycle() {
                 if stop.load(Ordering::Relaxed) || c.write_all(&[*b]).is_err() {
                     break;
@@ -645,7 +651,7 @@ fn a_client_that_never_reads_its_responses_does_not_stall_the_others() {
     let hogs: Vec<TcpStream> = (0..3)
         .map(|_| {
             let mut c = connect(addr);
-            let one = "GET /nl-nl/artikel/ HTTP/1.1\r\nHost: localhost\r\n\r\n".repeat(50);
+            let one = format!("GET /nl-nl/artikel/ HTTP/1.1\r\nHost: {addr}\r\n\r\n").repeat(50);
             c.set_write_timeout(Some(Duration::from_millis(500)))
                 .unwrap();
             for _ in 0..100 {
@@ -963,7 +969,11 @@ fn keep_asking(s: &Serve, until: Instant, bound: Duration) -> Duration {
         let mut c = connect(s.addr);
         c.set_read_timeout(Some(bound)).unwrap();
         c.write_all(
-            b"GET /nl-nl/artikel/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+            format!(
+                "GET /nl-nl/artikel/ HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+                s.addr
+            )
+            .as_bytes(),
         )
         .unwrap();
         let mut answer = Vec::new();
@@ -990,7 +1000,7 @@ fn more_clients_that_never_read_than_workers_do_not_starve_the_server() {
     let hogs: Vec<TcpStream> = (0..16)
         .map(|_| {
             let mut c = connect(s.addr);
-            let req = "GET /media/big.png HTTP/1.1\r\nHost: localhost\r\n\r\n".repeat(20);
+            let req = format!("GET /media/big.png HTTP/1.1\r\nHost: {}\r\n\r\n", s.addr).repeat(20);
             c.write_all(req.as_bytes()).unwrap();
             c
         })
@@ -1046,7 +1056,7 @@ fn a_hundred_and_fifty_slow_senders_and_hang_ups_mid_response_cost_nothing() {
         let stop = stop.clone();
         thread::spawn(move || {
             let mut conns: Vec<TcpStream> = (0..150).map(|_| connect(addr)).collect();
-            let head = b"GET /nl-nl/artikel/ HTTP/1.1\r\nHost: localhost\r\n";
+            let head = format!("GET /nl-nl/artikel/ HTTP/1.1\r\nHost: {addr}\r\n").into_bytes();
             let mut i = 0;
             while !stop.load(Ordering::Relaxed) {
                 conns.retain_mut(|c| c.write_all(&head[i % head.len()..][..1]).is_ok());
@@ -1064,8 +1074,10 @@ fn a_hundred_and_fifty_slow_senders_and_hang_ups_mid_response_cost_nothing() {
                 let mut n = 0;
                 while !stop.load(Ordering::Relaxed) {
                     let mut c = connect(addr);
-                    c.write_all(b"GET /media/big.png HTTP/1.1\r\nHost: localhost\r\n\r\n")
-                        .unwrap();
+                    c.write_all(
+                        format!("GET /media/big.png HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes(),
+                    )
+                    .unwrap();
                     let mut buf = [0; 1024];
                     let _ = c.read(&mut buf);
                     drop(c);

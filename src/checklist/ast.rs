@@ -114,6 +114,16 @@ pub struct Input {
     pub label: LocalText,
     pub help: Option<LocalText>,
     pub when: Option<Expr>,
+    /// A rule the answer must meet; an answer that breaks it counts as
+    /// unset and its message is reported under the input's id.
+    pub valid: Option<Validation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Validation {
+    /// A bool over this input and the inputs before it (and `today()`).
+    pub rule: Expr,
+    pub message: LocalText,
 }
 
 impl Input {
@@ -252,6 +262,8 @@ pub enum Func {
     AddDays,
     AddMonths,
     EndOfMonth,
+    AddWorkdays,
+    WorkdaysBetween,
     Len,
     /// `matches(s, "re")`; the regex is `Checklist::regexes[i]` once checked.
     Matches(usize),
@@ -268,6 +280,8 @@ impl Func {
             "add_days" => Func::AddDays,
             "add_months" => Func::AddMonths,
             "end_of_month" => Func::EndOfMonth,
+            "add_workdays" => Func::AddWorkdays,
+            "workdays_between" => Func::WorkdaysBetween,
             "len" => Func::Len,
             "matches" => Func::Matches(0),
             "date" => Func::Date,
@@ -283,6 +297,8 @@ impl Func {
             Func::AddDays => "add_days",
             Func::AddMonths => "add_months",
             Func::EndOfMonth => "end_of_month",
+            Func::AddWorkdays => "add_workdays",
+            Func::WorkdaysBetween => "workdays_between",
             Func::Len => "len",
             Func::Matches(_) => "matches",
             Func::Date => "date",

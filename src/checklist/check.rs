@@ -17,6 +17,11 @@ use super::expr::{self, is_reserved};
 use super::parse::{Positions, RawChecklist, RawStatus, RawType};
 use super::regex;
 
+/// The most all `matches` patterns of one checklist may compile to
+/// together ([`regex::Program::size`]): they are carried in the page's
+/// script, so one article must not make a multi-megabyte page.
+const MAX_REGEX_TOTAL: usize = 3 * regex::MAX_PROGRAM;
+
 /// What names an expression may use.
 #[derive(Clone, Copy)]
 struct Scope {
@@ -32,6 +37,7 @@ struct Scope {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Ctx {
     InputWhen,
+    InputValid,
     Computed,
     StepWhen,
     Outcome,
@@ -220,7 +226,7 @@ pub fn check(raw: RawChecklist, pos: &Positions<'_>) -> (Option<Checklist>, Vec<
                     "checklist-options",
                     format!("the choice `{}` has no options", ri.id),
                     pos.at_node(&base),
-                    Some("add `options:` with a `value` and a `label` for each"),
+                    Some("add the answers the reader can pick, each with a `value` (used in conditions) and a `label` in both languages:\n    options:\n      - {value: direct, label: {nl: \"Directe provider\", en: \"Direct provider\"}}\n      - {value: reseller, label: {nl: \"Reseller\", en: \"Reseller\"}}"),
                 );
                 InputKind::Choice(Vec::new())
             }
@@ -245,12 +251,68 @@ pub fn check(raw: RawChecklist, pos: &Positions<'_>) -> (Option<Checklist>, Vec<
             .when
             .as_ref()
             .and_then(|w| c.condition(w, &format!("{base}.when"), scope));
+        // The input itself is in scope for its own rule.
+        let in_scope = ri.valid.is_some();
+        if in_scope {
+            c.inputs.push(Input {
+                id: ri.id.clone(),
+                kind: kind.clone(),
+                label: label.clone(),
+                help: None,
+                when: None,
+                valid: None,
+            });
+        }
+        let rule = ri.valid.as_ref().and_then(|v| {
+            c.condition(
+                v,
+                &format!("{base}.valid"),
+                Scope {
+                    inputs: i + 1,
+                    computed: false,
+                    steps: 0,
+                    what: Ctx::InputValid,
+                },
+            )
+        });
+        if in_scope {
+            c.inputs.pop();
+        }
+        let valid = match (&ri.valid, &ri.invalid) {
+            (Some(_), Some(m)) => rule.map(|rule| Validation {
+                rule,
+                message: c.text(m, &format!("{base}.invalid")),
+            }),
+            (Some(_), None) => {
+                c.error(
+                    "checklist-valid",
+                    format!("the input `{}` has `valid` but no `invalid` message", ri.id),
+                    pos.at_key(&format!("{base}.valid")),
+                    Some("add `invalid: {nl: \"...\", en: \"...\"}`: what the reader sees at the field when the answer breaks the rule"),
+                );
+                None
+            }
+            (None, Some(_)) => {
+                c.error(
+                    "checklist-valid",
+                    format!(
+                        "the input `{}` has an `invalid` message but no `valid` rule",
+                        ri.id
+                    ),
+                    pos.at_key(&format!("{base}.invalid")),
+                    Some("add `valid: <condition>`, the rule a good answer meets"),
+                );
+                None
+            }
+            (None, None) => None,
+        };
         c.inputs.push(Input {
             id: ri.id.clone(),
             kind,
             label,
             help,
             when,
+            valid,
         });
     }
 
@@ -754,6 +816,8 @@ impl Checker<'_, '_> {
             Func::DaysBetween => (&[Some(Ty::Date), Some(Ty::Date)], Ty::Int),
             Func::AddDays | Func::AddMonths => (&[Some(Ty::Date), Some(Ty::Int)], Ty::Date),
             Func::EndOfMonth => (&[Some(Ty::Date)], Ty::Date),
+            Func::AddWorkdays => (&[Some(Ty::Date), Some(Ty::Int)], Ty::Date),
+            Func::WorkdaysBetween => (&[Some(Ty::Date), Some(Ty::Date)], Ty::Int),
             Func::Len => (&[Some(Ty::Text)], Ty::Int),
             Func::Matches(_) => (&[Some(Ty::Text), Some(Ty::Text)], Ty::Bool),
             Func::Date => (&[Some(Ty::Text)], Ty::Date),
@@ -785,11 +849,12 @@ impl Checker<'_, '_> {
                 return None;
             };
             let Some(d) = Date::parse_iso(s) else {
+                let (msg, hint) = bad_date(s);
                 self.error(
                     "checklist-type",
-                    format!("`{s}` is not a date of the form YYYY-MM-DD"),
+                    msg,
                     self.at(path, src, args[0].span),
-                    None,
+                    hint.as_deref(),
                 );
                 return None;
             };
@@ -840,6 +905,23 @@ impl Checker<'_, '_> {
                 }
             };
             match regex::compile(&pattern) {
+                Ok(p)
+                    if !self.regexes.iter().any(|r| r.source == p.source)
+                        && self.regexes.iter().map(regex::Program::size).sum::<usize>()
+                            + p.size()
+                            > MAX_REGEX_TOTAL =>
+                {
+                    self.error(
+                        "checklist-regex",
+                        format!(
+                            "the patterns of this checklist are too large together (more than \
+                             {MAX_REGEX_TOTAL} instructions and class ranges once compiled)"
+                        ),
+                        self.at(path, src, pat_span),
+                        Some("use fewer or smaller patterns; every page that shows the checklist loads them"),
+                    );
+                    return None;
+                }
                 Ok(p) => {
                     let idx = self
                         .regexes
@@ -924,7 +1006,9 @@ impl Checker<'_, '_> {
         let InputKind::Choice(opts) = &input.kind else {
             return true;
         };
-        if opts.iter().any(|o| &o.value == v) {
+        // A choice without options has its own error; every comparison
+        // with it would only repeat that.
+        if opts.is_empty() || opts.iter().any(|o| &o.value == v) {
             return true;
         }
         let values: Vec<&str> = opts.iter().map(|o| o.value.as_str()).collect();
@@ -965,6 +1049,10 @@ impl Checker<'_, '_> {
                 self.error("checklist-cycle", format!("the `when` of input `{name}` depends on `{name}` itself"), at, Some("an input is shown by its `when` before it is answered, so the condition can only use earlier inputs"));
                 return None;
             }
+            if scope.what == Ctx::InputValid {
+                self.error("checklist-scope", format!("`{name}` is an input declared after this one; a `valid` rule may only use this input and earlier ones"), at, Some("move the rule to the later input"));
+                return None;
+            }
             self.error("checklist-scope", format!("`{name}` is an input declared after this one; a `when` may only use earlier inputs"), at, Some("move the input up, or the condition down"));
             return None;
         }
@@ -972,6 +1060,10 @@ impl Checker<'_, '_> {
             if scope.computed {
                 // An untyped one has its own error already.
                 return self.computed_tys[i].map(|t| (Ref::Computed(i), t));
+            }
+            if scope.what == Ctx::InputValid {
+                self.error("checklist-scope", format!("a `valid` rule may only use inputs, and `{name}` is a computed value"), at, Some("write the rule in terms of the inputs, e.g. `cancel_date >= purchase_date`"));
+                return None;
             }
             self.error("checklist-scope", format!("the `when` of an input may only use earlier inputs, and `{name}` is a computed value"), at, None);
             return None;
@@ -1107,6 +1199,13 @@ impl Checker<'_, '_> {
                         (r, None, vec![lit])
                     }
                 }
+                // A bool used as a condition on its own says it is true,
+                // `not x` that it is false: `x == false and x` never holds.
+                ExprKind::Ref(r) => (*r, Some(vec![ExprKind::Bool(true)]), vec![]),
+                ExprKind::Not(a) => match &a.kind {
+                    ExprKind::Ref(r) => (*r, Some(vec![ExprKind::Bool(false)]), vec![]),
+                    _ => continue,
+                },
                 ExprKind::In(a, items) => match &a.kind {
                     ExprKind::Ref(r) if items.iter().all(|i| is_literal(&i.kind)) => (
                         *r,
@@ -1186,6 +1285,70 @@ fn names(e: &Expr, f: &mut impl FnMut(&str, Span)) {
 
 fn compatible(a: Ty, b: Ty) -> bool {
     a == b || (a.is_textual() && b.is_textual())
+}
+
+/// Why `s` is not a date: its form, or a day or month that does not exist.
+fn bad_date(s: &str) -> (String, Option<String>) {
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return (
+            format!("`{s}` is not a date of the form YYYY-MM-DD"),
+            Some("write the year in four digits, then the month and the day in two, as in `date(\"2021-03-31\")`".into()),
+        );
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+    let (y, m, d) = (num(0..4), num(5..7), num(8..10));
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    if y == 0 {
+        return (
+            format!("`{s}` is not a date: there is no year 0"),
+            Some("the years are 1 to 9999".into()),
+        );
+    }
+    if d == 0 {
+        return (
+            format!("`{s}` is not a date: there is no day 0"),
+            Some("days start at 01".into()),
+        );
+    }
+    if !(1..=12).contains(&m) {
+        return (
+            format!("`{s}` is not a date: there is no month {m}"),
+            Some("the month comes second: YYYY-MM-DD".into()),
+        );
+    }
+    let days = (28..=31u32)
+        .rev()
+        .find(|&n| Date::from_ymd(i64::from(y), m, n).is_some())
+        .unwrap_or(28);
+    (
+        format!(
+            "`{s}` does not exist: {} {y} has {days} days",
+            MONTHS[(m - 1) as usize]
+        ),
+        Some(format!(
+            "the last day of that month is `{y:04}-{m:02}-{days:02}`"
+        )),
+    )
 }
 
 fn article(t: Ty) -> String {

@@ -52,18 +52,23 @@ impl Answers {
                 };
                 for (sk, sv) in steps {
                     let Some(j) = cl.steps.iter().position(|s| &s.id == sk) else {
-                        return Err(format!("unknown step `{sk}` in `steps`"));
+                        return Err(format!("unknown step `{}` in `steps`", clip(sk)));
                     };
                     a.steps[j] = match sv {
                         serde_json::Value::Bool(b) => Some(*b),
                         serde_json::Value::Null => None,
-                        _ => return Err(format!("the step `{sk}` must be true, false or null")),
+                        _ => {
+                            return Err(format!(
+                                "the step `{}` must be true, false or null",
+                                clip(sk)
+                            ))
+                        }
                     };
                 }
                 continue;
             }
             let Some(i) = cl.inputs.iter().position(|x| &x.id == key) else {
-                return Err(format!("unknown input `{key}`"));
+                return Err(format!("unknown input `{}`", clip(key)));
             };
             let input = &cl.inputs[i];
             a.inputs[i] = match (&input.kind, val) {
@@ -72,7 +77,8 @@ impl Answers {
                     if !opts.iter().any(|o| &o.value == s) {
                         let values: Vec<&str> = opts.iter().map(|o| o.value.as_str()).collect();
                         return Err(format!(
-                            "`{s}` is not a value of the choice `{key}` (its values are {})",
+                            "`{}` is not a value of the choice `{key}` (its values are {})",
+                            clip(s),
                             values.join(", ")
                         ));
                     }
@@ -84,7 +90,7 @@ impl Answers {
                     Some(d) => Value::Date(d),
                     None => {
                         return Err(format!(
-                            "the input `{key}` needs a date as \"YYYY-MM-DD\" (years 1 to 9999), not \"{s}\""
+                            "the input `{key}` needs a date as \"YYYY-MM-DD\" (years 1 to 9999), not \"{}\"", clip(s)
                         ))
                     }
                 },
@@ -98,8 +104,14 @@ impl Answers {
                 }
                 (kind, other) => {
                     return Err(format!(
-                        "the input `{key}` is a {} and cannot take {}",
-                        kind.name(),
+                        "the input `{key}` is {} and cannot take {}",
+                        match kind {
+                            InputKind::Int => "an int",
+                            InputKind::Choice(_) => "a choice",
+                            InputKind::Bool => "a bool",
+                            InputKind::Text => "a text",
+                            InputKind::Date => "a date",
+                        },
                         describe(other)
                     ))
                 }
@@ -109,12 +121,22 @@ impl Answers {
     }
 }
 
+/// A value from the answers as it is echoed in an error: at most 60
+/// characters (a rejected 100 MB string is not printed whole).
+fn clip(s: &str) -> String {
+    const MAX: usize = 60;
+    match s.char_indices().nth(MAX) {
+        None => s.to_string(),
+        Some((i, _)) => format!("{}… ({} bytes in all)", &s[..i], s.len()),
+    }
+}
+
 fn describe(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => "null".into(),
         serde_json::Value::Bool(b) => b.to_string(),
         serde_json::Value::Number(n) => format!("the number {n}"),
-        serde_json::Value::String(s) => format!("the text \"{s}\""),
+        serde_json::Value::String(s) => format!("the text \"{}\"", clip(s)),
         serde_json::Value::Array(_) => "a list".into(),
         serde_json::Value::Object(_) => "an object".into(),
     }
@@ -261,6 +283,13 @@ impl Ctx<'_> {
                 self.ok(r)
             }
             (Func::EndOfMonth, [Date(d)]) => Date(d.end_of_month()),
+            (Func::AddWorkdays, [Date(d), Int(n)]) => {
+                let r = value::date(d.add_workdays(*n));
+                self.ok(r)
+            }
+            (Func::WorkdaysBetween, [Date(a), Date(b)]) => {
+                Int(b.workday_index() - a.workday_index())
+            }
             (Func::Len, [Text(s)]) => Int(s.chars().count() as i64),
             (Func::Matches(i), [Text(s), Text(_)]) => match self.cl.regexes.get(i) {
                 Some(p) => Bool(p.is_match(s)),
@@ -321,11 +350,25 @@ pub fn evaluate(cl: &Checklist, answers: &Answers, today: Date, lang: Lang) -> E
             None => true,
             Some(w) => cx.item(&input.id, w, &mut errors, lang) == Value::Bool(true),
         };
-        let v = if visible {
+        let mut v = if visible {
             answers.inputs.get(i).cloned().unwrap_or(Value::Unset)
         } else {
             Value::Unset
         };
+        // An answer that breaks its rule counts as unset; the rule's
+        // message is reported under the input's id.
+        if let (Some(valid), false) = (&input.valid, v == Value::Unset) {
+            cx.inputs.push(v.clone());
+            let ok = cx.item(&input.id, &valid.rule, &mut errors, lang);
+            cx.inputs.pop();
+            if ok == Value::Bool(false) {
+                v = Value::Unset;
+                errors.push(ErrorResult {
+                    id: input.id.clone(),
+                    message: valid.message.get(lang).to_string(),
+                });
+            }
+        }
         if visible && v == Value::Unset {
             missing.push(input.id.clone());
         }

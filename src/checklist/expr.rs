@@ -467,7 +467,7 @@ impl Parser<'_> {
                         return Err(ParseError {
                             message: format!("unknown function `{name}`"),
                             span,
-                            hint: Some("the functions are today, is_set, days_between, add_days, add_months, end_of_month, len, matches and date".into()),
+                            hint: Some("the functions are today, is_set, days_between, add_days, add_months, end_of_month, add_workdays, workdays_between, len, matches and date".into()),
                         });
                     };
                     self.bump()?;

@@ -5,8 +5,9 @@
 //! Every text is HTML-escaped. The data the script needs is embedded as
 //! JSON in `<script type="application/json">`, with `<`, `>`, `&`, U+2028
 //! and U+2029 written as `\uXXXX`, so no label can end the script element.
-//! Without JavaScript the form is hidden and a plain readable list of the
-//! questions, steps and possible outcomes is shown instead.
+//! Without JavaScript, and on paper, the form is hidden and a decision list
+//! is shown instead: every question, step and outcome with its condition in
+//! words (`words.rs`), computed values as their formulas.
 
 use std::fmt::Write as _;
 
@@ -15,6 +16,7 @@ use crate::lang::Lang;
 use super::ast::*;
 use super::eval::{format_value, Evaluation};
 use super::value::Value;
+use super::words;
 
 struct Ui {
     questions: &'static str,
@@ -32,6 +34,16 @@ struct Ui {
     status: [&'static str; 4],
     outcomes: &'static str,
     format_hint: &'static str,
+    open: &'static str,
+    done: &'static str,
+    step_not_met: &'static str,
+    restored: &'static str,
+    bad_date: &'static str,
+    only_if: &'static str,
+    if_: &'static str,
+    valid_if: &'static str,
+    computed: &'static str,
+    static_how: &'static str,
 }
 
 fn ui(lang: Lang) -> Ui {
@@ -52,6 +64,16 @@ fn ui(lang: Lang) -> Ui {
             status: ["In orde", "Info", "Let op", "Niet mogelijk"],
             outcomes: "Mogelijke uitkomsten",
             format_hint: "Een geheel getal, bijvoorbeeld 42.",
+            open: "Open",
+            done: "Gedaan",
+            step_not_met: "Stap {n} niet voldaan",
+            restored: "Uw eerdere antwoorden zijn teruggezet.",
+            bad_date: "Deze datum bestaat niet. Kies een datum in de kalender.",
+            only_if: "alleen als",
+            if_: "Als",
+            valid_if: "Geldig als",
+            computed: "Berekende waarden",
+            static_how: "Beantwoord de vragen van boven naar beneden, vink de stappen af en zoek hieronder de uitkomsten waarvan de voorwaarde klopt.",
         },
         Lang::En => Ui {
             questions: "Questions",
@@ -69,6 +91,16 @@ fn ui(lang: Lang) -> Ui {
             status: ["OK", "Info", "Warning", "Not possible"],
             outcomes: "Possible outcomes",
             format_hint: "A whole number, for example 42.",
+            open: "Open",
+            done: "Done",
+            step_not_met: "Step {n} not met",
+            restored: "Your earlier answers were restored.",
+            bad_date: "This date does not exist. Pick a date in the calendar.",
+            only_if: "only if",
+            if_: "If",
+            valid_if: "Valid if",
+            computed: "Computed values",
+            static_how: "Answer the questions from top to bottom, tick the steps, and find below the outcomes whose condition holds.",
         },
     }
 }
@@ -152,6 +184,8 @@ fn data_json(cl: &Checklist, lang: Lang, ui: &Ui) -> serde_json::Value {
             "status": {"pass": ui.status[0], "info": ui.status[1], "warn": ui.status[2], "fail": ui.status[3]},
             "copied": ui.copied,
             "copyFailed": ui.copy_failed,
+            "stepNotMet": ui.step_not_met,
+            "invalid": {"int": ui.format_hint, "date": ui.bad_date},
         },
     })
 }
@@ -236,20 +270,27 @@ pub fn render_form(cl: &Checklist, lang: Lang, initial: &Evaluation) -> String {
             let done = r.and_then(|r| r.done);
             let message = r.and_then(|r| r.message.clone());
             let sid = format!("cl-{cid}-{}", step.id);
+            // One control per step: a radio group (one tab stop, arrows
+            // move) that says open, done or not met.
             let _ = write!(
                 o,
-                "<li data-step=\"{}\"{}><label><input type=\"checkbox\" id=\"{sid}\" data-mark=\"done\"{}> {}</label>",
+                "<li data-step=\"{}\"{}><fieldset class=\"checklist-step\"><legend id=\"{sid}\">{}</legend><div class=\"checklist-marks\">",
                 step.id,
                 hidden(visible),
-                if done == Some(true) { " checked" } else { "" },
                 esc(step.label.get(lang))
             );
-            let _ = write!(
-                o,
-                " <label class=\"checklist-not-met\"><input type=\"checkbox\" data-mark=\"fail\" aria-describedby=\"{sid}\"{}> {}</label>",
-                if done == Some(false) { " checked" } else { "" },
-                ui.not_met
-            );
+            for (mark, text, on) in [
+                ("open", ui.open, done.is_none()),
+                ("done", ui.done, done == Some(true)),
+                ("fail", ui.not_met, done == Some(false)),
+            ] {
+                let _ = write!(
+                    o,
+                    "<label class=\"checklist-mark-{mark}\"><input type=\"radio\" id=\"{sid}-{mark}\" name=\"{sid}\" value=\"{mark}\" data-mark=\"{mark}\"{}> {text}</label>",
+                    if on { " checked" } else { "" },
+                );
+            }
+            o.push_str("</div></fieldset>");
             if let Some(h) = &step.help {
                 let _ = write!(o, "<p class=\"checklist-help\">{}</p>", esc(h.get(lang)));
             }
@@ -272,6 +313,11 @@ pub fn render_form(cl: &Checklist, lang: Lang, initial: &Evaluation) -> String {
         ui.result
     );
     let _ = writeln!(o, "<div role=\"status\" aria-live=\"polite\">");
+    let _ = writeln!(
+        o,
+        "<p class=\"checklist-restored\" hidden>{} <button type=\"button\" data-action=\"reset\">{}</button></p>",
+        ui.restored, ui.reset
+    );
     let _ = writeln!(
         o,
         "<p class=\"checklist-no-outcome\"{}>{}</p>",
@@ -436,6 +482,14 @@ fn input_html(
                 (_, Value::Text(s)) => ("text", String::new(), s.clone()),
                 _ => ("text", String::new(), String::new()),
             };
+            // The error slot: filled by the script when the answer cannot
+            // be read (an impossible date) or fails its `valid` rule.
+            let err_id = format!("{id}-error");
+            let described = if input.help.is_some() {
+                format!(" aria-describedby=\"{help_id} {err_id}\"")
+            } else {
+                format!(" aria-describedby=\"{err_id}\"")
+            };
             let _ = write!(
                 o,
                 "<label for=\"{id}\">{label}</label>{help}<input type=\"{ty}\" id=\"{id}\" name=\"{id}\" value=\"{}\"{extra}{described}>",
@@ -443,11 +497,15 @@ fn input_html(
             );
         }
     }
+    let _ = write!(
+        o,
+        "<p class=\"checklist-field-error\" id=\"{id}-error\" role=\"alert\" hidden></p>"
+    );
     o.push_str("</div>\n");
 }
 
-/// A message's text with each interpolation shown as the value's label
-/// (or an ellipsis), for the readable list.
+/// A message's text with each interpolation shown as what it stands for:
+/// an input's label, a computed value's formula in words, a step's label.
 fn message_template(cl: &Checklist, parts: &[Part], lang: Lang) -> String {
     let mut s = String::new();
     for p in parts {
@@ -455,64 +513,116 @@ fn message_template(cl: &Checklist, parts: &[Part], lang: Lang) -> String {
             Part::Lit(t) => s.push_str(t),
             Part::Value(Ref::Input(i), _) => {
                 let l = cl.inputs.get(*i).map_or("…", |x| x.label.get(lang));
-                let _ = write!(s, "[{l}]");
+                let _ = write!(s, "‹{l}›");
             }
             Part::Value(Ref::Computed(i), _) => {
-                let l = cl
+                let f = cl
                     .computed
                     .get(*i)
-                    .and_then(|c| c.label.as_ref())
-                    .map_or("…", |l| l.get(lang));
-                let _ = write!(s, "[{l}]");
+                    .map_or_else(|| "…".to_string(), |c| words::formula(cl, c, lang));
+                let _ = write!(s, "‹{f}›");
             }
             Part::Value(Ref::Step(i), _) => {
                 let l = cl.steps.get(*i).map_or("…", |x| x.label.get(lang));
-                let _ = write!(s, "[{l}]");
+                let _ = write!(s, "‹{l}›");
             }
         }
     }
     s
 }
 
+/// The checklist as a decision list: what the form does, in words, for a
+/// reader without JavaScript and on paper (print). Every question, step
+/// and outcome with the condition under which it applies; computed values
+/// as their formulas. Shown by CSS (`scripting: none`, `print`).
 fn static_list(o: &mut String, cl: &Checklist, lang: Lang, ui: &Ui) {
+    let cond = |e: &Expr| esc(&words::words(cl, e, lang));
     let _ = write!(
         o,
-        "<noscript><div class=\"checklist-static\"><h2>{}</h2>",
+        "<div class=\"checklist-static\" data-checklist-static=\"{}\"><h2>{}</h2>",
+        cl.id,
         esc(cl.title.get(lang))
     );
     if let Some(intro) = &cl.intro {
         let _ = write!(o, "<p>{}</p>", esc(intro.get(lang)));
     }
+    let _ = write!(o, "<p class=\"checklist-static-how\">{}</p>", ui.static_how);
     if !cl.inputs.is_empty() {
-        let _ = write!(o, "<h3>{}</h3><ul>", ui.questions);
+        let _ = write!(
+            o,
+            "<h3>{}</h3><ol class=\"checklist-static-questions\">",
+            ui.questions
+        );
         for input in &cl.inputs {
-            let _ = write!(o, "<li>{}", esc(input.label.get(lang)));
+            let _ = write!(o, "<li><strong>{}</strong>", esc(input.label.get(lang)));
+            if let Some(w) = &input.when {
+                let _ = write!(
+                    o,
+                    " <em class=\"checklist-when\">({} {})</em>",
+                    ui.only_if,
+                    cond(w)
+                );
+            }
             if let Some(h) = &input.help {
-                let _ = write!(o, " <small>{}</small>", esc(h.get(lang)));
+                let _ = write!(o, "<br><small>{}</small>", esc(h.get(lang)));
             }
             match &input.kind {
                 InputKind::Choice(opts) => {
-                    o.push_str("<ul>");
+                    o.push_str("<ul class=\"checklist-boxes\">");
                     for x in opts {
                         let _ = write!(o, "<li>{}</li>", esc(x.label.get(lang)));
                     }
                     o.push_str("</ul>");
                 }
                 InputKind::Bool => {
-                    let _ = write!(o, " ({} / {})", ui.yes, ui.no);
+                    let _ = write!(
+                        o,
+                        "<ul class=\"checklist-boxes\"><li>{}</li><li>{}</li></ul>",
+                        ui.yes, ui.no
+                    );
                 }
-                _ => {}
+                _ => o.push_str("<span class=\"checklist-blank\"></span>"),
+            }
+            if let Some(v) = &input.valid {
+                let _ = write!(
+                    o,
+                    "<br><small>{} {}; {}</small>",
+                    ui.valid_if,
+                    cond(&v.rule),
+                    esc(v.message.get(lang))
+                );
             }
             o.push_str("</li>");
         }
-        o.push_str("</ul>");
+        o.push_str("</ol>");
+    }
+    let labelled: Vec<&Computed> = cl.computed.iter().filter(|c| c.label.is_some()).collect();
+    if !labelled.is_empty() {
+        let _ = write!(o, "<h3>{}</h3><dl>", ui.computed);
+        for c in labelled {
+            let _ = write!(
+                o,
+                "<dt>{}</dt><dd>{}</dd>",
+                esc(c.label.as_ref().map_or("", |l| l.get(lang))),
+                esc(&words::formula(cl, c, lang))
+            );
+        }
+        o.push_str("</dl>");
     }
     if !cl.steps.is_empty() {
-        let _ = write!(o, "<h3>{}</h3><ol>", ui.steps);
+        let _ = write!(o, "<h3>{}</h3><ol class=\"checklist-boxes\">", ui.steps);
         for s in &cl.steps {
             let _ = write!(o, "<li>{}", esc(s.label.get(lang)));
+            if let Some(w) = &s.when {
+                let _ = write!(
+                    o,
+                    " <em class=\"checklist-when\">({} {})</em>",
+                    ui.only_if,
+                    cond(w)
+                );
+            }
             if let Some(h) = &s.help {
-                let _ = write!(o, " <small>{}</small>", esc(h.get(lang)));
+                let _ = write!(o, "<br><small>{}</small>", esc(h.get(lang)));
             }
             if let Some(l) = &s.link {
                 let _ = write!(o, " {}", link_html(l, lang));
@@ -530,11 +640,18 @@ fn static_list(o: &mut String, cl: &Checklist, lang: Lang, ui: &Ui) {
         o.push_str("</ol>");
     }
     if !cl.outcomes.is_empty() {
-        let _ = write!(o, "<h3>{}</h3><ul>", ui.outcomes);
+        let _ = write!(
+            o,
+            "<h3>{}</h3><ul class=\"checklist-static-outcomes\">",
+            ui.outcomes
+        );
         for oc in &cl.outcomes {
             let _ = write!(
                 o,
-                "<li><strong>{}: </strong>{}{}</li>",
+                "<li class=\"checklist-{}\"><strong>{} {}:</strong> {}: {}{}</li>",
+                oc.status.as_str(),
+                ui.if_,
+                cond(&oc.when),
                 status_label(ui, oc.status),
                 esc(&message_template(cl, oc.message.get(lang), lang)),
                 oc.link
@@ -545,5 +662,5 @@ fn static_list(o: &mut String, cl: &Checklist, lang: Lang, ui: &Ui) {
         }
         o.push_str("</ul>");
     }
-    o.push_str("</div></noscript>\n");
+    o.push_str("</div>\n");
 }

@@ -56,7 +56,18 @@ pub fn generate_js(cl: &Checklist) -> String {
                 );
             }
         }
-        let _ = write!(o, "], when: {}}}", func(cl, input.when.as_ref()));
+        let _ = write!(o, "], when: {}", func(cl, input.when.as_ref()));
+        match &input.valid {
+            Some(v) => {
+                let _ = write!(
+                    o,
+                    ", valid: {}, invalid: {}}}",
+                    func(cl, Some(&v.rule)),
+                    local(&v.message)
+                );
+            }
+            None => o.push_str(", valid: null, invalid: null}"),
+        }
         o.push_str(if i + 1 < cl.inputs.len() { ",\n" } else { "\n" });
     }
     o.push_str("],\ncomputed: [\n");
@@ -184,10 +195,13 @@ fn ty_of(cl: &Checklist, e: &Expr) -> Ty {
         ExprKind::Ref(Ref::Input(i)) => cl.inputs.get(*i).map_or(Ty::Text, |x| x.ty(*i)),
         ExprKind::Ref(Ref::Computed(i)) => cl.computed.get(*i).map_or(Ty::Text, |c| c.ty),
         ExprKind::Call(f, _) => match f {
-            Func::Today | Func::AddDays | Func::AddMonths | Func::EndOfMonth | Func::Date => {
-                Ty::Date
-            }
-            Func::DaysBetween | Func::Len => Ty::Int,
+            Func::Today
+            | Func::AddDays
+            | Func::AddMonths
+            | Func::EndOfMonth
+            | Func::AddWorkdays
+            | Func::Date => Ty::Date,
+            Func::DaysBetween | Func::WorkdaysBetween | Func::Len => Ty::Int,
             Func::IsSet | Func::Matches(_) => Ty::Bool,
         },
         _ => Ty::Bool,
@@ -236,6 +250,8 @@ fn expr(cl: &Checklist, e: &Expr) -> String {
                 Func::AddDays => format!("R.addDays(x, {}, {})", arg(0), arg(1)),
                 Func::AddMonths => format!("R.addMonths(x, {}, {})", arg(0), arg(1)),
                 Func::EndOfMonth => format!("R.endOfMonth({})", arg(0)),
+                Func::AddWorkdays => format!("R.addWorkdays(x, {}, {})", arg(0), arg(1)),
+                Func::WorkdaysBetween => format!("R.workdaysBetween({}, {})", arg(0), arg(1)),
                 Func::Len => format!("R.len({})", arg(0)),
                 Func::Matches(i) => format!("R.matches({}, P[{i}])", arg(0)),
                 Func::Date => "null".into(),

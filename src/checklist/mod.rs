@@ -26,6 +26,7 @@ pub mod js;
 pub mod parse;
 pub mod regex;
 pub mod value;
+pub mod words;
 
 use std::path::Path;
 

@@ -53,6 +53,12 @@ pub struct RawInput {
     pub when: Option<serde_json::Value>,
     #[serde(default)]
     pub options: Option<Vec<RawOption>>,
+    /// A rule the answer must meet (`valid: cancel_date >= purchase_date`).
+    #[serde(default)]
+    pub valid: Option<serde_json::Value>,
+    /// The message shown when the answer breaks `valid`.
+    #[serde(default)]
+    pub invalid: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -270,8 +276,151 @@ impl<'a> Positions<'a> {
 /// place in the file.
 pub fn read(pos: &Positions<'_>) -> Result<RawChecklist, Box<Diagnostic>> {
     yaml::from_str::<RawChecklist>(pos.yaml).map_err(|e| {
-        Box::new(Diagnostic::error("checklist-yaml", format!("invalid checklist: {}", e.message))
-            .at(pos.at_line_col(e.line, e.column))
-            .with_hint("a checklist block holds YAML with the keys id, title, inputs, computed, steps and outcomes (see docs/checklists.md)"))
+        let (message, line, column, hint) = match e.code {
+            // A mistake yaml.rs names itself (an alias) keeps its words.
+            Some(_) => (
+                format!("invalid checklist: {}", e.message),
+                e.line,
+                e.column,
+                "a checklist block holds YAML with the keys id, title, inputs, computed, steps and outcomes (see docs/checklists.md)".to_string(),
+            ),
+            None => explain(pos.yaml, &e.message, e.line, e.column),
+        };
+        Box::new(
+            Diagnostic::error(e.code.unwrap_or("checklist-yaml"), message)
+                .at(pos.at_line_col(line, column))
+                .with_hint(&hint),
+        )
     })
+}
+
+/// The parser's message in the writer's terms, at the line where the
+/// mistake is (libyaml often notices it on the next line).
+fn explain(yaml: &str, raw: &str, line: usize, column: usize) -> (String, usize, usize, String) {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let text = |l: usize| lines.get(l.wrapping_sub(1)).copied().unwrap_or("");
+    let indent = |s: &str| s.len() - s.trim_start_matches(' ').len() + 1;
+    // The last line before `line` with text on it.
+    let before = |l: usize| (1..l).rev().find(|&k| !text(k).trim().is_empty());
+    let general = "a checklist block holds YAML with the keys id, title, inputs, computed, steps and outcomes (see docs/checklists.md)".to_string();
+    if raw.contains("did not find expected ',' or '}'")
+        || raw.contains("did not find expected ',' or ']'")
+    {
+        let close = if raw.contains('}') { '}' } else { ']' };
+        let open = if close == '}' { '{' } else { '[' };
+        // The unclosed bracket: the last line before the error with more
+        // opening than closing brackets.
+        let at = (1..=line).rev().find(|&k| {
+            let t = text(k);
+            t.matches(open).count() > t.matches(close).count()
+        });
+        if let Some(k) = at {
+            let col = text(k)
+                .rfind(open)
+                .map_or(1, |c| text(k)[..c].chars().count() + 1);
+            return (
+                format!("this `{open}` is not closed"),
+                k,
+                col,
+                format!("end it with `{close}` on the same line, as in `label: {{nl: \"…\", en: \"…\"}}`"),
+            );
+        }
+    }
+    if raw.contains("could not find expected ':'") {
+        if let Some(k) = before(line) {
+            let t = text(k);
+            return (
+                format!("`{}` is not a `key: value` line", t.trim()),
+                k,
+                indent(t),
+                "write the key, a colon and its value, as in `label: {nl: \"…\", en: \"…\"}`"
+                    .into(),
+            );
+        }
+    }
+    if raw.contains("found character that cannot start any token") && text(line).contains('\t') {
+        return (
+            "a tab in the indentation: YAML indents with spaces only".into(),
+            line,
+            column,
+            "replace the tab with spaces, lined up with the keys above".into(),
+        );
+    }
+    // A line indented under a plain value continues that value:
+    // `type: choice` + `     label: …` reads as the type `choice label`.
+    if raw.contains("unknown variant `") && raw.split('`').nth(1).is_some_and(|v| v.contains(' ')) {
+        let next = ((line + 1)..=lines.len()).find(|&k| !text(k).trim().is_empty());
+        if let Some(k) = next {
+            let (here, prev) = (indent(text(k)), indent(text(line)));
+            if here > prev {
+                return (
+                    format!("this line is indented more than the line above it (column {here}, not {prev})"),
+                    k,
+                    here,
+                    "YAML reads a line indented under a value as more of that value; line the keys of one item up in one column".into(),
+                );
+            }
+        }
+    }
+    // A key out of line with its item's keys ends the item early, and the
+    // item is then missing that key.
+    if let Some(field) = raw
+        .split("missing field `")
+        .nth(1)
+        .and_then(|r| r.split('`').next())
+    {
+        let t = text(line);
+        let keys = if t.trim_start().starts_with("- ") {
+            indent(t) + 2
+        } else {
+            indent(t)
+        };
+        let found = (line + 1..=lines.len())
+            .take_while(|&k| !text(k).trim_start().starts_with("- "))
+            .find(|&k| text(k).trim_start().starts_with(&format!("{field}:")));
+        if let Some(k) = found {
+            let here = indent(text(k));
+            if here != keys {
+                let word = if here > keys { "more" } else { "less" };
+                return (
+                    format!("this line is indented {word} than the line above it (column {here}, not {keys})"),
+                    k,
+                    here,
+                    "the keys of one input, step or outcome start in the same column".into(),
+                );
+            }
+        }
+    }
+    if raw.contains("did not find expected key")
+        || raw.contains("did not find expected '-' indicator")
+    {
+        if let Some(k) = before(line) {
+            let (here, prev) = (indent(text(line)), indent(text(k)));
+            let word = if here > prev { "more" } else { "less" };
+            return (
+                format!("this line is indented {word} than the line above it (column {here}, not {prev})"),
+                line,
+                here,
+                "the keys of one input, step or outcome start in the same column; a new item starts with `- `".into(),
+            );
+        }
+    }
+    if raw.contains("found unexpected end of stream") {
+        // An unclosed quote: the last line with an odd number of them.
+        if let Some(k) = (1..=line)
+            .rev()
+            .find(|&k| text(k).matches('"').count() % 2 == 1)
+        {
+            let col = text(k)
+                .rfind('"')
+                .map_or(1, |c| text(k)[..c].chars().count() + 1);
+            return (
+                "this quote is not closed".into(),
+                k,
+                col,
+                "end the text with `\"` on the same line".into(),
+            );
+        }
+    }
+    (format!("invalid checklist: {raw}"), line, column, general)
 }

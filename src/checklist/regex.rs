@@ -63,9 +63,15 @@ impl fmt::Display for RegexError {
     }
 }
 
-/// Limits that keep every program small: counted repetition is expanded.
+/// Limits that keep every program small: counted repetition is expanded,
+/// and a class carries its ranges into every copy. A program's size is its
+/// instructions plus its classes' ranges ([`Program::size`]): one 12 KB
+/// pattern of a 3,000-range class, repeated, once made a 235 MB script.
 const MAX_REPEAT: u32 = 100;
-const MAX_INSTS: usize = 5_000;
+/// The most ranges one class may have once merged (`[a-z]` is one).
+pub const MAX_CLASS_RANGES: usize = 256;
+/// The largest program, counted as [`Program::size`] does.
+pub const MAX_PROGRAM: usize = 10_000;
 
 #[derive(Debug, Clone)]
 enum Node {
@@ -326,8 +332,32 @@ impl P<'_> {
             }
             ranges.push((lo, hi));
         }
+        let ranges = merge_ranges(ranges);
+        if ranges.len() > MAX_CLASS_RANGES {
+            return Err(e(
+                format!(
+                    "this class has {} separate ranges; a class may have at most {MAX_CLASS_RANGES}",
+                    ranges.len()
+                ),
+                at,
+            ));
+        }
         Ok(Node::Class(negated, ranges))
     }
+}
+
+/// Sorted, with overlapping and adjacent ranges joined: the same set of
+/// characters in the fewest ranges.
+fn merge_ranges(mut ranges: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+    for (lo, hi) in ranges {
+        match out.last_mut() {
+            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+            _ => out.push((lo, hi)),
+        }
+    }
+    out
 }
 
 enum Esc {
@@ -348,13 +378,12 @@ pub fn compile(pattern: &str) -> Result<Program, RegexError> {
         return Err(e("unmatched `)`", p.off()));
     }
     let mut insts = Vec::new();
-    emit(&node, &mut insts)?;
+    let mut size = 0;
+    emit(&node, &mut insts, &mut size)?;
     insts.push(Inst::Match);
-    if insts.len() > MAX_INSTS {
-        return Err(e(
-            "the pattern is too large once its repetitions are expanded",
-            0,
-        ));
+    size += 1;
+    if size > MAX_PROGRAM {
+        return Err(too_large());
     }
     Ok(Program {
         insts,
@@ -362,13 +391,27 @@ pub fn compile(pattern: &str) -> Result<Program, RegexError> {
     })
 }
 
-fn emit(node: &Node, out: &mut Vec<Inst>) -> Result<(), RegexError> {
-    if out.len() > MAX_INSTS {
-        return Err(e(
-            "the pattern is too large once its repetitions are expanded",
-            0,
-        ));
+fn too_large() -> RegexError {
+    e(
+        format!(
+            "the pattern is too large once its repetitions are expanded (more than \
+             {MAX_PROGRAM} instructions and class ranges); repeat less, or use shorter classes"
+        ),
+        0,
+    )
+}
+
+/// Appends the program of `node`; `size` counts instructions and class
+/// ranges written so far, and is checked before each is written.
+fn emit(node: &Node, out: &mut Vec<Inst>, size: &mut usize) -> Result<(), RegexError> {
+    if *size > MAX_PROGRAM {
+        return Err(too_large());
     }
+    *size += match node {
+        Node::Class(_, r) => 1 + r.len(),
+        Node::Char(_) | Node::Any | Node::Start | Node::End => 1,
+        _ => 0,
+    };
     match node {
         Node::Empty => {}
         Node::Char(c) => out.push(Inst::Char(*c)),
@@ -378,7 +421,7 @@ fn emit(node: &Node, out: &mut Vec<Inst>) -> Result<(), RegexError> {
         Node::End => out.push(Inst::End),
         Node::Concat(items) => {
             for i in items {
-                emit(i, out)?;
+                emit(i, out, size)?;
             }
         }
         Node::Alt(arms) => {
@@ -388,13 +431,14 @@ fn emit(node: &Node, out: &mut Vec<Inst>) -> Result<(), RegexError> {
                 if k + 1 < arms.len() {
                     let split = out.len();
                     out.push(Inst::Split(split + 1, 0));
-                    emit(arm, out)?;
+                    *size += 2;
+                    emit(arm, out, size)?;
                     jumps.push(out.len());
                     out.push(Inst::Jmp(0));
                     let next = out.len();
                     out[split] = Inst::Split(split + 1, next);
                 } else {
-                    emit(arm, out)?;
+                    emit(arm, out, size)?;
                 }
             }
             let end = out.len();
@@ -404,14 +448,15 @@ fn emit(node: &Node, out: &mut Vec<Inst>) -> Result<(), RegexError> {
         }
         Node::Repeat(inner, min, max) => {
             for _ in 0..*min {
-                emit(inner, out)?;
+                emit(inner, out, size)?;
             }
             match max {
                 None => {
                     // L: split body, end; body; jmp L
                     let l = out.len();
                     out.push(Inst::Split(l + 1, 0));
-                    emit(inner, out)?;
+                    *size += 2;
+                    emit(inner, out, size)?;
                     out.push(Inst::Jmp(l));
                     let end = out.len();
                     out[l] = Inst::Split(l + 1, end);
@@ -421,7 +466,8 @@ fn emit(node: &Node, out: &mut Vec<Inst>) -> Result<(), RegexError> {
                     for _ in *min..*max {
                         splits.push(out.len());
                         out.push(Inst::Split(0, 0));
-                        emit(inner, out)?;
+                        *size += 1;
+                        emit(inner, out, size)?;
                     }
                     let end = out.len();
                     for s in splits {
@@ -435,6 +481,18 @@ fn emit(node: &Node, out: &mut Vec<Inst>) -> Result<(), RegexError> {
 }
 
 impl Program {
+    /// Instructions plus class ranges: what the generated script and each
+    /// step of the matcher cost.
+    pub fn size(&self) -> usize {
+        self.insts
+            .iter()
+            .map(|i| match i {
+                Inst::Class(_, r) => 1 + r.len(),
+                _ => 1,
+            })
+            .sum()
+    }
+
     /// Whether the pattern matches anywhere in `text`. A Pike VM: all threads
     /// advance together one character at a time, each program counter at
     /// most once per position, so the work is bounded by

@@ -19,11 +19,14 @@ use super::reload;
 pub const PREFIX: &str = "/__tolk/";
 /// The live-reload script.
 pub const SCRIPT_URL: &str = "/__tolk/livereload.js";
+/// The shared worker that holds one event stream for all of a browser's tabs.
+pub const WORKER_URL: &str = "/__tolk/livereload-worker.js";
 /// The server-sent-events stream the script listens to.
 pub const EVENTS_URL: &str = "/__tolk/events";
 
-/// The script itself, embedded so the server needs no files of its own.
+/// The scripts themselves, embedded so the server needs no files of its own.
 const SCRIPT: &str = include_str!("livereload.js");
+const WORKER: &str = include_str!("livereload-worker.js");
 
 /// What the workers need to answer a request.
 pub struct Ctx {
@@ -36,6 +39,111 @@ pub struct Ctx {
     pub server: String,
     /// The build whose files the site folder holds (0: none yet).
     pub good: Arc<AtomicU64>,
+    /// The `Host` values this server answers (DNS rebinding).
+    pub hosts: Hosts,
+}
+
+/// The `Host` (and `Origin`) values the preview answers: those naming the
+/// address it is bound to. A page on `rebind.example` whose name was made
+/// to resolve to 127.0.0.1 sends `Host: rebind.example:P`, and gets 403:
+/// it can read neither drafts nor the event stream (which carries file
+/// paths and source lines).
+#[derive(Debug, Clone)]
+pub struct Hosts {
+    /// Lower-case `name:port` values: `127.0.0.1:P`, `localhost:P`,
+    /// `[::1]:P`, the bound address; on port 80 also without the port.
+    names: Vec<String>,
+    port: u16,
+    /// Bound to all addresses (`--bind 0.0.0.0` or `::`): any IP literal
+    /// with the port is this machine (an IP literal cannot be rebound).
+    any_ip: bool,
+}
+
+impl Hosts {
+    pub fn new(bound: std::net::SocketAddr) -> Hosts {
+        let port = bound.port();
+        let mut names = Vec::new();
+        let ip = match bound.ip() {
+            std::net::IpAddr::V4(v4) => v4.to_string(),
+            std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+        };
+        for host in ["127.0.0.1", "localhost", "[::1]", ip.as_str()] {
+            names.push(format!("{host}:{port}"));
+            if port == 80 {
+                names.push(host.to_string());
+            }
+        }
+        Hosts {
+            names,
+            port,
+            any_ip: bound.ip().is_unspecified(),
+        }
+    }
+
+    /// Does this `Host` header value name this server?
+    pub fn allows(&self, host: &str) -> bool {
+        let host = host.trim().to_ascii_lowercase();
+        if self.names.contains(&host) {
+            return true;
+        }
+        self.any_ip
+            && host
+                .parse::<std::net::SocketAddr>()
+                .is_ok_and(|a| a.port() == self.port)
+    }
+
+    /// Does this `Origin` header value name this server (a page it served)?
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        origin
+            .trim()
+            .strip_prefix("http://")
+            .is_some_and(|host| self.allows(host))
+    }
+
+    /// The values to name in a refusal.
+    fn expected(&self) -> String {
+        format!("127.0.0.1:{p}, localhost:{p} or [::1]:{p}", p = self.port)
+    }
+}
+
+/// Refuses a request whose `Host` does not name this server, or an
+/// event-stream request from another origin, with 403 and one line that
+/// says why. Returns the request when it may be answered.
+fn check_host(request: Request, ctx: &Ctx, events: bool) -> Option<Request> {
+    let header = |name: &'static str| {
+        request
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv(name))
+            .map(|h| h.value.as_str().to_string())
+    };
+    let why = match header("Host") {
+        None => Some("the request has no Host header".to_string()),
+        Some(h) if !ctx.hosts.allows(&h) => Some(format!(
+            "tolk serve answers only requests for {} (DNS rebinding protection)",
+            ctx.hosts.expected()
+        )),
+        Some(_) => match header("Origin") {
+            Some(o) if events && !ctx.hosts.allows_origin(&o) => Some(
+                "the live-reload stream is only for pages of this server (another Origin asked)"
+                    .to_string(),
+            ),
+            _ => None,
+        },
+    };
+    let Some(why) = why else {
+        return Some(request);
+    };
+    let resp = Response::from_string(format!("403 Forbidden: {why}\n")).with_status_code(403);
+    let resp = with_headers(
+        resp,
+        &[
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Cache-Control", "no-store"),
+        ],
+    );
+    let _ = request.respond(resp);
+    None
 }
 
 /// Where a request URL leads.
@@ -52,6 +160,10 @@ pub enum Resolved {
 /// Answers one request. Errors writing to the client (it went away) are
 /// ignored: there is nobody left to tell.
 pub fn handle(request: Request, ctx: &Ctx) {
+    let events = request.url().split(['?', '#']).next() == Some(EVENTS_URL);
+    let Some(request) = check_host(request, ctx, events) else {
+        return;
+    };
     let method = request.method().clone();
     if method != Method::Get && method != Method::Head {
         let resp = Response::from_string("405 Method Not Allowed: the preview server only reads\n")
@@ -70,11 +182,12 @@ pub fn handle(request: Request, ctx: &Ctx) {
     let path = url.split(['?', '#']).next().unwrap_or("");
     if path.starts_with(PREFIX) {
         match path {
-            SCRIPT_URL => {
-                let etag = etag(SCRIPT.as_bytes());
+            SCRIPT_URL | WORKER_URL => {
+                let script = if path == SCRIPT_URL { SCRIPT } else { WORKER };
+                let etag = etag(script.as_bytes());
                 send_bytes(
                     request,
-                    SCRIPT.as_bytes().to_vec(),
+                    script.as_bytes().to_vec(),
                     "text/javascript; charset=utf-8",
                     &etag,
                 );

@@ -89,7 +89,7 @@
     box.appendChild(close);
     var errors = diagnostics.filter(function (d) { return d.severity === "error"; }).length;
     box.appendChild(el("h2", "margin:0 0 .5rem;font-size:1.1rem;color:#ff6b6b",
-      "tolk: the build failed with " + errors + " error(s)"));
+      "tolk: the build failed with " + errors + (errors === 1 ? " error" : " errors")));
     box.appendChild(el("p", "margin:0 0 1.5rem;color:#aaa",
       "This page is the last good build. It updates when the errors are fixed."));
     diagnostics.forEach(function (d) {
@@ -97,37 +97,87 @@
       var item = el("section", "margin:0 0 1.5rem;border-left:3px solid " +
         (d.severity === "error" ? "#ff6b6b" : "#f5c542") + ";padding-left:1rem");
       item.appendChild(el("div", "font-weight:bold", (where ? where + ": " : "") + d.message));
-      item.appendChild(el("pre", "margin:.5rem 0 0;white-space:pre-wrap", d.rendered || ""));
+      // Its own background and colour: the theme's `pre` background
+      // (light in light mode) would otherwise win over the overlay's.
+      item.appendChild(el("pre",
+        "margin:.5rem 0 0;white-space:pre-wrap;background:#000;color:#eee;border:0;padding:.5rem .75rem;" +
+        "font:inherit;border-radius:4px", d.rendered || ""));
       box.appendChild(item);
     });
     document.body.appendChild(box);
   }
 
-  if (!window.EventSource) return;
-  var source = new EventSource("/__tolk/events");
-  function data(e) {
-    try { return JSON.parse(e.data); } catch (err) { return null; }
+  function handle(type, d) {
+    if (!d) return;
+    if (type === "hello") {
+      if (server === null || isNaN(build)) { server = d.server; build = d.build; return; }
+      if (d.server !== server || d.build !== build) reload();
+    } else if (type === "reload") {
+      reload();
+    } else if (type === "css") {
+      build = d.build;
+      hideErrors();
+      swapStylesheets(d.stylesheets || {});
+    } else if (type === "error") {
+      showErrors(d.diagnostics || []);
+    }
   }
-  source.addEventListener("hello", function (e) {
-    var d = data(e);
-    if (!d) return;
-    if (server === null || isNaN(build)) { server = d.server; build = d.build; return; }
-    if (d.server !== server || d.build !== build) reload();
-  });
-  source.addEventListener("reload", function () { reload(); });
-  source.addEventListener("css", function (e) {
-    var d = data(e);
-    if (!d) return;
-    build = d.build;
-    hideErrors();
-    swapStylesheets(d.stylesheets || {});
-  });
-  // EventSource also fires a plain "error" event (no data) when the
-  // connection drops; only the server's events carry data.
-  source.addEventListener("error", function (e) {
-    if (typeof e.data !== "string") return;
-    var d = data(e);
-    if (!d) return;
-    showErrors(d.diagnostics || []);
-  });
+
+  // The events come from one stream that all tabs share (a SharedWorker,
+  // livereload-worker.js), or, in a browser without SharedWorker, from a
+  // stream of this page's own. Either is let go when the page is left
+  // (pagehide), also when the browser keeps the page in its back/forward
+  // cache, and taken up again when it comes back (pageshow): the stream's
+  // hello then says whether the page missed a rebuild. A browser allows
+  // about six connections per host; pages that held on to theirs made the
+  // seventh page hang.
+  var port = null;
+  var source = null;
+  function connect() {
+    if (port || source) return;
+    if (window.SharedWorker) {
+      try {
+        port = new SharedWorker("/__tolk/livereload-worker.js").port;
+        port.addEventListener("message", function (m) {
+          if (m.data) handle(m.data.type, m.data.data);
+        });
+        port.start();
+        port.postMessage("hi");
+        return;
+      } catch (e) { port = null; }
+    }
+    if (!window.EventSource) return;
+    source = new EventSource("/__tolk/events");
+    ["hello", "reload", "css", "error"].forEach(function (type) {
+      source.addEventListener(type, function (e) {
+        // EventSource also fires a plain "error" event (no data) when the
+        // connection drops; only the server's events carry data. A stream
+        // the server refused (503 when too many are open) is closed for
+        // good by the browser: ask again after the server's Retry-After.
+        if (typeof e.data !== "string") {
+          if (source && source.readyState === EventSource.CLOSED) {
+            source = null;
+            setTimeout(connect, 2000);
+          }
+          return;
+        }
+        var d;
+        try { d = JSON.parse(e.data); } catch (err) { return; }
+        handle(type, d);
+      });
+    });
+  }
+  function disconnect() {
+    if (port) {
+      try { port.postMessage("bye"); port.close(); } catch (e) { /* gone */ }
+      port = null;
+    }
+    if (source) {
+      source.close();
+      source = null;
+    }
+  }
+  window.addEventListener("pagehide", disconnect);
+  window.addEventListener("pageshow", function (e) { if (e.persisted) connect(); });
+  connect();
 })();

@@ -32,6 +32,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use crate::diagnostic::{self, Diagnostic};
 use crate::pipeline::{self, Options, Report};
 
+/// How many `/__tolk/events` streams may be open at once.
+pub use reload::MAX_CLIENTS as MAX_EVENT_STREAMS;
 use reload::{Broadcaster, Event};
 use watch::Watch;
 
@@ -182,7 +184,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
     if let Err(e) = ctrlc::set_handler(move || {
         let _ = stop_tx.send(());
     }) {
-        eprintln!(
+        crate::say_err!(
             "tolk: warning: cannot catch Ctrl-C ({e}); the preview folder may be left behind"
         );
     }
@@ -235,6 +237,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
         events: events.clone(),
         server: server_id,
         good: good.clone(),
+        hosts: http::Hosts::new(addr),
     });
     let stopping = Arc::new(AtomicBool::new(false));
     let busy: Arc<Busy> = Arc::default();
@@ -265,6 +268,22 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
         good,
         last_ok: false,
     };
+    // Ctrl-C is handled on a thread of its own from here on, so that it
+    // stops the server within a second even while a build runs (the first
+    // one included): it waits that long for the build, then removes the
+    // folder and ends the process, build or not.
+    {
+        let (server, lock, stopping) = (server.clone(), build_lock.clone(), stopping.clone());
+        thread::Builder::new()
+            .name("tolk-stop".into())
+            .spawn(move || stop_on_signal(&stop_rx, &server, &lock, &stopping, private))
+            .map_err(|e| {
+                vec![Diagnostic::error(
+                    "serve",
+                    format!("cannot start the Ctrl-C thread: {e}"),
+                )]
+            })?;
+    }
     {
         let _guard = build_lock.lock().unwrap_or_else(|e| e.into_inner());
         rebuilds.run(&[]);
@@ -276,12 +295,12 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
         addr
     };
     let url = format!("http://{shown}/");
-    eprintln!(
+    crate::say_err!(
         "Serving {} at {url} (press Ctrl-C to stop)",
         config.book.title
     );
     if !addr.ip().is_loopback() {
-        eprintln!(
+        crate::say_err!(
             "tolk: warning: listening on {addr}: anyone who can reach this machine can read the \
              preview, drafts included; leave out --bind to keep it to this machine"
         );
@@ -303,9 +322,28 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
             })?;
     }
 
-    // Block until Ctrl-C. If the handler could not be installed the sender
-    // is gone and this returns at once; then wait forever instead, as a
-    // server without Ctrl-C handling would.
+    // The stop thread ends the process.
+    loop {
+        thread::park();
+    }
+}
+
+/// How long Ctrl-C waits for a build in progress before it removes the
+/// preview folder anyway (a rebuild of a big site can take minutes).
+const STOP_GRACE: Duration = Duration::from_millis(700);
+
+/// Waits for Ctrl-C (or SIGTERM), then stops the workers, waits at most
+/// [`STOP_GRACE`] for a build in progress (and keeps a new one from
+/// starting), removes the private folder and ends the process.
+fn stop_on_signal(
+    stop_rx: &mpsc::Receiver<()>,
+    server: &tiny_http::Server,
+    lock: &Mutex<()>,
+    stopping: &AtomicBool,
+    private: PrivateDir,
+) {
+    // Without a Ctrl-C handler the sender is gone and this returns at once;
+    // then serve on, as a server without Ctrl-C handling would.
     if stop_rx.recv().is_err() {
         loop {
             thread::park();
@@ -315,12 +353,27 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
     for _ in 0..WORKERS {
         server.unblock();
     }
-    // Wait for a build in progress, and keep any new one from starting, so
-    // nothing writes into the folder while it is removed.
-    let _guard = build_lock.lock().unwrap_or_else(|e| e.into_inner());
+    let deadline = Instant::now() + STOP_GRACE;
+    let guard = loop {
+        match lock.try_lock() {
+            Ok(g) => break Some(g),
+            Err(std::sync::TryLockError::Poisoned(e)) => break Some(e.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                thread::sleep(Duration::from_millis(10));
+            }
+            Err(std::sync::TryLockError::WouldBlock) => break None,
+        }
+    };
+    let cut_short = guard.is_none();
+    // A build still running writes only into the private folder (its
+    // output's spare copy); the process ends right after the removal.
     drop(private);
-    eprintln!("Stopped.");
-    Ok(())
+    if cut_short {
+        crate::say_err!("Stopped (the build in progress was abandoned).");
+    } else {
+        crate::say_err!("Stopped.");
+    }
+    std::process::exit(0);
 }
 
 /// The connections a worker is answering right now, with the requests
@@ -510,7 +563,7 @@ impl Rebuilds {
                 } else {
                     format!(" after changes to {}", describe(changed, &self.root))
                 };
-                eprintln!(
+                crate::say_err!(
                     "{} {} pages from {} articles in {:.0?}{what}",
                     if changed.is_empty() {
                         "Built"
@@ -537,9 +590,10 @@ impl Rebuilds {
             Err(diagnostics) => {
                 diagnostic::eprint_all(&diagnostics);
                 let (errors, warnings) = diagnostic::count(&diagnostics);
-                eprintln!(
-                    "tolk: the build failed with {errors} error(s) and {warnings} warning(s); \
-                     still serving the last good site"
+                crate::say_err!(
+                    "tolk: the build failed with {} and {}; still serving the last good site",
+                    diagnostic::plural(errors, "error"),
+                    diagnostic::plural(warnings, "warning")
                 );
                 self.events.send(Event::Error { diagnostics });
                 self.last_ok = false;
@@ -636,7 +690,7 @@ fn open_browser(url: &str) {
             // Reap it, so it does not linger as a zombie.
             thread::spawn(move || child.wait());
         }
-        Err(e) => eprintln!("tolk: cannot open a browser ({e}); open {url} yourself"),
+        Err(e) => crate::say_err!("tolk: cannot open a browser ({e}); open {url} yourself"),
     }
 }
 

@@ -10,16 +10,22 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tiny_http::{Request, Response};
 
 use crate::diagnostic::Diagnostic;
 
-/// Open event streams beyond this get 503: every open tab holds one, and a
-/// runaway script should not make the broadcaster write to thousands.
-const MAX_CLIENTS: usize = 256;
+/// Open event streams beyond this get 503 with `Retry-After` (the page's
+/// script tries again): every open tab holds one, and a runaway script
+/// should not make the broadcaster write to thousands. Before refusing, the
+/// open streams are pinged and the dead ones dropped, so closed tabs never
+/// keep a slot from a live one.
+pub const MAX_CLIENTS: usize = 256;
+
+/// Seconds a refused stream is told to wait before it asks again.
+const RETRY_AFTER: &str = "2";
 
 /// How often idle streams get a comment line. It finds closed tabs (the write
 /// fails) and keeps proxies from timing the stream out.
@@ -109,7 +115,7 @@ impl Broadcaster {
             .name("tolk-events".into())
             .spawn(move || run(&rx, &server))
             .map(|_| ())
-            .unwrap_or_else(|e| eprintln!("tolk: cannot start the live-reload thread: {e}"));
+            .unwrap_or_else(|e| crate::say_err!("tolk: cannot start the live-reload thread: {e}"));
         Broadcaster { tx }
     }
 
@@ -117,7 +123,7 @@ impl Broadcaster {
     pub fn subscribe(&self, request: Request) {
         if let Err(mpsc::SendError(Msg::Subscribe(request))) = self.tx.send(Msg::Subscribe(request))
         {
-            let _ = request.respond(Response::empty(503));
+            refuse(request);
         }
     }
 
@@ -129,17 +135,45 @@ impl Broadcaster {
 
 type Writer = Box<dyn Write + Send + 'static>;
 
+/// Answers an event-stream request that gets no slot: 503, try again soon.
+fn refuse(request: Request) {
+    let mut resp =
+        Response::from_string("503 Service Unavailable: too many open live-reload streams\n")
+            .with_status_code(503);
+    for (name, value) in [
+        ("Retry-After", RETRY_AFTER),
+        ("Content-Type", "text/plain; charset=utf-8"),
+        ("Cache-Control", "no-store"),
+    ] {
+        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            resp.add_header(h);
+        }
+    }
+    let _ = request.respond(resp);
+}
+
 fn run(rx: &Receiver<Msg>, server: &str) {
     let mut clients: Vec<Writer> = Vec::new();
     // The build whose files are served (0: none yet), and the error frame
     // of the last build if it failed.
     let mut build = 0;
     let mut broken: Option<String> = None;
+    let mut last_ping = Instant::now();
     loop {
-        match rx.recv_timeout(HEARTBEAT) {
+        // The heartbeat goes out on time even when messages keep coming
+        // (constant probing once kept it, and the pruning, from ever running).
+        let wait = HEARTBEAT.saturating_sub(last_ping.elapsed());
+        match rx.recv_timeout(wait) {
             Ok(Msg::Subscribe(request)) => {
                 if clients.len() >= MAX_CLIENTS {
-                    let _ = request.respond(Response::empty(503));
+                    // Drop the streams whose tab has gone before refusing:
+                    // the first write to a closed connection draws its
+                    // reset, the second fails.
+                    send_all(&mut clients, PING);
+                    send_all(&mut clients, PING);
+                }
+                if clients.len() >= MAX_CLIENTS {
+                    refuse(request);
                     continue;
                 }
                 let mut w = request.into_writer();
@@ -173,11 +207,18 @@ fn run(rx: &Receiver<Msg>, server: &str) {
                 broken = matches!(event, Event::Error { .. }).then(|| frame.clone());
                 send_all(&mut clients, &frame);
             }
-            Err(RecvTimeoutError::Timeout) => send_all(&mut clients, ": ping\n\n"),
+            Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
+        }
+        if last_ping.elapsed() >= HEARTBEAT {
+            send_all(&mut clients, PING);
+            last_ping = Instant::now();
         }
     }
 }
+
+/// A comment line: ignored by the page, fails on a closed connection.
+const PING: &str = ": ping\n\n";
 
 /// Writes a frame to every client, dropping those whose tab has closed.
 fn send_all(clients: &mut Vec<Writer>, frame: &str) {

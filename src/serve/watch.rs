@@ -74,9 +74,16 @@ impl Watch {
     /// Starts watching. `root` must be absolute.
     pub fn start(root: &Path, out: &Path, config: &Config) -> Result<Watch, Diagnostic> {
         let (tx, rx) = mpsc::channel();
-        let mut watcher = notify::recommended_watcher(move |event| {
-            let _ = tx.send(event);
-        })
+        // Symbolic links are not followed: a link out of the content folder
+        // (`-> /proc/self/task`, `-> /`) would have notify walk and watch
+        // the whole file system, and a link that stays inside points at a
+        // folder watched anyway.
+        let mut watcher = RecommendedWatcher::new(
+            move |event| {
+                let _ = tx.send(event);
+            },
+            notify::Config::default().with_follow_symlinks(false),
+        )
         .map_err(|e| {
             Diagnostic::error("watch", format!("cannot watch the site's files: {e}"))
                 .with_hint("on Linux, raise fs.inotify.max_user_watches or max_user_instances")
@@ -139,7 +146,7 @@ impl Watch {
                 Ok(()) => {
                     self.watched.insert(dir.clone(), id);
                 }
-                Err(e) => eprintln!("tolk: cannot watch {}: {e}", dir.display()),
+                Err(e) => crate::say_err!("tolk: cannot watch {}: {e}", dir.display()),
             }
         }
     }
@@ -179,7 +186,7 @@ impl Watch {
         let event = match event {
             Ok(event) => event,
             Err(e) => {
-                eprintln!("tolk: file watcher error: {e}");
+                crate::say_err!("tolk: file watcher error: {e}");
                 return false;
             }
         };

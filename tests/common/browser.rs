@@ -72,8 +72,22 @@ fn serve_files(s: &tiny_http::Server, root: &Path) {
                     Some("json") => "application/json",
                     _ => "application/octet-stream",
                 };
+                // Content-hashed assets are cached as a real host caches
+                // them: the shared runtime then comes from the cache while a
+                // page's own checklist script still travels (issue 15).
+                let cache = if matches!(
+                    file.extension().and_then(|e| e.to_str()),
+                    Some("js" | "css")
+                ) {
+                    "public, max-age=31536000, immutable"
+                } else {
+                    "no-cache"
+                };
                 tiny_http::Response::from_data(bytes)
                     .with_header(tiny_http::Header::from_bytes("Content-Type", ct).expect("header"))
+                    .with_header(
+                        tiny_http::Header::from_bytes("Cache-Control", cache).expect("header"),
+                    )
             }
             Err(_) => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
         };
@@ -110,6 +124,11 @@ impl Browser {
     /// Starts chromedriver and a headless Chromium with the flags this
     /// machine needs (no sandbox as root, no background networking).
     pub fn start() -> Browser {
+        Browser::start_with(&[])
+    }
+
+    /// As [`Browser::start`], with more Chromium flags.
+    pub fn start_with(extra: &[&str]) -> Browser {
         let guard = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
         for tool in ["/usr/bin/chromedriver", "/usr/bin/chromium"] {
             assert!(
@@ -141,17 +160,30 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(50));
         }
         let profile = tempfile::tempdir().expect("profile dir");
+        let mut args: Vec<String> = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=1200,900",
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        args.extend(extra.iter().map(|a| a.to_string()));
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "pageLoadStrategy": "eager",
             "timeouts": {"pageLoad": 8000, "script": 10000, "implicit": 0},
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",
-                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                         "--disable-dev-shm-usage",
-                         "--window-size=1200,900",
-                         format!("--user-data-dir={}", profile.path().display())]
+                "args": args
             }
         }}});
         let resp: Value = agent
@@ -164,14 +196,22 @@ impl Browser {
             .as_str()
             .expect("session id")
             .to_string();
-        Browser {
+        let browser = Browser {
             agent,
             driver,
             base,
             session,
             _profile: profile,
             _one_at_a_time: guard,
-        }
+        };
+        // Headless Chromium with its own profile may never give its window
+        // focus (document.hasFocus() false, no :focus styles); the page
+        // behaves as a focused window does for a reader.
+        browser.cdp(
+            "Emulation.setFocusEmulationEnabled",
+            json!({"enabled": true}),
+        );
+        browser
     }
 
     fn cmd(&self, method: &str, path: &str, body: Value) -> Value {
@@ -236,6 +276,48 @@ impl Browser {
             "/goog/cdp/execute",
             json!({"cmd": cmd, "params": params}),
         )
+    }
+
+    /// Loads a page once, without retrying: the time it took, or the
+    /// WebDriver error (a page that hangs is a timeout after 8 s).
+    pub fn goto_once(&self, url: &str) -> Result<Duration, String> {
+        let start = Instant::now();
+        self.try_cmd("POST", "/url", json!({"url": url}))
+            .map(|_| start.elapsed())
+    }
+
+    /// Opens a new tab and makes it the current one; returns its handle.
+    pub fn new_tab(&self) -> String {
+        let v = self.cmd("POST", "/window/new", json!({"type": "tab"}));
+        let handle = v["handle"].as_str().expect("window handle").to_string();
+        self.switch_to(&handle);
+        handle
+    }
+
+    /// Makes the tab or window `handle` the current one.
+    pub fn switch_to(&self, handle: &str) {
+        self.cmd("POST", "/window", json!({"handle": handle}));
+    }
+
+    /// The current tab's handle.
+    pub fn tab(&self) -> String {
+        self.cmd("GET", "/window", json!({}))
+            .as_str()
+            .expect("window handle")
+            .to_string()
+    }
+
+    /// The visible part of the current page: a PNG in base64 (`base64 -d`).
+    pub fn screenshot_base64(&self) -> String {
+        self.cmd("GET", "/screenshot", json!({}))
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// History back, as the browser's back button.
+    pub fn back(&self) {
+        self.cmd("POST", "/back", json!({}));
     }
 
     pub fn refresh(&self) {
@@ -327,14 +409,20 @@ impl Browser {
         base64_decode(v["data"].as_str().unwrap_or_default())
     }
 
-    /// Waits until `script` returns true (or panics after 10 s, with `what`).
+    /// Waits until `script` returns true (or panics after 20 s, with `what`:
+    /// on a loaded 2-core machine a page can take seconds to load).
     pub fn wait_for(&self, what: &str, script: &str) {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if self.js(script, json!([])) == json!(true) {
                 return;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            if Instant::now() >= deadline {
+                let state = self.try_js(
+                    "return [location.href, document.readyState, JSON.stringify(localStorage), document.body ? document.body.innerText.slice(0, 300) : '']",
+                );
+                panic!("timed out waiting for {what}; the page: {state:?}");
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
     }

@@ -137,3 +137,30 @@ pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Option<Vec<u8>
     }
     out
 }
+
+/// Copies `tests/corpus-mini` (a trimmed copy of the real corpus: Dutch
+/// articles with their TOC.yml files, English originals in `content-en/`)
+/// into a temp folder.
+pub fn corpus_mini() -> TempSite {
+    let from = repo().join("tests/corpus-mini");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for e in walkdir::WalkDir::new(&from) {
+        let e = e.expect("walk corpus-mini");
+        let rel = e.path().strip_prefix(&from).expect("inside");
+        let to = dir.path().join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("mkdir");
+        } else {
+            std::fs::copy(e.path(), &to).expect("copy");
+        }
+    }
+    TempSite { dir }
+}
+
+/// The full shared corpus: `$TOLK_CORPUS`, or `../shared/corpus` beside the
+/// checkout. Only `#[ignore]`d tests use it.
+pub fn shared_corpus() -> PathBuf {
+    std::env::var_os("TOLK_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/corpus"))
+}

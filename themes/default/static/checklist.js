@@ -213,6 +213,36 @@
     var t = ymd(d);
     return fromYmd(t[0], t[1], daysInMonth(t[0], t[1]));
   };
+  function mod7(n) {
+    return ((n % 7) + 7) % 7;
+  }
+  // Date::add_workdays: Monday to Friday; from a weekend day, +1 is the
+  // Monday and -1 the Friday.
+  R.addWorkdays = function (x, d, n) {
+    if (d === null || n === null) return null;
+    if (n > 4000000 || n < -4000000) return fail(x, "date");
+    if (n === 0) return d;
+    var wd = mod7(d + 3), m = Math.abs(n), weeks = Math.floor(m / 5), rem = m % 5, r, start, w;
+    if (n >= 0) {
+      start = wd >= 5 ? d - (wd - 4) : d;
+      w = wd >= 5 ? 4 : wd;
+      r = start + weeks * 7 + rem + (w + rem >= 5 ? 2 : 0);
+    } else {
+      start = wd >= 5 ? d + (7 - wd) : d;
+      w = wd >= 5 ? 0 : wd;
+      r = start - weeks * 7 - rem - (w - rem < 0 ? 2 : 0);
+    }
+    r = fromDays(r);
+    return r === null ? fail(x, "date") : r;
+  };
+  // Date::workday_index
+  function workdayIndex(d) {
+    var y = d + 3;
+    return Math.floor(y / 7) * 5 + Math.min(mod7(y) + 1, 5);
+  }
+  R.workdaysBetween = function (a, b) {
+    return a === null || b === null ? null : workdayIndex(b) - workdayIndex(a);
+  };
   // Unicode scalar values, not UTF-16 units.
   R.len = function (s) {
     return s === null ? null : Array.from(s).length;
@@ -399,6 +429,16 @@
       var inp = def.inputs[i];
       var visible = inp.when === null ? true : item(inp.id, inp.when) === true;
       var val = visible ? a.inputs[i] : null;
+      // eval.rs: an answer that breaks its `valid` rule counts as unset.
+      if (inp.valid && val !== null) {
+        v.push(val);
+        var ok = item(inp.id, inp.valid);
+        v.pop();
+        if (ok === false) {
+          val = null;
+          res.errors.push({ id: inp.id, message: inp.invalid[lang] });
+        }
+      }
       if (visible && val === null) res.missing.push(inp.id);
       v.push(val);
       res.inputs.push({ id: inp.id, visible: visible, value: val, ty: inputTy(def, i) });
@@ -466,13 +506,22 @@
   R.toJson = toJson;
 
   var registry = root.tolkChecklists || (root.tolkChecklists = {});
-  // Called by the generated code of each checklist.
+  // Called by the generated code of each checklist. Registering binds the
+  // checklist's forms already in the page, so a form never depends on which
+  // of the two scripts (this runtime, the page's checklists) ran first or on
+  // a timer: the generated script is loaded after the form (deferred), and
+  // DOMContentLoaded binds whatever is left.
   R.register = function (def) {
     registry[def.id] = {
       def: def,
       evaluate: function (answers, today, lang) { return evaluate(def, answers, today, lang); },
       evaluateJson: function (answers, today, lang) { return toJson(evaluate(def, answers, today, lang)); }
     };
+    if (root.document && root.document.querySelectorAll) {
+      Array.prototype.forEach.call(root.document.querySelectorAll("form.tolk-checklist"), function (f) {
+        if (f.getAttribute("data-checklist") === def.id) bind(f);
+      });
+    }
   };
 
   /* ---------- part 2: the form (html.rs renders it) ---------- */
@@ -485,8 +534,11 @@
   }
   R.localToday = localToday;
 
+  // Per checklist definition and per language: the other language's page
+  // does not open silently pre-filled (a shared URL still carries answers,
+  // and then the page says they were restored).
   function storageKey(data) {
-    return "tolk-checklist:" + data.id + ":" + data.hash;
+    return "tolk-checklist:" + data.id + ":" + data.hash + ":" + data.lang;
   }
   function loadStored(data) {
     try {
@@ -571,21 +623,28 @@
           invalid = s !== "" && v === null;
         } else if (inp.type === "date") {
           v = s === "" ? null : (parseIso(s) === null ? null : s);
-          invalid = s !== "" && v === null;
+          // An impossible typed date (02/29/2023) leaves the value empty
+          // and sets badInput: it is an error, not an empty answer.
+          invalid = (s !== "" && v === null) || !!(el && el.validity && el.validity.badInput);
         } else {
           v = s === "" ? null : s;
         }
         if (el) el.setAttribute("aria-invalid", invalid ? "true" : "false");
+        var err = field.querySelector(".checklist-field-error");
+        if (err) {
+          err.textContent = invalid ? (data.ui.invalid[inp.type] || "") : "";
+          err.hidden = !invalid;
+        }
       }
       if (v !== null) answers[inp.id] = v;
     });
     data.steps.forEach(function (st) {
       var li = q(form, "[data-step=\"" + st.id + "\"]");
       if (!li) return;
-      var done = li.querySelector("[data-mark=done]");
-      var notMet = li.querySelector("[data-mark=fail]");
-      if (done && done.checked) steps[st.id] = true;
-      else if (notMet && notMet.checked) steps[st.id] = false;
+      var mark = li.querySelector("[data-mark]:checked");
+      var m = mark ? mark.getAttribute("data-mark") : "open";
+      if (m === "done") steps[st.id] = true;
+      else if (m === "fail") steps[st.id] = false;
     });
     if (Object.keys(steps).length) answers.steps = steps;
     return answers;
@@ -614,18 +673,35 @@
     data.steps.forEach(function (s) {
       var li = q(form, "[data-step=\"" + s.id + "\"]");
       if (!li) return;
-      var done = li.querySelector("[data-mark=done]");
-      var notMet = li.querySelector("[data-mark=fail]");
-      if (done) done.checked = st[s.id] === true;
-      if (notMet) notMet.checked = st[s.id] === false;
+      var m = st[s.id] === true ? "done" : st[s.id] === false ? "fail" : "open";
+      Array.prototype.forEach.call(li.querySelectorAll("[data-mark]"), function (r) {
+        r.checked = r.getAttribute("data-mark") === m;
+      });
     });
   }
 
   function render(form, data, def, res) {
-    var lang = data.lang;
+    var lang = data.lang, failed = 0;
+    // An answer that breaks its `valid` rule: the message at the field.
+    var invalid = {};
+    res.errors.forEach(function (e) {
+      def.inputs.forEach(function (inp) { if (inp.id === e.id && inp.valid) invalid[e.id] = e.message; });
+    });
     res.inputs.forEach(function (r) {
       var field = q(form, "[data-input=\"" + r.id + "\"]");
-      if (field) field.hidden = !r.visible;
+      if (!field) return;
+      field.hidden = !r.visible;
+      var err = field.querySelector(".checklist-field-error");
+      var el = field.querySelector("input, select");
+      if (!err) return;
+      if (Object.prototype.hasOwnProperty.call(invalid, r.id)) {
+        err.textContent = invalid[r.id];
+        err.hidden = false;
+        if (el) el.setAttribute("aria-invalid", "true");
+      } else if (!el || el.getAttribute("aria-invalid") !== "true") {
+        err.textContent = "";
+        err.hidden = true;
+      }
     });
     res.computed.forEach(function (r, i) {
       var dd = q(form, "[data-computed=\"" + r.id + "\"]");
@@ -667,14 +743,32 @@
         list.appendChild(li);
       });
       res.errors.forEach(function (e) {
+        if (Object.prototype.hasOwnProperty.call(invalid, e.id)) return; // shown at the field
         var li = root.document.createElement("li");
         li.className = "checklist-outcome checklist-error";
         li.textContent = e.message;
         list.appendChild(li);
       });
+      // A step marked not met is part of the result, numbered as the
+      // reader sees it (hidden steps do not count).
+      var n = 0;
+      res.steps.forEach(function (r, i) {
+        if (!r.visible) return;
+        n++;
+        if (r.done !== false) return;
+        failed++;
+        var li = root.document.createElement("li");
+        li.className = "checklist-outcome checklist-fail";
+        li.setAttribute("data-step-failed", r.id);
+        var badge = root.document.createElement("strong");
+        badge.textContent = data.ui.stepNotMet.replace("{n}", String(n)) + ": ";
+        li.appendChild(badge);
+        li.appendChild(root.document.createTextNode(data.steps[i].label + (r.message ? " \u2014 " + r.message : "")));
+        list.appendChild(li);
+      });
     }
     var none = q(form, ".checklist-no-outcome");
-    if (none) none.hidden = res.outcomes.length + res.errors.length > 0;
+    if (none) none.hidden = res.outcomes.length + res.errors.length + failed > 0;
   }
 
   // The answers and outcomes as plain text, for a support request.
@@ -722,49 +816,81 @@
     return ok;
   }
 
+  // The answers that count: those of visible questions and steps. Hidden
+  // questions' answers are never stored nor put in the URL.
+  function visibleOnly(answers, res) {
+    var out = {}, steps = {};
+    res.inputs.forEach(function (r) {
+      if (r.visible && Object.prototype.hasOwnProperty.call(answers, r.id)) out[r.id] = answers[r.id];
+    });
+    var st = answers.steps || {};
+    res.steps.forEach(function (r) {
+      if (r.visible && Object.prototype.hasOwnProperty.call(st, r.id)) steps[r.id] = st[r.id];
+    });
+    if (Object.keys(steps).length) out.steps = steps;
+    return out;
+  }
+
+  // Binds a form once; a form whose checklist is not registered yet is
+  // left for `register` to bind.
   function bind(form) {
+    if (form.getAttribute("data-bound") === "true") return;
     var script = form.querySelector("script.checklist-data");
     if (!script) return;
     var data;
     try { data = JSON.parse(script.textContent); } catch (e) { return; }
     var entry = registry[data.id];
     if (!entry) return;
+    form.setAttribute("data-bound", "true");
     var def = entry.def;
     var today = localToday();
     var res;
+    var notice = q(form, ".checklist-restored");
     function update(save) {
-      var answers = readForm(form, data);
-      res = evaluate(def, answers, today, data.lang);
+      var all = readForm(form, data);
+      res = evaluate(def, all, today, data.lang);
+      var answers = visibleOnly(all, res);
       render(form, data, def, res);
       if (save) {
+        if (notice) notice.hidden = true;
         store(data, answers);
         setUrl(shareUrl(data, Object.keys(answers).length ? answers : null));
       }
       return answers;
     }
-    writeForm(form, data, loadFromUrl(data) || loadStored(data));
-    update(false);
-    form.addEventListener("change", function (ev) {
-      var t = ev.target;
-      // A step is met or not met, never both.
-      if (t && t.getAttribute && t.checked) {
-        var mark = t.getAttribute("data-mark");
-        var li = t.closest ? t.closest("[data-step]") : null;
-        if (li && mark) {
-          var other = li.querySelector("[data-mark=" + (mark === "done" ? "fail" : "done") + "]");
-          if (other) other.checked = false;
-        }
+    var restored = loadFromUrl(data) || loadStored(data);
+    writeForm(form, data, restored);
+    var kept = update(false);
+    if (notice) notice.hidden = Object.keys(kept).length === 0;
+    // "Today" is read again when the reader comes back to the page: a page
+    // left open past midnight does not keep yesterday's deadlines.
+    function refreshToday() {
+      var now = localToday();
+      if (now !== today) {
+        today = now;
+        update(false);
       }
+    }
+    root.addEventListener("focus", refreshToday);
+    if (root.document) root.document.addEventListener("visibilitychange", function () {
+      if (root.document.visibilityState === "visible") refreshToday();
+    });
+    form.addEventListener("change", function (ev) {
       update(true);
     });
     form.addEventListener("input", function () { update(true); });
+    // A date field left with an impossible date may send no input event
+    // (its value stays empty): check it when the reader leaves it.
+    form.addEventListener("focusout", function () { update(false); });
     form.addEventListener("submit", function (ev) { ev.preventDefault(); });
-    var reset = q(form, "[data-action=reset]");
-    if (reset) reset.addEventListener("click", function () {
-      writeForm(form, data, {});
-      unstore(data);
-      update(false);
-      setUrl(shareUrl(data, null));
+    qa(form, "[data-action=reset]").forEach(function (reset) {
+      reset.addEventListener("click", function () {
+        writeForm(form, data, {});
+        unstore(data);
+        update(false);
+        if (notice) notice.hidden = true;
+        setUrl(shareUrl(data, null));
+      });
     });
     var copy = q(form, "[data-action=copy]");
     var status = q(form, ".checklist-copy-status");
@@ -782,7 +908,7 @@
   root.tolkChecklistRuntime = R;
   if (root.document) {
     if (root.document.readyState === "loading") root.document.addEventListener("DOMContentLoaded", R.bindAll);
-    else setTimeout(R.bindAll, 0);
+    else R.bindAll();
   }
   if (typeof module === "object" && module.exports) module.exports = R;
 })(typeof globalThis !== "undefined" ? globalThis : this);

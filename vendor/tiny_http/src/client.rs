@@ -44,7 +44,14 @@ enum ReadError {
     /// the client sent an unrecognized `Expect` header
     ExpectationFailed(HTTPVersion),
     ReadIoError(IoError),
+    /// tolk: the request line and headers passed `MAX_HEAD_BYTES`.
+    HeadTooLarge,
 }
+
+/// tolk: the most bytes a request line and its headers may take. Upstream
+/// read a header line of any length into memory (4 connections with a
+/// 100 MB header took 471 MB); past this the answer is 431.
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 
 impl ClientConnection {
     /// Creates a new `ClientConnection` that takes ownership of the `TcpStream`.
@@ -77,7 +84,9 @@ impl ClientConnection {
     ///
     /// Reads until `CRLF` is reached. The next read will start
     ///  at the first byte of the new line.
-    fn read_next_line(&mut self) -> IoResult<AsciiString> {
+    /// tolk: `budget` is what is left of `MAX_HEAD_BYTES` for this
+    /// request's head; `Ok(None)` when the line would pass it.
+    fn read_next_line(&mut self, budget: &mut usize) -> IoResult<Option<AsciiString>> {
         let mut buf = Vec::new();
         let mut prev_byte_was_cr = false;
 
@@ -88,10 +97,16 @@ impl ClientConnection {
                 Some(b) => b?,
                 None => return Err(IoError::new(ErrorKind::ConnectionAborted, "Unexpected EOF")),
             };
+            // tolk: bounded head.
+            if *budget == 0 {
+                return Ok(None);
+            }
+            *budget -= 1;
 
             if byte == b'\n' && prev_byte_was_cr {
                 buf.pop(); // removing the '\r'
                 return AsciiString::from_ascii(buf)
+                    .map(Some)
                     .map_err(|_| IoError::new(ErrorKind::InvalidInput, "Header is not in ASCII"));
             }
 
@@ -104,10 +119,15 @@ impl ClientConnection {
     /// Reads a request from the stream.
     /// Blocks until the header has been read.
     fn read(&mut self) -> Result<Request, ReadError> {
+        // tolk: one budget for the request line and every header.
+        let mut budget = MAX_HEAD_BYTES;
         let (method, path, version, headers) = {
             // reading the request line
             let (method, path, version) = {
-                let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                let line = self
+                    .read_next_line(&mut budget)
+                    .map_err(ReadError::ReadIoError)?
+                    .ok_or(ReadError::HeadTooLarge)?;
 
                 parse_request_line(
                     line.as_str().trim(), // TODO: remove this conversion
@@ -118,7 +138,10 @@ impl ClientConnection {
             let headers = {
                 let mut headers = Vec::new();
                 loop {
-                    let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                    let line = self
+                        .read_next_line(&mut budget)
+                        .map_err(ReadError::ReadIoError)?
+                        .ok_or(ReadError::HeadTooLarge)?;
 
                     if line.is_empty() {
                         break;
@@ -218,6 +241,22 @@ impl Iterator for ClientConnection {
                     let response = Response::new_empty(StatusCode(417));
                     response.raw_print(writer, ver, &[], true, None).ok();
                     return None; // TODO: should be recoverable, but needs handling in case of body
+                }
+
+                // tolk: a head past MAX_HEAD_BYTES gets 431 and the
+                // connection is closed (the rest of the head is not read).
+                Err(ReadError::HeadTooLarge) => {
+                    let writer = self.sink.next().unwrap();
+                    let response = Response::from_string(format!(
+                        "431 Request Header Fields Too Large: the request line and headers \
+                         may take at most {} KiB\n",
+                        MAX_HEAD_BYTES / 1024
+                    ))
+                    .with_status_code(StatusCode(431));
+                    response
+                        .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
+                        .ok();
+                    return None;
                 }
 
                 Err(ReadError::ReadIoError(_)) => return None,

@@ -1,0 +1,635 @@
+//! `[!INCLUDE [title](path)]`, as DocFX reads it (its `InclusionBlockParser`
+//! and `HtmlInclusionInlineRenderer`):
+//!
+//! - a line that is only an include is a block include: it may interrupt a
+//!   paragraph (the text before and after become paragraphs of their own),
+//!   and stands alone in a list item or a callout;
+//! - anywhere else (in a sentence, a table cell, a heading) it is an inline
+//!   include: the file's text in place, without its paragraph;
+//! - both spellings, `[!INCLUDE[x](p)]` and `[!INCLUDE [x](p)]`, any case.
+//!
+//! The path is resolved against the including file (an include's own
+//! includes against the include); failing that, against the nearest
+//! `includes/` folder above it and then any `includes/` folder of the
+//! content tree, so `../../includes/x.md` written for a deeper folder
+//! still finds `includes/x.md`.
+//!
+//! An include file is prepared once ([`prepare`]): its front matter is
+//! dropped and its bilingual segments split, so its Dutch half shows on the
+//! Dutch page (with the English original as tooltip, unless the include
+//! stands inside a segment of the article, whose tooltip already holds the
+//! whole English sentence) and its English half on the English page.
+//! Each include is rendered once per variant (page language, side, with or
+//! without tooltips) and kept in [`IncludeCache`]: a product name included
+//! ten thousand times is rendered once per language.
+//!
+//! The parser knows nothing of includes: [`expand`] rewrites its events,
+//! replacing each inline include by `Event::InlineMath(path)` and each block
+//! include by `Event::DisplayMath(path)` (the math extension is off, so
+//! pulldown-cmark never emits either).
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
+
+use super::links::normalize_path;
+use super::{Heading, IdMaker, IncludeProblem, Input, Rendered};
+use crate::diagnostic::Diagnostic;
+use crate::escape::{escape_attr, escape_html};
+use crate::lang::Lang;
+
+/// Includes nest at most this deep, which also ends include cycles.
+const MAX_INCLUDE_DEPTH: usize = 8;
+
+/// An include file, ready to render in either language.
+#[derive(Debug, Clone, Default)]
+pub struct IncludeText {
+    /// The Dutch text, each segment marked `<tolk-seg n=K>` (as `segments`
+    /// writes it), and the same without the markers.
+    pub nl: String,
+    pub nl_plain: String,
+    /// The English text: the English half of each segment.
+    pub en: String,
+    /// The English original of each segment, by index.
+    pub originals: Vec<String>,
+}
+
+/// Prepares an include file: front matter dropped (an include's own
+/// `title`/`ms.topic` block is not text), segments split. `display` is
+/// the path shown in diagnostics of the segments inside.
+pub fn prepare(text: &str, display: &Path) -> (IncludeText, Vec<Diagnostic>) {
+    let body = match crate::content::split_front_matter(text) {
+        Ok(Some((_, body))) => body,
+        _ => 0,
+    };
+    // The front matter is blanked, lines kept, so segment diagnostics keep
+    // the include's own line numbers.
+    let masked: String = text.as_bytes()[..body]
+        .iter()
+        .map(|&b| if b == b'\n' { '\n' } else { ' ' })
+        .collect::<String>()
+        + &text[body..];
+    let split = crate::segments::split(&masked, display);
+    let nl = split.nl.text.get(body..).unwrap_or("").to_string();
+    let en = split.en.text.get(body..).unwrap_or("").to_string();
+    let originals = split
+        .segments
+        .iter()
+        .map(|s| s.en.clone().unwrap_or_default())
+        .collect();
+    let nl_plain = strip_markers(&nl);
+    (
+        IncludeText {
+            nl,
+            nl_plain,
+            en,
+            originals,
+        },
+        split.diagnostics,
+    )
+}
+
+/// The text without the `<tolk-seg n="K">` and `</tolk-seg>` markers.
+fn strip_markers(text: &str) -> String {
+    const OPEN: &str = "<tolk-seg n=\"";
+    const CLOSE: &str = "</tolk-seg>";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(j) = rest
+        .find("<tolk-seg n=\"")
+        .into_iter()
+        .chain(rest.find(CLOSE))
+        .min()
+    {
+        out.push_str(&rest[..j]);
+        let after = &rest[j..];
+        let skip = if after.starts_with(CLOSE) {
+            CLOSE.len()
+        } else {
+            let digits = after[OPEN.len()..]
+                .bytes()
+                .take_while(u8::is_ascii_digit)
+                .count();
+            let end = OPEN.len() + digits;
+            if digits > 0 && after[end..].starts_with("\">") {
+                end + 2
+            } else {
+                // Not a marker segments wrote: keep it as text.
+                out.push('<');
+                1
+            }
+        };
+        rest = &after[skip..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Renders of includes, shared by every article of a build (and by the
+/// threads that compile them).
+#[derive(Debug, Clone, Default)]
+pub struct IncludeCache(Arc<Mutex<HashMap<Variant, Arc<Rendered>>>>);
+
+/// What an include's render depends on besides its file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Variant {
+    key: String,
+    /// The page's language (links, callout labels).
+    page: Lang,
+    /// Which half of its segments.
+    side: Lang,
+    tooltips: bool,
+}
+
+/// Marks the ids of tooltips in an include's HTML: the include's own
+/// segment `n` is `tolk-orig-\u{E002}n`, and each use replaces the mark by
+/// its number on the page, so one include used twice has distinct ids.
+pub(super) const ID_MARK: &str = "\u{E002}";
+
+/// Is `t` (ASCII case aside) `[!include` at `at`?
+fn include_at(t: &str, at: usize) -> bool {
+    t.as_bytes()
+        .get(at..at + 9)
+        .is_some_and(|w| w.eq_ignore_ascii_case(b"[!include"))
+}
+
+/// The events with includes replaced by markers (see the module comment);
+/// borrowed as they are when the text has none.
+pub(super) fn expand<'a, 'e>(
+    events: &'e [(Event<'a>, std::ops::Range<usize>)],
+) -> Cow<'e, [(Event<'a>, std::ops::Range<usize>)]> {
+    let any = events.iter().any(|(e, _)| match e {
+        Event::Text(t) => {
+            memchr::memmem::find_iter(t.as_bytes(), b"!").any(|i| i > 0 && include_at(t, i - 1))
+        }
+        _ => false,
+    });
+    if !any {
+        return Cow::Borrowed(events);
+    }
+    let inline = inline_markers(events);
+    Cow::Owned(block_markers(inline))
+}
+
+/// Replaces `[!INCLUDE` + link + `]` by `InlineMath(path)`.
+fn inline_markers<'a>(
+    events: &[(Event<'a>, std::ops::Range<usize>)],
+) -> Vec<(Event<'a>, std::ops::Range<usize>)> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut i = 0;
+    // Text left over after the `]` of an include, to look at again.
+    let mut carry: Option<(CowStr<'a>, std::ops::Range<usize>)> = None;
+    while i < events.len() || carry.is_some() {
+        let (ev, range) = match carry.take() {
+            Some((t, r)) => (Event::Text(t), r),
+            None => {
+                let (e, r) = &events[i];
+                i += 1;
+                (e.clone(), r.clone())
+            }
+        };
+        let Event::Text(t) = &ev else {
+            out.push((ev, range));
+            continue;
+        };
+        // `[!INCLUDE` (and spaces) must end this text and a link follow.
+        let head = t.trim_end_matches([' ', '\t']);
+        let Some(at) = head.len().checked_sub(9).filter(|&at| include_at(head, at)) else {
+            out.push((ev, range));
+            continue;
+        };
+        let Some((
+            Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url,
+                ..
+            }),
+            _,
+        )) = events.get(i)
+        else {
+            out.push((ev, range));
+            continue;
+        };
+        let end = super::find_end(events, i);
+        let after = match events.get(end + 1) {
+            Some((Event::Text(a), r)) if a.starts_with(']') => Some((a, r)),
+            _ => None,
+        };
+        let Some((after, after_range)) = after else {
+            out.push((ev, range));
+            continue;
+        };
+        // Offsets in the source: exact where the text is the source's own
+        // bytes (no entities or escapes in it).
+        let exact = range.len() == t.len();
+        let start = if exact { range.start + at } else { range.start };
+        if at > 0 {
+            let prefix: CowStr = t[..at].to_string().into();
+            out.push((Event::Text(prefix), range.start..start));
+        }
+        let after_exact = after_range.len() == after.len();
+        let stop = if after_exact {
+            after_range.start + 1
+        } else {
+            after_range.end
+        };
+        out.push((Event::InlineMath(dest_url.clone()), start..stop));
+        let rest = &after[1..];
+        if !rest.is_empty() {
+            carry = Some((rest.to_string().into(), stop..after_range.end));
+        }
+        i = end + 2;
+    }
+    out
+}
+
+/// Turns an inline marker that is a line of its own in a paragraph or a
+/// tight list item into a block marker: the paragraph is closed before it
+/// and opened again after it, as DocFX's block parser interrupts it.
+fn block_markers<'a>(
+    events: Vec<(Event<'a>, std::ops::Range<usize>)>,
+) -> Vec<(Event<'a>, std::ops::Range<usize>)> {
+    let mut out: Vec<(Event<'a>, std::ops::Range<usize>)> = Vec::with_capacity(events.len());
+    // The open containers, innermost last: is each a paragraph or an item?
+    let mut open: Vec<bool> = Vec::new();
+    let mut item: Vec<bool> = Vec::new();
+    let mut reopen = false;
+    for k in 0..events.len() {
+        let (ev, range) = &events[k];
+        if reopen {
+            reopen = false;
+            match ev {
+                Event::SoftBreak | Event::HardBreak => {
+                    out.push((Event::Start(Tag::Paragraph), range.clone()));
+                    continue;
+                }
+                Event::End(TagEnd::Paragraph) => {
+                    open.pop();
+                    item.pop();
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        match ev {
+            Event::Start(tag) => {
+                open.push(matches!(tag, Tag::Paragraph));
+                item.push(matches!(tag, Tag::Item));
+            }
+            Event::End(_) => {
+                open.pop();
+                item.pop();
+            }
+            Event::InlineMath(dest) => {
+                let line_start = matches!(
+                    events.get(k.wrapping_sub(1)).map(|e| &e.0),
+                    Some(
+                        Event::SoftBreak
+                            | Event::HardBreak
+                            | Event::Start(Tag::Paragraph | Tag::Item)
+                    )
+                );
+                let line_end = matches!(
+                    events.get(k + 1).map(|e| &e.0),
+                    Some(
+                        Event::SoftBreak
+                            | Event::HardBreak
+                            | Event::End(TagEnd::Paragraph | TagEnd::Item)
+                            | Event::Start(Tag::List(_))
+                    )
+                );
+                let in_paragraph = open.last() == Some(&true);
+                let in_item = item.last() == Some(&true);
+                if line_start && line_end && (in_paragraph || in_item) {
+                    if in_paragraph {
+                        match out.last().map(|e| &e.0) {
+                            Some(Event::Start(Tag::Paragraph)) => {
+                                out.pop();
+                            }
+                            _ => {
+                                out.pop(); // the line break before
+                                out.push((Event::End(TagEnd::Paragraph), range.clone()));
+                            }
+                        }
+                        reopen = true;
+                    }
+                    out.push((Event::DisplayMath(dest.clone()), range.clone()));
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        out.push((ev.clone(), range.clone()));
+    }
+    out
+}
+
+/// Finds an include's file: the content-relative key, or the path looked
+/// for.
+fn resolve(
+    includes: &BTreeMap<String, IncludeText>,
+    from: &str,
+    dest: &str,
+) -> Result<String, String> {
+    let dest = dest.split(['#', '?']).next().unwrap_or(dest);
+    let dest = super::links::percent_decode(dest);
+    let from_dir = from.rfind('/').map_or("", |i| &from[..i]);
+    let joined = if from_dir.is_empty() {
+        dest.clone()
+    } else {
+        format!("{from_dir}/{dest}")
+    };
+    let direct = normalize_path(&joined).map(|p| crate::content::nfc(&p).into_owned());
+    if let Some(key) = direct.as_ref().filter(|k| includes.contains_key(*k)) {
+        return Ok(key.clone());
+    }
+    let looked = direct.unwrap_or_else(|| dest.clone());
+    // The part after the last `includes/` of the path, looked for in the
+    // `includes/` folder nearest above the including file, then anywhere.
+    let normal = crate::content::nfc(&dest).into_owned();
+    let Some(rest) = normal
+        .rfind("includes/")
+        .filter(|&i| i == 0 || normal.as_bytes()[i - 1] == b'/')
+        .map(|i| &normal[i + "includes/".len()..])
+        .filter(|r| !r.is_empty())
+    else {
+        return Err(looked);
+    };
+    let mut dir = from_dir;
+    loop {
+        let key = if dir.is_empty() {
+            format!("includes/{rest}")
+        } else {
+            format!("{dir}/includes/{rest}")
+        };
+        if includes.contains_key(&key) {
+            return Ok(key);
+        }
+        if dir.is_empty() {
+            break;
+        }
+        dir = dir.rfind('/').map_or("", |i| &dir[..i]);
+    }
+    let tail = format!("/includes/{rest}");
+    includes
+        .keys()
+        .find(|k| k.ends_with(&tail))
+        .cloned()
+        .ok_or(looked)
+}
+
+/// One use of an include.
+pub(super) struct Use<'u> {
+    pub dest: &'u str,
+    /// Where it stands in the including text.
+    pub offset: usize,
+    pub len: usize,
+    pub inline: bool,
+    /// Which half of the include's segments, and whether its segments get
+    /// their tooltips.
+    pub side: Lang,
+    pub tooltips: bool,
+}
+
+/// What a use of an include puts on the page.
+pub(super) struct Placed {
+    pub html: String,
+    /// Its plain text, for the search index.
+    pub text: String,
+    /// Its headings (a block include that is a section of its own).
+    pub rendered: Option<Arc<Rendered>>,
+}
+
+/// Renders one use of an include (from the cache when it can); problems
+/// are recorded in `out` at the use.
+pub(super) fn place(input: &Input, out: &mut Rendered, u: Use) -> Placed {
+    let missing = || {
+        let shown = escape_html(u.dest);
+        if u.inline {
+            format!("<span class=\"include-missing\">[!INCLUDE {shown}]</span>")
+        } else {
+            format!("<p class=\"include-missing\">[!INCLUDE {shown}]</p>\n")
+        }
+    };
+    let missing_placed = |html: String| Placed {
+        html,
+        text: String::new(),
+        rendered: None,
+    };
+    let key = match resolve(&input.links.includes, input.rel, u.dest) {
+        Ok(key) => key,
+        Err(looked) => {
+            out.include_problems.push(IncludeProblem {
+                offset: u.offset,
+                len: u.len,
+                cycle: false,
+                message: format!(
+                    "the included file `{}` does not exist (looked for content/{looked}; includes live in a folder named `includes`)",
+                    u.dest
+                ),
+            });
+            return missing_placed(missing());
+        }
+    };
+    let mut chain = vec![input.rel];
+    let mut up = input.parent;
+    while let Some(p) = up {
+        chain.push(p.rel);
+        up = p.parent;
+    }
+    if chain.contains(&key.as_str()) || input.depth >= MAX_INCLUDE_DEPTH {
+        chain.reverse();
+        chain.push(&key);
+        out.include_problems.push(IncludeProblem {
+            offset: u.offset,
+            len: u.len,
+            cycle: true,
+            message: if input.depth >= MAX_INCLUDE_DEPTH {
+                format!(
+                    "includes nest more than {MAX_INCLUDE_DEPTH} deep: {}",
+                    chain.join(" → ")
+                )
+            } else {
+                format!("this include includes itself: {}", chain.join(" → "))
+            },
+        });
+        return missing_placed(missing());
+    }
+    let Some(text) = input.links.includes.get(&key) else {
+        return missing_placed(missing());
+    };
+    let tooltips = u.tooltips && u.side == Lang::Nl;
+    let variant = Variant {
+        key: key.clone(),
+        page: input.lang,
+        side: u.side,
+        tooltips,
+    };
+    let cached = input
+        .links
+        .include_cache
+        .0
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&variant).cloned());
+    let nested = match cached {
+        Some(r) => r,
+        None => {
+            let source = match (u.side, tooltips) {
+                (Lang::En, _) => &text.en,
+                (Lang::Nl, true) => &text.nl,
+                (Lang::Nl, false) => &text.nl_plain,
+            };
+            // Checklists are compiled from the article's own blocks; a
+            // block in an include stays a code block (its n-th index would
+            // name the article's n-th checklist).
+            let r = Arc::new(super::render(&Input {
+                text: source,
+                text_lang: u.side,
+                rel: &key,
+                depth: input.depth + 1,
+                checklist: &|_| None,
+                parent: Some(input),
+                twin: None,
+                search_text: true,
+                tooltips,
+                originals: if tooltips { &text.originals } else { &[] },
+                ..*input
+            }));
+            // A render that met a cycle depends on the chain it was
+            // rendered on; any other is the same from every article.
+            if !r.include_problems.iter().any(|p| p.cycle) {
+                if let Ok(mut c) = input.links.include_cache.0.lock() {
+                    c.insert(variant, Arc::clone(&r));
+                }
+            }
+            r
+        }
+    };
+    // A problem deep inside is reported at the include in this text, the
+    // place the writer can see from here.
+    for p in &nested.include_problems {
+        if !out.include_problems.iter().any(|q| q.message == p.message) {
+            out.include_problems.push(IncludeProblem {
+                offset: u.offset,
+                len: u.len,
+                cycle: p.cycle,
+                message: p.message.clone(),
+            });
+        }
+    }
+    // What the include lost is reported at the line that includes it.
+    out.removed
+        .extend(nested.removed.iter().map(|r| crate::sanitize::Removed {
+            offset: u.offset,
+            len: u.len,
+            what: format!("{} (in {key})", r.what),
+        }));
+    let mut html = if u.inline {
+        unwrap_paragraph(&nested.html).to_string()
+    } else {
+        nested.html.clone()
+    };
+    if tooltips {
+        out.segments += nested.segments;
+        let mark = format!("\"tolk-orig-{ID_MARK}");
+        if html.contains(&mark) {
+            let prefix = if input.depth == 0 { "" } else { ID_MARK };
+            let k = out.include_uses;
+            out.include_uses += 1;
+            html = html.replace(&mark, &format!("\"tolk-orig-{prefix}i{k}-"));
+        }
+    }
+    let mut plain = String::new();
+    for s in &nested.sections {
+        if !plain.is_empty() {
+            plain.push(' ');
+        }
+        if !u.inline && !s.heading.is_empty() {
+            plain.push_str(&s.heading);
+            plain.push(' ');
+        }
+        plain.push_str(&s.text);
+    }
+    Placed {
+        html,
+        text: plain,
+        rendered: Some(nested),
+    }
+}
+
+/// A block include's headings join the page: their ids made unique on it
+/// (renamed in `html` where one was taken), and its H2s listed in "on this
+/// page", as DocFX's outline lists every `h2` of the article; its deeper
+/// headings (a footer banner's sub-headings) stay out.
+pub(super) fn place_headings(
+    mut html: String,
+    nested: &Rendered,
+    ids: &mut IdMaker,
+    out: &mut Rendered,
+) -> String {
+    for id in &nested.ids {
+        let unique = ids.make(Some(id), "");
+        if unique != *id {
+            let (old, new) = (escape_attr(id), escape_attr(&unique));
+            html = html
+                .replace(&format!("id=\"{old}\""), &format!("id=\"{new}\""))
+                .replace(&format!("href=\"#{old}\""), &format!("href=\"#{new}\""));
+        }
+        if let Some(h) = nested.toc.iter().find(|h| h.id == *id && h.level == 2) {
+            out.toc.push(Heading {
+                id: unique.clone(),
+                ..h.clone()
+            });
+        }
+        out.ids.push(unique);
+    }
+    html
+}
+
+/// An include used inside text: its one paragraph without the `<p>`.
+fn unwrap_paragraph(html: &str) -> &str {
+    let t = html.trim_end();
+    match t.strip_prefix("<p>").and_then(|t| t.strip_suffix("</p>")) {
+        Some(inner) if !inner.contains("<p>") && !inner.contains("</p>") => inner,
+        _ => t,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_are_stripped_and_look_alikes_kept() {
+        assert_eq!(
+            strip_markers("a <tolk-seg n=\"12\">b</tolk-seg> <tolk-seg n=\"x\">c"),
+            "a b <tolk-seg n=\"x\">c"
+        );
+    }
+
+    #[test]
+    fn paths_fall_back_to_the_nearest_includes_folder() {
+        let mut inc = BTreeMap::new();
+        for k in ["includes/a.md", "x/includes/a.md", "y/z/includes/b.md"] {
+            inc.insert(k.to_string(), IncludeText::default());
+        }
+        let r = |from: &str, dest: &str| resolve(&inc, from, dest);
+        assert_eq!(r("p.md", "includes/a.md"), Ok("includes/a.md".into()));
+        assert_eq!(
+            r("x/y/p.md", "../../includes/a.md"),
+            Ok("includes/a.md".into())
+        );
+        assert_eq!(
+            r("x/y/p.md", "../../../includes/a.md"),
+            Ok("x/includes/a.md".into())
+        );
+        assert_eq!(r("x/y/p.md", "includes/a.md"), Ok("x/includes/a.md".into()));
+        assert_eq!(r("p.md", "includes/b.md"), Ok("y/z/includes/b.md".into()));
+        assert_eq!(r("p.md", "includes/c.md"), Err("includes/c.md".into()));
+        assert_eq!(r("p.md", "c.md"), Err("c.md".into()));
+    }
+}

@@ -1,0 +1,1046 @@
+//! Markdown: one language's text of an article, rendered to an HTML body.
+//!
+//! pulldown-cmark parses the text (tables, footnotes, strikethrough, task
+//! lists, GFM alerts); this stage then rewrites the event stream for the
+//! DocFX constructs the articles use, in one pass each:
+//!
+//! - `# <a name="x"></a>Title`: the heading gets id `x`, the empty anchor goes;
+//!   every other heading gets a stable, unique slug id;
+//! - `>[!NOTE]` (any case, TIP, IMPORTANT, CAUTION, WARNING): a labelled callout;
+//! - `# [Title](#tab/id)` ... `---`: an accessible tab set;
+//! - `:::image type="content" source="..." alt-text="...":::`: a figure;
+//! - `[!INCLUDE [title](path)]`: the named file, rendered in place;
+//! - links: to the page of an article in the same language, or out of the site
+//!   against the configured external base;
+//! - `<tolk-seg n="K">`...`</tolk-seg>` (put there by `segments`): a sentence
+//!   that shows its English original on hover and focus;
+//! - ```` ```checklist ```` blocks: the form the caller renders for them.
+//!
+//! It returns the body HTML and what later stages need from the article: the
+//! title, the headings for "on this page", the links for `tolk check`, and
+//! plain text per section for search. It knows pages only through
+//! [`LinkContext`]; it never reads files (includes come in the context).
+
+mod alerts;
+mod headings;
+mod images;
+mod includes;
+mod links;
+mod tabs;
+mod twin;
+mod video;
+
+use std::collections::{BTreeMap, HashSet};
+
+use pulldown_cmark::{
+    html, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
+
+use crate::lang::Lang;
+use crate::sanitize::{Removed, Sanitizer};
+
+pub use crate::escape::{escape_attr, escape_html, escape_with, is_safe_url};
+pub use headings::{gfm_id, slugify};
+pub use links::{encode_path, page_url, resolve};
+pub use twin::{may_twin, render_twin, Twin};
+
+use headings::{strip_name_anchor, IdMaker};
+pub use includes::{prepare as prepare_include, IncludeCache, IncludeText};
+use tabs::find_tab_sets;
+use twin::twin_url;
+
+/// The parser options: CommonMark plus the extensions the articles use.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM
+}
+
+/// What links resolve against: the site's pages and where the rest go.
+#[derive(Debug, Clone, Default)]
+pub struct LinkContext {
+    /// Every page path of the site (`request-credit`, `a/b`).
+    pub pages: HashSet<String>,
+    /// The site's base path (`/` or `/docs/`).
+    pub base_path: String,
+    /// `https://learn.microsoft.com/{lang}/partner-center/`: relative links
+    /// that leave the content folder, or name articles the site does not
+    /// have, resolve against it.
+    pub external_base: String,
+    /// Root-relative links (`/partner-center/x`) under this prefix are links
+    /// into the site.
+    pub site_prefix: String,
+    /// Files that `[!INCLUDE]` may pull in, by content-relative path
+    /// ([`prepare_include`]).
+    pub includes: BTreeMap<String, IncludeText>,
+    /// Their renders, made once per language and shared by all articles.
+    pub include_cache: IncludeCache,
+}
+
+/// Where a link in an article leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// A page of the site: its path, the query (`tabs=x`) and the anchor
+    /// if any. `respelled` when the link named the file with other letter
+    /// case or with `\` (docfx and case-insensitive disks forgive both;
+    /// `tolk check` warns).
+    Page {
+        path: String,
+        anchor: Option<String>,
+        query: Option<String>,
+        respelled: bool,
+    },
+    /// An anchor on the same page.
+    SamePage { anchor: String },
+    /// A file of the content folder (image, PDF), and what followed its
+    /// path in the link (`?v=2`, `#page=3`), kept in the URL.
+    Asset { rel: String, suffix: String },
+    /// Outside the site. `guessed` when it was an `.md` link or a
+    /// root-relative one that tolk resolved against the external base.
+    External { url: String, guessed: bool },
+    /// A relative `.md` link to an article the site does not have, with no
+    /// external base to send it to.
+    Missing { path: String },
+    /// A `javascript:`, `vbscript:` or `data:` URL: written as `#`, and an
+    /// error of `tolk check`.
+    Unsafe { href: String },
+}
+
+/// One link as written, with where it leads.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub href: String,
+    pub target: LinkTarget,
+    /// Byte offset of the link in the rendered text (map it back to the
+    /// source with the text's source map), and its length.
+    pub offset: usize,
+    pub len: usize,
+    /// The link has no text (`[](x.md)`): nothing for a reader to click or a
+    /// screen reader to say.
+    pub empty: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    /// The heading as plain text.
+    pub text: String,
+}
+
+/// A heading's section as plain text, for the search index.
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    pub heading: String,
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct IncludeProblem {
+    pub offset: usize,
+    pub len: usize,
+    pub cycle: bool,
+    pub message: String,
+}
+
+/// The result of rendering one language of an article.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The body, without the first H1 (the template places the title).
+    pub html: String,
+    /// The first H1 as inline HTML and as text.
+    pub title_html: Option<String>,
+    pub title_text: Option<String>,
+    pub title_id: Option<String>,
+    /// H2 and H3, for "on this page".
+    pub toc: Vec<Heading>,
+    /// Every heading id on the page (anchors of links to it must be one).
+    pub ids: Vec<String>,
+    /// Every other `id` and `<a name>` in the body (a second `<a name>` in
+    /// a heading, one on a line of its own, a tab, an image description):
+    /// links may point at them too.
+    pub targets: Vec<String>,
+    pub links: Vec<Link>,
+    pub sections: Vec<Section>,
+    /// How many `<tolk-seg>` markers were rendered (a test counts them).
+    pub segments: usize,
+    /// `[!INCLUDE]`s that could not be rendered: byte offset and length of
+    /// the include in this text (for one inside an include, the outermost
+    /// one), whether it is an error (a cycle) or a warning (a missing file),
+    /// and the message.
+    pub include_problems: Vec<IncludeProblem>,
+    /// Raw HTML that the policy took out ([`crate::sanitize`]), at offsets
+    /// of the rendered text like `links`.
+    pub removed: Vec<Removed>,
+    /// In a twin render ([`render_twin`]): each language-dependent value
+    /// as it must appear in this language's HTML and in the twin's, by
+    /// marker number; and the links as the twin's language resolves them.
+    twin_values: Vec<(String, String)>,
+    twin_links: Vec<Link>,
+    /// Includes with tooltips placed so far (numbers their tooltip ids).
+    include_uses: usize,
+}
+
+/// What the caller supplies for one render.
+pub struct Input<'a> {
+    pub text: &'a str,
+    pub lang: Lang,
+    /// The language `text` is written in: `lang`, except on the English
+    /// page of an article with no English, which shows the Dutch text (an
+    /// include there shows its Dutch half too).
+    pub text_lang: Lang,
+    /// Segments of includes show their English original on hover (a Dutch
+    /// page); off on English pages and inside an article's own segment,
+    /// whose tooltip already holds the whole English sentence.
+    pub tooltips: bool,
+    /// The content-relative path of the source (`request-credit.md`).
+    pub rel: &'a str,
+    pub links: &'a LinkContext,
+    /// The English original (Markdown) of each segment, by index, shown
+    /// beside the Dutch text. Empty on English pages.
+    pub originals: &'a [String],
+    /// Renders the n-th checklist block of the article in this language.
+    pub checklist: &'a dyn Fn(usize) -> Option<String>,
+    /// Collect each section's plain text for the search index. Off for the
+    /// English page of an article with no English: the index leaves that
+    /// page out, and its text is the Dutch page's.
+    pub search_text: bool,
+    /// Render the other language too, from the same pass (see
+    /// [`render_twin`]); `None` for a plain render.
+    pub twin: Option<&'a Twin<'a>>,
+    /// Localised callout labels, by kind (`note`, `tip`, ...).
+    pub callout_label: &'a dyn Fn(&str) -> String,
+    /// How deep inside `[!INCLUDE]`s this text is (0 for an article).
+    pub depth: usize,
+    /// The text that includes this one: an include that names any file on
+    /// this chain is a cycle (only checking the direct parent would let
+    /// `a` → `b` → `a` recurse, and fan out exponentially, up to the depth
+    /// limit).
+    pub parent: Option<&'a Input<'a>>,
+}
+
+/// Renders one language's text of an article.
+pub fn render(input: &Input) -> Rendered {
+    render_parsed(&parse(input.text), input)
+}
+
+/// Byte offsets in `text` of lines that open a merge conflict
+/// (`<<<<<<< ` as git writes it, at the start of a line) outside code
+/// blocks. Only the opening marker is looked for: `=======` is also a
+/// heading underline and `>>>>>>>` a nested quote.
+pub fn conflict_markers(events: &[(Event, std::ops::Range<usize>)], text: &str) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut in_code = 0usize;
+    for (event, range) in events {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code += 1,
+            Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+            Event::Text(t) if in_code == 0 => {
+                let at_line_start =
+                    range.start == 0 || text.as_bytes().get(range.start - 1) == Some(&b'\n');
+                let marker = t
+                    .strip_prefix("<<<<<<<")
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']));
+                if at_line_start && marker {
+                    found.push(range.start);
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The event stream of a text, with byte ranges, adjacent text merged.
+pub type Events<'a> = Vec<(Event<'a>, std::ops::Range<usize>)>;
+
+/// Parses a text once, for [`render_parsed`] to render in each language
+/// (an article with no English renders the same text twice).
+pub fn parse(text: &str) -> Events<'_> {
+    let mut events: Events = Parser::new_ext(text, options())
+        .into_offset_iter()
+        .collect();
+    merge_text(&mut events);
+    events
+}
+
+/// Renders parsed events; `input.text` must be the text they came from.
+pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) -> Rendered {
+    let expanded = includes::expand(events);
+    let events: &[(Event, std::ops::Range<usize>)] = &expanded;
+    let mut out = Rendered::default();
+    let mut ids = IdMaker::default();
+    let mut checklist_index = 0;
+    let mut current_seg: Vec<usize> = Vec::new();
+    let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
+    let mut section = Section::default();
+    let mut raw = Sanitizer::default();
+    let tabs = find_tab_sets(events);
+    let mut open_images: Vec<String> = Vec::new();
+    // For each open quote without an alert kind: is it a `[!div]`?
+    let mut quotes: Vec<bool> = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        let (ev, range) = &events[i];
+        if let Event::End(end) = ev {
+            if !is_inline_end(end) {
+                end_raw_html(&mut raw, &mut html_events, &mut out);
+                // A complex image's description without its
+                // `:::image-end:::` ends with the block it stands in.
+                while let Some(close) = open_images.pop() {
+                    html_events.push(Event::InlineHtml(close.into()));
+                }
+            }
+        }
+        match ev {
+            Event::Start(Tag::Heading { level, .. }) => {
+                let end = find_end(events, i);
+                let inner = &events[i + 1..end];
+                if let Some(tab) = tabs.get(&i) {
+                    html_events.push(Event::Html(tab.clone().into()));
+                    i = end + 1;
+                    continue;
+                }
+                let (anchor, inner) = strip_name_anchor(inner);
+                let text = plain_text(&inner);
+                let id = ids.make(anchor.as_deref(), &headings::id_text(&inner));
+                let inner_html = render_inline(&inner, input, &mut out, &mut current_seg);
+                let lvl = *level as u8;
+                if lvl == 1 && out.title_html.is_none() {
+                    out.title_html = Some(inner_html);
+                    out.title_text = Some(text.clone());
+                    out.title_id = Some(id.clone());
+                } else {
+                    let id_attr = escape_attr(&id);
+                    html_events.push(Event::Html(
+                        format!(
+                            "<h{lvl} id=\"{id_attr}\"><a class=\"anchor\" href=\"#{id_attr}\" aria-hidden=\"true\">#</a>{inner_html}</h{lvl}>\n"
+                        )
+                        .into(),
+                    ));
+                    if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                        out.toc.push(Heading {
+                            level: lvl,
+                            id: id.clone(),
+                            text: text.clone(),
+                        });
+                    }
+                }
+                flush_section(&mut out, &mut section);
+                section.heading = text;
+                section.id = id.clone();
+                out.ids.push(id);
+                i = end + 1;
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {}
+            Event::End(end) if tabs.contains_key(&i) => {
+                // A tab set that stands in a container closes before it.
+                html_events.push(Event::Html(tabs[&i].clone().into()));
+                let div = matches!(end, TagEnd::BlockQuote(None)) && quotes.pop() == Some(true);
+                if matches!(end, TagEnd::BlockQuote(Some(_))) || div {
+                    html_events.push(Event::Html("</div>\n".into()));
+                } else {
+                    html_events.push(ev.clone());
+                }
+            }
+            Event::Rule if tabs.contains_key(&i) => {
+                html_events.push(Event::Html(tabs[&i].clone().into()));
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let open = alerts::open(*kind, input, &mut out);
+                html_events.push(Event::Html(open.into()));
+            }
+            Event::Start(Tag::BlockQuote(None)) => {
+                if let Some((html, next)) = video::blockquote(events, i, input, &mut out) {
+                    html_events.push(Event::Html(html.into()));
+                    i = next;
+                    continue;
+                }
+                if let Some((html, next)) = alerts::div_open(events, i) {
+                    html_events.push(Event::Html(html.into()));
+                    quotes.push(true);
+                    i = next;
+                    continue;
+                }
+                quotes.push(false);
+                html_events.push(ev.clone());
+            }
+            Event::End(TagEnd::BlockQuote(None)) => {
+                if quotes.pop() == Some(true) {
+                    html_events.push(Event::Html("</div>\n".into()));
+                } else {
+                    html_events.push(ev.clone());
+                }
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                html_events.push(Event::Html("</div>\n".into()))
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if info.as_ref() == "checklist" =>
+            {
+                let end = find_end(events, i);
+                let form = (input.checklist)(checklist_index);
+                checklist_index += 1;
+                if let Some(html) = form {
+                    html_events.push(Event::Html(html.into()));
+                    i = end + 1;
+                    continue;
+                }
+                // No form for this block (inside an include): keep its text
+                // as a code block rather than lose it.
+                html_events.push(ev.clone());
+            }
+            Event::Start(Tag::Paragraph) => {
+                let end = find_end(events, i);
+                if let Some(html) = docfx_paragraph(&events[i + 1..end], input, &mut out) {
+                    html_events.push(Event::Html(html.into()));
+                    i = end + 1;
+                    continue;
+                }
+                html_events.push(ev.clone());
+            }
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                if let Some(rewritten) = rewrite_dest(ev, range, input, &mut out) {
+                    html_events.push(rewritten);
+                }
+                let empty = matches!(events.get(i + 1), Some((Event::End(TagEnd::Link), _)));
+                if empty && matches!(ev, Event::Start(Tag::Link { .. })) {
+                    if let Some(l) = out.links.last_mut() {
+                        l.empty = true;
+                    }
+                    if let Some(l) = out.twin_links.last_mut().filter(|_| input.twin.is_some()) {
+                        l.empty = true;
+                    }
+                }
+            }
+            Event::InlineHtml(h) | Event::Html(h) => {
+                let html =
+                    segment_html(h, range.start, input, &mut out, &mut current_seg, &mut raw);
+                html_events.push(Event::Html(html.into()));
+            }
+            Event::Text(t) if images::has_triple_colon(t) => {
+                // The run of text and line breaks from here: a DocFX
+                // construct may span its lines.
+                let mut end = i;
+                let mut pieces = Vec::new();
+                while let Some((e, r)) = events.get(end) {
+                    match e {
+                        Event::Text(t) => pieces.push((t.to_string(), r.start)),
+                        Event::SoftBreak => pieces.push(("\n".to_string(), r.start)),
+                        _ => break,
+                    }
+                    end += 1;
+                }
+                for e in images::inline_run(&pieces, input, &mut out, &mut open_images) {
+                    if let (true, Event::Text(t)) = (input.search_text, &e) {
+                        push_text(&mut section.text, t);
+                    }
+                    html_events.push(e);
+                }
+                i = end;
+                continue;
+            }
+            // An include (`includes::expand` put the markers there).
+            Event::InlineMath(dest) | Event::DisplayMath(dest) => {
+                let inline = matches!(ev, Event::InlineMath(_));
+                if !inline {
+                    end_raw_html(&mut raw, &mut html_events, &mut out);
+                }
+                let placed = includes::place(
+                    input,
+                    &mut out,
+                    includes::Use {
+                        dest,
+                        offset: range.start,
+                        len: range.len(),
+                        inline,
+                        side: input.text_lang,
+                        tooltips: input.tooltips && current_seg.is_empty(),
+                    },
+                );
+                let html = match placed.rendered.as_deref().filter(|_| !inline) {
+                    Some(nested) => {
+                        includes::place_headings(placed.html, nested, &mut ids, &mut out)
+                    }
+                    None => placed.html,
+                };
+                html_events.push(Event::Html(html.into()));
+                if input.search_text {
+                    push_text(&mut section.text, &placed.text);
+                    if !inline {
+                        push_text(&mut section.text, " ");
+                    }
+                }
+            }
+            Event::Text(t) => {
+                if input.search_text {
+                    push_text(&mut section.text, t);
+                }
+                html_events.push(ev.clone());
+            }
+            Event::Code(t) => {
+                if input.search_text {
+                    push_text(&mut section.text, t);
+                }
+                html_events.push(ev.clone());
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if input.search_text {
+                    push_text(&mut section.text, " ");
+                }
+                html_events.push(ev.clone());
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                if input.search_text {
+                    push_text(&mut section.text, " ");
+                }
+                html_events.push(ev.clone());
+            }
+            _ => html_events.push(ev.clone()),
+        }
+        i += 1;
+    }
+    end_raw_html(&mut raw, &mut html_events, &mut out);
+    if let Some(close) = tabs.get(&events.len()) {
+        html_events.push(Event::Html(close.clone().into()));
+    }
+    flush_section(&mut out, &mut section);
+    html::push_html(&mut out.html, html_events.into_iter());
+    crate::postprocess::table_align_classes(&mut out.html);
+    out.targets = html_targets(&out.html, &out.ids);
+    if let Some(title) = &out.title_html {
+        for t in html_targets(title, &out.ids) {
+            if !out.targets.contains(&t) {
+                out.targets.push(t);
+            }
+        }
+    }
+    // A built site keeps every page's HTML and text until the pages and the
+    // search index are written; strings grown by doubling hold up to twice
+    // their length. Trimming them (and the search index keeping snippets,
+    // not texts) took the corpus build's peak from 58 to 52 MiB.
+    out.html.shrink_to_fit();
+    out.sections.shrink_to_fit();
+    for s in &mut out.sections {
+        s.text.shrink_to_fit();
+    }
+    out
+}
+
+/// The values of the `id` and `name` attributes in `html` (as this module
+/// and the sanitizer write tags: double-quoted, escaped), less `known`.
+/// Text never holds `id="`: its `"` is written `&quot;`.
+fn html_targets(html: &str, known: &[String]) -> Vec<String> {
+    let mut found = Vec::new();
+    let b = html.as_bytes();
+    for needle in [&b" id=\""[..], &b" name=\""[..]] {
+        for at in memchr::memmem::find_iter(b, needle) {
+            let from = at + needle.len();
+            let Some(len) = memchr::memchr(b'"', &b[from..]) else {
+                continue;
+            };
+            let v = html[from..from + len]
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&");
+            if !known.contains(&v) && !found.contains(&v) {
+                found.push(v);
+            }
+        }
+    }
+    found
+}
+
+/// Ends inline formatting rather than a block: raw HTML state (an open
+/// `<script>` whose text follows as Markdown) lasts until the block ends.
+fn is_inline_end(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+    )
+}
+
+/// Closes the raw HTML of a block: what the sanitizer still held is written.
+fn end_raw_html(raw: &mut Sanitizer, html_events: &mut Vec<Event>, out: &mut Rendered) {
+    let mut rest = String::new();
+    raw.finish(&mut rest, &mut out.removed);
+    if !rest.is_empty() {
+        html_events.push(Event::Html(rest.into()));
+    }
+}
+
+fn flush_section(out: &mut Rendered, section: &mut Section) {
+    let len = section.text.trim_end().len();
+    section.text.truncate(len);
+    if !section.text.is_empty() || !section.heading.is_empty() {
+        out.sections.push(Section {
+            heading: std::mem::take(&mut section.heading),
+            id: std::mem::take(&mut section.id),
+            text: std::mem::take(&mut section.text),
+        });
+    }
+    section.text.clear();
+}
+
+/// Appends text to a section's plain text with white space collapsed as it
+/// goes (one space between words, none at the start), so a section is
+/// scanned once.
+fn push_text(buf: &mut String, t: &str) {
+    let mut space = buf.ends_with(' ') || buf.is_empty();
+    let mut run = 0; // start of the current run of non-space text
+    let bytes = t.as_bytes();
+    let mut i = 0;
+    // Bytes, not chars: most text is ASCII, and a multi-byte character is
+    // decoded only to ask whether it is white space (U+00A0 and the like).
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (white, len) = if b.is_ascii() {
+            (matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c), 1)
+        } else {
+            match t[i..].chars().next() {
+                Some(c) => (c.is_whitespace(), c.len_utf8()),
+                None => break,
+            }
+        };
+        if white {
+            if run < i {
+                buf.push_str(&t[run..i]);
+                space = false;
+            }
+            if !space {
+                buf.push(' ');
+                space = true;
+            }
+            run = i + len;
+        }
+        i += len;
+    }
+    if run < t.len() {
+        buf.push_str(&t[run..]);
+    }
+}
+
+/// Runs of white space become one space; none at the ends.
+fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// pulldown-cmark splits text at characters it might have treated as markup;
+/// the DocFX recognisers want whole runs.
+fn merge_text(events: &mut Vec<(Event, std::ops::Range<usize>)>) {
+    let mut merged: Vec<(Event, std::ops::Range<usize>)> = Vec::with_capacity(events.len());
+    for (ev, range) in events.drain(..) {
+        if let (Event::Text(t), Some((Event::Text(prev), prev_range))) = (&ev, merged.last_mut()) {
+            let joined = format!("{prev}{t}");
+            *prev = joined.into();
+            prev_range.end = range.end;
+            continue;
+        }
+        merged.push((ev, range));
+    }
+    *events = merged;
+}
+
+/// The index of the event that closes the one that starts at `start`.
+fn find_end(events: &[(Event, std::ops::Range<usize>)], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, (ev, _)) in events.iter().enumerate().skip(start) {
+        match ev {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len().saturating_sub(1)
+}
+
+/// The value of attribute `name` in a tag, quoted with `"` or `'`.
+pub fn attr(tag: &str, name: &str) -> Option<String> {
+    let bytes = tag.as_bytes();
+    let mut from = 0;
+    while let Some(i) = tag[from..].find(name) {
+        let at = from + i;
+        from = at + name.len();
+        let before_ok =
+            at > 0 && (bytes[at - 1] == b' ' || bytes[at - 1] == b'\t' || bytes[at - 1] == b'\n');
+        let rest = tag[at + name.len()..].trim_start();
+        if !before_ok || !rest.starts_with('=') {
+            continue;
+        }
+        let rest = rest[1..].trim_start();
+        let quote = rest.chars().next()?;
+        if quote != '"' && quote != '\'' {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || c == '>')
+                .unwrap_or(rest.len());
+            return Some(rest[..end].to_string());
+        }
+        let end = rest[1..].find(quote)?;
+        return Some(rest[1..1 + end].to_string());
+    }
+    None
+}
+
+/// Plain text of inline events (for ids, "on this page", search).
+fn plain_text(events: &[(Event, std::ops::Range<usize>)]) -> String {
+    let mut s = String::new();
+    for (ev, _) in events {
+        match ev {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    collapse_ws(&s)
+}
+
+/// Renders inline events (a heading's content) to HTML, resolving links and
+/// segments the same way as the body.
+fn render_inline(
+    events: &[(Event, std::ops::Range<usize>)],
+    input: &Input,
+    out: &mut Rendered,
+    current_seg: &mut Vec<usize>,
+) -> String {
+    let mut evs: Vec<Event> = Vec::with_capacity(events.len());
+    let mut raw = Sanitizer::default();
+    for (ev, range) in events {
+        match ev {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                evs.extend(rewrite_dest(ev, range, input, out));
+            }
+            Event::InlineHtml(h) | Event::Html(h) => {
+                let html = segment_html(h, range.start, input, out, current_seg, &mut raw);
+                evs.push(Event::Html(html.into()))
+            }
+            Event::InlineMath(dest) | Event::DisplayMath(dest) => {
+                let placed = includes::place(
+                    input,
+                    out,
+                    includes::Use {
+                        dest,
+                        offset: range.start,
+                        len: range.len(),
+                        inline: true,
+                        side: input.text_lang,
+                        tooltips: input.tooltips && current_seg.is_empty(),
+                    },
+                );
+                evs.push(Event::Html(placed.html.into()));
+            }
+            _ => evs.push(ev.clone()),
+        }
+    }
+    end_raw_html(&mut raw, &mut evs, out);
+    let mut s = String::new();
+    html::push_html(&mut s, evs.into_iter());
+    s
+}
+
+/// Turns the segment markers into the hover/focus original; other raw HTML
+/// (at byte `at` of the text) goes through the raw-HTML policy.
+fn segment_html(
+    h: &str,
+    at: usize,
+    input: &Input,
+    out: &mut Rendered,
+    current: &mut Vec<usize>,
+    raw: &mut Sanitizer,
+) -> String {
+    let t = h.trim();
+    if let Some(rest) = t.strip_prefix("<tolk-seg n=\"") {
+        let n: usize = rest
+            .split('"')
+            .next()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(usize::MAX);
+        current.push(n);
+        out.segments += 1;
+        // In an include, ids carry a mark each use replaces by its number.
+        let mark = if input.depth > 0 {
+            includes::ID_MARK
+        } else {
+            ""
+        };
+        return match input.originals.get(n) {
+            Some(_) => format!(
+                "<span class=\"tolk-seg\" tabindex=\"0\" aria-describedby=\"tolk-orig-{mark}{n}\">"
+            ),
+            None => "<span class=\"tolk-seg\">".to_string(),
+        };
+    }
+    if t == "</tolk-seg>" {
+        let n = current.pop().unwrap_or(usize::MAX);
+        let mark = if input.depth > 0 {
+            includes::ID_MARK
+        } else {
+            ""
+        };
+        return match input.originals.get(n) {
+            Some(en) => format!(
+                "</span><span class=\"tolk-orig\" id=\"tolk-orig-{mark}{n}\" role=\"tooltip\" lang=\"en\">{}</span>",
+                inline_markdown(en, input)
+            ),
+            None => "</span>".to_string(),
+        };
+    }
+    let mut s = String::with_capacity(h.len());
+    raw.push(h, at, &mut s, &mut out.removed);
+    s
+}
+
+/// Renders a short Markdown fragment (an English original) as inline HTML.
+/// Its raw HTML goes through the same policy as the page's; what is removed
+/// is reported where the English side renders it.
+fn inline_markdown(md: &str, input: &Input) -> String {
+    let mut raw = Sanitizer::default();
+    let mut ignored = Vec::new();
+    let parsed = parse(md);
+    // An include in the original shows its English half, plain (what it
+    // lost or lacks is reported where the Dutch text uses it).
+    let mut scratch = Rendered::default();
+    let mut events: Vec<Event> = includes::expand(&parsed)
+        .iter()
+        .map(|(e, _)| e.clone())
+        .filter(|e| {
+            !matches!(
+                e,
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+            )
+        })
+        .map(|e| match e {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let url = resolve(input.links, input.rel, &dest_url, input.lang)
+                    .url(input.links, input.lang);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: url.into(),
+                    title,
+                    id,
+                })
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                let mut s = String::new();
+                raw.push(&h, 0, &mut s, &mut ignored);
+                Event::InlineHtml(s.into())
+            }
+            other => other,
+        })
+        .map(|e| match e {
+            Event::InlineMath(dest) | Event::DisplayMath(dest) => {
+                let placed = includes::place(
+                    input,
+                    &mut scratch,
+                    includes::Use {
+                        dest: &dest,
+                        offset: 0,
+                        len: 0,
+                        inline: true,
+                        side: Lang::En,
+                        tooltips: false,
+                    },
+                );
+                Event::InlineHtml(placed.html.into())
+            }
+            other => other,
+        })
+        .collect();
+    let mut rest = String::new();
+    raw.finish(&mut rest, &mut ignored);
+    events.push(Event::InlineHtml(rest.into()));
+    let mut s = String::new();
+    html::push_html(&mut s, events.into_iter());
+    s.trim_end().to_string()
+}
+
+/// A link or image with its destination resolved (and the link recorded);
+/// `None` for every other event.
+fn rewrite_dest<'a>(
+    ev: &Event<'a>,
+    range: &std::ops::Range<usize>,
+    input: &Input,
+    out: &mut Rendered,
+) -> Option<Event<'a>> {
+    match ev {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let url = resolve_and_record(input, out, dest_url, range.clone(), *link_type);
+            Some(Event::Start(Tag::Link {
+                link_type: *link_type,
+                dest_url: url.into(),
+                title: title.clone(),
+                id: id.clone(),
+            }))
+        }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let url = resolve_and_record(input, out, dest_url, range.clone(), *link_type);
+            Some(Event::Start(Tag::Image {
+                link_type: *link_type,
+                dest_url: url.into(),
+                title: title.clone(),
+                id: id.clone(),
+            }))
+        }
+        _ => None,
+    }
+}
+
+fn resolve_and_record(
+    input: &Input,
+    out: &mut Rendered,
+    dest: &str,
+    range: std::ops::Range<usize>,
+    link_type: LinkType,
+) -> String {
+    // pulldown-cmark's HTML writer adds an email autolink's `mailto:`.
+    if matches!(link_type, LinkType::Email) {
+        return dest.to_string();
+    }
+    let (url, twin) = resolve_link(input, out, dest, range.start, range.len());
+    twin_url(out, input, url, twin)
+}
+
+/// Resolves a link for the render's language and records it (and in a
+/// twin render, for the twin's language too). Returns the URL, and the
+/// twin's.
+fn resolve_link(
+    input: &Input,
+    out: &mut Rendered,
+    dest: &str,
+    offset: usize,
+    len: usize,
+) -> (String, Option<String>) {
+    let record = |lang: Lang, links: &mut Vec<Link>| {
+        let target = resolve(input.links, input.rel, dest, lang);
+        let url = target.url(input.links, lang);
+        links.push(Link {
+            href: dest.to_string(),
+            target,
+            offset,
+            len,
+            empty: false,
+        });
+        url
+    };
+    let url = record(input.lang, &mut out.links);
+    let twin = input.twin.map(|t| record(t.lang, &mut out.twin_links));
+    (url, twin)
+}
+
+/// DocFX paragraphs: `:::image ...:::` (includes are `includes::expand`'s).
+fn docfx_paragraph(
+    inner: &[(Event, std::ops::Range<usize>)],
+    input: &Input,
+    out: &mut Rendered,
+) -> Option<String> {
+    let first = match inner.first() {
+        Some((Event::Text(t), _)) => t.as_ref(),
+        _ => return None,
+    };
+    if first.starts_with(":::image") {
+        return images::paragraph(inner, input, out);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_text_collapses_white_space_as_it_is_pushed() {
+        let mut buf = String::new();
+        for part in [
+            "  Een\n zin ",
+            " met",
+            "\u{a0}",
+            "code",
+            "  ",
+            "en  meer.\n",
+        ] {
+            push_text(&mut buf, part);
+        }
+        assert_eq!(buf, "Een zin met code en meer. ");
+        let mut section = Section {
+            heading: "Kop".into(),
+            id: "kop".into(),
+            text: buf,
+        };
+        let mut out = Rendered::default();
+        flush_section(&mut out, &mut section);
+        assert_eq!(out.sections[0].text, "Een zin met code en meer.");
+    }
+
+    /// `push_text` reads bytes; it must collapse exactly as a plain
+    /// `char::is_whitespace` scan does, for any text and any split of it.
+    #[test]
+    fn push_text_matches_a_char_by_char_scan() {
+        use proptest::prelude::*;
+        fn by_chars(buf: &mut String, t: &str) {
+            let mut space = buf.ends_with(' ') || buf.is_empty();
+            for c in t.chars() {
+                if c.is_whitespace() {
+                    if !space {
+                        buf.push(' ');
+                        space = true;
+                    }
+                } else {
+                    buf.push(c);
+                    space = false;
+                }
+            }
+        }
+        let piece = proptest::sample::select(vec![
+            "a", "é", " ", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{a0}", "\u{2003}", "\u{3000}",
+            "\u{85}", "x\u{300}", "€", "😀", "Zo", "\u{200b}",
+        ]);
+        let parts = proptest::collection::vec(proptest::collection::vec(piece, 0..12), 0..5);
+        proptest!(ProptestConfig::with_cases(512), |(parts in parts)| {
+            let (mut fast, mut slow) = (String::new(), String::new());
+            for p in &parts {
+                let p: String = p.concat();
+                push_text(&mut fast, &p);
+                by_chars(&mut slow, &p);
+            }
+            prop_assert_eq!(fast, slow);
+        });
+    }
+}

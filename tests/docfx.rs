@@ -1,0 +1,205 @@
+//! DocFX fidelity: each case in `tests/docfx/` is a Markdown input, the HTML
+//! docfx (Markdig with the docfx extensions) writes for it, taken from the
+//! docfx sources and docs, and the HTML tolk writes. tolk's markup differs
+//! (a `<figure>` where docfx writes `<p class="mx-imgBorder">`, resolved
+//! URLs), so the test holds tolk to docfx where a reader meets it: the
+//! same text, the same images (source, alt text, role), the same link
+//! targets, no DocFX syntax left raw; and holds tolk's own HTML exact, so a
+//! change to it is seen.
+//!
+//! A case file: `--- input`, `--- docfx`, (`--- differs`: why the text
+//! differs on purpose,) `--- tolk` sections, in order.
+
+use std::collections::{BTreeMap, HashSet};
+
+use tolk::markdown::{self, Input, LinkContext};
+use tolk::Lang;
+
+struct Case {
+    path: std::path::PathBuf,
+    name: String,
+    input: String,
+    docfx: String,
+    tolk: String,
+    differs: bool,
+}
+
+fn cases() -> Vec<Case> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/docfx");
+    let mut out = Vec::new();
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/docfx")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "case"))
+        .collect();
+    paths.sort();
+    for p in paths {
+        let text = std::fs::read_to_string(&p).expect("read case");
+        let mut parts: BTreeMap<&str, String> = BTreeMap::new();
+        let mut current = None;
+        for line in text.split_inclusive('\n') {
+            if let Some(name) = line.trim_end().strip_prefix("--- ") {
+                current = Some(name);
+                parts.insert(name, String::new());
+                continue;
+            }
+            if let Some(name) = current {
+                parts.get_mut(name).expect("section").push_str(line);
+            }
+        }
+        let name = p.file_stem().expect("name").to_string_lossy().into_owned();
+        let take = |k: &str| {
+            parts
+                .get(k)
+                .cloned()
+                .unwrap_or_else(|| panic!("{name}: no `--- {k}` section"))
+        };
+        out.push(Case {
+            input: take("input"),
+            docfx: take("docfx"),
+            tolk: take("tolk"),
+            differs: parts.contains_key("differs"),
+            name,
+            path: p.clone(),
+        });
+    }
+    out
+}
+
+fn render(text: &str) -> String {
+    let pages: HashSet<String> = ["other", "dir/page"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let links = LinkContext {
+        pages,
+        base_path: "/".into(),
+        ..Default::default()
+    };
+    let label = |k: &str| k.to_ascii_uppercase();
+    markdown::render(&Input {
+        text,
+        lang: Lang::En,
+        text_lang: Lang::En,
+        tooltips: false,
+        rel: "article.md",
+        links: &links,
+        originals: &[],
+        checklist: &|_| None,
+        search_text: false,
+        twin: None,
+        callout_label: &label,
+        depth: 0,
+        parent: None,
+    })
+    .html
+}
+
+/// What a reader meets in HTML: its text (tags out, white space
+/// collapsed, entities decoded for the few the renderers write) and its
+/// images, links and targets (`src`, `alt`, `role`, `id`, `href` without a leading `/`
+/// or docfx's `#lightbox`; an empty `alt` as none).
+fn reader_view(html: &str) -> (String, Vec<String>) {
+    // tolk's `#` link beside a heading is hidden from screen readers, and
+    // docfx's theme draws its own.
+    let mut html = html.to_string();
+    while let Some(i) = html.find("<a class=\"anchor\"") {
+        let end = html[i..].find("</a>").map_or(html.len(), |e| i + e + 4);
+        html.replace_range(i..end, "");
+    }
+    let mut text = String::new();
+    let mut attrs = Vec::new();
+    let mut rest = html.as_str();
+    while let Some(lt) = rest.find('<') {
+        text.push_str(&rest[..lt]);
+        text.push(' ');
+        let Some(gt) = rest[lt..].find('>') else {
+            break;
+        };
+        let tag = &rest[lt + 1..lt + gt];
+        let iframe = tag.starts_with("iframe ");
+        for name in ["src", "alt", "role", "href", "id"] {
+            // An image's role says whether it is decorative; a landmark
+            // role tolk adds (a callout's `note`) is not docfx's business.
+            if name == "role" && !tag.starts_with("img ") {
+                continue;
+            }
+            let needle = format!(" {name}=\"");
+            if let Some(i) = tag.find(&needle) {
+                let v = &tag[i + needle.len()..];
+                let v = &v[..v.find('"').unwrap_or(v.len())];
+                let v = v.trim_start_matches('/').trim_end_matches("#lightbox");
+                // tolk's page URLs are `/en/path/`, docfx's `path`.
+                let v = if name == "href" {
+                    let v = v.strip_prefix("en/").unwrap_or(v);
+                    let cut = v.find(['?', '#']).unwrap_or(v.len());
+                    format!("{}{}", v[..cut].trim_end_matches('/'), &v[cut..])
+                } else {
+                    v.to_string()
+                };
+                // `alt=""` says what docfx's missing alt on an icon means
+                // (decorative), and is valid HTML.
+                if name == "alt" && v.is_empty() {
+                    continue;
+                }
+                // An iframe's `src` is where the reader goes: a link.
+                let name = if iframe { "href" } else { name };
+                attrs.push(format!("{name}={v}"));
+            }
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    text.push_str(rest);
+    let text = text
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    attrs.sort();
+    (text, attrs)
+}
+
+#[test]
+fn docfx_cases_render_as_docfx_does() {
+    let cases = cases();
+    assert!(cases.len() >= 13, "only {} cases", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let got = render(&case.input);
+        // `TOLK_BLESS=1` writes tolk's HTML into the case, to be read
+        // against the docfx section before it is committed.
+        if std::env::var_os("TOLK_BLESS").is_some() && got.trim_end() != case.tolk.trim_end() {
+            let text = std::fs::read_to_string(&case.path).expect("read case");
+            let head = &text[..text.find("--- tolk\n").expect("tolk section")];
+            std::fs::write(&case.path, format!("{head}--- tolk\n{got}")).expect("bless");
+            continue;
+        }
+        if got.trim_end() != case.tolk.trim_end() {
+            failures.push(format!(
+                "{}: tolk's HTML changed\n--- want\n{}\n--- got\n{}",
+                case.name, case.tolk, got
+            ));
+            continue;
+        }
+        let (want_text, want_attrs) = reader_view(&case.docfx);
+        let (got_text, got_attrs) = reader_view(&got);
+        // A case with a `--- differs` section says why tolk's text differs
+        // on purpose; its links and images must still agree.
+        let text_differs = want_text != got_text && !case.differs;
+        if text_differs || want_attrs != got_attrs {
+            failures.push(format!(
+                "{}: differs from docfx\n  docfx: {want_text:?} {want_attrs:?}\n  tolk:  {got_text:?} {got_attrs:?}",
+                case.name
+            ));
+        }
+        for raw in [":::", "[!VIDEO", "[!div", "[!NOTE", "[!IMPORTANT"] {
+            if got.contains(raw) && !case.input.contains("`:::") {
+                failures.push(format!("{}: `{raw}` left raw in\n{got}", case.name));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
