@@ -656,23 +656,6 @@ fn unsafe_links_and_tab_ids_are_defused() {
         html.contains("aria-current=\"page\""),
         "a TOC entry with an anchor still links its page"
     );
-    // The site must be served: its links start at /.
-    let out = site.root().join("site");
-    assert!(
-        run.stderr.contains(&format!("Serve it with any static web server, e.g. `python3 -m http.server -d {}`", out.display()))
-            && run.stderr.contains("opening its index.html from disk (file://) does not work, because its links start at /."),
-        "{}",
-        run.stderr
-    );
-    let under = site.tolk(&["build", "--base-url", "/docs/"]);
-    assert!(
-        under
-            .stderr
-            .contains("Publish it at /docs/ of a web server")
-            && under.stderr.contains("its links start at /docs/."),
-        "{}",
-        under.stderr
-    );
     let check = site.tolk(&["check"]);
     assert_eq!(check.code, 1);
     assert!(
@@ -720,6 +703,23 @@ fn the_summary_counts_in_english_number_and_says_the_site_must_be_served() {
                 .contains(": 2 pages in nl-nl, 2 in en; 1 warning, 0 errors; "),
         "{}",
         run.stderr
+    );
+    // The site must be served: its links start at /.
+    let out = site.root().join("site");
+    assert!(
+        run.stderr.contains(&format!("Serve it with any static web server, e.g. `python3 -m http.server -d {}`", out.display()))
+            && run.stderr.contains("opening its index.html from disk (file://) does not work, because its links start at /."),
+        "{}",
+        run.stderr
+    );
+    let under = site.tolk(&["build", "--base-url", "/docs/"]);
+    assert!(
+        under
+            .stderr
+            .contains("Publish it at /docs/ of a web server")
+            && under.stderr.contains("its links start at /docs/."),
+        "{}",
+        under.stderr
     );
     let check = site.tolk(&["check"]);
     assert!(
