@@ -997,6 +997,31 @@ fn typed_front_matter(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_markdown_toc_nests_by_heading_depth_and_skips_other_lines() {
+        let items = parse_markdown_toc(
+            "# [Nieuws](index.md)\n## [Oktober](2021-october.md)\ntekst\n## Zonder link\n# [Maart](2021-march.md)\n",
+        );
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].name, "Nieuws");
+        assert_eq!(items[0].href.as_deref(), Some("index.md"));
+        assert_eq!(items[0].items.len(), 2);
+        assert_eq!(items[0].items[0].href.as_deref(), Some("2021-october.md"));
+        assert_eq!(items[0].items[1].name, "Zonder link");
+        assert_eq!(items[0].items[1].href, None);
+        assert_eq!(items[1].name, "Maart");
+    }
+
+    #[test]
+    fn exclude_names_files_and_folders() {
+        let ex = vec!["README.md".to_string(), "drafts/".to_string()];
+        assert!(is_excluded(&ex, "README.md"));
+        assert!(is_excluded(&ex, "drafts/a.md"));
+        assert!(!is_excluded(&ex, "guide/README.md"));
+        assert!(!is_excluded(&ex, "drafts-old/a.md"));
+    }
+
     use super::*;
 
     fn src(text: &str) -> Source {
