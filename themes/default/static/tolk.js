@@ -36,13 +36,20 @@
   // nothing until it is used. Labels go in with textContent, never as HTML.
   var nav = document.getElementById("site-nav");
   function norm(s) { return String(s).normalize("NFD").replace(/\p{M}/gu, "").toLowerCase(); }
-  function samePage(u) {
-    try { return new URL(u, location.href).pathname === location.pathname; } catch (e) { return false; }
+  // The tree's URLs are paths as tolk wrote them (percent-encoded, as
+  // location.pathname is): one walk finds the nodes on the current path.
+  var herePath = location.pathname;
+  function samePage(u) { return u === herePath; }
+  var onPath = new Set();
+  function findPath(nodes) {
+    var found = false;
+    (nodes || []).forEach(function (node) {
+      var below = node.c ? findPath(node.c) : false;
+      if (below || (node.u && !node.x && samePage(node.u))) { onPath.add(node); found = true; }
+    });
+    return found;
   }
-  function hasCurrent(node) {
-    if (node.u && !node.x && samePage(node.u)) return true;
-    return !!(node.c && node.c.some(hasCurrent));
-  }
+  function hasCurrent(node) { return onPath.has(node); }
   function label(node) {
     var el;
     if (node.u) {
@@ -91,6 +98,7 @@
   }
   if (nav && Array.isArray(window.tolkNav)) {
     var tree = window.tolkNav;
+    findPath(tree);
     var list = nav.querySelector(":scope > ul") || document.createElement("ul");
     var box = document.createElement("div");
     box.className = "nav-filter";
@@ -127,8 +135,13 @@
       }, 80);
     });
     var here = list.querySelector('[aria-current="page"]');
-    // Scroll the navigation (not the page) to the current entry.
-    if (here && nav.scrollHeight > nav.clientHeight) nav.scrollTop = Math.max(0, here.offsetTop - nav.clientHeight / 2);
+    // Scroll the navigation (not the page) to the current entry, after the
+    // first paint (reading offsets forces a layout).
+    if (here) {
+      requestAnimationFrame(function () {
+        if (nav.scrollHeight > nav.clientHeight) nav.scrollTop = Math.max(0, here.offsetTop - nav.clientHeight / 2);
+      });
+    }
   }
 
   // The menu button (phones): opens the navigation as a drawer over the
@@ -188,25 +201,29 @@
     }
   });
 
-  // "On this page" marks the section being read.
+  // "On this page" marks the section being read: the last heading that
+  // crossed the top part of the viewport. Only the observer's entries are
+  // read (no layout is forced while the page loads).
   var outline = document.querySelector(".on-this-page");
   if (outline && "IntersectionObserver" in window) {
     var links = {};
     Array.prototype.forEach.call(outline.querySelectorAll('a[href^="#"]'), function (a) {
       links[decodeURIComponent(a.getAttribute("href").slice(1))] = a;
     });
-    var heads = Array.prototype.filter.call(document.querySelectorAll(".body h2[id], .body h3[id]"), function (h) { return links[h.id]; });
-    var mark = function () {
-      var current = null;
-      heads.forEach(function (h) { if (h.getBoundingClientRect().top < 120) current = h; });
-      Object.keys(links).forEach(function (id) {
-        if (current && id === current.id) links[id].setAttribute("aria-current", "true");
-        else links[id].removeAttribute("aria-current");
+    var marked = null;
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (!e.isIntersecting) return;
+        var a = links[e.target.id];
+        if (!a || a === marked) return;
+        if (marked) marked.removeAttribute("aria-current");
+        a.setAttribute("aria-current", "true");
+        marked = a;
       });
-    };
-    var observer = new IntersectionObserver(mark, { rootMargin: "0px 0px -60% 0px" });
-    heads.forEach(function (h) { observer.observe(h); });
-    mark();
+    }, { rootMargin: "0px 0px -70% 0px" });
+    Array.prototype.forEach.call(document.querySelectorAll(".body h2[id], .body h3[id]"), function (h) {
+      if (links[h.id]) observer.observe(h);
+    });
   }
 
   // Copy buttons on code blocks.
