@@ -205,7 +205,8 @@
   // crossed the top part of the viewport. Only the observer's entries are
   // read (no layout is forced while the page loads).
   var outline = document.querySelector(".on-this-page");
-  if (outline && "IntersectionObserver" in window) {
+  // Only where the outline stands beside the article (see style.css).
+  if (outline && "IntersectionObserver" in window && window.matchMedia && window.matchMedia("(min-width: 82rem)").matches) {
     var links = {};
     Array.prototype.forEach.call(outline.querySelectorAll('a[href^="#"]'), function (a) {
       links[decodeURIComponent(a.getAttribute("href").slice(1))] = a;
