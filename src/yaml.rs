@@ -21,6 +21,10 @@ pub struct YamlError {
     pub code: Option<&'static str>,
     /// How to fix it, when the mistake is a common one we recognise.
     pub hint: Option<String>,
+    /// What the parser itself said and where (line, column), before this
+    /// module explained it; `None` for errors this module makes. Callers
+    /// that know their YAML's shape (checklists) explain it in their terms.
+    pub parser: Option<(String, usize, usize)>,
 }
 
 /// Deserialises `src` into `T`.
@@ -61,6 +65,7 @@ pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<T, YamlError> {
             column,
             code: None,
             hint: None,
+            parser: Some((problem.to_string(), line, column)),
         };
         if let Some(context) = context {
             locate_at_cause(src, &mut err, context);
@@ -100,6 +105,7 @@ fn refuse_aliases(src: &str) -> Result<(), YamlError> {
                     column: mark.col() + 1,
                     code: Some("yaml-alias"),
                     hint: None,
+                    parser: None,
                 })
             }
             _ => {}
@@ -268,6 +274,7 @@ fn duplicate_key(src: &str) -> Option<YamlError> {
                                 column: mark.col() + 1,
                                 code: None,
                                 hint: Some(format!("remove one of the two `{value}:` lines, or merge them")),
+                                parser: None,
                             });
                         }
                         keys.insert(value);
@@ -389,6 +396,7 @@ pub fn node_positions(src: &str) -> Result<Vec<(String, NodePos)>, YamlError> {
             column: e.marker().col() + 1,
             code: None,
             hint: None,
+            parser: None,
         })?;
         let at = byte(mark.index());
         if let Some(slot) = pending_map.take() {
@@ -457,6 +465,7 @@ pub fn node_positions(src: &str) -> Result<Vec<(String, NodePos)>, YamlError> {
                         column: mark.col() + 1,
                         code: None,
                         hint: None,
+                        parser: None,
                     });
                 }
                 let path = child_path(&stack, &base);

@@ -276,16 +276,23 @@ impl<'a> Positions<'a> {
 /// place in the file.
 pub fn read(pos: &Positions<'_>) -> Result<RawChecklist, Box<Diagnostic>> {
     yaml::from_str::<RawChecklist>(pos.yaml).map_err(|e| {
-        let (message, line, column, hint) = match e.code {
-            // A mistake yaml.rs names itself (an alias) keeps its words.
-            Some(_) => (
+        let general = "a checklist block holds YAML with the keys id, title, inputs, computed, steps and outcomes (see docs/checklists.md)";
+        // The checklist's own explanation of what the parser said comes
+        // first; then yaml.rs's general one; a mistake yaml.rs names itself
+        // (an alias) keeps its words.
+        let explained = e
+            .parser
+            .as_ref()
+            .map(|(raw, line, column)| explain(pos.yaml, raw, *line, *column))
+            .filter(|(message, ..)| !message.starts_with("invalid checklist: "));
+        let (message, line, column, hint) = explained.unwrap_or_else(|| {
+            (
                 format!("invalid checklist: {}", e.message),
                 e.line,
                 e.column,
-                "a checklist block holds YAML with the keys id, title, inputs, computed, steps and outcomes (see docs/checklists.md)".to_string(),
-            ),
-            None => explain(pos.yaml, &e.message, e.line, e.column),
-        };
+                e.hint.clone().unwrap_or_else(|| general.to_string()),
+            )
+        });
         Box::new(
             Diagnostic::error(e.code.unwrap_or("checklist-yaml"), message)
                 .at(pos.at_line_col(line, column))
