@@ -39,6 +39,23 @@ pub struct Book {
     pub description: String,
     /// The content folder, relative to the root.
     pub src: PathBuf,
+    /// Files and folders of the content folder that are not part of the
+    /// site (paths relative to it, `/`-separated; a folder excludes all it
+    /// holds), as docfx.json's `exclude`. Default: the root `README.md`.
+    pub exclude: Vec<String>,
+    /// The site's title on English pages; empty: `title`.
+    pub title_en: String,
+}
+
+impl Book {
+    /// The site's title in `lang`.
+    pub fn title_in(&self, lang: crate::lang::Lang) -> &str {
+        if lang == crate::lang::Lang::En && !self.title_en.is_empty() {
+            &self.title_en
+        } else {
+            &self.title
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -141,6 +158,8 @@ impl Default for Book {
             title: "Documentation".into(),
             description: String::new(),
             src: "content".into(),
+            exclude: vec!["README.md".into()],
+            title_en: String::new(),
         }
     }
 }

@@ -236,6 +236,66 @@ pub fn is_ignored(name: &str) -> bool {
         || name == "Thumbs.db"
 }
 
+/// Is `rel` (a path in the content folder) named by `[book] exclude`: the
+/// path itself or a folder above it.
+pub fn is_excluded(exclude: &[String], rel: &str) -> bool {
+    exclude.iter().any(|e| {
+        let e = e.trim_matches('/');
+        !e.is_empty()
+            && (rel == e
+                || rel
+                    .strip_prefix(e)
+                    .is_some_and(|rest| rest.starts_with('/')))
+    })
+}
+
+/// Is this TOC file a DocFX breadcrumb definition (`breadcrumb/toc.yml`)?
+/// Those name where the docset sits on the publisher's site; they are not
+/// navigation of this site.
+fn is_breadcrumb_toc(lower: &str) -> bool {
+    lower.rsplit('/').nth(1) == Some("breadcrumb")
+}
+
+/// A DocFX Markdown TOC (`TOC.md`): each heading line `# [Name](href)` is
+/// an entry, its depth the number of `#`. Other lines are ignored.
+pub fn parse_markdown_toc(text: &str) -> Vec<TocItem> {
+    fn push(items: &mut Vec<TocItem>, depth: usize, item: TocItem) {
+        match items.last_mut() {
+            Some(last) if depth > 1 => push(&mut last.items, depth - 1, item),
+            _ => items.push(item),
+        }
+    }
+    let mut items = Vec::new();
+    for line in text.lines() {
+        let t = line.trim_start();
+        let depth = t.bytes().take_while(|&b| b == b'#').count();
+        if depth == 0 || depth > 6 {
+            continue;
+        }
+        let rest = t[depth..].trim();
+        let (name, href) = match rest.strip_prefix('[').and_then(|r| r.split_once("](")) {
+            Some((name, tail)) => match tail.rfind(')') {
+                Some(end) => (name.trim(), Some(tail[..end].trim().to_string())),
+                None => (rest, None),
+            },
+            None => (rest, None),
+        };
+        if name.is_empty() {
+            continue;
+        }
+        push(
+            &mut items,
+            depth,
+            TocItem {
+                name: name.to_string(),
+                href,
+                items: Vec::new(),
+            },
+        );
+    }
+    items
+}
+
 /// Reads the content folder.
 pub fn load(config: &Config) -> Content {
     let mut content = Content::default();
@@ -281,12 +341,15 @@ pub fn load(config: &Config) -> Content {
     // before Markdown, and each file is independent: it runs on every core.
     // The results come back in walk order, so the content (and the order
     // of diagnostics) is the same whatever the thread count.
-    let files = walk(
+    let files: Vec<(String, PathBuf)> = walk(
         &dir,
         &config.book.src,
         Bound::new(&dir, &config.root, "the content folder"),
         &mut content.diagnostics,
-    );
+    )
+    .into_iter()
+    .filter(|(rel, _)| !is_excluded(&config.book.exclude, rel))
+    .collect();
     let loaded: Vec<(Loaded, Vec<Diagnostic>)> = files
         .into_par_iter()
         .map(|(rel, abs)| {
@@ -372,6 +435,17 @@ fn load_file(
 ) -> Loaded {
     let display = config.book.src.join(&rel);
     let lower = rel.to_ascii_lowercase();
+    if lower.ends_with("toc.md") && lower.rsplit('/').next() == Some("toc.md") {
+        // A DocFX Markdown TOC is navigation, not an article.
+        let Some(source) = read_source(&abs, rel, display, diagnostics) else {
+            return Loaded::Nothing;
+        };
+        let items = parse_markdown_toc(&source.text);
+        return Loaded::Toc(TocFile { source, items });
+    }
+    if is_breadcrumb_toc(&lower) {
+        return Loaded::Nothing;
+    }
     if lower.ends_with(".md") {
         let Some(source) = read_source(&abs, rel.clone(), display, diagnostics) else {
             return Loaded::Nothing;
@@ -1102,6 +1176,31 @@ fn typed_front_matter(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_markdown_toc_nests_by_heading_depth_and_skips_other_lines() {
+        let items = parse_markdown_toc(
+            "# [Nieuws](index.md)\n## [Oktober](2021-october.md)\ntekst\n## Zonder link\n# [Maart](2021-march.md)\n",
+        );
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].name, "Nieuws");
+        assert_eq!(items[0].href.as_deref(), Some("index.md"));
+        assert_eq!(items[0].items.len(), 2);
+        assert_eq!(items[0].items[0].href.as_deref(), Some("2021-october.md"));
+        assert_eq!(items[0].items[1].name, "Zonder link");
+        assert_eq!(items[0].items[1].href, None);
+        assert_eq!(items[1].name, "Maart");
+    }
+
+    #[test]
+    fn exclude_names_files_and_folders() {
+        let ex = vec!["README.md".to_string(), "drafts/".to_string()];
+        assert!(is_excluded(&ex, "README.md"));
+        assert!(is_excluded(&ex, "drafts/a.md"));
+        assert!(!is_excluded(&ex, "guide/README.md"));
+        assert!(!is_excluded(&ex, "drafts-old/a.md"));
+    }
+
     use super::*;
 
     fn src(text: &str) -> Source {

@@ -28,6 +28,7 @@ pub mod lang;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;
+pub mod postprocess;
 pub mod redirects;
 pub mod render;
 pub mod sanitize;

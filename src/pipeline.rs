@@ -436,11 +436,13 @@ impl Session {
             return Err(diagnostics);
         }
         // A new title changes the navigation of every page: rebuild all.
-        // What the navigation shows of an article: its titles, and its
-        // subservice (the group of a site without TOC files).
+        // What the navigation shows of an article: its titles, its
+        // subservice (the group of a site without TOC files) and its date
+        // (which orders the articles no TOC lists).
         let retitled = compiled.iter().any(|(i, p)| {
             let old = &self.site.pages[*i];
             p.article.front.subservice != old.article.front.subservice
+                || p.article.front.date != old.article.front.date
                 || Lang::ALL.iter().any(|&l| p.title(l) != old.title(l))
         });
         // What the index pages and the sitemap show of an article besides
@@ -587,6 +589,23 @@ struct PageCtx<'a> {
     /// The front matter keys tolk does not read itself, for themes
     /// (`page.extra['ms.custom']`); empty on the index and 404 pages.
     extra: std::borrow::Cow<'a, serde_json::Map<String, serde_json::Value>>,
+    /// The pages before and after this one in TOC order.
+    prev: Option<Link>,
+    next: Option<Link>,
+    /// The TOC entries above this page (a group has no link).
+    crumbs: Vec<Crumb>,
+}
+
+#[derive(Serialize)]
+struct Link {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Crumb {
+    title: String,
+    url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -600,8 +619,17 @@ struct ListEntry {
 #[derive(Serialize)]
 struct Group {
     title: String,
+    /// How many articles the group has; `articles` holds the first few.
+    count: usize,
+    /// The first few articles, shown; the rest, folded away.
     articles: Vec<ListEntry>,
+    more: Vec<ListEntry>,
 }
+
+/// How many of a group's articles the home page lists.
+const HOME_GROUP_ENTRIES: usize = 5;
+/// How many recently updated articles the home page lists.
+const HOME_RECENT: usize = 8;
 
 /// Absolute URL for canonical and alternate links when the site URL is
 /// known; otherwise the path alone.
@@ -610,7 +638,12 @@ fn absolute(config: &Config, path: &str) -> String {
     format!("{base}{path}")
 }
 
+/// The `hreflang` alternates of a page: none when the site's URL is not
+/// known (they must be absolute, and `url` empty means none).
 fn alternates(config: &Config, nl: &str, en: &str) -> Vec<Alternate> {
+    if config.site.url.is_empty() {
+        return Vec::new();
+    }
     vec![
         Alternate {
             hreflang: "nl-NL",
@@ -649,17 +682,39 @@ fn write_site(
         assets.insert(name.clone(), format!("{base}{name}"));
     }
     let mut errors: Vec<Diagnostic> = Vec::new();
-    let site_ctx = SiteCtx {
-        title: &config.book.title,
+    let site_ctx = |lang: Lang| SiteCtx {
+        title: config.book.title_in(lang),
         description: &config.book.description,
         base_path: base,
         url: &config.site.url,
     };
     // What every page of a language shares, serialized once: tera 2's
     // values are reference-counted, so a page's copy costs a few pointers.
+    // The whole navigation of each language: one shared, content-hashed
+    // script (see `site::nav_script`); pages carry only their own branch.
+    let nav_files = Lang::ALL.map(|lang| {
+        let other = theme.strings(lang).get("other-articles");
+        let js = site::nav_script(site, lang, &other);
+        let name = format!(
+            "static/{}",
+            crate::render::hashed_name(&format!("toc-{}.js", lang.code()), js.as_bytes())
+        );
+        (name, js)
+    });
+    if matches!(scope, Scope::All) {
+        for (name, js) in &nav_files {
+            staging.write(name, js.as_bytes()).map_err(|e| vec![e])?;
+        }
+    }
+    let order = site::NavOrder::new(site);
     let shared = Lang::ALL.map(|lang| {
         let mut ctx = tera::Context::new();
-        ctx.insert("site", &site_ctx);
+        ctx.insert(
+            "nav_script",
+            &format!("{base}{}", nav_files[usize::from(lang == Lang::En)].0),
+        );
+        ctx.insert("search_page", &format!("{base}{}/search/", lang.code()));
+        ctx.insert("site", &site_ctx(lang));
         ctx.insert("lang", &LangCtx::new(lang));
         ctx.insert("t", &theme.strings(lang).map);
         ctx.insert("assets", &assets);
@@ -754,7 +809,10 @@ fn write_site(
                 progress.inc(1);
                 let nav = site::nav_html(site, nav_of(lang), Some(i));
                 let mut ctx = make_ctx(lang, &nav);
-                ctx.insert("page", &article_ctx(config, theme, site, i, lang, &scripts));
+                ctx.insert(
+                    "page",
+                    &article_ctx(config, theme, site, i, lang, &scripts, &order),
+                );
                 let page = &site.pages[i];
                 let html = theme.render(
                     "article.html",
@@ -779,17 +837,47 @@ fn write_site(
             let home = |l: Lang| markdown::page_url(base, l, "");
             let groups: Vec<Group> = site::index_groups(site, lang, &|k| strings.get(k))
                 .into_iter()
-                .map(|(title, members)| Group {
-                    title,
-                    articles: members
-                        .into_iter()
-                        .map(|i| list_entry(site, i, lang))
-                        .collect(),
+                .map(|(title, members)| {
+                    let mut articles: Vec<ListEntry> =
+                        members.iter().map(|&i| list_entry(site, i, lang)).collect();
+                    let more = articles.split_off(articles.len().min(HOME_GROUP_ENTRIES));
+                    Group {
+                        title,
+                        count: members.len(),
+                        articles,
+                        more,
+                    }
                 })
                 .collect();
             ctx.insert("groups", &groups);
+            // The recently updated articles: dated ones, newest first.
+            let mut dated: Vec<usize> = (0..site.pages.len())
+                .filter(|&i| site.pages[i].article.front.date.is_some())
+                .collect();
+            dated.sort_by(|&a, &b| {
+                let (pa, pb) = (&site.pages[a].article, &site.pages[b].article);
+                pb.front
+                    .date
+                    .cmp(&pa.front.date)
+                    .then_with(|| pa.path.cmp(&pb.path))
+            });
+            let recent: Vec<serde_json::Value> = dated
+                .into_iter()
+                .take(HOME_RECENT)
+                .map(|i| {
+                    let d = site.pages[i].article.front.date;
+                    serde_json::json!({
+                        "title": site.pages[i].title(lang),
+                        "url": site.url(i, lang),
+                        "date": d.map(|d| d.to_string()),
+                        "date_text": d.map(|d| strings.date(d)),
+                    })
+                })
+                .collect();
+            ctx.insert("recent", &recent);
             let page = PageCtx {
-                title: config.book.title.clone(),
+                title: config.book.title_in(lang).to_string(),
+                description: config.book.description.clone(),
                 alternates: alternates(config, &home(Lang::Nl), &home(Lang::En)),
                 other_url: Some(home(lang.other())),
                 canonical: (!config.site.url.is_empty()).then(|| absolute(config, &home(lang))),
@@ -809,6 +897,7 @@ fn write_site(
             }
             let page404 = PageCtx {
                 title: strings.get("not-found-title"),
+                description: config.book.description.clone(),
                 noindex: true,
                 ..PageCtx::default()
             };
@@ -825,6 +914,31 @@ fn write_site(
                 Err(e) => errors.push(e),
             }
             count += 1;
+            // The search results page (`<lang>/search/?q=`): search.js
+            // fills it; not indexed.
+            let search_page = PageCtx {
+                title: strings.get("search-results"),
+                noindex: true,
+                alternates: alternates(
+                    config,
+                    &format!("{base}nl-nl/search/"),
+                    &format!("{base}en/search/"),
+                ),
+                other_url: Some(format!("{base}{}/search/", lang.other().code())),
+                ..PageCtx::default()
+            };
+            ctx.insert("page", &search_page);
+            match theme.render("search.html", &ctx, "the search page") {
+                Ok(html) => push_err(
+                    &mut errors,
+                    staging.write(
+                        &format!("{}/search/index.html", lang.code()),
+                        html.as_bytes(),
+                    ),
+                ),
+                Err(e) => errors.push(e),
+            }
+            count += 1;
             if lang == config.languages.source {
                 let root_page = PageCtx {
                     alternates: alternates(config, &home(Lang::Nl), &home(Lang::En)),
@@ -838,10 +952,13 @@ fn write_site(
                 count += 1;
             }
         }
-        push_err(
-            &mut errors,
-            staging.write("sitemap.xml", sitemap(config, site).as_bytes()),
-        );
+        // A sitemap needs absolute URLs: without `url` there is none.
+        if !config.site.url.is_empty() {
+            push_err(
+                &mut errors,
+                staging.write("sitemap.xml", sitemap(config, site).as_bytes()),
+            );
+        }
     }
     push_err(
         &mut errors,
@@ -1041,6 +1158,7 @@ fn article_ctx<'a>(
     i: usize,
     lang: Lang,
     scripts: &[Option<String>],
+    order: &site::NavOrder,
 ) -> PageCtx<'a> {
     let page = &site.pages[i];
     let r = page.rendered(lang);
@@ -1066,6 +1184,11 @@ fn article_ctx<'a>(
         lang == Lang::Nl && fm.translation_type == Some(crate::content::TranslationType::Machine);
     let fm = english_fm.unwrap_or(fm);
     let description = fm.description.clone().unwrap_or_default();
+    let (prev, next) = order.neighbours(i);
+    let link = |j: usize| Link {
+        title: site.pages[j].title(lang),
+        url: site.url(j, lang),
+    };
     PageCtx {
         title,
         title_html,
@@ -1102,5 +1225,12 @@ fn article_ctx<'a>(
         other_url: Some(if lang == Lang::Nl { en_url } else { nl_url }),
         url,
         extra: std::borrow::Cow::Borrowed(&fm.extra),
+        prev: prev.map(link),
+        next: next.map(link),
+        crumbs: order
+            .crumbs(site, i, lang, &strings.get("other-articles"))
+            .into_iter()
+            .map(|(title, url)| Crumb { title, url })
+            .collect(),
     }
 }

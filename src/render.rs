@@ -38,12 +38,13 @@ pub const CSP_META: &str = csp!();
 /// `frame-ancestors 'none'`, so no other site can frame the docs.
 pub const CSP_HEADER: &str = concat!(csp!(), "; frame-ancestors 'none'");
 
-pub const TEMPLATES: [&str; 5] = [
+pub const TEMPLATES: [&str; 6] = [
     "base.html",
     "article.html",
     "index.html",
     "404.html",
     "root.html",
+    "search.html",
 ];
 
 /// A loaded theme: compiled templates, static files with their hashed

@@ -630,16 +630,19 @@ fn build_nav(
             if tocs.len() == 1 {
                 nav.extend(children);
             } else {
-                let name = dir_of(&t.source.rel)
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or("")
-                    .to_string();
+                let name = toc_label(t);
                 nav.push(NavNode::group(name, children));
             }
         }
     }
-    let rest: Vec<usize> = (0..pages.len()).filter(|i| !listed.contains(i)).collect();
+    let mut rest: Vec<usize> = (0..pages.len()).filter(|i| !listed.contains(i)).collect();
+    // What no TOC lists: dated articles newest first (announcements, release
+    // notes), then the undated ones by path.
+    rest.sort_by(|&a, &b| {
+        let (da, db) = (pages[a].article.front.date, pages[b].article.front.date);
+        db.cmp(&da)
+            .then_with(|| pages[a].article.path.cmp(&pages[b].article.path))
+    });
     if tocs.is_empty() {
         let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for i in rest {
@@ -664,6 +667,27 @@ fn build_nav(
         nav.push(NavNode::group(String::new(), children));
     }
     nav
+}
+
+/// The label of a top-level TOC's group: the name of its first entry when
+/// that entry is the folder's landing page (`index.yml`/`index.md`, as
+/// DocFX docsets start), else the folder's name.
+fn toc_label(t: &TocFile) -> String {
+    let landing = t.items.first().filter(|it| {
+        it.items.is_empty()
+            && it.href.as_deref().is_some_and(|h| {
+                let h = h.trim().to_ascii_lowercase();
+                h == "index.yml" || h == "index.md" || h == "./index.yml" || h == "./index.md"
+            })
+    });
+    match landing {
+        Some(it) if !it.name.trim().is_empty() => it.name.trim().to_string(),
+        _ => dir_of(&t.source.rel)
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_string(),
+    }
 }
 
 /// Numbers the nodes in pre-order from `next`; returns the next free number.
@@ -1239,5 +1263,144 @@ fn collect_pages(n: &NavNode, out: &mut Vec<usize>) {
     }
     for c in &n.children {
         collect_pages(c, out);
+    }
+}
+
+/// A navigation node's label in `lang`, unescaped: the TOC's name (the
+/// page title on English pages, where the TOC's Dutch name would be
+/// wrong), the page title when the TOC gives none, `other` for the group
+/// of articles no TOC lists.
+fn node_label(site: &Site, n: &NavNode, lang: Lang, other: &str) -> String {
+    match n.page {
+        Some(i) if lang == Lang::En || n.name.is_empty() => site.pages[i].title(lang),
+        _ if n.name.is_empty() => other.to_string(),
+        _ => n.name.clone(),
+    }
+}
+
+/// The whole navigation of one language as the script that every page of
+/// that language shares (`static/toc-<lang>.<hash>.js`, see
+/// `pipeline::write_site`): `window.tolkNav = [node, ...]`, a node being
+/// `{"t": label, "u": URL (absent for a group), "c": [children]}`. It is
+/// data for `tolk.js` (which builds the tree with `textContent`, never
+/// `innerHTML`); the page itself carries only the branch to the current
+/// page, so a page's size does not grow with the site.
+pub fn nav_script(site: &Site, lang: Lang, other: &str) -> String {
+    fn walk(site: &Site, nodes: &[NavNode], lang: Lang, other: &str) -> serde_json::Value {
+        serde_json::Value::Array(
+            nodes
+                .iter()
+                .map(|n| {
+                    let mut o = serde_json::Map::new();
+                    o.insert("t".into(), node_label(site, n, lang, other).into());
+                    match (n.page, &n.href) {
+                        (Some(i), _) => {
+                            o.insert("u".into(), site.url(i, lang).into());
+                        }
+                        (None, Some(h)) => {
+                            o.insert("u".into(), h.clone().into());
+                            o.insert("x".into(), true.into());
+                        }
+                        (None, None) => {}
+                    }
+                    if !n.children.is_empty() {
+                        o.insert("c".into(), walk(site, &n.children, lang, other));
+                    }
+                    serde_json::Value::Object(o)
+                })
+                .collect(),
+        )
+    }
+    format!("window.tolkNav = {};\n", walk(site, &site.nav, lang, other))
+}
+
+/// Where each page stands in the navigation: the pages in TOC order (each
+/// once, where it is first listed), and per page its position in that
+/// order and the nodes above its first listing (for breadcrumbs).
+pub struct NavOrder {
+    pub order: Vec<usize>,
+    pub position: Vec<Option<usize>>,
+    /// Per page: the pre-order numbers of the nodes above its first node.
+    pub ancestors: Vec<Vec<usize>>,
+    /// Per pre-order number: the node's page, if it links to one.
+    node_page: Vec<Option<usize>>,
+}
+
+impl NavOrder {
+    pub fn new(site: &Site) -> NavOrder {
+        let n_pages = site.pages.len();
+        let mut out = NavOrder {
+            order: Vec::with_capacity(n_pages),
+            position: vec![None; n_pages],
+            ancestors: vec![Vec::new(); n_pages],
+            node_page: vec![None; site.nav_count],
+        };
+        fn walk(nodes: &[NavNode], stack: &mut Vec<usize>, out: &mut NavOrder) {
+            for n in nodes {
+                if let Some(slot) = out.node_page.get_mut(n.pre) {
+                    *slot = n.page;
+                }
+                if let Some(p) = n.page {
+                    if out.position[p].is_none() {
+                        out.position[p] = Some(out.order.len());
+                        out.order.push(p);
+                        out.ancestors[p] = stack.clone();
+                    }
+                }
+                stack.push(n.pre);
+                walk(&n.children, stack, out);
+                stack.pop();
+            }
+        }
+        walk(&site.nav, &mut Vec::new(), &mut out);
+        out
+    }
+
+    /// The pages before and after `page` in TOC order.
+    pub fn neighbours(&self, page: usize) -> (Option<usize>, Option<usize>) {
+        match self.position.get(page).copied().flatten() {
+            Some(k) => (
+                k.checked_sub(1).map(|j| self.order[j]),
+                self.order.get(k + 1).copied(),
+            ),
+            None => (None, None),
+        }
+    }
+
+    /// The breadcrumb trail of `page`: (label, link) of each node above it.
+    pub fn crumbs(
+        &self,
+        site: &Site,
+        page: usize,
+        lang: Lang,
+        other: &str,
+    ) -> Vec<(String, Option<String>)> {
+        let Some(ancestors) = self.ancestors.get(page) else {
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(ancestors.len());
+        for &pre in ancestors {
+            if let Some(n) = find_node(&site.nav, pre) {
+                let link = self
+                    .node_page
+                    .get(pre)
+                    .copied()
+                    .flatten()
+                    .map(|p| site.url(p, lang));
+                out.push((node_label(site, n, lang, other), link));
+            }
+        }
+        out
+    }
+}
+
+/// The node numbered `pre`, found by descending into the one subtree that
+/// holds it.
+fn find_node(nodes: &[NavNode], pre: usize) -> Option<&NavNode> {
+    let n = nodes.iter().find(|n| (n.pre..n.end).contains(&pre))?;
+    if n.pre == pre {
+        Some(n)
+    } else {
+        find_node(&n.children, pre)
     }
 }

@@ -740,7 +740,11 @@ fn many_articles(n: usize) {
         .into_iter()
         .filter(|e| e.as_ref().is_ok_and(|e| e.file_name() == "index.html"))
         .count();
-    assert_eq!(pages, n + 2, "every article, the good one and the index");
+    assert_eq!(
+        pages,
+        n + 3,
+        "every article, the good one, the index and the search page"
+    );
 }
 
 #[test]

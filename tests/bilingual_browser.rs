@@ -159,7 +159,7 @@ fn english_search_offers_dutch_only_articles(b: &Browser) {
         "return document.querySelectorAll('.tolk-search [role=option] .tolk-search-lang').length > 0",
     );
     let hit = b.js(
-        "var o = document.querySelector('.tolk-search [role=option]'); return [o.querySelector('a').getAttribute('href'), o.querySelector('.tolk-search-title').lang, o.querySelector('.tolk-search-lang').textContent]",
+        "var o = document.querySelector('.tolk-search [role=option]'); return [o.getAttribute('data-href'), o.querySelector('.tolk-search-title').lang, o.querySelector('.tolk-search-lang').textContent]",
         json!([]),
     );
     assert!(

@@ -696,7 +696,7 @@ fn screenshots_of_the_answered_seed_forms() {
                     "Page.captureScreenshot",
                     json!({"format": "png", "captureBeyondViewport": true, "clip": {"x": r[0], "y": r[1], "width": r[2], "height": r[3], "scale": 1}}),
                 );
-                let png = common::browser::decode_base64(shot["data"].as_str().unwrap_or_default());
+                let png = common::browser::base64_decode(shot["data"].as_str().unwrap_or_default());
                 std::fs::write(out.join(format!("{page}-{lang}-{width}.png")), png).unwrap();
             }
         }

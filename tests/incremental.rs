@@ -22,7 +22,7 @@ fn mtime(site: &TempSite, rel: &str) -> std::time::SystemTime {
 }
 
 fn three_articles() -> TempSite {
-    let site = TempSite::new("");
+    let site = TempSite::new("[site]\nurl = \"https://docs.example.org\"\n");
     for n in ["a", "b", "c"] {
         site.write(
             &format!("content/{n}.md"),

@@ -294,7 +294,7 @@ fn removed_markup_keeps_its_text() {
     );
     assert!(
         index.contains(
-            "<p>&quot;&gt;&lt;img src=x onerror=alert(&#39;book-description&#39;)&gt;</p>"
+            "<p class=\"lead\">&quot;&gt;&lt;img src=x onerror=alert(&#39;book-description&#39;)&gt;</p>"
         ),
         "{index}"
     );

@@ -572,6 +572,7 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
     }
     flush_section(&mut out, &mut section);
     html::push_html(&mut out.html, html_events.into_iter());
+    crate::postprocess::table_align_classes(&mut out.html);
     out.targets = html_targets(&out.html, &out.ids);
     if let Some(title) = &out.title_html {
         for t in html_targets(title, &out.ids) {

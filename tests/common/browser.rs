@@ -381,7 +381,48 @@ impl Browser {
     pub fn screenshot_element(&self, css: &str) -> Vec<u8> {
         let id = self.element(css);
         let b64 = self.cmd("GET", &format!("/element/{id}/screenshot"), json!({}));
-        decode_base64(b64.as_str().unwrap_or_default())
+        base64_decode(b64.as_str().unwrap_or_default())
+    }
+
+    /// Presses keys on whatever has the focus (WebDriver key actions; use
+    /// the WebDriver codes for special keys: `\u{E004}` Tab, `\u{E007}`
+    /// Enter, `\u{E00C}` Escape).
+    pub fn keys(&self, text: &str) {
+        let mut actions = Vec::new();
+        for c in text.chars() {
+            actions.push(json!({"type": "keyDown", "value": c.to_string()}));
+            actions.push(json!({"type": "keyUp", "value": c.to_string()}));
+        }
+        self.cmd(
+            "POST",
+            "/actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
+        );
+    }
+
+    /// Emulates a device viewport of `width` × `height` CSS pixels (a
+    /// phone when `mobile`).
+    pub fn viewport(&self, width: u32, height: u32, mobile: bool) {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}),
+        );
+    }
+
+    /// A PNG of the viewport, written to `path`.
+    pub fn screenshot(&self, path: &Path) {
+        let v = self.cmd("GET", "/screenshot", json!({}));
+        let png = base64_decode(v.as_str().unwrap_or_default());
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        std::fs::write(path, png).expect("write screenshot");
+    }
+
+    /// The page printed to PDF (CDP `Page.printToPDF`).
+    pub fn print_pdf(&self) -> Vec<u8> {
+        let v = self.cdp("Page.printToPDF", json!({"printBackground": false}));
+        base64_decode(v["data"].as_str().unwrap_or_default())
     }
 
     /// Waits until `script` returns true (or panics after 20 s, with `what`:
@@ -414,22 +455,25 @@ impl Drop for Browser {
     }
 }
 
-pub fn decode_base64(s: &str) -> Vec<u8> {
-    let val = |c: u8| match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    };
-    let (mut out, mut acc, mut bits) = (Vec::new(), 0u32, 0);
-    for v in s.bytes().filter_map(val) {
+/// Standard base64 (what WebDriver and CDP send screenshots and PDFs in).
+pub fn base64_decode(text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for b in text.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => continue,
+        };
         acc = (acc << 6) | u32::from(v);
         bits += 6;
         if bits >= 8 {
             bits -= 8;
             out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
         }
     }
     out

@@ -43,6 +43,9 @@
   var E = typeof Element !== 'undefined' ? Element.prototype : null;
   var baseURI = D ? Object.getOwnPropertyDescriptor(Node.prototype, 'baseURI').get.call(document) : '';
   function make(tag) { return D.createElement.call(document, tag); }
+  function textNode(s) { return D.createTextNode.call(document, s); }
+  // The page's language, read past any clobbering `name="documentElement"`.
+  var pageLang = D ? Object.getOwnPropertyDescriptor(D, 'documentElement').get.call(document).lang : '';
 
   var MAX_RESULTS = 10;
   var MAX_PREFIX_STEMS = 40;
@@ -173,7 +176,7 @@
   };
 
   /** Ranked sections for a query: every word must match (AND). */
-  Index.prototype.search = function (query) {
+  Index.prototype.search = function (query, limit) {
     var words = tokenize(query);
     var open = !/\s$/.test(query);
     var total = Math.max(this.sections.length, 1);
@@ -208,7 +211,7 @@
     if (scores === null) { return []; }
     var ranked = Array.from(scores.entries());
     ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
-    return ranked.slice(0, MAX_RESULTS).map(function (r) { return r[0]; });
+    return ranked.slice(0, limit || MAX_RESULTS).map(function (r) { return r[0]; });
   };
 
   /**
@@ -235,6 +238,49 @@
     } catch (e) {
       return null;
     }
+  }
+
+  /**
+   * Appends `text` to `parent` with the words that a query word begins
+   * marked (<mark>), as text nodes: never parsed as HTML.
+   */
+  function appendMarked(parent, text, words) {
+    text = String(text);
+    if (!words.length) { parent.appendChild(textNode(text)); return; }
+    var re = /[\p{Alphabetic}\p{N}]+/gu;
+    var last = 0;
+    var m;
+    while ((m = re.exec(text)) !== null) {
+      var folded = m[0].normalize('NFD').replace(MARK, '').toLowerCase();
+      var hit = words.some(function (w) { return folded.indexOf(w) === 0; });
+      if (!hit) { continue; }
+      if (m.index > last) { parent.appendChild(textNode(text.slice(last, m.index))); }
+      var mark = make('mark');
+      mark.textContent = m[0];
+      parent.appendChild(mark);
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) { parent.appendChild(textNode(text.slice(last))); }
+  }
+
+  /** One result's lines: title, section (when not the title), snippet. */
+  function resultLines(parent, doc, section, words) {
+    var docTitle = String(doc[1] || '');
+    var heading = String(section[1] || '');
+    var title = make('span');
+    title.className = 'tolk-search-title';
+    appendMarked(title, docTitle, words);
+    parent.appendChild(title);
+    if (heading && heading !== docTitle) {
+      var sec = make('span');
+      sec.className = 'tolk-search-section';
+      appendMarked(sec, heading, words);
+      parent.appendChild(sec);
+    }
+    var snippet = make('span');
+    snippet.className = 'tolk-search-snippet';
+    appendMarked(snippet, section[3] || '', words);
+    parent.appendChild(snippet);
   }
 
   var counter = 0;
@@ -264,6 +310,18 @@
       status.className = 'tolk-search-status';
       status.setAttribute('aria-live', 'polite');
       root.appendChild(status);
+    }
+    // "All results": the results page (`<lang>/search/?q=`), after the
+    // list and outside it (a listbox holds only options).
+    var pageUrl = root.getAttribute('data-search-page') || '';
+    var allLink = null;
+    if (pageUrl) {
+      allLink = make('a');
+      allLink.className = 'tolk-search-all';
+      allLink.href = pageUrl;
+      allLink.hidden = true;
+      allLink.textContent = text('all', 'All results');
+      list.insertAdjacentElement('afterend', allLink);
     }
     input.setAttribute('role', 'combobox');
     input.setAttribute('aria-autocomplete', 'list');
@@ -327,6 +385,7 @@
     }
 
     function render(sections, dutch) {
+      var words = tokenize(input.value);
       setActive(-1);
       options = [];
       list.replaceChildren();
@@ -343,30 +402,21 @@
         li.id = list.id + '-' + k;
         li.setAttribute('role', 'option');
         li.setAttribute('aria-selected', 'false');
-        var a = make('a');
-        a.href = href;
-        a.tabIndex = -1;
-        var title = make('span');
-        title.className = 'tolk-search-title';
-        var heading = String(section[1] || '');
-        var docTitle = String(doc[1] || '');
-        title.textContent = heading && heading !== docTitle ? docTitle + ' › ' + heading : docTitle;
-        var snippet = make('span');
-        snippet.className = 'tolk-search-snippet';
-        snippet.textContent = String(section[3] || '');
+        // An option holds no link (axe: nested-interactive): it carries
+        // its target, and a click or Enter goes there.
+        li.setAttribute('data-href', href);
+        resultLines(li, doc, section, words);
         if (from !== index) {
           // A Dutch-only article on an English page: labelled, in Dutch.
-          title.lang = 'nl';
-          snippet.lang = 'nl';
-          var label = document.createElement('span');
+          Array.prototype.forEach.call(E.querySelectorAll.call(li, 'span'), function (s) { s.lang = 'nl'; });
+          var title = E.querySelector.call(li, '.tolk-search-title');
+          var label = make('span');
           label.className = 'tolk-search-lang';
           label.textContent = ' (' + text('dutch', 'in Dutch') + ')';
-          title.appendChild(label);
-          label.lang = document.documentElement.lang || 'en';
+          label.lang = pageLang || 'en';
+          (title || li).appendChild(label);
         }
-        a.appendChild(title);
-        a.appendChild(snippet);
-        li.appendChild(a);
+        li.addEventListener('click', function () { window.location.assign(href); });
         li.addEventListener('mousemove', function () {
           var at = options.indexOf(li);
           if (at !== active) { setActive(at); }
@@ -374,6 +424,10 @@
         list.appendChild(li);
         options.push(li);
       });
+      if (allLink) {
+        allLink.hidden = options.length === 0;
+        allLink.href = pageUrl + '?q=' + encodeURIComponent(input.value.trim());
+      }
       if (input.value.trim() === '') {
         status.textContent = '';
         close();
@@ -391,7 +445,7 @@
     var fallbackUrl = null;
     try {
       var f = root.getAttribute('data-search-fallback');
-      fallbackUrl = f ? new URL(f, document.baseURI).href : null;
+      fallbackUrl = f ? new URL(f, baseURI).href : null;
     } catch (e) { fallbackUrl = null; }
     var fallback = null;
     var fallbackLoading = null;
@@ -440,9 +494,15 @@
           break;
         case 'Enter': {
           var pick = active >= 0 ? active : (list.hidden ? -1 : 0);
-          var link = pick >= 0 && options[pick] ? options[pick].querySelector('a') : null;
+          var target = pick >= 0 && options[pick] ? options[pick].getAttribute('data-href') : null;
           e.preventDefault();
-          if (link) { window.location.assign(link.href); } else { run(); }
+          if (target) {
+            window.location.assign(target);
+          } else if (pageUrl && input.value.trim()) {
+            window.location.assign(pageUrl + '?q=' + encodeURIComponent(input.value.trim()));
+          } else {
+            run();
+          }
           break;
         }
         case 'Escape':
@@ -461,23 +521,74 @@
     // Keep focus in the box while a result is clicked, so the list is not
     // closed (by focusout) before the click lands; Safari does not focus links.
     list.addEventListener('mousedown', function (e) { e.preventDefault(); });
+    if (allLink) { allLink.addEventListener('mousedown', function (e) { e.preventDefault(); }); }
     root.addEventListener('focusout', function (e) {
-      if (!e.relatedTarget || !root.contains(e.relatedTarget)) { close(); }
+      if (!e.relatedTarget || !root.contains(e.relatedTarget)) {
+        close();
+        if (allLink) { allLink.hidden = true; }
+      }
     });
-    // Without JavaScript the form submits to its action (a search engine,
-    // say); with it, submitting opens the best hit instead.
-    root.addEventListener('submit', function (e) { e.preventDefault(); });
+    // The form submits to the results page (`action`, with `q`); Enter on
+    // a chosen option opens that hit instead (the keydown above).
+    root.addEventListener('submit', function (e) {
+      if (!pageUrl || !input.value.trim()) { e.preventDefault(); }
+    });
+  }
+
+  /** The results page: every hit for `?q=`, as links. */
+  function setupPage(root) {
+    var text = function (name, fallback) { return root.getAttribute('data-search-' + name) || fallback; };
+    var status = E.querySelector.call(root, '.tolk-search-page-status');
+    var list = E.querySelector.call(root, '.tolk-search-page-results');
+    var query = new URLSearchParams(location.search).get('q') || '';
+    var box = D.getElementById.call(document, 'tolk-search-input');
+    if (box && !box.value) { box.value = query; }
+    if (!query.trim()) { return; }
+    var indexUrl;
+    try {
+      indexUrl = new URL(root.getAttribute('data-search-index') || '', baseURI).href;
+    } catch (e) {
+      return;
+    }
+    status.textContent = text('loading', 'Loading search…');
+    fetch(indexUrl, { credentials: 'same-origin' })
+      .then(function (r) {
+        if (!r.ok) { throw new Error('HTTP ' + r.status); }
+        return r.json();
+      })
+      .then(function (data) {
+        var index = new Index(data);
+        var words = tokenize(query);
+        var hits = index.search(query, 500);
+        hits.forEach(function (id) {
+          var section = index.sections[id] || [];
+          var doc = index.docs[section[0]] || [];
+          var href = sectionUrl(indexUrl, doc[0] || '', section[2] || '');
+          if (!href) { return; }
+          var li = make('li');
+          var a = make('a');
+          a.href = href;
+          resultLines(a, doc, section, words);
+          li.appendChild(a);
+          list.appendChild(li);
+        });
+        status.textContent = hits.length
+          ? text('count', '{n} results').replace('{n}', String(hits.length))
+          : text('none', 'No results');
+      })
+      .catch(function () { status.textContent = text('error', 'Search is not available.'); });
   }
 
   function start() {
-    Array.prototype.forEach.call(D.querySelectorAll.call(document, '[data-search-index]'), setup);
+    Array.prototype.forEach.call(D.querySelectorAll.call(document, 'form[data-search-index]'), setup);
+    Array.prototype.forEach.call(D.querySelectorAll.call(document, '.tolk-search-page[data-search-index]'), setupPage);
   }
 
   if (typeof module === 'object' && module.exports) {
     // For tests under Node: the pure parts, no DOM needed.
     module.exports = { tokenize: tokenize, decodePostings: decodePostings, Index: Index, dutchForms: dutchForms, dutchOnly: dutchOnly };
-  } else if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', start);
+  } else if (Object.getOwnPropertyDescriptor(D, 'readyState').get.call(document) === 'loading') {
+    EventTarget.prototype.addEventListener.call(document, 'DOMContentLoaded', start);
   } else {
     start();
   }

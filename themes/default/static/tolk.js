@@ -21,6 +21,247 @@
   // The search box needs JavaScript: show it only when scripts run.
   all("form.tolk-search[hidden]").forEach(function (f) { f.hidden = false; });
 
+  var root = Object.getOwnPropertyDescriptor(D, "documentElement").get.call(document);
+
+  // Dark mode: follows the system until the reader picks one; the pick is
+  // remembered. The button says which it is (aria-pressed = dark).
+  var THEME = "tolk.theme";
+  var themeButton = one(".theme-toggle");
+  function systemDark() { return !!(window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches); }
+  function applyTheme(theme) {
+    if (theme === "dark" || theme === "light") root.setAttribute("data-theme", theme);
+    else root.removeAttribute("data-theme");
+    var dark = theme ? theme === "dark" : systemDark();
+    if (themeButton) themeButton.setAttribute("aria-pressed", dark ? "true" : "false");
+  }
+  var savedTheme = null;
+  try { savedTheme = localStorage.getItem(THEME); } catch (e) { /* private mode */ }
+  applyTheme(savedTheme);
+  if (themeButton) {
+    themeButton.addEventListener("click", function () {
+      var dark = themeButton.getAttribute("aria-pressed") === "true";
+      var next = dark ? "light" : "dark";
+      applyTheme(next);
+      try { localStorage.setItem(THEME, next); } catch (e) { /* private mode */ }
+    });
+  }
+
+  // The navigation: the page carries the branch that leads to it; the whole
+  // tree comes from the shared toc-<lang>.<hash>.js (window.tolkNav). Each
+  // branch's entries are built when it is first opened, so a large TOC costs
+  // nothing until it is used. Labels go in with textContent, never as HTML.
+  var nav = byId("site-nav");
+  function norm(s) { return String(s).normalize("NFD").replace(/\p{M}/gu, "").toLowerCase(); }
+  // The tree's URLs are paths as tolk wrote them (percent-encoded, as
+  // location.pathname is): one walk finds the nodes on the current path.
+  var herePath = location.pathname;
+  function samePage(u) { return u === herePath; }
+  var onPath = new Set();
+  function findPath(nodes) {
+    var found = false;
+    (nodes || []).forEach(function (node) {
+      var below = node.c ? findPath(node.c) : false;
+      if (below || (node.u && !node.x && samePage(node.u))) { onPath.add(node); found = true; }
+    });
+    return found;
+  }
+  function hasCurrent(node) { return onPath.has(node); }
+  function label(node) {
+    var el;
+    if (node.u) {
+      el = make("a");
+      el.href = node.u;
+      if (!node.x && samePage(node.u)) el.setAttribute("aria-current", "page");
+    } else {
+      el = make("span");
+    }
+    el.textContent = node.t;
+    return el;
+  }
+  function buildList(nodes, ul, openAll) {
+    nodes.forEach(function (node) {
+      var li = make("li");
+      if (!node.c || !node.c.length) {
+        li.appendChild(label(node));
+      } else {
+        var details = make("details");
+        var summary = make("summary");
+        summary.appendChild(label(node));
+        details.appendChild(summary);
+        var sub = make("ul");
+        details.appendChild(sub);
+        var built = false;
+        var fill = function () { if (!built) { built = true; buildList(node.c, sub, openAll); } };
+        if (openAll || hasCurrent(node)) { details.open = true; fill(); }
+        details.addEventListener("toggle", function () { if (details.open) fill(); });
+        li.appendChild(details);
+      }
+      ul.appendChild(li);
+    });
+  }
+  // The entries whose title holds every word of the filter, with the
+  // branches above them.
+  function filtered(nodes, words) {
+    var out = [];
+    nodes.forEach(function (node) {
+      var t = norm(node.t);
+      var hit = words.every(function (w) { return t.indexOf(w) >= 0; });
+      var kids = node.c ? filtered(node.c, words) : [];
+      if (hit && !kids.length) out.push({ t: node.t, u: node.u, x: node.x });
+      else if (hit || kids.length) out.push({ t: node.t, u: node.u, x: node.x, c: kids });
+    });
+    return out;
+  }
+  if (nav && Array.isArray(window.tolkNav)) {
+    var tree = window.tolkNav;
+    findPath(tree);
+    var list = nav.querySelector(":scope > ul") || make("ul");
+    var box = make("div");
+    box.className = "nav-filter";
+    var input = make("input");
+    input.type = "search";
+    input.id = "nav-filter-input";
+    input.autocomplete = "off";
+    input.placeholder = nav.getAttribute("data-filter") || "Filter";
+    input.setAttribute("aria-label", input.placeholder);
+    input.setAttribute("aria-controls", "nav-tree");
+    var none = make("p");
+    none.className = "nav-filter-none";
+    none.setAttribute("role", "status");
+    box.appendChild(input);
+    box.appendChild(none);
+    nav.insertBefore(box, nav.firstChild);
+    var fresh = make("ul");
+    fresh.id = "nav-tree";
+    buildList(tree, fresh, false);
+    list.replaceWith(fresh);
+    list = fresh;
+    var timer = 0;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var words = norm(input.value).split(/\s+/).filter(Boolean);
+        var ul = make("ul");
+        ul.id = "nav-tree";
+        var nodes = words.length ? filtered(tree, words) : tree;
+        buildList(nodes, ul, words.length > 0);
+        none.textContent = words.length && !nodes.length ? "0" : "";
+        list.replaceWith(ul);
+        list = ul;
+      }, 80);
+    });
+    var here = list.querySelector('[aria-current="page"]');
+    // Scroll the navigation (not the page) to the current entry, after the
+    // first paint (reading offsets forces a layout).
+    if (here) {
+      requestAnimationFrame(function () {
+        if (nav.scrollHeight > nav.clientHeight) nav.scrollTop = Math.max(0, here.offsetTop - nav.clientHeight / 2);
+      });
+    }
+  }
+
+  // The menu button (phones): opens the navigation as a drawer over the
+  // page. Without JavaScript it is a link to the navigation below the page.
+  var menu = one(".menu-toggle");
+  if (menu && nav) {
+    menu.setAttribute("role", "button");
+    menu.setAttribute("aria-expanded", "false");
+    var openText = menu.textContent;
+    var closeButton = make("button");
+    closeButton.type = "button";
+    closeButton.className = "nav-close";
+    closeButton.textContent = nav.getAttribute("data-close") || "Close";
+    nav.insertBefore(closeButton, nav.firstChild);
+    var setMenu = function (open, focusBack) {
+      nav.classList.toggle("open", open);
+      body.classList.toggle("menu-open", open);
+      menu.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.textContent = openText;
+      if (open) {
+        var first = nav.querySelector("#nav-filter-input") || nav.querySelector("a, summary");
+        if (first) first.focus();
+      } else if (focusBack) {
+        menu.focus();
+      }
+    };
+    menu.addEventListener("click", function (e) {
+      e.preventDefault();
+      setMenu(!nav.classList.contains("open"), false);
+    });
+    menu.addEventListener("keydown", function (e) {
+      if (e.key === " ") { e.preventDefault(); setMenu(!nav.classList.contains("open"), false); }
+    });
+    closeButton.addEventListener("click", function () { setMenu(false, true); });
+    listen("keydown", function (e) {
+      if (e.key === "Escape" && nav.classList.contains("open")) { setMenu(false, true); }
+    });
+    nav.addEventListener("focusout", function (e) {
+      if (nav.classList.contains("open") && e.relatedTarget && !nav.contains(e.relatedTarget) && e.relatedTarget !== menu) {
+        setMenu(false, false);
+      }
+    });
+  }
+
+  // Keys: "/" focuses the search box, ← and → go to the previous and next
+  // article (as in mdBook), never while the reader types.
+  listen("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(t.tagName) || (t.closest && t.closest('[role="tablist"]')))) return;
+    if (e.key === "/") {
+      var search = byId("tolk-search-input");
+      if (search) { e.preventDefault(); search.focus(); }
+    } else if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
+      var link = one(e.key === "ArrowLeft" ? ".prev-next a.prev" : ".prev-next a.next");
+      if (link) { e.preventDefault(); location.assign(link.href); }
+    }
+  });
+
+  // "On this page" marks the section being read: the last heading that
+  // crossed the top part of the viewport. Only the observer's entries are
+  // read (no layout is forced while the page loads).
+  var outline = one(".on-this-page");
+  // Only where the outline stands beside the article (see style.css).
+  if (outline && "IntersectionObserver" in window && window.matchMedia && window.matchMedia("(min-width: 82rem)").matches) {
+    var links = {};
+    Array.prototype.forEach.call(outline.querySelectorAll('a[href^="#"]'), function (a) {
+      links[decodeURIComponent(a.getAttribute("href").slice(1))] = a;
+    });
+    var marked = null;
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (!e.isIntersecting) return;
+        var a = links[e.target.id];
+        if (!a || a === marked) return;
+        if (marked) marked.removeAttribute("aria-current");
+        a.setAttribute("aria-current", "true");
+        marked = a;
+      });
+    }, { rootMargin: "0px 0px -70% 0px" });
+    Array.prototype.forEach.call(all(".body h2[id], .body h3[id]"), function (h) {
+      if (links[h.id]) observer.observe(h);
+    });
+  }
+
+  // Copy buttons on code blocks.
+  Array.prototype.forEach.call(all(".body pre"), function (pre) {
+    if (!navigator.clipboard || pre.closest(".tolk-checklist")) return;
+    var b = make("button");
+    b.type = "button";
+    b.className = "copy-code";
+    var copyText = body.getAttribute("data-copy") || "Copy";
+    b.textContent = copyText;
+    b.addEventListener("click", function () {
+      var code = pre.querySelector("code") || pre;
+      navigator.clipboard.writeText(code.textContent).then(function () {
+        b.textContent = body.getAttribute("data-copied") || "Copied";
+        setTimeout(function () { b.textContent = copyText; }, 1500);
+      });
+    });
+    pre.classList.add("has-copy");
+    pre.insertBefore(b, pre.firstChild);
+  });
+
   // Tab sets (WAI-ARIA tabs pattern: arrow keys move, Home/End jump).
   all(".tabs").forEach(function (set) {
     var tabs = Array.prototype.slice.call(set.querySelectorAll('[role="tab"]'));
