@@ -527,6 +527,10 @@ impl Timings {
 #[derive(Serialize)]
 struct SiteCtx<'a> {
     title: &'a str,
+    /// `nl` when the title is the Dutch one shown on an English page (no
+    /// `title-en` in `book.toml`), so that it is marked as Dutch (WCAG
+    /// 3.1.2); empty otherwise.
+    title_lang: &'static str,
     description: &'a str,
     base_path: &'a str,
     url: &'a str,
@@ -684,6 +688,11 @@ fn write_site(
     let mut errors: Vec<Diagnostic> = Vec::new();
     let site_ctx = |lang: Lang| SiteCtx {
         title: config.book.title_in(lang),
+        title_lang: if lang == Lang::En && config.book.title_en.is_empty() {
+            "nl"
+        } else {
+            ""
+        },
         description: &config.book.description,
         base_path: base,
         url: &config.site.url,
