@@ -412,12 +412,10 @@ fn a_reader_gets_around_in_headless_chromium() {
     );
 }
 
-/// `../shared/corpus/partner-center.nl-nl`, or `TOLK_CORPUS` (a git
-/// worktree sits elsewhere).
+/// The Dutch corpus of the shared corpus (`$TOLK_CORPUS` or
+/// `../shared/corpus`, as for every corpus test).
 fn corpus() -> PathBuf {
-    std::env::var_os("TOLK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("../shared/corpus/partner-center.nl-nl"))
+    shared_corpus().join("partner-center.nl-nl")
 }
 
 #[test]
