@@ -83,6 +83,38 @@ impl Compiled {
     }
 }
 
+impl Compiled {
+    /// The language the page title in `lang` is written in: on an English
+    /// page of an article with no English (or with segments but no English
+    /// H1), Dutch; on the Dutch page of an English-only article, English.
+    pub fn title_lang(&self, lang: Lang) -> Lang {
+        let no_english_h1 = self.en.title_text.as_deref().map_or(true, str::is_empty);
+        match (lang, self.english) {
+            (Lang::Nl, _) if self.article.only_english => Lang::En,
+            (Lang::En, EnglishText::DutchOnly) => Lang::Nl,
+            (Lang::En, EnglishText::Segments) if no_english_h1 => Lang::Nl,
+            _ => lang,
+        }
+    }
+}
+
+/// The `lang` attribute a fragment written in `text` needs on a page in
+/// `page` (WCAG 3.1.2, language of parts): none when they are the same.
+pub fn part_lang(text: Lang, page: Lang) -> Option<&'static str> {
+    (text != page).then_some(match text {
+        Lang::Nl => "nl",
+        Lang::En => "en",
+    })
+}
+
+/// `escaped`, in a `<span lang>` when it is not in the page's language.
+fn in_lang(escaped: String, text: Lang, page: Lang) -> String {
+    match part_lang(text, page) {
+        Some(tag) => format!("<span lang=\"{tag}\">{escaped}</span>"),
+        None => escaped,
+    }
+}
+
 /// A node of the navigation tree.
 #[derive(Debug, Clone)]
 pub struct NavNode {
@@ -486,6 +518,7 @@ pub fn compile(
             true,
         );
         locate_links(&mut en, &split.en, body);
+        mark_dutch_alt_texts(&mut en.html, &nl.html);
         (en, EnglishText::Segments)
     };
     if article.front.title.is_none() && nl.title_text.is_none() {
@@ -521,6 +554,34 @@ pub fn compile(
         },
         diagnostics,
     )
+}
+
+/// The `alt` values of the `<img>` tags in rendered HTML, escaped as they
+/// stand, with the byte offset just past each tag's `<img`.
+fn img_alts(html: &str) -> impl Iterator<Item = (usize, &str)> {
+    html.match_indices("<img ").filter_map(move |(at, _)| {
+        let tag = &html[at..];
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        let alt = tag.split(" alt=\"").nth(1)?;
+        Some((at + 4, &alt[..alt.find('"').unwrap_or(alt.len())]))
+    })
+}
+
+/// On the English page rebuilt from segments, an image's alt text is
+/// outside every segment, so it is the Dutch source's text: an alt text
+/// the Dutch page has too is Dutch, and its `<img>` gets `lang="nl"`
+/// (WCAG 3.1.2: `lang` on the element gives its attributes' language). An
+/// alt text written as a segment differs between the pages and stays
+/// unmarked.
+fn mark_dutch_alt_texts(en: &mut String, nl: &str) {
+    let dutch: HashSet<&str> = img_alts(nl).map(|(_, alt)| alt).collect();
+    let at: Vec<usize> = img_alts(en)
+        .filter(|(_, alt)| !alt.trim().is_empty() && dutch.contains(alt))
+        .map(|(at, _)| at)
+        .collect();
+    for at in at.into_iter().rev() {
+        en.insert_str(at, " lang=\"nl\"");
+    }
 }
 
 /// How the section anchors of an article's two sources were paired.
@@ -1056,10 +1117,12 @@ impl NavText {
         let hrefs = (0..site.pages.len())
             .map(|i| escape_attr(&site.url(i, lang)))
             .collect();
+        // A title in the other language is marked as such (an English page
+        // lists Dutch-only articles by their Dutch titles).
         let titles: Vec<String> = site
             .pages
             .iter()
-            .map(|p| escape_html(&p.title(lang)))
+            .map(|p| in_lang(escape_html(&p.title(lang)), p.title_lang(lang), lang))
             .collect();
         let other = escape_html(&strings("other-articles"));
         let mut labels = vec![String::new(); site.nav_count];
@@ -1227,13 +1290,14 @@ fn first_page(n: &NavNode) -> Option<usize> {
 }
 
 /// The articles for the index page, in groups: the top-level entries of the
-/// navigation, with every article under each.
+/// navigation, with every article under each: (name, the language it is
+/// written in, articles).
 pub fn index_groups(
     site: &Site,
     lang: Lang,
     strings: &dyn Fn(&str) -> String,
-) -> Vec<(String, Vec<usize>)> {
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+) -> Vec<(String, Lang, Vec<usize>)> {
+    let mut groups: Vec<(String, Lang, Vec<usize>)> = Vec::new();
     let mut loose = Vec::new();
     for n in &site.nav {
         if n.children.is_empty() {
@@ -1242,15 +1306,15 @@ pub fn index_groups(
         }
         let mut members = Vec::new();
         collect_pages(n, &mut members);
-        let name = match (&n.name_en, lang) {
-            _ if n.name.is_empty() => strings("other-articles"),
-            (Some(en), Lang::En) => en.clone(),
-            _ => n.name.clone(),
+        let (name, name_lang) = match (&n.name_en, lang) {
+            _ if n.name.is_empty() => (strings("other-articles"), lang),
+            (Some(en), Lang::En) => (en.clone(), Lang::En),
+            _ => (n.name.clone(), Lang::Nl),
         };
-        groups.push((name, members));
+        groups.push((name, name_lang, members));
     }
     if !loose.is_empty() {
-        groups.insert(0, (strings("articles"), loose));
+        groups.insert(0, (strings("articles"), lang, loose));
     }
     groups
 }
@@ -1266,22 +1330,28 @@ fn collect_pages(n: &NavNode, out: &mut Vec<usize>) {
     }
 }
 
-/// A navigation node's label in `lang`, unescaped: the TOC's name (the
-/// page title on English pages, where the TOC's Dutch name would be
-/// wrong), the page title when the TOC gives none, `other` for the group
-/// of articles no TOC lists.
-fn node_label(site: &Site, n: &NavNode, lang: Lang, other: &str) -> String {
-    match n.page {
-        Some(i) if lang == Lang::En || n.name.is_empty() => site.pages[i].title(lang),
-        _ if n.name.is_empty() => other.to_string(),
-        _ => n.name.clone(),
+/// A navigation node's label in `lang`, unescaped, and the language it is
+/// written in: the TOC's name (the page title on English pages, where the
+/// TOC's Dutch name would be wrong; the English TOC's name of a group on
+/// English pages), the page title when the TOC gives none, `other` for the
+/// group of articles no TOC lists.
+fn node_label(site: &Site, n: &NavNode, lang: Lang, other: &str) -> (String, Lang) {
+    match (n.page, &n.name_en) {
+        (Some(i), _) if lang == Lang::En || n.name.is_empty() => {
+            let p = &site.pages[i];
+            (p.title(lang), p.title_lang(lang))
+        }
+        _ if n.name.is_empty() => (other.to_string(), lang),
+        (_, Some(en)) if lang == Lang::En => (en.clone(), Lang::En),
+        _ => (n.name.clone(), Lang::Nl),
     }
 }
 
 /// The whole navigation of one language as the script that every page of
 /// that language shares (`static/toc-<lang>.<hash>.js`, see
 /// `pipeline::write_site`): `window.tolkNav = [node, ...]`, a node being
-/// `{"t": label, "u": URL (absent for a group), "c": [children]}`. It is
+/// `{"t": label, "l": its language when not the page's ("nl"/"en"), "u":
+/// URL (absent for a group), "c": [children]}`. It is
 /// data for `tolk.js` (which builds the tree with `textContent`, never
 /// `innerHTML`); the page itself carries only the branch to the current
 /// page, so a page's size does not grow with the site.
@@ -1292,7 +1362,11 @@ pub fn nav_script(site: &Site, lang: Lang, other: &str) -> String {
                 .iter()
                 .map(|n| {
                     let mut o = serde_json::Map::new();
-                    o.insert("t".into(), node_label(site, n, lang, other).into());
+                    let (label, label_lang) = node_label(site, n, lang, other);
+                    o.insert("t".into(), label.into());
+                    if let Some(tag) = part_lang(label_lang, lang) {
+                        o.insert("l".into(), tag.into());
+                    }
                     match (n.page, &n.href) {
                         (Some(i), _) => {
                             o.insert("u".into(), site.url(i, lang).into());
@@ -1367,14 +1441,15 @@ impl NavOrder {
         }
     }
 
-    /// The breadcrumb trail of `page`: (label, link) of each node above it.
+    /// The breadcrumb trail of `page`: (label, its language, link) of each
+    /// node above it.
     pub fn crumbs(
         &self,
         site: &Site,
         page: usize,
         lang: Lang,
         other: &str,
-    ) -> Vec<(String, Option<String>)> {
+    ) -> Vec<(String, Lang, Option<String>)> {
         let Some(ancestors) = self.ancestors.get(page) else {
             return Vec::new();
         };
@@ -1387,7 +1462,8 @@ impl NavOrder {
                     .copied()
                     .flatten()
                     .map(|p| site.url(p, lang));
-                out.push((node_label(site, n, lang, other), link));
+                let (label, label_lang) = node_label(site, n, lang, other);
+                out.push((label, label_lang, link));
             }
         }
         out

@@ -76,6 +76,9 @@
       el = make("span");
     }
     el.textContent = node.t;
+    // A label in the other language (a Dutch-only article's title in the
+    // English tree) says so: WCAG 3.1.2.
+    if (node.l) el.lang = node.l;
     return el;
   }
   function buildList(nodes, ul, openAll) {
@@ -107,8 +110,8 @@
       var t = norm(node.t);
       var hit = words.every(function (w) { return t.indexOf(w) >= 0; });
       var kids = node.c ? filtered(node.c, words) : [];
-      if (hit && !kids.length) out.push({ t: node.t, u: node.u, x: node.x });
-      else if (hit || kids.length) out.push({ t: node.t, u: node.u, x: node.x, c: kids });
+      if (hit && !kids.length) out.push({ t: node.t, l: node.l, u: node.u, x: node.x });
+      else if (hit || kids.length) out.push({ t: node.t, l: node.l, u: node.u, x: node.x, c: kids });
     });
     return out;
   }
