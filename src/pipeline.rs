@@ -40,6 +40,9 @@ pub struct Options {
     /// site still builds). The preview server sets it, so that deleting or
     /// renaming an article shows the links that pointed to it.
     pub report_links: bool,
+    /// `tolk check --review`: also list, as notes, the segments whose Dutch
+    /// half is empty or the same as the English (`Compiled::review`).
+    pub review: bool,
 }
 
 /// What a successful build did.
@@ -129,6 +132,9 @@ pub fn check(opts: &Options) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let config = load_config(opts)?;
     let (_theme, site, mut diagnostics) = compile(&config)?;
     let mut more = crate::check::check_site(&config, &site);
+    if opts.review {
+        more.extend(site.pages.iter().flat_map(|p| p.review.iter().cloned()));
+    }
     more.extend(crate::redirects::check(
         &crate::redirects::load(&config).0,
         &site.links,
@@ -527,6 +533,8 @@ impl Timings {
 #[derive(Serialize)]
 struct SiteCtx<'a> {
     title: &'a str,
+    /// `[site] source-url`, when it is an http(s) URL.
+    source_url: &'a str,
     /// The language of the title and description where it is not the
     /// page's: `book.toml` is written in the content language.
     title_lang: Option<&'static str>,
@@ -600,6 +608,9 @@ struct PageCtx<'a> {
     next: Option<Link>,
     /// The TOC entries above this page (a group has no link).
     crumbs: Vec<Crumb>,
+    /// The source file (from the project folder, `/`-separated) of a Dutch
+    /// page with segments, for review mode's links to source lines.
+    source: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -694,6 +705,13 @@ fn write_site(
     let mut errors: Vec<Diagnostic> = Vec::new();
     let site_ctx = |lang: Lang| SiteCtx {
         title: config.book.title_in(lang),
+        source_url: if markdown::is_safe_url(&config.site.source_url)
+            && config.site.source_url.starts_with("http")
+        {
+            &config.site.source_url
+        } else {
+            ""
+        },
         title_lang: (lang == Lang::En && config.book.title_en.is_empty()).then_some("nl"),
         description: &config.book.description,
         description_lang: (lang == Lang::En).then_some("nl"),
@@ -1264,6 +1282,13 @@ fn article_ctx<'a>(
         extra: std::borrow::Cow::Borrowed(&fm.extra),
         prev: prev.map(link),
         next: next.map(link),
+        source: (lang == Lang::Nl && page.segment_count > 0).then(|| {
+            page.article
+                .source
+                .display
+                .to_string_lossy()
+                .replace('\\', "/")
+        }),
         crumbs: order
             .crumbs(site, i, lang, &strings.get("other-articles"))
             .into_iter()

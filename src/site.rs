@@ -45,6 +45,9 @@ pub struct Compiled {
     pub script: Option<String>,
     /// The section anchors paired across the two sources.
     pub anchors: Anchors,
+    /// For a translation reviewer (`tolk check --review`): a note at each
+    /// segment whose Dutch half is empty or the same as its English half.
+    pub review: Vec<Diagnostic>,
 }
 
 impl Compiled {
@@ -531,6 +534,49 @@ pub fn compile(
             .with_hint("add `title: ...` to the front matter"),
         );
     }
+    // Review mode: each sentence of the Dutch page names its segment and
+    // source line, and those a reviewer must look at say why.
+    let mut review = Vec::new();
+    if !split.segments.is_empty() {
+        let mut line = 1;
+        let mut at = 0;
+        let mut marks = Vec::with_capacity(split.segments.len());
+        for seg in &split.segments {
+            let off = seg.offset.min(text.len());
+            if off < at {
+                (line, at) = (1, 0);
+            }
+            line += memchr::memchr_iter(b'\n', &text.as_bytes()[at..off]).count();
+            at = off;
+            let kind = review_kind(seg);
+            if let Some(kind) = kind {
+                let (code, message, hint) = match kind {
+                    "empty" => (
+                        "segment-empty-dutch",
+                        format!("segment {} has an empty Dutch half", seg.id),
+                        "translate its English half; the Dutch page shows nothing for it",
+                    ),
+                    _ => (
+                        "segment-identical",
+                        format!("segment {} has the same text in both halves", seg.id),
+                        "translate it, unless it is a name or a term kept in English",
+                    ),
+                };
+                review.push(
+                    Diagnostic::note(code, message)
+                        .at(Location::from_offset_on_line(
+                            &file, text, off, seg.len, line,
+                        ))
+                        .with_hint(hint),
+                );
+            }
+            marks.push((seg.id.as_str(), line, kind));
+        }
+        mark_segments(&mut nl.html, &marks);
+        if let Some(h1) = nl.title_html.as_mut() {
+            mark_segments(h1, &marks);
+        }
+    }
     let mut en = en;
     let anchors = if english == EnglishText::Source && !article.only_english {
         cross_anchors(&mut nl, &mut en)
@@ -551,9 +597,60 @@ pub fn compile(
             checklists,
             script,
             anchors,
+            review,
         },
         diagnostics,
     )
+}
+
+/// Why a reviewer should look at a segment: its Dutch half is `empty`, or
+/// `identical` to its English half (as written, spaces around aside).
+fn review_kind(seg: &segments::Segment) -> Option<&'static str> {
+    let nl = seg.nl.trim();
+    if nl.is_empty() {
+        Some("empty")
+    } else if seg.en.as_deref().map(str::trim) == Some(nl) {
+        Some("identical")
+    } else {
+        None
+    }
+}
+
+/// Gives each of the article's sentences on the Dutch page (`<span
+/// class="tolk-seg" aria-describedby="tolk-orig-K">`) its segment's id,
+/// source line and review kind (`marks[K]`) as `data-seg`, `data-line` and
+/// `data-review`, for review mode. One pass over the page; an include's
+/// sentences (`tolk-orig-` then not a number) are not the article's.
+fn mark_segments(html: &mut String, marks: &[(&str, usize, Option<&str>)]) {
+    const AT: &str = "aria-describedby=\"tolk-orig-";
+    let mut out = String::with_capacity(html.len() + marks.len() * 40);
+    let mut rest = html.as_str();
+    while let Some(i) = rest.find(AT) {
+        let after = &rest[i + AT.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let mark = after[..digits]
+            .parse::<usize>()
+            .ok()
+            .filter(|_| after[digits..].starts_with('"'))
+            .and_then(|k| marks.get(k));
+        let end = i + AT.len() + digits + usize::from(mark.is_some());
+        out.push_str(&rest[..end]);
+        if let Some((id, line, kind)) = mark {
+            out.push_str(" data-seg=\"");
+            out.push_str(&markdown::escape_attr(id));
+            out.push_str("\" data-line=\"");
+            out.push_str(&line.to_string());
+            out.push('"');
+            if let Some(kind) = kind {
+                out.push_str(" data-review=\"");
+                out.push_str(kind);
+                out.push('"');
+            }
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    *html = out;
 }
 
 /// The `alt` values of the `<img>` tags in rendered HTML, escaped as they
@@ -1478,5 +1575,38 @@ fn find_node(nodes: &[NavNode], pre: usize) -> Option<&NavNode> {
         Some(n)
     } else {
         find_node(&n.children, pre)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mark_segments_marks_the_articles_sentences_only() {
+        let mut html = concat!(
+            "<h2><span class=\"tolk-seg\" aria-describedby=\"tolk-orig-1\">b</span></h2>",
+            "<span class=\"tolk-seg\" aria-describedby=\"tolk-orig-i3-0\">inc</span>",
+            "<span aria-describedby=\"tolk-orig-7\">none</span>",
+            "<span aria-describedby=\"tolk-orig-0x\">odd</span>",
+        )
+        .to_string();
+        let marks = [("a\"0", 1, None), ("a-1", 4, Some("identical"))];
+        mark_segments(&mut html, &marks);
+        assert_eq!(
+            html,
+            concat!(
+                "<h2><span class=\"tolk-seg\" aria-describedby=\"tolk-orig-1\" data-seg=\"a-1\" data-line=\"4\" data-review=\"identical\">b</span></h2>",
+                "<span class=\"tolk-seg\" aria-describedby=\"tolk-orig-i3-0\">inc</span>",
+                "<span aria-describedby=\"tolk-orig-7\">none</span>",
+                "<span aria-describedby=\"tolk-orig-0x\">odd</span>",
+            )
+        );
+        let mut html = "<span aria-describedby=\"tolk-orig-0\">x</span>".to_string();
+        mark_segments(&mut html, &marks);
+        assert!(
+            html.contains("data-seg=\"a&quot;0\" data-line=\"1\">"),
+            "{html}"
+        );
     }
 }

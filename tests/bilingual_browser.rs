@@ -280,3 +280,105 @@ fn english_search_offers_dutch_only_articles(b: &Browser) {
     assert_eq!(hit[1], json!("nl"), "{hit}");
     assert_eq!(hit[2], json!(" (in Dutch)"), "{hit}");
 }
+
+/// Issue 17, 11: review mode (`?review`) shows each sentence's segment id,
+/// lights up the counterpart of the hovered or focused sentence, and lists
+/// the sentences whose Dutch is missing or the same as the English, each
+/// linked to its source line; without `?review` the page is as it was,
+/// and review mode leaves no choice behind.
+#[test]
+fn review_mode_for_a_translation_reviewer() {
+    let site = TempSite::new(
+        "[book]\ntitle = \"Nakijken\"\n[site]\nsource-url = \"https://example.org/docs/blob/main/{path}#L{line}\"\n",
+    );
+    site.write("content/review.md", REVIEW_ARTICLE);
+    let built = site.tolk(&["build"]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    let server = StaticServer::start(&site.root().join("site"));
+    let b = Browser::start();
+    b.viewport(1280, 900, false);
+    b.goto(&server.url("/nl-nl/review/?review"));
+    b.wait_for(
+        "the review list",
+        "return !!document.querySelector('.tolk-review-panel')",
+    );
+    // Segment ids beside the sentences.
+    let badge =
+        "return getComputedStyle(document.querySelector('[data-seg=\"r-2\"]'), '::before').content";
+    assert_eq!(b.js(badge, json!([])), json!("\"r-2\""));
+    // The list: the identical and the empty one, with links to their lines.
+    let items = b.js(
+        "return Array.prototype.map.call(document.querySelectorAll('.tolk-review-panel li'), function (li) { var a = li.querySelector('a.tolk-review-source'); return [li.textContent, a ? a.href : null]; })",
+        json!([]),
+    );
+    assert_eq!(
+        items,
+        json!([
+            [
+                "r-3 gelijk aan het Engels: “Partner Center” — content/review.md:7",
+                "https://example.org/docs/blob/main/content/review.md#L7"
+            ],
+            [
+                "r-4 Nederlands ontbreekt: “Untranslated sentence.” — content/review.md:9",
+                "https://example.org/docs/blob/main/content/review.md#L9"
+            ]
+        ]),
+    );
+    assert_eq!(
+        b.text(".tolk-review-panel p"),
+        "5 zinnen, 2 om na te kijken"
+    );
+    // Hovering a Dutch sentence lights its English beside it, and the
+    // reverse; focusing one (keyboard) does the same.
+    let lit = "return Array.prototype.map.call(document.querySelectorAll('.tolk-pair'), function (e) { return (e.getAttribute('data-seg') || e.getAttribute('data-of') || e.id) + ':' + e.textContent; })";
+    b.js(
+        "document.querySelector('[data-seg=\"r-2\"]').dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))",
+        json!([]),
+    );
+    let v = b.js(lit, json!([]));
+    assert!(
+        v.as_array()
+            .is_some_and(|a| a.contains(&json!("r-2:Eerste zin."))
+                && a.contains(&json!("tolk-orig-1:First sentence."))),
+        "{v}"
+    );
+    b.js(
+        "document.querySelector('.sxs-en [data-of=\"tolk-orig-4\"]').dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))",
+        json!([]),
+    );
+    let v = b.js(lit, json!([]));
+    assert!(
+        v.as_array()
+            .is_some_and(|a| a.contains(&json!("r-5:Tweede punt."))
+                && !a
+                    .iter()
+                    .any(|x| x.as_str().unwrap_or("").starts_with("r-2"))),
+        "{v}"
+    );
+    b.click(".tolk-review-panel li button");
+    let v = b.js(lit, json!([]));
+    assert!(
+        v.as_array()
+            .is_some_and(|a| a.contains(&json!("r-3:Partner Center"))),
+        "the list's button focuses the sentence: {v}"
+    );
+    if let Some(dir) = std::env::var_os("TOLK_SCREENSHOTS") {
+        b.js("window.scrollTo(0, 0)", json!([]));
+        b.screenshot(&std::path::Path::new(&dir).join("review-mode.png"));
+    }
+    // Without ?review: no list, no ids, and the side-by-side view is off
+    // (review mode did not store it).
+    b.goto(&server.url("/nl-nl/review/"));
+    b.wait_for(
+        "the page script",
+        "return !document.querySelector('.sxs-toggle').hidden",
+    );
+    assert_eq!(
+        b.js(
+            "return [!!document.querySelector('.tolk-review-panel'), document.body.classList.contains('sxs')]",
+            json!([])
+        ),
+        json!([false, false])
+    );
+    assert_eq!(b.js(badge, json!([])), json!("none"));
+}
