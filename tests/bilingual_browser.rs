@@ -279,6 +279,35 @@ fn english_search_offers_dutch_only_articles(b: &Browser) {
     );
     assert_eq!(hit[1], json!("nl"), "{hit}");
     assert_eq!(hit[2], json!(" (in Dutch)"), "{hit}");
+
+    // Issue 17, 8: the navigation tree tolk.js builds from toc-en.js marks
+    // a Dutch-only article's (Dutch) title lang="nl", the others not.
+    b.type_into("#nav-filter-input", "Handleiding");
+    b.wait_for(
+        "the filtered tree",
+        "return !!document.querySelector('#nav-tree a[href$=\"/psc-to-pc/\"]')",
+    );
+    let langs = b.js(
+        "var a = document.querySelector('#nav-tree a[href$=\"/psc-to-pc/\"]'); return [a.lang, a.textContent.slice(0, 11)]",
+        json!([]),
+    );
+    assert_eq!(langs, json!(["nl", "Handleiding"]));
+    b.js(
+        "var i = document.getElementById('nav-filter-input'); i.value = ''; i.dispatchEvent(new Event('input'))",
+        json!([]),
+    );
+    b.wait_for(
+        "the whole tree",
+        "return !!document.querySelector('#nav-tree a[aria-current=page]')",
+    );
+    assert_eq!(
+        b.js(
+            "return document.querySelector('#nav-tree a[aria-current=page]').lang",
+            json!([])
+        ),
+        json!(""),
+        "an English title is not marked"
+    );
 }
 
 /// Issue 17, 11: review mode (`?review`) shows each sentence's segment id,
