@@ -105,6 +105,8 @@ print(f"MT notices: {mt_pages}; linking an English page that says 'only in Dutch
 # English navigation: group labels of the Dutch TOC on English pages.
 toc = read(os.path.join(work, "content", "partner-center", "TOC.yml")) or ""
 nl_groups = set(n.strip().strip('"') for n in re.findall(r'- name: (.*)', toc))
+# (Names the English TOC uses too, "Customers", are English in both.)
+nl_groups -= set(n.strip().strip('"') for n in re.findall(r'- name: (.*)', read(os.path.join(work, "content-en", "partner-center", "TOC.yml")) or ""))
 dutch_labels = marked = 0
 for p in pages:
     en = read(os.path.join(site, "en", p, "index.html")) or ""
