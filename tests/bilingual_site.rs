@@ -618,6 +618,15 @@ fn no_fragment_of_the_other_language_is_unmarked() {
          ![Schermafbeelding van de accountstructuur](images/accountstructure.png)\n\n\
          ![<span data-ttu-id=\"a-3\">Een vertaalde tekst</span><span class=\"sxs-lookup\"><span data-stu-id=\"a-3\">A translated text</span></span>](images/accountstructure.png)\n",
     );
+    // A site title that is a Dutch word (the fixture's is a name).
+    let book = std::fs::read_to_string(site.root().join("book.toml")).expect("book.toml");
+    site.write(
+        "book.toml",
+        book.replace(
+            "title = \"Partner Center\"",
+            "title = \"Partnerhandleiding\"",
+        ),
+    );
     let built = site.tolk(&["build"]);
     assert_eq!(built.code, 0, "{}", built.stderr);
     // Dutch fragments: those of the Dutch pages (not the English-only
@@ -629,6 +638,7 @@ fn no_fragment_of_the_other_language_is_unmarked() {
             .map(|f| f.0)
             .collect();
     dutch.insert("Partner Center-documentatie".into());
+    dutch.insert("Partnerhandleiding".into());
     let mut english_only: std::collections::BTreeSet<String> =
         fragments_of(&site, "en", "notice-only-dutch", false)
             .into_iter()
@@ -706,6 +716,7 @@ fn no_fragment_of_the_other_language_is_unmarked() {
         "Schermafbeelding van de accountstructuur",
         "Een artikel met zinnen in twee talen",
         "Partner Center-documentatie",
+        "Partnerhandleiding",
         "Handleiding voor co-verkoop in Partner Center (PC) voor partners die migreren van Partner Sales Verbinding maken (PSC)",
         "Partner-led termination of a GDAP relationship",
     ] {
