@@ -217,6 +217,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
         base_path: Some("/".into()),
         inject: inject(),
         report_links: true,
+        review: false,
     });
     // A book.toml that does not load stops here: without it there is no
     // content folder to watch.
