@@ -39,6 +39,11 @@ pub const DEBOUNCE: Duration = Duration::from_millis(50);
 /// follows.
 const MAX_BURST: Duration = Duration::from_millis(1000);
 
+/// While git holds its index lock (a checkout, a merge, a rebase rewriting
+/// the work tree), the burst is not over, however slow the machine: one
+/// checkout is one rebuild. Bounded, in case a crashed git left the lock.
+const MAX_GIT_BURST: Duration = Duration::from_secs(10);
+
 pub struct Watch {
     watcher: RecommendedWatcher,
     rx: Receiver<notify::Result<notify::Event>>,
@@ -50,6 +55,28 @@ pub struct Watch {
     dirs: Vec<PathBuf>,
     /// The folders watched now, with the identity of the folder watched.
     watched: BTreeMap<PathBuf, Identity>,
+    /// `index.lock` of the git repository holding the site, if it is in one.
+    git_lock: Option<PathBuf>,
+}
+
+/// The index lock file of the git repository that holds `root` (its own
+/// `.git` folder, or the one a worktree's `.git` file names), if any.
+fn git_index_lock(root: &Path) -> Option<PathBuf> {
+    for dir in root.ancestors() {
+        let git = dir.join(".git");
+        let Ok(meta) = std::fs::symlink_metadata(&git) else {
+            continue;
+        };
+        if meta.is_dir() {
+            return Some(git.join("index.lock"));
+        }
+        if meta.is_file() {
+            let text = std::fs::read_to_string(&git).ok()?;
+            let target = text.strip_prefix("gitdir:")?.trim();
+            return Some(dir.join(target).join("index.lock"));
+        }
+    }
+    None
 }
 
 /// Which folder a path names (device and inode on Unix), so that a folder
@@ -100,6 +127,7 @@ impl Watch {
             outs: vec![out.to_path_buf()],
             dirs: Vec::new(),
             watched: BTreeMap::new(),
+            git_lock: git_index_lock(root),
         };
         watch.refresh(Some(config));
         Ok(watch)
@@ -152,7 +180,8 @@ impl Watch {
     }
 
     /// Blocks until the sources change, then until they have been quiet for
-    /// [`DEBOUNCE`], and returns every relevant path that changed. Changes
+    /// [`DEBOUNCE`] (and git holds no index lock), and returns every
+    /// relevant path that changed. Changes
     /// made while the caller was building queue up and come out as the next
     /// burst. `None` when the watcher has stopped.
     pub fn next_burst(&mut self) -> Option<BTreeSet<PathBuf>> {
@@ -164,8 +193,13 @@ impl Watch {
         let start = Instant::now();
         let mut last = Instant::now();
         loop {
-            let wait = DEBOUNCE.saturating_sub(last.elapsed());
-            if wait.is_zero() || start.elapsed() >= MAX_BURST {
+            let git_busy = self.git_lock.as_deref().is_some_and(Path::exists);
+            let (wait, limit) = if git_busy {
+                (DEBOUNCE, MAX_GIT_BURST)
+            } else {
+                (DEBOUNCE.saturating_sub(last.elapsed()), MAX_BURST)
+            };
+            if wait.is_zero() || start.elapsed() >= limit {
                 return Some(changed);
             }
             match self.rx.recv_timeout(wait) {
@@ -174,6 +208,8 @@ impl Watch {
                         last = Instant::now();
                     }
                 }
+                // Quiet, but git is still at work: look again.
+                Err(RecvTimeoutError::Timeout) if git_busy => {}
                 Err(RecvTimeoutError::Timeout) => return Some(changed),
                 Err(RecvTimeoutError::Disconnected) => return Some(changed),
             }
@@ -244,6 +280,32 @@ fn is_change(kind: &EventKind) -> bool {
 mod tests {
     use super::*;
     use notify::event::{CreateKind, RemoveKind, RenameMode};
+
+    #[test]
+    fn the_git_index_lock_is_found_for_a_repository_and_a_worktree() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("repo");
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        std::fs::create_dir_all(repo.join("docs/site")).unwrap();
+        assert_eq!(
+            git_index_lock(&repo.join("docs/site")),
+            Some(repo.join(".git/index.lock"))
+        );
+        let wt = dir.path().join("wt");
+        std::fs::create_dir_all(&wt).unwrap();
+        std::fs::write(wt.join(".git"), "gitdir: ../repo/.git/worktrees/wt\n").unwrap();
+        assert_eq!(
+            git_index_lock(&wt),
+            Some(wt.join("../repo/.git/worktrees/wt/index.lock"))
+        );
+        let none = tempfile::tempdir().unwrap();
+        // A temporary folder may itself sit in a repository; only check
+        // that a lone folder gives no lock inside itself.
+        assert_ne!(
+            git_index_lock(none.path()),
+            Some(none.path().join(".git/index.lock"))
+        );
+    }
 
     #[test]
     fn reads_are_not_changes() {
