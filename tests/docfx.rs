@@ -203,3 +203,38 @@ fn docfx_cases_render_as_docfx_does() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// A padded table (Markdig's reading of rows that disagree on their cell
+/// count) is parsed from a rewritten text; what follows it must still be
+/// reported where the writer wrote it.
+#[test]
+fn offsets_after_a_padded_table_point_into_the_source() {
+    let text = "a | b\n-|-\n1 | 2 | 3\n\nSee [it](missing.md) and [the other](other.md).\n";
+    let links = LinkContext {
+        base_path: "/".into(),
+        ..Default::default()
+    };
+    let label = |k: &str| k.to_string();
+    let r = markdown::render(&Input {
+        text,
+        lang: Lang::En,
+        text_lang: Lang::En,
+        tooltips: false,
+        rel: "article.md",
+        links: &links,
+        originals: &[],
+        checklist: &|_| None,
+        search_text: true,
+        twin: None,
+        callout_label: &label,
+        depth: 0,
+        parent: None,
+    });
+    assert!(r.html.contains("<td>3</td>"), "{}", r.html);
+    let at: Vec<&str> = r
+        .links
+        .iter()
+        .map(|l| &text[l.offset..l.offset + l.len])
+        .collect();
+    assert_eq!(at, ["[it](missing.md)", "[the other](other.md)"]);
+}

@@ -27,6 +27,7 @@ mod headings;
 mod images;
 mod includes;
 mod links;
+mod tables;
 mod tabs;
 mod twin;
 mod video;
@@ -268,6 +269,28 @@ pub fn parse(text: &str) -> Events<'_> {
     let mut events: Events = Parser::new_ext(text, options())
         .into_offset_iter()
         .collect();
+    // Tables whose rows disagree on their number of cells: Markdig pads
+    // them, pulldown-cmark leaves them text (`tables`). Those that stand
+    // in code or raw HTML stay as they are.
+    let mut found = tables::candidates(text);
+    if !found.is_empty() {
+        found.retain(|c| {
+            !events.iter().any(|(e, r)| {
+                matches!(e, Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock))
+                    && r.contains(&c.delimiter_at)
+            })
+        });
+        if !found.is_empty() {
+            let (padded, offsets) = tables::pad(text, &found);
+            events = Parser::new_ext(&padded, options())
+                .into_offset_iter()
+                .map(|(e, r)| {
+                    let start = offsets.original(r.start);
+                    (e.into_static(), start..offsets.original(r.end).max(start))
+                })
+                .collect();
+        }
+    }
     merge_text(&mut events);
     events
 }
