@@ -421,6 +421,17 @@ impl Session {
             };
             diagnostics.extend(read);
             let article = content::parse_article(source, old.english.clone(), &mut diagnostics);
+            // A code directive naming a file the build has not read: the
+            // files are read by a full build.
+            let code = &self.site.links.code_files;
+            if crate::markdown::code_sources(&article.source.text, &article.source.rel)
+                .iter()
+                .any(|p| !code.contains_key(p))
+            {
+                let (session, report) = Session::build(&self.opts)?;
+                *self = session;
+                return Ok(report);
+            }
             let (page, diags) = site::compile(
                 article,
                 &self.site.links,

@@ -10,6 +10,8 @@
 //! A case file: `--- input`, `--- docfx`, (`--- differs`: why the text
 //! differs on purpose,) `--- tolk` sections, in order.
 
+mod common;
+
 use std::collections::{BTreeMap, HashSet};
 
 use tolk::markdown::{self, Input, LinkContext};
@@ -67,14 +69,38 @@ fn cases() -> Vec<Case> {
     out
 }
 
+/// `samples/program.cs`, which the code cases show.
+const CODE_SAMPLE: &str = "using System;
+
+namespace Demo
+{
+    class Program
+    {
+        // <Main>
+        static void Main()
+        {
+            Console.WriteLine(\"<hello>\");
+        }
+        // </Main>
+    }
+}
+";
+
 fn render(text: &str) -> String {
     let pages: HashSet<String> = ["other", "dir/page"]
         .iter()
         .map(|s| s.to_string())
         .collect();
+    let code: std::collections::BTreeMap<String, Result<String, String>> = [(
+        "samples/program.cs".to_string(),
+        Ok(CODE_SAMPLE.to_string()),
+    )]
+    .into_iter()
+    .collect();
     let links = LinkContext {
         pages,
         base_path: "/".into(),
+        code_files: std::sync::Arc::new(code),
         ..Default::default()
     };
     let label = |k: &str| k.to_ascii_uppercase();
@@ -237,4 +263,87 @@ fn offsets_after_a_padded_table_point_into_the_source() {
         .map(|l| &text[l.offset..l.offset + l.len])
         .collect();
     assert_eq!(at, ["[it](missing.md)", "[the other](other.md)"]);
+}
+
+/// Code directives in a real build: the file is read from the content
+/// folder (never from outside it), and a path that leaves it, a missing
+/// file or a range past its end is an error at the directive, with no
+/// site written.
+#[test]
+fn code_directives_read_only_the_content_folder() {
+    let site = common::TempSite::new("");
+    site.write("secret.cs", "// not content\n");
+    site.write("content/samples/hello.cs", "class A\n{\n    int x;\n}\n");
+    site.write(
+        "content/docs/a.md",
+        "---\ntitle: A\n---\n# A\n\nIntro.\n:::code source=\"../samples/hello.cs\" range=\"2-4\":::\n",
+    );
+    site.tolk(&["build"]).ok();
+    let html = site.read("nl-nl/docs/a/index.html");
+    assert!(
+        html.contains("<pre><code class=\"lang-csharp\">{\n    int x;\n}\n</code></pre>"),
+        "{html}"
+    );
+    for (directive, message, col) in [
+        (
+            "[!code-csharp[](../../secret.cs)]",
+            "`../../secret.cs` is outside the content folder",
+            1,
+        ),
+        (
+            "   :::code source=\"../samples/none.cs\":::",
+            "no file `samples/none.cs` for this code block",
+            4,
+        ),
+        (
+            ":::code source=\"../samples/hello.cs\" range=\"3-9\":::",
+            "range `3-9` does not fit `../samples/hello.cs` (4 lines)",
+            1,
+        ),
+    ] {
+        site.write(
+            "content/docs/b.md",
+            format!("---\ntitle: B\n---\n# B\n\nText.\n{directive}\nMore.\n"),
+        );
+        let run = site.tolk(&["build"]);
+        assert_eq!(run.code, 1, "{directive}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("error[code-source]: {message}")),
+            "{directive}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains(&format!("content/docs/b.md:7:{col}")),
+            "{directive}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("not content"), "{}", run.stderr);
+    }
+}
+
+/// A grid or zone left open is closed where its container ends, and said.
+#[test]
+fn an_unclosed_grid_is_closed_and_reported() {
+    let site = common::TempSite::new("");
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\n---\n# A\n\n:::row:::\n    :::column:::\n        Text.\n:::column-end:::\n",
+    );
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning[docfx-block]: `:::row:::` is never closed"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("content/a.md:6:1"), "{}", run.stderr);
+    let html = site.read("nl-nl/a/index.html");
+    assert!(
+        html.contains(
+            "<section class=\"row\">\n<div class=\"column\">\n<p>Text.</p>\n</div>\n</section>"
+        ),
+        "{html}"
+    );
 }

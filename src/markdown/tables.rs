@@ -68,10 +68,10 @@ fn split_prefix(line: &str) -> (usize, &str) {
 
 /// One replacement: bytes `start..end` of the original become `with`.
 #[derive(Debug, Clone)]
-struct Edit {
-    start: usize,
-    end: usize,
-    with: String,
+pub(super) struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub with: String,
 }
 
 /// A table Markdig would make and pulldown-cmark would not (or would cut):
@@ -189,13 +189,28 @@ impl Offsets {
 }
 
 /// `text` with the tables of `keep` rewritten, and the offset map.
-pub fn pad(text: &str, keep: &[Candidate]) -> (String, Offsets) {
-    let mut edits: Vec<&Edit> = keep.iter().flat_map(|c| &c.edits).collect();
-    edits.sort_by_key(|e| e.start);
+#[cfg(test)]
+fn pad(text: &str, keep: &[Candidate]) -> (String, Offsets) {
+    apply(
+        text,
+        keep.iter().flat_map(|c| c.edits.iter().cloned()).collect(),
+    )
+}
+
+impl Candidate {
+    pub(super) fn edits(self) -> Vec<Edit> {
+        self.edits
+    }
+}
+
+/// `text` with `edits` made (an edit that overlaps an earlier one is
+/// skipped), and the map from the new text's offsets to the old.
+pub(super) fn apply(text: &str, mut edits: Vec<Edit>) -> (String, Offsets) {
+    edits.sort_by_key(|e| (e.start, e.end));
     let mut out = String::with_capacity(text.len() + 64);
     let mut offsets = Offsets::default();
     let mut from = 0;
-    for e in edits {
+    for e in &edits {
         if e.start < from {
             continue;
         }
