@@ -347,3 +347,68 @@ fn an_unclosed_grid_is_closed_and_reported() {
         "{html}"
     );
 }
+
+/// DocFX's YAML pages (FAQ, landing) are built in both languages, and
+/// links to `.yml` files (with a question's anchor) lead to them.
+#[test]
+fn yaml_faq_and_landing_pages_are_pages() {
+    let site = common::TempSite::new("");
+    site.write(
+        "content/a/faq.yml",
+        "### YamlMime:FAQ\nmetadata:\n  title: Vragen\n  ms.date: 09/27/2021\ntitle: Veelgestelde vragen\nsummary: Over uitbetalingen.\nsections:\n- name: Profiel\n  questions:\n  - question: >\n      Why are my earnings missing?\n    answer: >\n      Zie **[het artikel](b.md)**.\n",
+    );
+    site.write(
+        "content/a/index.yml",
+        "### YamlMime:Landing\ntitle: Start\nmetadata:\n  title: Start\n  ms.date: 09/01/2021\nlandingContent:\n- title: Vragen\n  linkLists:\n  - linkListType: faq\n    links:\n    - text: De vragen\n      url: faq.yml\n",
+    );
+    site.write(
+        "content/a/b.md",
+        "---\ntitle: B\nms.date: 01/01/2021\n---\n# B\n\nZie [de vraag](faq.yml#why-are-my-earnings-missing-) en [start](index.yml).\n",
+    );
+    site.write("content/a/data.yml", "key: value\n");
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("0 errors, 0 warnings"),
+        "{}",
+        run.stderr
+    );
+    let faq = site.read("nl-nl/a/faq/index.html");
+    assert!(faq.contains("Veelgestelde vragen</h1>"), "{faq}");
+    assert!(
+        faq.contains("<h3 id=\"why-are-my-earnings-missing-\">"),
+        "{faq}"
+    );
+    assert!(
+        faq.contains("<strong><a href=\"/nl-nl/a/b/\">het artikel</a></strong>"),
+        "{faq}"
+    );
+    assert!(site.exists("en/a/faq/index.html"));
+    let landing = site.read("nl-nl/a/index.html");
+    assert!(
+        landing.contains("<a href=\"/nl-nl/a/faq/\">De vragen</a>"),
+        "{landing}"
+    );
+    let b = site.read("nl-nl/a/b/index.html");
+    assert!(
+        b.contains("href=\"/nl-nl/a/faq/#why-are-my-earnings-missing-\""),
+        "{b}"
+    );
+    assert!(b.contains("href=\"/nl-nl/a/\""), "{b}");
+    assert!(
+        !site.exists("nl-nl/a/data/index.html"),
+        "data is not a page"
+    );
+    // A YAML page whose YAML is broken: an error at its line, no site.
+    site.write(
+        "content/a/faq.yml",
+        "### YamlMime:FAQ\ntitle: Vragen\nsections:\n- name: [niet gesloten\n",
+    );
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/a/faq.yml:4:"),
+        "{}",
+        run.stderr
+    );
+}
