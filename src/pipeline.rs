@@ -434,12 +434,25 @@ impl Session {
             let old = &self.site.pages[i].article;
             let abs = self.config.content_dir().join(&old.source.rel);
             let mut read = Vec::new();
-            let Some(source) = content::read_source(
+            // A YAML page is read as the article `yaml_pages` writes.
+            let read_page = if old.source.rel.to_ascii_lowercase().ends_with(".yml") {
+                content::read_yaml_page
+            } else {
+                content::read_source
+            };
+            let Some(source) = read_page(
                 &abs,
                 old.source.rel.clone(),
                 old.source.display.clone(),
                 &mut read,
             ) else {
+                if read.is_empty() {
+                    // No longer a page (not a YAML page any more): what
+                    // the site has changes.
+                    let (session, report) = Session::build(&self.opts)?;
+                    *self = session;
+                    return Ok(report);
+                }
                 return Err(read);
             };
             diagnostics.extend(read);
