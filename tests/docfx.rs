@@ -412,3 +412,35 @@ fn yaml_faq_and_landing_pages_are_pages() {
         run.stderr
     );
 }
+
+/// A heading in a zone the page hides (`target="chromeless"`) is not
+/// offered in "on this page"; one in a docs or pivot zone is.
+#[test]
+fn headings_of_hidden_zones_are_not_on_this_page() {
+    let text = "# T\n\n::: zone target=\"chromeless\"\n## Chromeless only\n::: zone-end\n\n::: zone pivot=\"cs\"\n## For C#\n::: zone-end\n\n## Shared\n";
+    let links = LinkContext::default();
+    let label = |k: &str| k.to_string();
+    let r = markdown::render(&Input {
+        text,
+        lang: Lang::En,
+        text_lang: Lang::En,
+        tooltips: false,
+        rel: "article.md",
+        links: &links,
+        originals: &[],
+        checklist: &|_| None,
+        search_text: false,
+        twin: None,
+        callout_label: &label,
+        depth: 0,
+        parent: None,
+    });
+    let toc: Vec<&str> = r.toc.iter().map(|h| h.text.as_str()).collect();
+    assert_eq!(toc, ["For C#", "Shared"]);
+    assert!(
+        r.html
+            .contains("data-target=\"chromeless\" hidden>\n<h2 id=\"chromeless-only\">"),
+        "{}",
+        r.html
+    );
+}

@@ -290,33 +290,47 @@ pub(super) struct State {
 enum Open {
     Row,
     Column,
-    Zone,
+    /// `hidden`: for another target than the docs site.
+    Zone {
+        hidden: bool,
+    },
 }
 
 impl Open {
+    fn same(self, other: Open) -> bool {
+        std::mem::discriminant(&self) == std::mem::discriminant(&other)
+    }
     fn close(self) -> &'static str {
         match self {
             Open::Row => "</section>\n",
-            Open::Column | Open::Zone => "</div>\n",
+            Open::Column | Open::Zone { .. } => "</div>\n",
         }
     }
     fn name(self) -> &'static str {
         match self {
             Open::Row => ":::row:::",
             Open::Column => ":::column:::",
-            Open::Zone => "::: zone",
+            Open::Zone { .. } => "::: zone",
         }
     }
     fn end(self) -> &'static str {
         match self {
             Open::Row => ":::row-end:::",
             Open::Column => ":::column-end:::",
-            Open::Zone => "::: zone-end",
+            Open::Zone { .. } => "::: zone-end",
         }
     }
 }
 
 impl State {
+    /// Inside a zone the page hides: its headings are not listed on the
+    /// page's "on this page".
+    pub(super) fn hidden(&self) -> bool {
+        self.open
+            .iter()
+            .any(|o| matches!(o.0, Open::Zone { hidden: true }))
+    }
+
     /// A container ends: what opened inside it closes with it (reported).
     pub(super) fn end_container(&mut self, out: &mut Rendered) -> String {
         let mut html = String::new();
@@ -346,7 +360,7 @@ impl State {
         let found = self
             .open
             .iter()
-            .rposition(|o| o.0 == want && o.1 == self.depth);
+            .rposition(|o| o.0.same(want) && o.1 == self.depth);
         let Some(at) = found else {
             out.block_problems.push(BlockProblem {
                 offset,
@@ -415,12 +429,15 @@ pub(super) fn paragraph(
             }
         }
         Directive::Zone { target, pivot } => {
-            push(state, Open::Zone);
+            let hidden = target
+                .as_deref()
+                .is_some_and(|t| !t.is_empty() && t != "docs");
+            push(state, Open::Zone { hidden });
             zone(target, pivot)
         }
         Directive::RowEnd => state.close(Open::Row, out, offset, len),
         Directive::ColumnEnd => state.close(Open::Column, out, offset, len),
-        Directive::ZoneEnd => state.close(Open::Zone, out, offset, len),
+        Directive::ZoneEnd => state.close(Open::Zone { hidden: false }, out, offset, len),
         Directive::Code(code) => code_block(&code, input, out, offset, len),
     })
 }

@@ -397,7 +397,7 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                         )
                         .into(),
                     ));
-                    if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                    if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) && !grid.hidden() {
                         out.toc.push(Heading {
                             level: lvl,
                             id: id.clone(),
