@@ -17,7 +17,6 @@ fn main() {
         force: false,
         base_path: None,
         inject: String::new(),
-        report_links: true,
         review: false,
     };
     let (mut session, _) = match tolk::pipeline::Session::build(&opts) {

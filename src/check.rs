@@ -172,34 +172,15 @@ pub fn check_links(site: &Site) -> Vec<Diagnostic> {
 /// The sources themselves: text damaged by a wrong code page, and the
 /// front-matter keys the site requires.
 fn check_sources(config: &Config, site: &Site) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for page in &site.pages {
-        let a = &page.article;
-        let (text, file) = (&a.source.text, &a.source.display);
-        for m in crate::encoding::find_mojibake(text) {
-            out.push(
-                Diagnostic::warning(
-                    "mojibake",
-                    format!(
-                        "`{}` looks like UTF-8 read as {}: it should be `{}`",
-                        m.found, m.codepage, m.repaired
-                    ),
-                )
-                .at(Location::from_offset(file, text, m.offset, m.len))
-                .with_label(format!("should be `{}`", m.repaired))
-                .with_hint(format!("replace `{}` with `{}`", m.found, m.repaired)),
-            );
-        }
-        for key in &config.check.required_front_matter {
-            if !a.front.has(key) {
-                out.push(
-                    Diagnostic::error("missing-front-matter", format!("the front matter has no `{key}`"))
-                        .at(Location::from_offset(file, text, 0, 3))
-                        .with_hint(format!("add `{key}: ...` between the `---` lines (book.toml [check] required-front-matter asks for it)")),
-                );
-            }
-        }
-    }
+    // Every article's text is scanned on every build (and serve rebuild):
+    // on all cores, collected in page order.
+    use rayon::prelude::*;
+    let per_page: Vec<Vec<Diagnostic>> = site
+        .pages
+        .par_iter()
+        .map(|page| source_checks(config, page))
+        .collect();
+    let mut out: Vec<Diagnostic> = per_page.into_iter().flatten().collect();
     for page in &site.pages {
         let Some((nl, en)) = page.anchors.mismatch else {
             continue;
@@ -220,6 +201,38 @@ fn check_sources(config: &Config, site: &Site) -> Vec<Diagnostic> {
         );
     }
     out.extend(unpaired(config, site));
+    out
+}
+
+/// One article's text damaged by a wrong code page, and the front-matter
+/// keys it lacks.
+fn source_checks(config: &Config, page: &crate::site::Compiled) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let a = &page.article;
+    let (text, file) = (&a.source.text, &a.source.display);
+    for m in crate::encoding::find_mojibake(text) {
+        out.push(
+            Diagnostic::warning(
+                "mojibake",
+                format!(
+                    "`{}` looks like UTF-8 read as {}: it should be `{}`",
+                    m.found, m.codepage, m.repaired
+                ),
+            )
+            .at(Location::from_offset(file, text, m.offset, m.len))
+            .with_label(format!("should be `{}`", m.repaired))
+            .with_hint(format!("replace `{}` with `{}`", m.found, m.repaired)),
+        );
+    }
+    for key in &config.check.required_front_matter {
+        if !a.front.has(key) {
+            out.push(
+                Diagnostic::error("missing-front-matter", format!("the front matter has no `{key}`"))
+                    .at(Location::from_offset(file, text, 0, 3))
+                    .with_hint(format!("add `{key}: ...` between the `---` lines (book.toml [check] required-front-matter asks for it)")),
+            );
+        }
+    }
     out
 }
 

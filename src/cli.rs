@@ -163,7 +163,6 @@ pub fn main() -> ExitCode {
                 force,
                 base_path: base_url,
                 inject: String::new(),
-                report_links: false,
                 review: false,
             };
             finish(pipeline::Session::build(&opts).map(|(session, report)| {
@@ -171,13 +170,16 @@ pub fn main() -> ExitCode {
                 // index one by one is 2% of the corpus build's instructions,
                 // all on one core after the last page is written, for
                 // memory the OS takes back anyway.
+                // Build runs every check `tolk check` runs: the same
+                // diagnostics, then the same counts.
+                diagnostic::eprint_all(&report.diagnostics);
                 crate::say_err!("{}", report.summary());
-                // Build runs the checks a page needs to be written; links,
-                // anchors, assets and front matter are `tolk check`'s.
-                crate::say_err!("{NOT_CHECKED}");
+                if let Some(note) = report.errors_note() {
+                    crate::say_err!("{note}");
+                }
                 crate::say_err!("{}", serve_hint(&report.out, session.base_path()));
                 std::mem::forget(session);
-                report.diagnostics
+                Vec::new()
             }))
         }
         Command::Check {
@@ -314,14 +316,7 @@ fn check(root: PathBuf, format: Format, review: bool) -> ExitCode {
     match format {
         Format::Human => {
             diagnostic::eprint_all(&diags);
-            let (errors, warnings) = diagnostic::count(&diags);
-            let notes = diags.len() - errors - warnings;
-            crate::say_err!(
-                "tolk check: {}, {}, {}",
-                diagnostic::plural(errors, "error"),
-                diagnostic::plural(warnings, "warning"),
-                diagnostic::plural(notes, "note")
-            );
+            crate::say_err!("tolk check: {}", diagnostic::tally(&diags));
         }
         Format::Json => {
             for d in &diags {
@@ -399,11 +394,6 @@ ms.contentlocale: nl-NL
 
 /// How to look at a built site: its links are root-absolute, so it must be
 /// served; opening a page from disk (`file://`) finds no stylesheet.
-/// What `tolk build` says after its summary, so that its count of
-/// warnings is not read as the site's.
-pub const NOT_CHECKED: &str =
-    "Links, anchors, files and front matter are not checked by build: run `tolk check`.";
-
 fn serve_hint(out: &Path, base: &str) -> String {
     if base == "/" {
         format!(

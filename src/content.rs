@@ -480,10 +480,47 @@ fn load_file(
                 Loaded::Nothing
             }
         }
-    } else if !(lower.ends_with(".yml") || lower.ends_with(".json")) {
+    } else if lower.ends_with(".yml") {
+        // A DocFX YAML page (FAQ, landing page) is an article.
+        match read_yaml_page(&abs, rel.clone(), display, diagnostics) {
+            Some(source) => {
+                let english = english.get(&english_rel(&rel)).cloned();
+                Loaded::Article(Box::new(parse_article(source, english, diagnostics)))
+            }
+            None => Loaded::Nothing,
+        }
+    } else if !lower.ends_with(".json") {
         Loaded::Asset(Asset { rel, abs })
     } else {
         Loaded::Nothing
+    }
+}
+
+/// A `.yml` file that is a DocFX YAML page (`### YamlMime:FAQ`,
+/// `YamlMime:Landing`, `YamlMime:Hub`), read as the Markdown article
+/// `yaml_pages` writes for it (its lines where the YAML has them); `None`
+/// for other YAML (data tolk does not publish) and for a page whose YAML
+/// is broken (an error at its line).
+pub fn read_yaml_page(
+    abs: &Path,
+    rel: String,
+    display: PathBuf,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Source> {
+    let source = read_source(abs, rel, display, diagnostics)?;
+    let kind = crate::yaml_pages::kind(&source.text)?;
+    match crate::yaml_pages::to_markdown(&source.text, kind) {
+        Ok(text) => Some(Source { text, ..source }),
+        Err(e) => {
+            let mut d = Diagnostic::error(e.code.unwrap_or("yaml"), e.message).at(
+                Location::from_line_col(&source.display, &source.text, e.line, e.column, 1),
+            );
+            if let Some(hint) = e.hint {
+                d = d.with_hint(hint);
+            }
+            diagnostics.push(d);
+            None
+        }
     }
 }
 
@@ -584,7 +621,12 @@ fn load_english(
                     },
                     None => Loaded::Nothing,
                 }
-            } else if !(lower.ends_with(".yml") || lower.ends_with(".json")) {
+            } else if lower.ends_with(".yml") {
+                match read_yaml_page(&abs, rel, display, &mut diagnostics) {
+                    Some(s) => Loaded::English(s),
+                    None => Loaded::Nothing,
+                }
+            } else if !lower.ends_with(".json") {
                 Loaded::Asset(Asset { rel, abs })
             } else {
                 Loaded::Nothing
@@ -901,9 +943,11 @@ pub fn normalize(text: String) -> String {
 /// The page path of a content-relative file: `a/b.md` → `a/b`,
 /// `a/index.md` → `a`, `index.md` → ``. In Unicode NFC (see [`nfc`]).
 pub fn page_path(rel: &str) -> String {
+    // A YAML page (`faq.yml`, `index.yml`) is a page like an article.
     let stem = rel
         .strip_suffix(".md")
         .or_else(|| rel.strip_suffix(".MD"))
+        .or_else(|| rel.strip_suffix(".yml"))
         .unwrap_or(rel);
     let path = if stem == "index" {
         ""

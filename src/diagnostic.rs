@@ -433,6 +433,20 @@ pub fn plural(n: usize, noun: &str) -> String {
     }
 }
 
+/// `2 errors, 1 warning, 25 notes`: the one count of diagnostics that
+/// `tolk build`, `tolk check` and `tolk serve` print, so that the same
+/// site shows the same numbers whichever command looked at it.
+pub fn tally(diagnostics: &[Diagnostic]) -> String {
+    let (errors, warnings) = count(diagnostics);
+    let notes = diagnostics.len() - errors - warnings;
+    format!(
+        "{}, {}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning"),
+        plural(notes, "note")
+    )
+}
+
 /// Counts of errors and warnings, for one-line summaries (notes are not
 /// counted).
 pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {

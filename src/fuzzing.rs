@@ -234,6 +234,7 @@ pub fn article(data: &[u8]) {
         .collect(),
         en_assets: Default::default(),
         include_cache: Default::default(),
+        code_files: Default::default(),
     };
     let labels = |lang: Lang, key: &str| format!("{}:{key}", lang.code());
     let today = Date::from_ymd(2024, 2, 29).unwrap_or_else(|| unreachable!());

@@ -37,6 +37,7 @@ pub mod segments;
 pub mod serve;
 pub mod site;
 pub mod yaml;
+pub mod yaml_pages;
 
 pub use diagnostic::{Diagnostic, Location, Severity};
 pub use lang::Lang;

@@ -36,10 +36,6 @@ pub struct Options {
     /// HTML added before `</body>` of every page (the preview server's live
     /// reload script); empty for published sites.
     pub inject: String,
-    /// Also report links and anchors that lead nowhere (as warnings: the
-    /// site still builds). The preview server sets it, so that deleting or
-    /// renaming an article shows the links that pointed to it.
-    pub report_links: bool,
     /// `tolk check --review`: also list, as notes, the segments whose Dutch
     /// half is empty or the same as the English (`Compiled::review`).
     pub review: bool,
@@ -53,29 +49,43 @@ pub struct Report {
     /// Pages of each language: its articles and its index.
     pub pages_per_lang: usize,
     pub articles: usize,
-    /// Warnings (a successful build has no errors).
+    /// Everything `tolk check` reports on the built site: the build's own
+    /// warnings and notes, and what [`site_checks`] found, whose errors
+    /// (a broken link, a missing front-matter key) do not stop a build.
     pub diagnostics: Vec<Diagnostic>,
     pub elapsed: Duration,
     pub out: PathBuf,
 }
 
 impl Report {
-    /// The one-line summary: pages per language, warnings, errors, time.
-    /// `Built 5 articles into site: 6 pages in nl-nl, 6 in en; 0 warnings, 0 errors; 21 ms`
+    /// The one-line summary: pages per language, the diagnostics counted
+    /// as `tolk check` counts them, time.
+    /// `Built 5 articles into site: 6 pages in nl-nl, 6 in en; 0 errors, 0 warnings, 0 notes; 21 ms`
     /// (`1 article`, `1 warning`: counts in their English number).
     pub fn summary(&self) -> String {
         use crate::diagnostic::plural;
         let per_lang = self.pages_per_lang;
-        let (errors, warnings) = crate::diagnostic::count(&self.diagnostics);
         format!(
-            "Built {} into {}: {} in nl-nl, {per_lang} in en; {}, {}; {} ms",
+            "Built {} into {}: {} in nl-nl, {per_lang} in en; {}; {} ms",
             plural(self.articles, "article"),
             self.out.display(),
             plural(per_lang, "page"),
-            plural(warnings, "warning"),
-            plural(errors, "error"),
+            crate::diagnostic::tally(&self.diagnostics),
             self.elapsed.as_millis()
         )
+    }
+
+    /// What a build says when the checks found errors: they did not stop
+    /// it, and `tolk check` (CI) fails on them.
+    pub fn errors_note(&self) -> Option<String> {
+        let (errors, _) = crate::diagnostic::count(&self.diagnostics);
+        (errors > 0).then(|| {
+            format!(
+                "The site was written: {} found by the checks (links, anchors, files, front matter) do not stop a build, but `tolk check` fails on {}.",
+                crate::diagnostic::plural(errors, "error"),
+                if errors == 1 { "it" } else { "them" }
+            )
+        })
     }
 }
 
@@ -127,22 +137,30 @@ pub fn compile(config: &Config) -> Result<(Theme, Site, Vec<Diagnostic>), Vec<Di
 }
 
 /// Everything `tolk check` reports: the build's diagnostics and the checks
-/// of [`crate::check`], with the configured severities.
+/// of [`site_checks`], with the configured severities.
 pub fn check(opts: &Options) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let config = load_config(opts)?;
     let (_theme, site, mut diagnostics) = compile(&config)?;
-    let mut more = crate::check::check_site(&config, &site);
+    diagnostics.extend(site_checks(&config, &site));
     if opts.review {
-        more.extend(site.pages.iter().flat_map(|p| p.review.iter().cloned()));
+        diagnostics.extend(site.pages.iter().flat_map(|p| p.review.iter().cloned()));
     }
+    Ok(diagnostics)
+}
+
+/// The checks of the compiled site as a whole ([`crate::check`]: links,
+/// anchors, files, front matter, encoding damage; the redirects), with the
+/// configured severities. `tolk check`, `tolk build` and every build of
+/// `tolk serve` run them, so the three report the same diagnostics.
+pub fn site_checks(config: &Config, site: &Site) -> Vec<Diagnostic> {
+    let mut more = crate::check::check_site(config, site);
     more.extend(crate::redirects::check(
-        &crate::redirects::load(&config).0,
+        &crate::redirects::load(config).0,
         &site.links,
         &config.content_dir(),
     ));
     config.check.apply(&mut more);
-    diagnostics.extend(more);
-    Ok(diagnostics)
+    more
 }
 
 /// Every file a build generates, by its path in the site, with what it is:
@@ -268,6 +286,10 @@ pub struct Session {
     theme: Theme,
     site: Site,
     derived: Derived,
+    /// The diagnostics of compiling the site (not of [`site_checks`],
+    /// which run anew on each build): a rebuild of some articles replaces
+    /// theirs, so its report counts what a full build would.
+    compiled: Vec<Diagnostic>,
 }
 
 /// What a build derives from the whole site, kept by a session so that a
@@ -318,10 +340,10 @@ impl Session {
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(diagnostics);
         }
+        let compiled = diagnostics.clone();
         let mut diagnostics = diagnostics;
-        if opts.report_links {
-            diagnostics.extend(dead_links(&site));
-        }
+        diagnostics.extend(site_checks(&config, &site));
+        timings.lap("checks (links, anchors, files, front matter)");
         let staging = Staging::create(&out).map_err(|d| vec![d])?;
         let mut derived = Derived::new(&site, &theme);
         let pages = write_site(
@@ -351,6 +373,7 @@ impl Session {
                 theme,
                 site,
                 derived,
+                compiled,
             },
             report,
         ))
@@ -417,16 +440,40 @@ impl Session {
             let old = &self.site.pages[i].article;
             let abs = self.config.content_dir().join(&old.source.rel);
             let mut read = Vec::new();
-            let Some(source) = content::read_source(
+            // A YAML page is read as the article `yaml_pages` writes.
+            let read_page = if old.source.rel.to_ascii_lowercase().ends_with(".yml") {
+                content::read_yaml_page
+            } else {
+                content::read_source
+            };
+            let Some(source) = read_page(
                 &abs,
                 old.source.rel.clone(),
                 old.source.display.clone(),
                 &mut read,
             ) else {
+                if read.is_empty() {
+                    // No longer a page (not a YAML page any more): what
+                    // the site has changes.
+                    let (session, report) = Session::build(&self.opts)?;
+                    *self = session;
+                    return Ok(report);
+                }
                 return Err(read);
             };
             diagnostics.extend(read);
             let article = content::parse_article(source, old.english.clone(), &mut diagnostics);
+            // A code directive naming a file the build has not read: the
+            // files are read by a full build.
+            let code = &self.site.links.code_files;
+            if crate::markdown::code_sources(&article.source.text, &article.source.rel)
+                .iter()
+                .any(|p| !code.contains_key(p))
+            {
+                let (session, report) = Session::build(&self.opts)?;
+                *self = session;
+                return Ok(report);
+            }
             let (page, diags) = site::compile(
                 article,
                 &self.site.links,
@@ -465,9 +512,25 @@ impl Session {
         if retitled {
             return self.rebuild(&[]);
         }
-        if self.opts.report_links {
-            diagnostics.extend(dead_links(&self.site));
-        }
+        // The report counts what a full build would: the other articles'
+        // diagnostics as they were, these articles' anew, and the checks
+        // of the whole site.
+        let files: std::collections::HashSet<&std::path::Path> = indices
+            .iter()
+            .flat_map(|&i| {
+                let a = &self.site.pages[i].article;
+                std::iter::once(a.source.display.as_path())
+                    .chain(a.english.as_ref().map(|e| e.display.as_path()))
+            })
+            .collect();
+        self.compiled.retain(|d| {
+            d.location
+                .as_ref()
+                .map_or(true, |l| !files.contains(l.file.as_path()))
+        });
+        self.compiled.extend(diagnostics);
+        let mut diagnostics = self.compiled.clone();
+        diagnostics.extend(site_checks(&self.config, &self.site));
         let out = self.config.build_dir();
         let sink = InPlace::open(&out).map_err(|d| vec![d])?;
         let pages = write_site(
@@ -492,18 +555,6 @@ impl Session {
             out,
         })
     }
-}
-
-/// Links and anchors of the site that lead nowhere, as warnings.
-fn dead_links(site: &Site) -> Vec<Diagnostic> {
-    crate::check::check_links(site)
-        .into_iter()
-        .filter(|d| matches!(d.code, "broken-link" | "broken-anchor"))
-        .map(|mut d| {
-            d.severity = crate::diagnostic::Severity::Warning;
-            d
-        })
-        .collect()
 }
 
 /// Stage timings, printed to stderr when `TOLK_TIMINGS` is set: where a

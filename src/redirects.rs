@@ -213,9 +213,11 @@ pub fn check(redirects: &[Redirect], links: &LinkContext, content: &Path) -> Vec
                     "point the redirect at the article where the chain ends"
                 }),
             );
-        } else if yaml_page(&first) {
+        } else if yaml_page(&first) && !links.pages.contains(&first) {
+            // FAQ, landing and hub pages are built (`yaml_pages`); other
+            // kinds of YAML page are not.
             out.push(
-                Diagnostic::warning("redirect-to-yaml", format!("`{}` redirects to `{}`, a YAML page (FAQ or landing) that tolk does not build; the redirect leads to a missing page", r.from, r.to))
+                Diagnostic::warning("redirect-to-yaml", format!("`{}` redirects to `{}`, a YAML page of a kind tolk does not build (it builds `YamlMime:FAQ`, `Landing` and `Hub`); the redirect leads to a missing page", r.from, r.to))
                     .at(r.location.clone())
                     .with_hint("point it at an article, or at the page's published https:// URL"),
             );

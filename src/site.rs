@@ -235,7 +235,19 @@ impl Site {
             };
             diagnostics.push(d.in_file(a.source.display.clone()));
         }
+        // The files code directives show, read once for all articles.
+        let mut wanted: HashSet<String> = HashSet::new();
+        for a in &content.articles {
+            wanted.extend(markdown::code_sources(&a.source.text, &a.source.rel));
+            if let Some(en) = &a.english {
+                wanted.extend(markdown::code_sources(&en.text, &en.rel));
+            }
+        }
+        for (rel, s) in content.includes.iter().chain(&content.english.includes) {
+            wanted.extend(markdown::code_sources(&s.text, rel));
+        }
         let links = LinkContext {
+            code_files: read_code_files(&wanted, &content.assets),
             pages: content.articles.iter().map(|a| a.path.clone()).collect(),
             base_path: config.site.base_path.clone(),
             external_base: config.links.external_base.clone(),
@@ -266,6 +278,7 @@ impl Site {
                 })
                 .collect(),
             include_cache: markdown::IncludeCache::default(),
+            code_files: read_code_files(&wanted, &content.english.assets),
             en_assets: content
                 .english
                 .assets
@@ -462,6 +475,17 @@ pub fn compile(
     };
     locate_links(&mut nl, &split.nl, body);
     // Reported from the Dutch side only: the English one has the same.
+    for p in &nl.block_problems {
+        let start = split.nl.to_source(p.offset + body);
+        let end = split.nl.to_source(p.offset + p.len + body);
+        let at = Location::from_offset(&file, text, start, end.saturating_sub(start).max(1));
+        let d = if p.error {
+            Diagnostic::error(p.code, p.message.clone())
+        } else {
+            Diagnostic::warning(p.code, p.message.clone())
+        };
+        diagnostics.push(d.with_hint(p.hint.clone()).at(at));
+    }
     for p in &nl.include_problems {
         let start = split.nl.to_source(p.offset + body);
         let end = split.nl.to_source(p.offset + p.len + body);
@@ -1576,6 +1600,34 @@ fn find_node(nodes: &[NavNode], pre: usize) -> Option<&NavNode> {
     } else {
         find_node(&n.children, pre)
     }
+}
+
+/// The text of each file in `wanted` (content-relative paths) that is one
+/// of `assets`, for code directives to show: read here, as the walk found
+/// it inside the content folder, never from a path a writer typed.
+fn read_code_files(
+    wanted: &HashSet<String>,
+    assets: &[crate::content::Asset],
+) -> markdown::CodeFiles {
+    const LIMIT: u64 = 4 << 20;
+    let mut files = std::collections::BTreeMap::new();
+    if wanted.is_empty() {
+        return Default::default();
+    }
+    for a in assets.iter().filter(|a| wanted.contains(&a.rel)) {
+        let text = match std::fs::metadata(&a.abs) {
+            Ok(m) if m.len() > LIMIT => Err(format!("it is larger than {} MiB", LIMIT >> 20)),
+            Ok(_) => match std::fs::read(&a.abs) {
+                Ok(bytes) => String::from_utf8(bytes)
+                    .map(|t| t.replace("\r\n", "\n"))
+                    .map_err(|_| "it is not UTF-8 text".to_string()),
+                Err(e) => Err(format!("it cannot be read ({e})")),
+            },
+            Err(e) => Err(format!("it cannot be read ({e})")),
+        };
+        files.insert(a.rel.clone(), text);
+    }
+    std::sync::Arc::new(files)
 }
 
 #[cfg(test)]

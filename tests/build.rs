@@ -498,7 +498,7 @@ fn hosting_files_sitemap_robots_and_hashed_assets() {
         run.stderr.contains("Built 5 articles into")
             && run
                 .stderr
-                .contains("6 pages in nl-nl, 6 in en; 0 warnings, 0 errors"),
+                .contains("6 pages in nl-nl, 6 in en; 0 errors, 3 warnings, 25 notes;"),
         "{}",
         run.stderr
     );
@@ -700,18 +700,12 @@ fn the_summary_counts_in_english_number_and_says_the_site_must_be_served() {
         run.stderr.contains("Built 1 article into ")
             && run
                 .stderr
-                .contains(": 2 pages in nl-nl, 2 in en; 1 warning, 0 errors; "),
+                .contains(": 2 pages in nl-nl, 2 in en; 0 errors, 1 warning, 0 notes; "),
         "{}",
         run.stderr
     );
-    // Build's count is not the site's: it says so, and where to look.
-    assert!(
-        run.stderr.contains(
-            "Links, anchors, files and front matter are not checked by build: run `tolk check`."
-        ),
-        "{}",
-        run.stderr
-    );
+    // Build's count is the site's: it ran every check.
+    assert!(!run.stderr.contains("not checked"), "{}", run.stderr);
     // The site must be served: its links start at /.
     let out = site.root().join("site");
     assert!(
@@ -735,4 +729,84 @@ fn the_summary_counts_in_english_number_and_says_the_site_must_be_served() {
         "{}",
         check.stderr
     );
+}
+
+/// The count after `; ` in a summary line that contains `marker`: `2
+/// errors, 1 warning, 0 notes`.
+fn tally_after(log: &str, marker: &str) -> String {
+    let line = log
+        .lines()
+        .find(|l| l.contains(marker))
+        .unwrap_or_else(|| panic!("no `{marker}` line in\n{log}"));
+    let err = line.find(" error").expect("a count of errors");
+    let from = line[..err]
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    let note = from + line[from..].find(" note").expect("a count of notes");
+    let end = if line[note..].starts_with(" notes") {
+        note + 6
+    } else {
+        note + 5
+    };
+    line[from..end].to_string()
+}
+
+/// One set of diagnostics: `tolk build`, `tolk check` and the first build
+/// of `tolk serve` run the same checks on a site with a broken link, a
+/// broken anchor and removed raw HTML (made a warning in book.toml), print
+/// the same diagnostics and the same counts. Build still writes the site:
+/// the checks' errors do not stop it, and it says that `tolk check` fails.
+#[test]
+fn build_check_and_serve_report_the_same_diagnostics() {
+    let site = TempSite::new("[check.severity]\nraw-html-removed = \"warning\"\n");
+    site.write("content/a.md", ARTICLE);
+    site.write(
+        "content/b.md",
+        "---\ntitle: B\nms.date: 01/02/2021\n---\n# B\n\nZie [weg](gone.md) en [a](a.md#geen-kop).\n\n<script>alert(1)</script>\n",
+    );
+    let check = site.tolk(&["check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    let counted = tally_after(&check.stderr, "tolk check: ");
+    assert!(
+        counted.starts_with("2 errors, 1 warning, "),
+        "{}",
+        check.stderr
+    );
+    let build = site.tolk(&["build"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert_eq!(tally_after(&build.stderr, "Built 2 articles"), counted);
+    assert!(
+        build.stderr.contains("The site was written: 2 errors found by the checks (links, anchors, files, front matter) do not stop a build, but `tolk check` fails on them."),
+        "{}",
+        build.stderr
+    );
+    assert!(site.exists("nl-nl/b/index.html"));
+    // The same diagnostics, line for line.
+    let diags = |log: &str| -> Vec<String> {
+        let mut v: Vec<String> = log
+            .lines()
+            .filter(|l| {
+                l.starts_with("error[")
+                    || l.starts_with("warning[")
+                    || l.starts_with("note[")
+                    || l.starts_with("  --> ")
+            })
+            .map(str::to_string)
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(diags(&build.stderr), diags(&check.stderr));
+    for code in [
+        "error[broken-link]",
+        "error[broken-anchor]",
+        "warning[raw-html-removed]",
+    ] {
+        assert!(build.stderr.contains(code), "{code}: {}", build.stderr);
+    }
+    let serve = common::serve::Serve::start(&site);
+    serve.wait_log("Built ");
+    let log = serve.log();
+    assert_eq!(tally_after(&log, "Built "), counted, "{log}");
+    assert_eq!(diags(&log), diags(&check.stderr), "{log}");
 }

@@ -10,6 +10,8 @@
 //! A case file: `--- input`, `--- docfx`, (`--- differs`: why the text
 //! differs on purpose,) `--- tolk` sections, in order.
 
+mod common;
+
 use std::collections::{BTreeMap, HashSet};
 
 use tolk::markdown::{self, Input, LinkContext};
@@ -67,14 +69,38 @@ fn cases() -> Vec<Case> {
     out
 }
 
+/// `samples/program.cs`, which the code cases show.
+const CODE_SAMPLE: &str = "using System;
+
+namespace Demo
+{
+    class Program
+    {
+        // <Main>
+        static void Main()
+        {
+            Console.WriteLine(\"<hello>\");
+        }
+        // </Main>
+    }
+}
+";
+
 fn render(text: &str) -> String {
     let pages: HashSet<String> = ["other", "dir/page"]
         .iter()
         .map(|s| s.to_string())
         .collect();
+    let code: std::collections::BTreeMap<String, Result<String, String>> = [(
+        "samples/program.cs".to_string(),
+        Ok(CODE_SAMPLE.to_string()),
+    )]
+    .into_iter()
+    .collect();
     let links = LinkContext {
         pages,
         base_path: "/".into(),
+        code_files: std::sync::Arc::new(code),
         ..Default::default()
     };
     let label = |k: &str| k.to_ascii_uppercase();
@@ -202,4 +228,219 @@ fn docfx_cases_render_as_docfx_does() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// A padded table (Markdig's reading of rows that disagree on their cell
+/// count) is parsed from a rewritten text; what follows it must still be
+/// reported where the writer wrote it.
+#[test]
+fn offsets_after_a_padded_table_point_into_the_source() {
+    let text = "a | b\n-|-\n1 | 2 | 3\n\nSee [it](missing.md) and [the other](other.md).\n";
+    let links = LinkContext {
+        base_path: "/".into(),
+        ..Default::default()
+    };
+    let label = |k: &str| k.to_string();
+    let r = markdown::render(&Input {
+        text,
+        lang: Lang::En,
+        text_lang: Lang::En,
+        tooltips: false,
+        rel: "article.md",
+        links: &links,
+        originals: &[],
+        checklist: &|_| None,
+        search_text: true,
+        twin: None,
+        callout_label: &label,
+        depth: 0,
+        parent: None,
+    });
+    assert!(r.html.contains("<td>3</td>"), "{}", r.html);
+    let at: Vec<&str> = r
+        .links
+        .iter()
+        .map(|l| &text[l.offset..l.offset + l.len])
+        .collect();
+    assert_eq!(at, ["[it](missing.md)", "[the other](other.md)"]);
+}
+
+/// Code directives in a real build: the file is read from the content
+/// folder (never from outside it), and a path that leaves it, a missing
+/// file or a range past its end is an error at the directive, with no
+/// site written.
+#[test]
+fn code_directives_read_only_the_content_folder() {
+    let site = common::TempSite::new("");
+    site.write("secret.cs", "// not content\n");
+    site.write("content/samples/hello.cs", "class A\n{\n    int x;\n}\n");
+    site.write(
+        "content/docs/a.md",
+        "---\ntitle: A\n---\n# A\n\nIntro.\n:::code source=\"../samples/hello.cs\" range=\"2-4\":::\n",
+    );
+    site.tolk(&["build"]).ok();
+    let html = site.read("nl-nl/docs/a/index.html");
+    assert!(
+        html.contains("<pre><code class=\"lang-csharp\">{\n    int x;\n}\n</code></pre>"),
+        "{html}"
+    );
+    for (directive, message, col) in [
+        (
+            "[!code-csharp[](../../secret.cs)]",
+            "`../../secret.cs` is outside the content folder",
+            1,
+        ),
+        (
+            "   :::code source=\"../samples/none.cs\":::",
+            "no file `samples/none.cs` for this code block",
+            4,
+        ),
+        (
+            ":::code source=\"../samples/hello.cs\" range=\"3-9\":::",
+            "range `3-9` does not fit `../samples/hello.cs` (4 lines)",
+            1,
+        ),
+    ] {
+        site.write(
+            "content/docs/b.md",
+            format!("---\ntitle: B\n---\n# B\n\nText.\n{directive}\nMore.\n"),
+        );
+        let run = site.tolk(&["build"]);
+        assert_eq!(run.code, 1, "{directive}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("error[code-source]: {message}")),
+            "{directive}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains(&format!("content/docs/b.md:7:{col}")),
+            "{directive}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("not content"), "{}", run.stderr);
+    }
+}
+
+/// A grid or zone left open is closed where its container ends, and said.
+#[test]
+fn an_unclosed_grid_is_closed_and_reported() {
+    let site = common::TempSite::new("");
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\n---\n# A\n\n:::row:::\n    :::column:::\n        Text.\n:::column-end:::\n",
+    );
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning[docfx-block]: `:::row:::` is never closed"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("content/a.md:6:1"), "{}", run.stderr);
+    let html = site.read("nl-nl/a/index.html");
+    assert!(
+        html.contains(
+            "<section class=\"row\">\n<div class=\"column\">\n<p>Text.</p>\n</div>\n</section>"
+        ),
+        "{html}"
+    );
+}
+
+/// DocFX's YAML pages (FAQ, landing) are built in both languages, and
+/// links to `.yml` files (with a question's anchor) lead to them.
+#[test]
+fn yaml_faq_and_landing_pages_are_pages() {
+    let site = common::TempSite::new("");
+    site.write(
+        "content/a/faq.yml",
+        "### YamlMime:FAQ\nmetadata:\n  title: Vragen\n  ms.date: 09/27/2021\ntitle: Veelgestelde vragen\nsummary: Over uitbetalingen.\nsections:\n- name: Profiel\n  questions:\n  - question: >\n      Why are my earnings missing?\n    answer: >\n      Zie **[het artikel](b.md)**.\n",
+    );
+    site.write(
+        "content/a/index.yml",
+        "### YamlMime:Landing\ntitle: Start\nmetadata:\n  title: Start\n  ms.date: 09/01/2021\nlandingContent:\n- title: Vragen\n  linkLists:\n  - linkListType: faq\n    links:\n    - text: De vragen\n      url: faq.yml\n",
+    );
+    site.write(
+        "content/a/b.md",
+        "---\ntitle: B\nms.date: 01/01/2021\n---\n# B\n\nZie [de vraag](faq.yml#why-are-my-earnings-missing-) en [start](index.yml).\n",
+    );
+    site.write("content/a/data.yml", "key: value\n");
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("0 errors, 0 warnings"),
+        "{}",
+        run.stderr
+    );
+    let faq = site.read("nl-nl/a/faq/index.html");
+    assert!(faq.contains("Veelgestelde vragen</h1>"), "{faq}");
+    assert!(
+        faq.contains("<h3 id=\"why-are-my-earnings-missing-\">"),
+        "{faq}"
+    );
+    assert!(
+        faq.contains("<strong><a href=\"/nl-nl/a/b/\">het artikel</a></strong>"),
+        "{faq}"
+    );
+    assert!(site.exists("en/a/faq/index.html"));
+    let landing = site.read("nl-nl/a/index.html");
+    assert!(
+        landing.contains("<a href=\"/nl-nl/a/faq/\">De vragen</a>"),
+        "{landing}"
+    );
+    let b = site.read("nl-nl/a/b/index.html");
+    assert!(
+        b.contains("href=\"/nl-nl/a/faq/#why-are-my-earnings-missing-\""),
+        "{b}"
+    );
+    assert!(b.contains("href=\"/nl-nl/a/\""), "{b}");
+    assert!(
+        !site.exists("nl-nl/a/data/index.html"),
+        "data is not a page"
+    );
+    // A YAML page whose YAML is broken: an error at its line, no site.
+    site.write(
+        "content/a/faq.yml",
+        "### YamlMime:FAQ\ntitle: Vragen\nsections:\n- name: [niet gesloten\n",
+    );
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/a/faq.yml:4:"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A heading in a zone the page hides (`target="chromeless"`) is not
+/// offered in "on this page"; one in a docs or pivot zone is.
+#[test]
+fn headings_of_hidden_zones_are_not_on_this_page() {
+    let text = "# T\n\n::: zone target=\"chromeless\"\n## Chromeless only\n::: zone-end\n\n::: zone pivot=\"cs\"\n## For C#\n::: zone-end\n\n## Shared\n";
+    let links = LinkContext::default();
+    let label = |k: &str| k.to_string();
+    let r = markdown::render(&Input {
+        text,
+        lang: Lang::En,
+        text_lang: Lang::En,
+        tooltips: false,
+        rel: "article.md",
+        links: &links,
+        originals: &[],
+        checklist: &|_| None,
+        search_text: false,
+        twin: None,
+        callout_label: &label,
+        depth: 0,
+        parent: None,
+    });
+    let toc: Vec<&str> = r.toc.iter().map(|h| h.text.as_str()).collect();
+    assert_eq!(toc, ["For C#", "Shared"]);
+    assert!(
+        r.html
+            .contains("data-target=\"chromeless\" hidden>\n<h2 id=\"chromeless-only\">"),
+        "{}",
+        r.html
+    );
 }

@@ -230,7 +230,11 @@ pub fn resolve(ctx: &LinkContext, from: &str, href: &str, lang: Lang) -> LinkTar
         return LinkTarget::External { url, guessed: true };
     };
     let lower = normal.to_ascii_lowercase();
-    if lower.ends_with(".md") || normal.is_empty() || path_part.ends_with('/') {
+    if lower.ends_with(".md")
+        || lower.ends_with(".yml")
+        || normal.is_empty()
+        || path_part.ends_with('/')
+    {
         if let Some(path) = find(page_key(&normal), &mut respelled) {
             return LinkTarget::Page {
                 path,
@@ -295,7 +299,9 @@ fn page_key(p: &str) -> String {
 }
 
 fn strip_md(p: &str) -> &str {
-    p.strip_suffix(".md").unwrap_or(p)
+    p.strip_suffix(".md")
+        .or_else(|| p.strip_suffix(".yml"))
+        .unwrap_or(p)
 }
 
 /// Folds `.` and `..`; `None` when the path climbs above its root.

@@ -10,6 +10,9 @@
 //! - `# [Title](#tab/id)` ... `---`: an accessible tab set;
 //! - `:::image type="content" source="..." alt-text="...":::`: a figure;
 //! - `[!INCLUDE [title](path)]`: the named file, rendered in place;
+//! - `:::row:::`/`:::column:::` grids, `::: zone`s, `:::code` and
+//!   `[!code-x[](path)]` from files (`blocks`); pipe tables whose rows
+//!   disagree on their cell count, padded as Markdig pads them (`tables`);
 //! - links: to the page of an article in the same language, or out of the site
 //!   against the configured external base;
 //! - `<tolk-seg n="K">`...`</tolk-seg>` (put there by `segments`): a sentence
@@ -23,10 +26,12 @@
 
 mod alerts;
 mod autolinks;
+mod blocks;
 mod headings;
 mod images;
 mod includes;
 mod links;
+mod tables;
 mod tabs;
 mod twin;
 mod video;
@@ -41,6 +46,7 @@ use crate::lang::Lang;
 use crate::sanitize::{Removed, Sanitizer};
 
 pub use crate::escape::{escape_attr, escape_html, escape_with, is_safe_url};
+pub use blocks::{code_path, code_sources, BlockProblem, CodeFiles};
 pub use headings::{gfm_id, slugify};
 pub use links::{encode_path, page_url, resolve};
 pub use twin::{may_twin, render_twin, Twin};
@@ -82,6 +88,9 @@ pub struct LinkContext {
     /// from an English source to one of them goes there (empty in the
     /// context Dutch text is rendered with).
     pub en_assets: HashSet<String>,
+    /// The files `:::code` and `[!code-...]` show, by content-relative
+    /// path (read by `site`: this module reads no files).
+    pub code_files: CodeFiles,
 }
 
 /// Where a link in an article leads.
@@ -177,6 +186,9 @@ pub struct Rendered {
     /// one), whether it is an error (a cycle) or a warning (a missing file),
     /// and the message.
     pub include_problems: Vec<IncludeProblem>,
+    /// Grid and zone directives out of place, code directives whose file
+    /// or lines cannot be shown.
+    pub block_problems: Vec<BlockProblem>,
     /// Raw HTML that the policy took out ([`crate::sanitize`]), at offsets
     /// of the rendered text like `links`.
     pub removed: Vec<Removed>,
@@ -268,6 +280,30 @@ pub fn parse(text: &str) -> Events<'_> {
     let mut events: Events = Parser::new_ext(text, options())
         .into_offset_iter()
         .collect();
+    // Tables whose rows disagree on their number of cells: Markdig pads
+    // them, pulldown-cmark leaves them text (`tables`). Those that stand
+    // in code or raw HTML stay as they are.
+    // DocFX's directive lines (grids, zones, code from files) stand as
+    // paragraphs of their own (`blocks`).
+    let mut edits = blocks::edits(text);
+    let mut found = tables::candidates(text);
+    found.retain(|c| {
+        !events.iter().any(|(e, r)| {
+            matches!(e, Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock))
+                && r.contains(&c.delimiter_at)
+        })
+    });
+    edits.extend(found.into_iter().flat_map(tables::Candidate::edits));
+    if !edits.is_empty() {
+        let (padded, offsets) = tables::apply(text, edits);
+        events = Parser::new_ext(&padded, options())
+            .into_offset_iter()
+            .map(|(e, r)| {
+                let start = offsets.original(r.start);
+                (e.into_static(), start..offsets.original(r.end).max(start))
+            })
+            .collect();
+    }
     merge_text(&mut events);
     events
 }
@@ -291,6 +327,8 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
     let (mut in_link, mut in_code) = (0usize, 0usize);
     // Inside a callout (a second alert marker there starts a new one).
     let mut in_callout = 0usize;
+    // Open grids and zones.
+    let mut grid = blocks::State::default();
     let mut i = 0;
     while i < events.len() {
         let (ev, range) = &events[i];
@@ -299,6 +337,18 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
             Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
             Event::Start(Tag::CodeBlock(_)) => in_code += 1,
             Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+            Event::Start(
+                Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_),
+            ) => grid.depth += 1,
+            Event::End(
+                TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition,
+            ) => {
+                end_raw_html(&mut raw, &mut html_events, &mut out);
+                let close = grid.end_container(&mut out);
+                if !close.is_empty() {
+                    html_events.push(Event::Html(close.into()));
+                }
+            }
             _ => {}
         }
         if let Event::End(end) = ev {
@@ -347,7 +397,7 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                         )
                         .into(),
                     ));
-                    if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                    if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) && !grid.hidden() {
                         out.toc.push(Heading {
                             level: lvl,
                             id: id.clone(),
@@ -443,6 +493,16 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
             }
             Event::Start(Tag::Paragraph) => {
                 let end = find_end(events, i);
+                let source = input.text.get(range.clone()).unwrap_or("").trim_start();
+                if source.starts_with(":::") || source.starts_with("[!code") {
+                    if let Some(html) =
+                        blocks::paragraph(source, range.start, input, &mut out, &mut grid)
+                    {
+                        html_events.push(Event::Html(html.into()));
+                        i = end + 1;
+                        continue;
+                    }
+                }
                 if let Some(html) = docfx_paragraph(&events[i + 1..end], input, &mut out) {
                     html_events.push(Event::Html(html.into()));
                     i = end + 1;
@@ -567,6 +627,10 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
         i += 1;
     }
     end_raw_html(&mut raw, &mut html_events, &mut out);
+    let close = grid.finish(&mut out);
+    if !close.is_empty() {
+        html_events.push(Event::Html(close.into()));
+    }
     if let Some(close) = tabs.get(&events.len()) {
         html_events.push(Event::Html(close.clone().into()));
     }

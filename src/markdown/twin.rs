@@ -50,6 +50,7 @@ pub fn render_twin(
         sections: Vec::new(),
         segments: this.segments,
         include_problems: this.include_problems.clone(),
+        block_problems: this.block_problems.clone(),
         removed: this.removed.clone(),
         twin_values: Vec::new(),
         twin_links: Vec::new(),
@@ -174,6 +175,7 @@ mod tests {
             includes: BTreeMap::new(),
             include_cache: crate::markdown::IncludeCache::default(),
             en_assets: Default::default(),
+            code_files: Default::default(),
         };
         let nl_label = |key: &str| format!("{key} in het Nederlands <&>");
         let en_label = |key: &str| format!("{key} in English <&>");

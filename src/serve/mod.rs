@@ -216,7 +216,6 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
         // published site lives under.
         base_path: Some("/".into()),
         inject: inject(),
-        report_links: true,
         review: false,
     });
     // A book.toml that does not load stops here: without it there is no
@@ -574,8 +573,11 @@ impl Rebuilds {
                 } else {
                     format!(" after changes to {}", describe(changed, &self.root))
                 };
+                // The same diagnostics and counts as `tolk build` and
+                // `tolk check` (a rebuild counts the whole site's).
+                diagnostic::eprint_all(&report.diagnostics);
                 crate::say_err!(
-                    "{} {} pages from {} articles in {:.0?}{what}",
+                    "{} {} pages from {} articles in {:.0?}{what}; {}",
                     if changed.is_empty() {
                         "Built"
                     } else {
@@ -584,8 +586,8 @@ impl Rebuilds {
                     report.pages,
                     report.articles,
                     report.elapsed,
+                    diagnostic::tally(&report.diagnostics),
                 );
-                diagnostic::eprint_all(&report.diagnostics);
                 self.good.store(build, Ordering::SeqCst);
                 let event = if css_only {
                     Event::Css {
