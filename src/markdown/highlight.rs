@@ -9,10 +9,9 @@
 //! The languages of DocFX docs (SQL, JSON, PowerShell, bash for
 //! `azurecli`, C#) have compact grammars of tolk's own, in `syntaxes/`:
 //! syntect's bundled ones lack PowerShell, and theirs for SQL, bash and C#
-//! compile into regex automata that cost a corpus build a third more time
-//! and 70% more memory (Unicode classes, long keyword lists), where
-//! these, in ASCII, cost a few milliseconds. Other languages fall back to
-//! syntect's bundled syntaxes.
+//! are large (with them a corpus build took 70% more memory). Other
+//! languages fall back to syntect's bundled syntaxes. The regex engine is
+//! Oniguruma (see Cargo.toml for why).
 //!
 //! DocFX's language names are mapped (`azurecli` is bash,
 //! `azurepowershell-interactive` PowerShell, `Output` and `console` plain
