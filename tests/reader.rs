@@ -77,10 +77,80 @@ fn navigation_follows_the_tocs_and_leaves_out_what_is_not_an_article() {
 }
 
 #[test]
+fn breadcrumbs_follow_the_breadcrumb_toc_then_the_nested_toc() {
+    let site = reader_site();
+    let crumbs = |page: &str| {
+        let html = site.read(page);
+        let start = html
+            .find("<nav class=\"breadcrumbs\"")
+            .expect("breadcrumbs");
+        let end = start + html[start..].find("</nav>").expect("end");
+        html[start..end].to_string()
+    };
+    let ol = |items: &str| format!("<ol><li><a href=\"/nl-nl/\">Leesproef</a></li>{items}</ol>");
+    // guide/breadcrumb/toc.yml: "Documenten" for all of guide/ (its
+    // topicHref is no page: a label), and "Nieuws" for guide/news/, linked;
+    // the TOC entries below the trail follow it (Facturering is nested in
+    // the TOC), and the TOC's "Nieuws" is the trail's, so it is not repeated.
+    assert!(
+        crumbs("nl-nl/guide/tax/index.html").ends_with(&ol(
+            "<li>Documenten</li><li>Gids voor partners</li><li>Facturering</li>"
+        )),
+        "{}",
+        crumbs("nl-nl/guide/tax/index.html")
+    );
+    assert!(
+        crumbs("nl-nl/guide/news/2021-march/index.html").ends_with(&ol(
+            "<li>Documenten</li><li><a href=\"/nl-nl/guide/news/\">Nieuws</a></li>"
+        )),
+        "{}",
+        crumbs("nl-nl/guide/news/2021-march/index.html")
+    );
+    // A crumb never links to the page it is on: the news page keeps
+    // "Documenten", and its TOC path.
+    assert!(
+        crumbs("nl-nl/guide/news/index.html").ends_with(&ol(
+            "<li>Documenten</li><li>Gids voor partners</li><li>Nieuws</li>"
+        )),
+        "{}",
+        crumbs("nl-nl/guide/news/index.html")
+    );
+    // Outside the trail's folder: the TOC alone.
+    assert!(
+        crumbs("nl-nl/market/buy/index.html").ends_with(&ol("<li>Marktplaats voor klanten</li>"))
+    );
+    // English pages link the English page, under its title there (this
+    // docset has no English text, so the Dutch one).
+    assert!(
+        crumbs("en/guide/news/2021-march/index.html")
+            .contains("<li><a href=\"/en/guide/news/\">Nieuws</a></li>"),
+        "{}",
+        crumbs("en/guide/news/2021-march/index.html")
+    );
+}
+
+#[test]
+fn a_breadcrumb_toc_that_is_not_a_list_is_a_warning() {
+    let site = TempSite::new("[book]\ntitle = \"T\"\n");
+    site.write("content/a.md", "---\ntitle: A\n---\n# A\n");
+    site.write("content/breadcrumb/toc.yml", "name: Docs\ntocHref: /\n");
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning[toc]: this breadcrumb TOC is not a list of items")
+            && run.stderr.contains("content/breadcrumb/toc.yml:1:1"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.read("nl-nl/a/index.html").contains("Docs"));
+}
+
+#[test]
 fn breadcrumbs_prev_next_and_a_landing_page() {
     let site = reader_site();
     let tax = site.read("nl-nl/guide/tax/index.html");
-    assert!(tax.contains("<nav class=\"breadcrumbs\" aria-label=\"Kruimelpad\"><ol><li><a href=\"/nl-nl/\">Leesproef</a></li><li>Gids voor partners</li><li>Facturering</li></ol></nav>"), "{tax}");
+    assert!(tax.contains("<nav class=\"breadcrumbs\" aria-label=\"Kruimelpad\"><ol><li><a href=\"/nl-nl/\">Leesproef</a></li><li>Documenten</li><li>Gids voor partners</li><li>Facturering</li></ol></nav>"), "{tax}");
     assert!(
         tax.contains("<a class=\"prev\" rel=\"prev\" href=\"/nl-nl/guide/invoice/\">"),
         "{tax}"
