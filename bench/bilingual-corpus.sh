@@ -105,6 +105,8 @@ print(f"MT notices: {mt_pages}; linking an English page that says 'only in Dutch
 # English navigation: group labels of the Dutch TOC on English pages.
 toc = read(os.path.join(work, "content", "partner-center", "TOC.yml")) or ""
 nl_groups = set(n.strip().strip('"') for n in re.findall(r'- name: (.*)', toc))
+# (Names the English TOC uses too, "Customers", are English in both.)
+nl_groups -= set(n.strip().strip('"') for n in re.findall(r'- name: (.*)', read(os.path.join(work, "content-en", "partner-center", "TOC.yml")) or ""))
 dutch_labels = marked = 0
 for p in pages:
     en = read(os.path.join(site, "en", p, "index.html")) or ""
@@ -115,6 +117,69 @@ for p in pages:
         elif html.unescape(label) in nl_groups:
             dutch_labels += 1
 print(f"Dutch TOC group labels in English pages' navigation: {dutch_labels} unmarked, {marked} marked lang=nl")
+# Language of parts (issue 17 item 8): Dutch fragments on English pages
+# outside an element with lang="nl": alt texts, meta descriptions, navigation
+# labels (page titles and groups), the site title. A fragment is Dutch when
+# the Dutch pages show it (title, description, alt) or the Dutch TOC names
+# it, and no English page built from an English source shows it as its own.
+from html.parser import HTMLParser
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+class Parts(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack = []; self.out = []  # (kind, text, lang)
+    def lang(self):
+        return self.stack[-1][1] if self.stack else ""
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs); l = a.get("lang", self.lang()) or ""
+        nav = tag == "nav" and "site-nav" in (a.get("class") or "") or (self.stack and self.stack[-1][2])
+        if tag == "img" and a.get("alt"): self.out.append(("alt", a["alt"], l))
+        if tag == "meta" and a.get("name") == "description" and a.get("content"): self.out.append(("description", a["content"], l))
+        if tag == "a" and "site-title" in (a.get("class") or ""): self.out.append(("site title", None, l))
+        if tag not in VOID: self.stack.append((tag, l, bool(nav)))
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag: del self.stack[i:]; break
+    def handle_data(self, d):
+        d = d.strip()
+        if d and self.stack and self.stack[-1][2]: self.out.append(("navigation label", d, self.lang()))
+def parts(h):
+    p = Parts(); p.feed(h); return p.out
+dutch, english = set(), set()
+for n in re.findall(r'- name: (.*)', toc): dutch.add(n.strip().strip('"'))
+for p in pages:
+    nl = read(os.path.join(site, "nl-nl", p, "index.html")) or ""
+    en = read(os.path.join(site, "en", p, "index.html")) or ""
+    if "alleen in het Engels" in nl: continue
+    for kind, t, l in parts(nl):
+        if t and kind != "navigation label" and not l.startswith("en"): dutch.add(t)
+    m = re.search(r'<h1[^>]*>(.*?)</h1>', nl, re.S)
+    if m: dutch.add(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).strip())
+    if en and not only_dutch(en):
+        for kind, t, l in parts(en):
+            if t and kind != "navigation label" and not l.startswith("nl"): english.add(t)
+        m = re.search(r'<h1[^>]*>(.*?)</h1>', en, re.S)
+        if m: english.add(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).strip())
+entoc = read(os.path.join(work, "content-en", "partner-center", "TOC.yml")) or ""
+for n in re.findall(r'- name: (.*)', entoc): english.add(n.strip().strip('"'))
+dutch -= english
+unmarked = {}
+for p in pages:
+    en = read(os.path.join(site, "en", p, "index.html")) or ""
+    for kind, t, l in parts(en):
+        if l.startswith("nl"): continue
+        if kind == "site title" or t in dutch:
+            unmarked[kind] = unmarked.get(kind, 0) + 1
+import glob
+for f in glob.glob(os.path.join(site, "static", "toc-en.*.js")):
+    tree = json.loads(read(f).strip()[len("window.tolkNav = "):].rstrip(";"))
+    def walk(nodes):
+        for n in nodes:
+            if n.get("t") in dutch and n.get("l") != "nl":
+                unmarked["toc-en.js label"] = unmarked.get("toc-en.js label", 0) + 1
+            walk(n.get("c", []))
+    walk(tree)
+print("Dutch fragments on English pages outside lang=nl:", ", ".join(f"{k} {v}" for k, v in sorted(unmarked.items())) or "none")
 check = read(os.path.join(work, "check.log")) or ""
 for code in ["only-dutch", "only-english", "anchor-mismatch", "broken-anchor", "missing-asset", "include"]:
     n = len(re.findall(r"^(?:error|warning|note)\[" + code + r"\]", check, re.M))

@@ -79,6 +79,11 @@ pub enum Command {
         /// object per line: file, line, column, severity, code, message, hint).
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Also list, for a translation reviewer, each segment whose Dutch
+        /// half is empty or the same as its English half (notes
+        /// `segment-empty-dutch`, `segment-identical`), at its source line.
+        #[arg(long)]
+        review: bool,
     },
     /// Preview the site while you write: build it, serve it, rebuild on
     /// every save and reload the open pages.
@@ -159,6 +164,7 @@ pub fn main() -> ExitCode {
                 base_path: base_url,
                 inject: String::new(),
                 report_links: false,
+                review: false,
             };
             finish(pipeline::Session::build(&opts).map(|(session, report)| {
                 // The process ends here: freeing every page, string and
@@ -174,7 +180,11 @@ pub fn main() -> ExitCode {
                 report.diagnostics
             }))
         }
-        Command::Check { root, format } => check(root, format),
+        Command::Check {
+            root,
+            format,
+            review,
+        } => check(root, format, review),
         Command::Eval(args) => eval(args),
         Command::Serve {
             root,
@@ -291,9 +301,10 @@ fn serve(opts: &crate::serve::ServeOptions) -> ExitCode {
 
 /// `tolk check`: prints every diagnostic in the chosen format; exit 1 on
 /// any error.
-fn check(root: PathBuf, format: Format) -> ExitCode {
+fn check(root: PathBuf, format: Format, review: bool) -> ExitCode {
     let opts = pipeline::Options {
         root,
+        review,
         ..pipeline::Options::default()
     };
     let diags = match pipeline::check(&opts) {

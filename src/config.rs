@@ -82,6 +82,11 @@ pub struct Site {
     /// The path under which the site is served (`/` or `/docs/`). Every link
     /// tolk writes starts with it.
     pub base_path: String,
+    /// Where review mode links a segment's source line: a URL with `{path}`
+    /// (the file, from the folder of book.toml) and `{line}`, such as
+    /// `https://github.com/org/docs/blob/main/{path}#L{line}`. Empty: review
+    /// mode names the file and line without a link.
+    pub source_url: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -179,6 +184,7 @@ impl Default for Site {
         Site {
             url: String::new(),
             base_path: "/".into(),
+            source_url: String::new(),
         }
     }
 }

@@ -40,6 +40,9 @@ pub struct Options {
     /// site still builds). The preview server sets it, so that deleting or
     /// renaming an article shows the links that pointed to it.
     pub report_links: bool,
+    /// `tolk check --review`: also list, as notes, the segments whose Dutch
+    /// half is empty or the same as the English (`Compiled::review`).
+    pub review: bool,
 }
 
 /// What a successful build did.
@@ -129,6 +132,9 @@ pub fn check(opts: &Options) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let config = load_config(opts)?;
     let (_theme, site, mut diagnostics) = compile(&config)?;
     let mut more = crate::check::check_site(&config, &site);
+    if opts.review {
+        more.extend(site.pages.iter().flat_map(|p| p.review.iter().cloned()));
+    }
     more.extend(crate::redirects::check(
         &crate::redirects::load(&config).0,
         &site.links,
@@ -527,7 +533,13 @@ impl Timings {
 #[derive(Serialize)]
 struct SiteCtx<'a> {
     title: &'a str,
+    /// `[site] source-url`, when it is an http(s) URL.
+    source_url: &'a str,
+    /// The language of the title and description where it is not the
+    /// page's: `book.toml` is written in the content language.
+    title_lang: Option<&'static str>,
     description: &'a str,
+    description_lang: Option<&'static str>,
     base_path: &'a str,
     url: &'a str,
 }
@@ -560,6 +572,8 @@ struct Alternate {
 #[derive(Serialize, Default)]
 struct PageCtx<'a> {
     title: String,
+    /// The title's language where it is not the page's (`nl`, `en`).
+    title_lang: Option<&'static str>,
     title_html: String,
     title_id: String,
     description: String,
@@ -594,17 +608,22 @@ struct PageCtx<'a> {
     next: Option<Link>,
     /// The TOC entries above this page (a group has no link).
     crumbs: Vec<Crumb>,
+    /// The source file (from the project folder, `/`-separated) of a Dutch
+    /// page with segments, for review mode's links to source lines.
+    source: Option<String>,
 }
 
 #[derive(Serialize)]
 struct Link {
     title: String,
+    title_lang: Option<&'static str>,
     url: String,
 }
 
 #[derive(Serialize)]
 struct Crumb {
     title: String,
+    title_lang: Option<&'static str>,
     url: Option<String>,
 }
 
@@ -615,22 +634,27 @@ struct Crumb {
 fn crumbs(site: &Site, order: &site::NavOrder, i: usize, lang: Lang, other: &str) -> Vec<Crumb> {
     let trail = site.breadcrumb_trail(i, lang);
     let toc = order.crumbs(site, i, lang, other);
-    let named = |(title, url): &(String, Option<String>)| {
+    let named = |(title, _, url): &(String, Lang, Option<String>)| {
         trail
             .iter()
-            .any(|(t, u)| t == title || (url.is_some() && u == url))
+            .any(|(t, _, u)| t == title || (url.is_some() && u == url))
     };
     let below = toc.iter().rposition(named).map_or(0, |k| k + 1);
     trail
         .into_iter()
         .chain(toc.into_iter().skip(below))
-        .map(|(title, url)| Crumb { title, url })
+        .map(|(title, title_lang, url)| Crumb {
+            title,
+            title_lang: site::part_lang(title_lang, lang),
+            url,
+        })
         .collect()
 }
 
 #[derive(Serialize)]
 struct ListEntry {
     title: String,
+    title_lang: Option<&'static str>,
     url: String,
     description: String,
     description_lang: Option<&'static str>,
@@ -639,6 +663,7 @@ struct ListEntry {
 #[derive(Serialize)]
 struct Group {
     title: String,
+    title_lang: Option<&'static str>,
     /// How many articles the group has; `articles` holds the first few.
     count: usize,
     /// The first few articles, shown; the rest, folded away.
@@ -704,7 +729,16 @@ fn write_site(
     let mut errors: Vec<Diagnostic> = Vec::new();
     let site_ctx = |lang: Lang| SiteCtx {
         title: config.book.title_in(lang),
+        source_url: if markdown::is_safe_url(&config.site.source_url)
+            && config.site.source_url.starts_with("http")
+        {
+            &config.site.source_url
+        } else {
+            ""
+        },
+        title_lang: (lang == Lang::En && config.book.title_en.is_empty()).then_some("nl"),
         description: &config.book.description,
+        description_lang: (lang == Lang::En).then_some("nl"),
         base_path: base,
         url: &config.site.url,
     };
@@ -857,12 +891,13 @@ fn write_site(
             let home = |l: Lang| markdown::page_url(base, l, "");
             let groups: Vec<Group> = site::index_groups(site, lang, &|k| strings.get(k))
                 .into_iter()
-                .map(|(title, members)| {
+                .map(|(title, title_lang, members)| {
                     let mut articles: Vec<ListEntry> =
                         members.iter().map(|&i| list_entry(site, i, lang)).collect();
                     let more = articles.split_off(articles.len().min(HOME_GROUP_ENTRIES));
                     Group {
                         title,
+                        title_lang: site::part_lang(title_lang, lang),
                         count: members.len(),
                         articles,
                         more,
@@ -888,6 +923,7 @@ fn write_site(
                     let d = site.pages[i].article.front.date;
                     serde_json::json!({
                         "title": site.pages[i].title(lang),
+                        "title_lang": site::part_lang(site.pages[i].title_lang(lang), lang),
                         "url": site.url(i, lang),
                         "date": d.map(|d| d.to_string()),
                         "date_text": d.map(|d| strings.date(d)),
@@ -897,7 +933,9 @@ fn write_site(
             ctx.insert("recent", &recent);
             let page = PageCtx {
                 title: config.book.title_in(lang).to_string(),
+                title_lang: (lang == Lang::En && config.book.title_en.is_empty()).then_some("nl"),
                 description: config.book.description.clone(),
+                description_lang: (lang == Lang::En).then_some("nl"),
                 alternates: alternates(config, &home(Lang::Nl), &home(Lang::En)),
                 other_url: Some(home(lang.other())),
                 canonical: (!config.site.url.is_empty()).then(|| absolute(config, &home(lang))),
@@ -918,6 +956,7 @@ fn write_site(
             let page404 = PageCtx {
                 title: strings.get("not-found-title"),
                 description: config.book.description.clone(),
+                description_lang: (lang == Lang::En).then_some("nl"),
                 noindex: true,
                 ..PageCtx::default()
             };
@@ -1154,6 +1193,25 @@ pub fn page_file(lang: Lang, path: &str) -> String {
     }
 }
 
+/// The language of an article's description where it is not the page's:
+/// an English page without an English source shows the Dutch front
+/// matter's; a Dutch page of an English-only article the English one's.
+fn description_lang(
+    p: &site::Compiled,
+    lang: Lang,
+    english_source: bool,
+    description: &str,
+) -> Option<&'static str> {
+    if description.is_empty() {
+        return None;
+    }
+    match lang {
+        Lang::En if !english_source => Some("nl"),
+        Lang::Nl if p.article.only_english => Some("en"),
+        _ => None,
+    }
+}
+
 fn list_entry(site: &Site, i: usize, lang: Lang) -> ListEntry {
     let p = &site.pages[i];
     let english_fm = match (lang, p.english, &p.article.english_front) {
@@ -1164,9 +1222,9 @@ fn list_entry(site: &Site, i: usize, lang: Lang) -> ListEntry {
     let description = fm.description.clone().unwrap_or_default();
     ListEntry {
         title: p.title(lang),
+        title_lang: site::part_lang(p.title_lang(lang), lang),
         url: site.url(i, lang),
-        description_lang: (lang == Lang::En && english_fm.is_none() && !description.is_empty())
-            .then_some("nl"),
+        description_lang: description_lang(p, lang, english_fm.is_some(), &description),
         description,
     }
 }
@@ -1207,14 +1265,15 @@ fn article_ctx<'a>(
     let (prev, next) = order.neighbours(i);
     let link = |j: usize| Link {
         title: site.pages[j].title(lang),
+        title_lang: site::part_lang(site.pages[j].title_lang(lang), lang),
         url: site.url(j, lang),
     };
     PageCtx {
         title,
+        title_lang: site::part_lang(page.title_lang(lang), lang),
         title_html,
         title_id: r.title_id.clone().unwrap_or_default(),
-        description_lang: (lang == Lang::En && english_fm.is_none() && !description.is_empty())
-            .then_some("nl"),
+        description_lang: description_lang(page, lang, english_fm.is_some(), &description),
         description,
         date: fm.date.map(|d| d.to_string()),
         date_text: fm.date.map(|d| strings.date(d)),
@@ -1247,6 +1306,13 @@ fn article_ctx<'a>(
         extra: std::borrow::Cow::Borrowed(&fm.extra),
         prev: prev.map(link),
         next: next.map(link),
+        source: (lang == Lang::Nl && page.segment_count > 0).then(|| {
+            page.article
+                .source
+                .display
+                .to_string_lossy()
+                .replace('\\', "/")
+        }),
         crumbs: crumbs(site, order, i, lang, &strings.get("other-articles")),
     }
 }

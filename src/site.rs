@@ -45,6 +45,9 @@ pub struct Compiled {
     pub script: Option<String>,
     /// The section anchors paired across the two sources.
     pub anchors: Anchors,
+    /// For a translation reviewer (`tolk check --review`): a note at each
+    /// segment whose Dutch half is empty or the same as its English half.
+    pub review: Vec<Diagnostic>,
 }
 
 impl Compiled {
@@ -80,6 +83,38 @@ impl Compiled {
                     .unwrap_or("index")
                     .to_string()
             })
+    }
+}
+
+impl Compiled {
+    /// The language the page title in `lang` is written in: on an English
+    /// page of an article with no English (or with segments but no English
+    /// H1), Dutch; on the Dutch page of an English-only article, English.
+    pub fn title_lang(&self, lang: Lang) -> Lang {
+        let no_english_h1 = self.en.title_text.as_deref().map_or(true, str::is_empty);
+        match (lang, self.english) {
+            (Lang::Nl, _) if self.article.only_english => Lang::En,
+            (Lang::En, EnglishText::DutchOnly) => Lang::Nl,
+            (Lang::En, EnglishText::Segments) if no_english_h1 => Lang::Nl,
+            _ => lang,
+        }
+    }
+}
+
+/// The `lang` attribute a fragment written in `text` needs on a page in
+/// `page` (WCAG 3.1.2, language of parts): none when they are the same.
+pub fn part_lang(text: Lang, page: Lang) -> Option<&'static str> {
+    (text != page).then_some(match text {
+        Lang::Nl => "nl",
+        Lang::En => "en",
+    })
+}
+
+/// `escaped`, in a `<span lang>` when it is not in the page's language.
+fn in_lang(escaped: String, text: Lang, page: Lang) -> String {
+    match part_lang(text, page) {
+        Some(tag) => format!("<span lang=\"{tag}\">{escaped}</span>"),
+        None => escaped,
     }
 }
 
@@ -331,8 +366,9 @@ impl Site {
     /// item with the longest `tocHref` the page lies under, as (label,
     /// link), less a crumb that links to the page itself. On English pages
     /// a crumb that links to a page is labelled with that page's English
-    /// title (the file names them in the content's language).
-    pub fn breadcrumb_trail(&self, i: usize, lang: Lang) -> Vec<(String, Option<String>)> {
+    /// title (the file names them in the content's language), with the
+    /// language each label is in.
+    pub fn breadcrumb_trail(&self, i: usize, lang: Lang) -> Vec<(String, Lang, Option<String>)> {
         let path = &self.pages[i].article.path;
         let under = |prefix: &str| {
             prefix.is_empty()
@@ -354,11 +390,13 @@ impl Site {
             .iter()
             .filter(|(_, page)| *page != Some(i))
             .map(|(name, page)| match page {
-                Some(p) if lang == Lang::En || name.is_empty() => {
-                    (self.pages[*p].title(lang), Some(self.url(*p, lang)))
-                }
-                Some(p) => (name.clone(), Some(self.url(*p, lang))),
-                None => (name.clone(), None),
+                Some(p) if lang == Lang::En || name.is_empty() => (
+                    self.pages[*p].title(lang),
+                    self.pages[*p].title_lang(lang),
+                    Some(self.url(*p, lang)),
+                ),
+                Some(p) => (name.clone(), Lang::Nl, Some(self.url(*p, lang))),
+                None => (name.clone(), Lang::Nl, None),
             })
             .collect()
     }
@@ -577,6 +615,7 @@ pub fn compile(
             true,
         );
         locate_links(&mut en, &split.en, body);
+        mark_dutch_alt_texts(&mut en.html, &nl.html);
         (en, EnglishText::Segments)
     };
     if article.front.title.is_none() && nl.title_text.is_none() {
@@ -588,6 +627,49 @@ pub fn compile(
             .at(Location::from_offset(&file, text, 0, 1))
             .with_hint("add `title: ...` to the front matter"),
         );
+    }
+    // Review mode: each sentence of the Dutch page names its segment and
+    // source line, and those a reviewer must look at say why.
+    let mut review = Vec::new();
+    if !split.segments.is_empty() {
+        let mut line = 1;
+        let mut at = 0;
+        let mut marks = Vec::with_capacity(split.segments.len());
+        for seg in &split.segments {
+            let off = seg.offset.min(text.len());
+            if off < at {
+                (line, at) = (1, 0);
+            }
+            line += memchr::memchr_iter(b'\n', &text.as_bytes()[at..off]).count();
+            at = off;
+            let kind = review_kind(seg);
+            if let Some(kind) = kind {
+                let (code, message, hint) = match kind {
+                    "empty" => (
+                        "segment-empty-dutch",
+                        format!("segment {} has an empty Dutch half", seg.id),
+                        "translate its English half; the Dutch page shows nothing for it",
+                    ),
+                    _ => (
+                        "segment-identical",
+                        format!("segment {} has the same text in both halves", seg.id),
+                        "translate it, unless it is a name or a term kept in English",
+                    ),
+                };
+                review.push(
+                    Diagnostic::note(code, message)
+                        .at(Location::from_offset_on_line(
+                            &file, text, off, seg.len, line,
+                        ))
+                        .with_hint(hint),
+                );
+            }
+            marks.push((seg.id.as_str(), line, kind));
+        }
+        mark_segments(&mut nl.html, &marks);
+        if let Some(h1) = nl.title_html.as_mut() {
+            mark_segments(h1, &marks);
+        }
     }
     let mut en = en;
     let anchors = if english == EnglishText::Source && !article.only_english {
@@ -609,9 +691,88 @@ pub fn compile(
             checklists,
             script,
             anchors,
+            review,
         },
         diagnostics,
     )
+}
+
+/// Why a reviewer should look at a segment: its Dutch half is `empty`, or
+/// `identical` to its English half (as written, spaces around aside).
+fn review_kind(seg: &segments::Segment) -> Option<&'static str> {
+    let nl = seg.nl.trim();
+    if nl.is_empty() {
+        Some("empty")
+    } else if seg.en.as_deref().map(str::trim) == Some(nl) {
+        Some("identical")
+    } else {
+        None
+    }
+}
+
+/// Gives each of the article's sentences on the Dutch page (`<span
+/// class="tolk-seg" aria-describedby="tolk-orig-K">`) its segment's id,
+/// source line and review kind (`marks[K]`) as `data-seg`, `data-line` and
+/// `data-review`, for review mode. One pass over the page; an include's
+/// sentences (`tolk-orig-` then not a number) are not the article's.
+fn mark_segments(html: &mut String, marks: &[(&str, usize, Option<&str>)]) {
+    const AT: &str = "aria-describedby=\"tolk-orig-";
+    let mut out = String::with_capacity(html.len() + marks.len() * 40);
+    let mut rest = html.as_str();
+    while let Some(i) = rest.find(AT) {
+        let after = &rest[i + AT.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let mark = after[..digits]
+            .parse::<usize>()
+            .ok()
+            .filter(|_| after[digits..].starts_with('"'))
+            .and_then(|k| marks.get(k));
+        let end = i + AT.len() + digits + usize::from(mark.is_some());
+        out.push_str(&rest[..end]);
+        if let Some((id, line, kind)) = mark {
+            out.push_str(" data-seg=\"");
+            out.push_str(&markdown::escape_attr(id));
+            out.push_str("\" data-line=\"");
+            out.push_str(&line.to_string());
+            out.push('"');
+            if let Some(kind) = kind {
+                out.push_str(" data-review=\"");
+                out.push_str(kind);
+                out.push('"');
+            }
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    *html = out;
+}
+
+/// The `alt` values of the `<img>` tags in rendered HTML, escaped as they
+/// stand, with the byte offset just past each tag's `<img`.
+fn img_alts(html: &str) -> impl Iterator<Item = (usize, &str)> {
+    html.match_indices("<img ").filter_map(move |(at, _)| {
+        let tag = &html[at..];
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        let alt = tag.split(" alt=\"").nth(1)?;
+        Some((at + 4, &alt[..alt.find('"').unwrap_or(alt.len())]))
+    })
+}
+
+/// On the English page rebuilt from segments, an image's alt text is
+/// outside every segment, so it is the Dutch source's text: an alt text
+/// the Dutch page has too is Dutch, and its `<img>` gets `lang="nl"`
+/// (WCAG 3.1.2: `lang` on the element gives its attributes' language). An
+/// alt text written as a segment differs between the pages and stays
+/// unmarked.
+fn mark_dutch_alt_texts(en: &mut String, nl: &str) {
+    let dutch: HashSet<&str> = img_alts(nl).map(|(_, alt)| alt).collect();
+    let at: Vec<usize> = img_alts(en)
+        .filter(|(_, alt)| !alt.trim().is_empty() && dutch.contains(alt))
+        .map(|(at, _)| at)
+        .collect();
+    for at in at.into_iter().rev() {
+        en.insert_str(at, " lang=\"nl\"");
+    }
 }
 
 /// How the section anchors of an article's two sources were paired.
@@ -1147,10 +1308,12 @@ impl NavText {
         let hrefs = (0..site.pages.len())
             .map(|i| escape_attr(&site.url(i, lang)))
             .collect();
+        // A title in the other language is marked as such (an English page
+        // lists Dutch-only articles by their Dutch titles).
         let titles: Vec<String> = site
             .pages
             .iter()
-            .map(|p| escape_html(&p.title(lang)))
+            .map(|p| in_lang(escape_html(&p.title(lang)), p.title_lang(lang), lang))
             .collect();
         let other = escape_html(&strings("other-articles"));
         let mut labels = vec![String::new(); site.nav_count];
@@ -1318,13 +1481,14 @@ fn first_page(n: &NavNode) -> Option<usize> {
 }
 
 /// The articles for the index page, in groups: the top-level entries of the
-/// navigation, with every article under each.
+/// navigation, with every article under each: (name, the language it is
+/// written in, articles).
 pub fn index_groups(
     site: &Site,
     lang: Lang,
     strings: &dyn Fn(&str) -> String,
-) -> Vec<(String, Vec<usize>)> {
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+) -> Vec<(String, Lang, Vec<usize>)> {
+    let mut groups: Vec<(String, Lang, Vec<usize>)> = Vec::new();
     let mut loose = Vec::new();
     for n in &site.nav {
         if n.children.is_empty() {
@@ -1333,15 +1497,15 @@ pub fn index_groups(
         }
         let mut members = Vec::new();
         collect_pages(n, &mut members);
-        let name = match (&n.name_en, lang) {
-            _ if n.name.is_empty() => strings("other-articles"),
-            (Some(en), Lang::En) => en.clone(),
-            _ => n.name.clone(),
+        let (name, name_lang) = match (&n.name_en, lang) {
+            _ if n.name.is_empty() => (strings("other-articles"), lang),
+            (Some(en), Lang::En) => (en.clone(), Lang::En),
+            _ => (n.name.clone(), Lang::Nl),
         };
-        groups.push((name, members));
+        groups.push((name, name_lang, members));
     }
     if !loose.is_empty() {
-        groups.insert(0, (strings("articles"), loose));
+        groups.insert(0, (strings("articles"), lang, loose));
     }
     groups
 }
@@ -1357,22 +1521,28 @@ fn collect_pages(n: &NavNode, out: &mut Vec<usize>) {
     }
 }
 
-/// A navigation node's label in `lang`, unescaped: the TOC's name (the
-/// page title on English pages, where the TOC's Dutch name would be
-/// wrong), the page title when the TOC gives none, `other` for the group
-/// of articles no TOC lists.
-fn node_label(site: &Site, n: &NavNode, lang: Lang, other: &str) -> String {
-    match n.page {
-        Some(i) if lang == Lang::En || n.name.is_empty() => site.pages[i].title(lang),
-        _ if n.name.is_empty() => other.to_string(),
-        _ => n.name.clone(),
+/// A navigation node's label in `lang`, unescaped, and the language it is
+/// written in: the TOC's name (the page title on English pages, where the
+/// TOC's Dutch name would be wrong; the English TOC's name of a group on
+/// English pages), the page title when the TOC gives none, `other` for the
+/// group of articles no TOC lists.
+fn node_label(site: &Site, n: &NavNode, lang: Lang, other: &str) -> (String, Lang) {
+    match (n.page, &n.name_en) {
+        (Some(i), _) if lang == Lang::En || n.name.is_empty() => {
+            let p = &site.pages[i];
+            (p.title(lang), p.title_lang(lang))
+        }
+        _ if n.name.is_empty() => (other.to_string(), lang),
+        (_, Some(en)) if lang == Lang::En => (en.clone(), Lang::En),
+        _ => (n.name.clone(), Lang::Nl),
     }
 }
 
 /// The whole navigation of one language as the script that every page of
 /// that language shares (`static/toc-<lang>.<hash>.js`, see
 /// `pipeline::write_site`): `window.tolkNav = [node, ...]`, a node being
-/// `{"t": label, "u": URL (absent for a group), "c": [children]}`. It is
+/// `{"t": label, "l": its language when not the page's ("nl"/"en"), "u":
+/// URL (absent for a group), "c": [children]}`. It is
 /// data for `tolk.js` (which builds the tree with `textContent`, never
 /// `innerHTML`); the page itself carries only the branch to the current
 /// page, so a page's size does not grow with the site.
@@ -1383,7 +1553,11 @@ pub fn nav_script(site: &Site, lang: Lang, other: &str) -> String {
                 .iter()
                 .map(|n| {
                     let mut o = serde_json::Map::new();
-                    o.insert("t".into(), node_label(site, n, lang, other).into());
+                    let (label, label_lang) = node_label(site, n, lang, other);
+                    o.insert("t".into(), label.into());
+                    if let Some(tag) = part_lang(label_lang, lang) {
+                        o.insert("l".into(), tag.into());
+                    }
                     match (n.page, &n.href) {
                         (Some(i), _) => {
                             o.insert("u".into(), site.url(i, lang).into());
@@ -1458,14 +1632,15 @@ impl NavOrder {
         }
     }
 
-    /// The breadcrumb trail of `page`: (label, link) of each node above it.
+    /// The breadcrumb trail of `page`: (label, its language, link) of each
+    /// node above it.
     pub fn crumbs(
         &self,
         site: &Site,
         page: usize,
         lang: Lang,
         other: &str,
-    ) -> Vec<(String, Option<String>)> {
+    ) -> Vec<(String, Lang, Option<String>)> {
         let Some(ancestors) = self.ancestors.get(page) else {
             return Vec::new();
         };
@@ -1478,7 +1653,8 @@ impl NavOrder {
                     .copied()
                     .flatten()
                     .map(|p| site.url(p, lang));
-                out.push((node_label(site, n, lang, other), link));
+                let (label, label_lang) = node_label(site, n, lang, other);
+                out.push((label, label_lang, link));
             }
         }
         out
@@ -1493,5 +1669,38 @@ fn find_node(nodes: &[NavNode], pre: usize) -> Option<&NavNode> {
         Some(n)
     } else {
         find_node(&n.children, pre)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mark_segments_marks_the_articles_sentences_only() {
+        let mut html = concat!(
+            "<h2><span class=\"tolk-seg\" aria-describedby=\"tolk-orig-1\">b</span></h2>",
+            "<span class=\"tolk-seg\" aria-describedby=\"tolk-orig-i3-0\">inc</span>",
+            "<span aria-describedby=\"tolk-orig-7\">none</span>",
+            "<span aria-describedby=\"tolk-orig-0x\">odd</span>",
+        )
+        .to_string();
+        let marks = [("a\"0", 1, None), ("a-1", 4, Some("identical"))];
+        mark_segments(&mut html, &marks);
+        assert_eq!(
+            html,
+            concat!(
+                "<h2><span class=\"tolk-seg\" aria-describedby=\"tolk-orig-1\" data-seg=\"a-1\" data-line=\"4\" data-review=\"identical\">b</span></h2>",
+                "<span class=\"tolk-seg\" aria-describedby=\"tolk-orig-i3-0\">inc</span>",
+                "<span aria-describedby=\"tolk-orig-7\">none</span>",
+                "<span aria-describedby=\"tolk-orig-0x\">odd</span>",
+            )
+        );
+        let mut html = "<span aria-describedby=\"tolk-orig-0\">x</span>".to_string();
+        mark_segments(&mut html, &marks);
+        assert!(
+            html.contains("data-seg=\"a&quot;0\" data-line=\"1\">"),
+            "{html}"
+        );
     }
 }

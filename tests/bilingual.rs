@@ -336,3 +336,63 @@ fn search_indexes_hold_only_their_own_language() {
         "only seeds 001 and 002 have English: {docs:?}"
     );
 }
+
+#[test]
+fn review_notes_and_segment_ids_for_a_translation_reviewer() {
+    let site = TempSite::new("[book]\ntitle = \"Nakijken\"\n");
+    site.write("content/review.md", REVIEW_ARTICLE);
+    // `tolk check --review` lists what a reviewer must look at, at its line.
+    let check = site.tolk(&["check", "--review"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(
+        check
+            .stderr
+            .contains("note[segment-identical]: segment r-3 has the same text in both halves\n --> content/review.md:7:122"),
+        "{}",
+        check.stderr
+    );
+    assert!(
+        check
+            .stderr
+            .contains("note[segment-empty-dutch]: segment r-4 has an empty Dutch half\n --> content/review.md:9:3"),
+        "{}",
+        check.stderr
+    );
+    assert!(check.stderr.contains("2 notes"), "{}", check.stderr);
+    // Without --review, neither.
+    let plain = site.tolk(&["check"]);
+    assert!(
+        !plain.stderr.contains("segment-identical"),
+        "{}",
+        plain.stderr
+    );
+    assert!(
+        !plain.stderr.contains("segment-empty-dutch"),
+        "{}",
+        plain.stderr
+    );
+    // The Dutch page names each sentence's segment and line, and why one
+    // needs a look; the title's sentence too.
+    site.tolk(&["build"]).ok();
+    let nl = site.read("nl-nl/review/index.html");
+    assert!(
+        nl.contains("<article data-source=\"content/review.md\">"),
+        "{nl}"
+    );
+    for (k, id, line, kind) in [
+        (0, "r-1", 5, ""),
+        (1, "r-2", 7, ""),
+        (2, "r-3", 7, " data-review=\"identical\""),
+        (3, "r-4", 9, " data-review=\"empty\""),
+        (4, "r-5", 10, ""),
+    ] {
+        let want = format!(
+            "aria-describedby=\"tolk-orig-{k}\" data-seg=\"{id}\" data-line=\"{line}\"{kind}>"
+        );
+        assert!(nl.contains(&want), "{want} in {nl}");
+    }
+    // The English page has no sentences to review.
+    let en = site.read("en/review/index.html");
+    assert!(!en.contains("data-seg="), "{en}");
+    assert!(!en.contains("data-source="), "{en}");
+}

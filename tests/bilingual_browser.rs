@@ -126,6 +126,114 @@ fn side_by_side_view_and_originals_by_keyboard() {
     english_search_offers_dutch_only_articles(&b);
 }
 
+/// Issue 17, 9 at 1280 px (a laptop screen) on a real CPOR page (seed 002:
+/// a table and lists) and a real corpus article whose tables and lists are
+/// bilingual (tests/bilingual-sxs): the columns take the screen's width
+/// beside the navigation, no table is wider than its box (nothing clipped,
+/// nothing to scroll), each list item's English starts level with its
+/// Dutch, and turning the view off gives back the very same body.
+#[test]
+fn side_by_side_at_1280_px_on_real_tables_and_lists() {
+    let site = bundled_site();
+    let page = "migrate-office365-e4-subscriptions-to-newer-versions";
+    site.write(
+        &format!("content/{page}.md"),
+        std::fs::read(repo().join(format!("tests/bilingual-sxs/{page}.md"))).expect("fixture"),
+    );
+    let built = site.tolk(&["build"]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    let server = StaticServer::start(&site.root().join("site"));
+    let b = Browser::start();
+    b.viewport(1280, 900, false);
+    // (page, tables, bilingual paragraphs, bilingual list items)
+    for (path, tables, paragraphs, items) in [
+        ("/nl-nl/incentives-customer-association-issues/", 1, 5, 0),
+        (&*format!("/nl-nl/{page}/"), 1, 0, 3),
+    ] {
+        b.goto(&server.url(path));
+        b.wait_for(
+            "the page script",
+            "return !document.querySelector('.sxs-toggle').hidden",
+        );
+        let before = b.js(
+            "return document.querySelector('.body').innerHTML",
+            json!([]),
+        );
+        b.click(".sxs-toggle button");
+        b.wait_for(
+            "the side-by-side view",
+            "return document.querySelectorAll('.sxs-row, .sxs-cell').length > 5",
+        );
+        let m = b.js(
+            "var main = document.querySelector('main').getBoundingClientRect(); \
+             var nav = document.querySelector('.site-nav').getBoundingClientRect(); \
+             var rows = Array.prototype.map.call(document.querySelectorAll('.body > p > .sxs-row'), function (r) { return r.getBoundingClientRect().width; }); \
+             var tables = Array.prototype.map.call(document.querySelectorAll('.body table'), function (t) { return [t.scrollWidth, t.clientWidth, t.getBoundingClientRect().right]; }); \
+             var items = Array.prototype.map.call(document.querySelectorAll('li > .sxs-row'), function (r) { return r.children[1].getBoundingClientRect().top - r.children[0].getBoundingClientRect().top; }); \
+             return {page: document.documentElement.scrollWidth, nav: nav.right, main: [main.left, main.right], rows: rows, tables: tables, items: items}",
+            json!([]),
+        );
+        // The text beside the navigation takes the rest of the screen, and
+        // a paragraph's row all of it.
+        let (left, right) = (
+            m["main"][0].as_f64().unwrap_or(0.0),
+            m["main"][1].as_f64().unwrap_or(0.0),
+        );
+        assert!(
+            m["page"].as_f64().unwrap_or(9e9) <= 1280.0,
+            "{path}: the page scrolls sideways: {m}"
+        );
+        assert!(
+            left - m["nav"].as_f64().unwrap_or(0.0) < 48.0 && right > 1280.0 - 48.0,
+            "{path}: {m}"
+        );
+        let rows: Vec<f64> = serde_json::from_value(m["rows"].clone()).unwrap_or_default();
+        assert!(
+            rows.len() >= paragraphs && rows.iter().all(|w| *w >= right - left - 1.0),
+            "{path}: {m}"
+        );
+        // Tables whole: as wide as their content, inside the screen.
+        let tables_seen: Vec<Vec<f64>> =
+            serde_json::from_value(m["tables"].clone()).unwrap_or_default();
+        assert!(tables_seen.len() >= tables, "{path}: {m}");
+        for t in &tables_seen {
+            assert!(
+                t[0] <= t[1] + 1.0 && t[2] <= 1280.0,
+                "{path}: a table overflows: {m}"
+            );
+        }
+        // List items: English level with Dutch.
+        let offsets: Vec<f64> = serde_json::from_value(m["items"].clone()).unwrap_or_default();
+        assert!(offsets.len() >= items, "{path}: {m}");
+        assert!(
+            offsets.iter().all(|d| d.abs() < 2.0),
+            "{path}: items out of line: {m}"
+        );
+        if let Some(dir) = std::env::var_os("TOLK_SCREENSHOTS") {
+            b.js(
+                "document.querySelector('table').scrollIntoView()",
+                json!([]),
+            );
+            let name = path.trim_matches('/').replace('/', "-");
+            b.screenshot(&std::path::Path::new(&dir).join(format!("sxs-1280-{name}.png")));
+        }
+        // Off: the body as it was, node for node.
+        b.click(".sxs-toggle button");
+        b.wait_for(
+            "the view off",
+            "return !document.body.classList.contains('sxs')",
+        );
+        let after = b.js(
+            "return document.querySelector('.body').innerHTML",
+            json!([]),
+        );
+        assert!(
+            before == after,
+            "{path}: the body differs after the view is off"
+        );
+    }
+}
+
 /// Issue 17, 13: on the two-language test site, "PSC" finds nothing in
 /// English (the article about it exists only in Dutch): the English
 /// search offers the Dutch article, labelled as Dutch.
@@ -171,4 +279,135 @@ fn english_search_offers_dutch_only_articles(b: &Browser) {
     );
     assert_eq!(hit[1], json!("nl"), "{hit}");
     assert_eq!(hit[2], json!(" (in Dutch)"), "{hit}");
+
+    // Issue 17, 8: the navigation tree tolk.js builds from toc-en.js marks
+    // a Dutch-only article's (Dutch) title lang="nl", the others not.
+    b.type_into("#nav-filter-input", "Handleiding");
+    b.wait_for(
+        "the filtered tree",
+        "return !!document.querySelector('#nav-tree a[href$=\"/psc-to-pc/\"]')",
+    );
+    let langs = b.js(
+        "var a = document.querySelector('#nav-tree a[href$=\"/psc-to-pc/\"]'); return [a.lang, a.textContent.slice(0, 11)]",
+        json!([]),
+    );
+    assert_eq!(langs, json!(["nl", "Handleiding"]));
+    b.js(
+        "var i = document.getElementById('nav-filter-input'); i.value = ''; i.dispatchEvent(new Event('input'))",
+        json!([]),
+    );
+    b.wait_for(
+        "the whole tree",
+        "return !!document.querySelector('#nav-tree a[aria-current=page]')",
+    );
+    assert_eq!(
+        b.js(
+            "return document.querySelector('#nav-tree a[aria-current=page]').lang",
+            json!([])
+        ),
+        json!(""),
+        "an English title is not marked"
+    );
+}
+
+/// Issue 17, 11: review mode (`?review`) shows each sentence's segment id,
+/// lights up the counterpart of the hovered or focused sentence, and lists
+/// the sentences whose Dutch is missing or the same as the English, each
+/// linked to its source line; without `?review` the page is as it was,
+/// and review mode leaves no choice behind.
+#[test]
+fn review_mode_for_a_translation_reviewer() {
+    let site = TempSite::new(
+        "[book]\ntitle = \"Nakijken\"\n[site]\nsource-url = \"https://example.org/docs/blob/main/{path}#L{line}\"\n",
+    );
+    site.write("content/review.md", REVIEW_ARTICLE);
+    let built = site.tolk(&["build"]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    let server = StaticServer::start(&site.root().join("site"));
+    let b = Browser::start();
+    b.viewport(1280, 900, false);
+    b.goto(&server.url("/nl-nl/review/?review"));
+    b.wait_for(
+        "the review list",
+        "return !!document.querySelector('.tolk-review-panel')",
+    );
+    // Segment ids beside the sentences.
+    let badge =
+        "return getComputedStyle(document.querySelector('[data-seg=\"r-2\"]'), '::before').content";
+    assert_eq!(b.js(badge, json!([])), json!("\"r-2\""));
+    // The list: the identical and the empty one, with links to their lines.
+    let items = b.js(
+        "return Array.prototype.map.call(document.querySelectorAll('.tolk-review-panel li'), function (li) { var a = li.querySelector('a.tolk-review-source'); return [li.textContent, a ? a.href : null]; })",
+        json!([]),
+    );
+    assert_eq!(
+        items,
+        json!([
+            [
+                "r-3 gelijk aan het Engels: “Partner Center” — content/review.md:7",
+                "https://example.org/docs/blob/main/content/review.md#L7"
+            ],
+            [
+                "r-4 Nederlands ontbreekt: “Untranslated sentence.” — content/review.md:9",
+                "https://example.org/docs/blob/main/content/review.md#L9"
+            ]
+        ]),
+    );
+    assert_eq!(
+        b.text(".tolk-review-panel p"),
+        "5 zinnen, 2 om na te kijken"
+    );
+    // Hovering a Dutch sentence lights its English beside it, and the
+    // reverse; focusing one (keyboard) does the same.
+    let lit = "return Array.prototype.map.call(document.querySelectorAll('.tolk-pair'), function (e) { return (e.getAttribute('data-seg') || e.getAttribute('data-of') || e.id) + ':' + e.textContent; })";
+    b.js(
+        "document.querySelector('[data-seg=\"r-2\"]').dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))",
+        json!([]),
+    );
+    let v = b.js(lit, json!([]));
+    assert!(
+        v.as_array()
+            .is_some_and(|a| a.contains(&json!("r-2:Eerste zin."))
+                && a.contains(&json!("tolk-orig-1:First sentence."))),
+        "{v}"
+    );
+    b.js(
+        "document.querySelector('.sxs-en [data-of=\"tolk-orig-4\"]').dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))",
+        json!([]),
+    );
+    let v = b.js(lit, json!([]));
+    assert!(
+        v.as_array()
+            .is_some_and(|a| a.contains(&json!("r-5:Tweede punt."))
+                && !a
+                    .iter()
+                    .any(|x| x.as_str().unwrap_or("").starts_with("r-2"))),
+        "{v}"
+    );
+    b.click(".tolk-review-panel li button");
+    let v = b.js(lit, json!([]));
+    assert!(
+        v.as_array()
+            .is_some_and(|a| a.contains(&json!("r-3:Partner Center"))),
+        "the list's button focuses the sentence: {v}"
+    );
+    if let Some(dir) = std::env::var_os("TOLK_SCREENSHOTS") {
+        b.js("window.scrollTo(0, 0)", json!([]));
+        b.screenshot(&std::path::Path::new(&dir).join("review-mode.png"));
+    }
+    // Without ?review: no list, no ids, and the side-by-side view is off
+    // (review mode did not store it).
+    b.goto(&server.url("/nl-nl/review/"));
+    b.wait_for(
+        "the page script",
+        "return !document.querySelector('.sxs-toggle').hidden",
+    );
+    assert_eq!(
+        b.js(
+            "return [!!document.querySelector('.tolk-review-panel'), document.body.classList.contains('sxs')]",
+            json!([])
+        ),
+        json!([false, false])
+    );
+    assert_eq!(b.js(badge, json!([])), json!("none"));
 }

@@ -479,3 +479,288 @@ fn dutch_fragments_on_english_pages_are_marked_dutch() {
         nav(&en)
     );
 }
+
+/// Decodes the character references tolk writes.
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The text nodes and the `alt`/`content` attribute values of a page, each
+/// with the `lang` of its nearest element that has one (the page's `<html
+/// lang>` at the top). `<title>` is left out: it holds text only, so a
+/// title "English page · Dutch site" cannot mark its parts.
+fn fragments_with_lang(html: &str) -> Vec<(String, String, &'static str)> {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let v = tag.split(&format!(" {name}=\"")).nth(1)?;
+        Some(unescape(&v[..v.find('"')?]))
+    };
+    let mut out = Vec::new();
+    // (element name, its lang or the inherited one)
+    let mut stack: Vec<(String, String)> = vec![(String::new(), String::new())];
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        let text = unescape(rest[..lt].trim());
+        let lang = stack.last().map(|e| e.1.clone()).unwrap_or_default();
+        let in_title = stack.iter().any(|e| e.0 == "title" || e.0 == "script");
+        if !text.is_empty() && !in_title {
+            out.push((text, lang.clone(), "text"));
+        }
+        let Some(gt) = rest[lt..].find('>') else {
+            break;
+        };
+        let tag = &rest[lt + 1..lt + gt];
+        rest = &rest[lt + gt + 1..];
+        if tag.starts_with('!') {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            if let Some(k) = stack.iter().rposition(|e| e.0 == name.trim()) {
+                stack.truncate(k.max(1));
+            }
+            continue;
+        }
+        let name = tag
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let own = attr(tag, "lang").unwrap_or(lang);
+        for a in ["alt", "content"] {
+            if let Some(v) = attr(tag, a).filter(|v| !v.trim().is_empty()) {
+                out.push((v, own.clone(), a));
+            }
+        }
+        if !VOID.contains(&name.as_str()) && !tag.ends_with('/') {
+            stack.push((name, own));
+        }
+    }
+    out
+}
+
+/// The fragments of every page of `lang` (skipping pages `skip` says are
+/// in the other language) that are in `lang` (not marked otherwise), with
+/// the page's path: title, meta description, alt texts, and with
+/// `with_nav` the navigation's labels.
+fn fragments_of(site: &TempSite, lang: &str, skip: &str, with_nav: bool) -> Vec<(String, String)> {
+    let own = |l: &str| l.is_empty() || l.to_ascii_lowercase().starts_with(&lang[..2]);
+    let mut all = Vec::new();
+    for e in walkdir::WalkDir::new(site.root().join("site").join(lang)).sort_by_file_name() {
+        let e = e.expect("walk");
+        if e.file_name() != "index.html" {
+            continue;
+        }
+        let html = std::fs::read_to_string(e.path()).expect("read");
+        let page = e.path().display().to_string();
+        if html.contains(skip) {
+            continue;
+        }
+        let mut kinds = Vec::new();
+        let h1 = html.find("<h1").map_or("", |at| {
+            let h = &html[at..];
+            &h[..h.find("</h1>").map_or(h.len(), |e| e + 5)]
+        });
+        for (text, l, _) in fragments_with_lang(h1) {
+            if own(&l) {
+                kinds.push(text);
+            }
+        }
+        if let Some(meta) = html.split("<meta name=\"description\"").nth(1) {
+            let meta = &meta[..meta.find('>').unwrap_or(meta.len())];
+            if !meta.contains(" lang=") {
+                kinds.extend(
+                    meta.split("content=\"")
+                        .nth(1)
+                        .and_then(|d| Some(unescape(&d[..d.find('"')?]))),
+                );
+            }
+        }
+        for (alt, l, kind) in fragments_with_lang(&html) {
+            if kind == "alt" && own(&l) {
+                kinds.push(alt);
+            }
+        }
+        // Navigation labels: the text of every link and summary.
+        if with_nav {
+            for (text, l, _) in fragments_with_lang(nav(&html)) {
+                if own(&l) {
+                    kinds.push(text);
+                }
+            }
+        }
+        all.extend(kinds.into_iter().map(|k| (k, page.clone())));
+    }
+    all
+}
+
+/// WCAG 3.1.2 on the two-language site: every Dutch title, description,
+/// alt text, navigation label and the site title on an English page sits
+/// inside an element with `lang="nl"`, and every English one on a Dutch
+/// page inside `lang="en"`.
+#[test]
+fn no_fragment_of_the_other_language_is_unmarked() {
+    let site = two_language_site();
+    // An article with segments and an image whose alt text is Dutch (no
+    // segment): its English page is rebuilt from the segments.
+    site.write(
+        "content/partner-center/segment-image.md",
+        "---\ntitle: Afbeelding met segmenten\ndescription: Een artikel met zinnen in twee talen\nms.date: 01/02/2021\n---\n\
+         # <span data-ttu-id=\"a-1\">Afbeeldingen bekijken</span><span class=\"sxs-lookup\"><span data-stu-id=\"a-1\">Viewing images</span></span>\n\n\
+         <span data-ttu-id=\"a-2\">Zie de afbeelding.</span><span class=\"sxs-lookup\"><span data-stu-id=\"a-2\">See the image.</span></span>\n\n\
+         ![Schermafbeelding van de accountstructuur](images/accountstructure.png)\n\n\
+         ![<span data-ttu-id=\"a-3\">Een vertaalde tekst</span><span class=\"sxs-lookup\"><span data-stu-id=\"a-3\">A translated text</span></span>](images/accountstructure.png)\n",
+    );
+    // A site title that is a Dutch word (the fixture's is a name).
+    let book = std::fs::read_to_string(site.root().join("book.toml")).expect("book.toml");
+    site.write(
+        "book.toml",
+        book.replace(
+            "title = \"Partner Center\"",
+            "title = \"Partnerhandleiding\"",
+        ),
+    );
+    let built = site.tolk(&["build"]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    // Dutch fragments: those of the Dutch pages (not the English-only
+    // articles'), the site title and description; minus what the English
+    // pages also say in English (a name such as "Multichannel").
+    let mut dutch: std::collections::BTreeSet<String> =
+        fragments_of(&site, "nl-nl", "notice-only-english", true)
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
+    dutch.insert("Partner Center-documentatie".into());
+    dutch.insert("Partnerhandleiding".into());
+    let mut english_only: std::collections::BTreeSet<String> =
+        fragments_of(&site, "en", "notice-only-dutch", false)
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
+    // The English TOC's labels ("Account" is a word of both).
+    let toc = std::fs::read_to_string(site.root().join("content-en/partner-center/TOC.yml"))
+        .expect("English TOC");
+    english_only.extend(
+        toc.lines()
+            .filter_map(|l| l.trim().strip_prefix("- name: "))
+            .map(|n| n.trim_matches('"').to_string()),
+    );
+    // The English fragments: those the Dutch page of an English-only
+    // article shows.
+    let mut english = std::collections::BTreeSet::new();
+    for page in ["gdap-partner-terminate", "sales-advisor-opportunities"] {
+        let nl = site.read(&format!("nl-nl/partner-center/{page}/index.html"));
+        assert!(nl.contains("notice-only-english"), "{page}");
+        english.extend(
+            fragments_of(&site, "nl-nl", "\u{0}", false)
+                .into_iter()
+                .filter(|f| f.1.contains(page))
+                .map(|f| f.0),
+        );
+    }
+    let shared: Vec<String> = dutch.intersection(&english_only).cloned().collect();
+    for s in &shared {
+        dutch.remove(s);
+        english.remove(s);
+    }
+    let bare: Vec<String> = english.intersection(&dutch).cloned().collect();
+    for s in &bare {
+        english.remove(s);
+    }
+    english.retain(|s| s.chars().count() > 3 && !s.contains("Partner Center"));
+    dutch.retain(|s| s.chars().count() > 3 && s != "Partner Center");
+    // The fixture holds each kind, so the check below has something to
+    // check.
+    for must in [
+        "Schermafbeelding van de accountstructuur",
+        "Een artikel met zinnen in twee talen",
+        "Partner Center-documentatie",
+    ] {
+        assert!(dutch.contains(must), "{must} not among {dutch:?}");
+    }
+    let mut unmarked = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (lang, strings, want) in [("en", &dutch, "nl"), ("nl-nl", &english, "en")] {
+        for e in walkdir::WalkDir::new(site.root().join("site").join(lang)) {
+            let e = e.expect("walk");
+            let path = e.path();
+            let html = match path.extension().and_then(|x| x.to_str()) {
+                Some("html") => std::fs::read_to_string(path).expect("read"),
+                _ => continue,
+            };
+            for (text, text_lang, _) in fragments_with_lang(&html) {
+                if strings.contains(&text) {
+                    seen.insert(text.clone());
+                    if !text_lang.to_ascii_lowercase().starts_with(want) {
+                        unmarked.push(format!(
+                            "{}: {text:?} in lang {text_lang:?}",
+                            path.display()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    // Each kind met on a page of the other language: an alt text, a meta
+    // description, the site's description, a Dutch-only article's title
+    // (navigation, previous/next); an English-only article's title on the
+    // Dutch pages.
+    for must in [
+        "Schermafbeelding van de accountstructuur",
+        "Een artikel met zinnen in twee talen",
+        "Partner Center-documentatie",
+        "Partnerhandleiding",
+        "Handleiding voor co-verkoop in Partner Center (PC) voor partners die migreren van Partner Sales Verbinding maken (PSC)",
+        "Partner-led termination of a GDAP relationship",
+    ] {
+        assert!(seen.contains(must), "{must} not met: {seen:?}");
+    }
+    assert!(
+        unmarked.is_empty(),
+        "{} unmarked:\n{}",
+        unmarked.len(),
+        unmarked.join("\n")
+    );
+    // The shared navigation data marks them too: tolk.js sets `lang` from
+    // "l" on each entry it builds.
+    let toc = std::fs::read_dir(site.root().join("site/static"))
+        .expect("static")
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().starts_with("toc-en."))
+        .expect("toc-en script");
+    let js = std::fs::read_to_string(toc.path()).expect("read");
+    let json: serde_json::Value = serde_json::from_str(
+        js.trim()
+            .trim_start_matches("window.tolkNav = ")
+            .trim_end_matches(';'),
+    )
+    .expect("nav JSON");
+    let mut bad = Vec::new();
+    let mut marked = 0;
+    fn walk(
+        v: &serde_json::Value,
+        dutch: &std::collections::BTreeSet<String>,
+        bad: &mut Vec<String>,
+        marked: &mut usize,
+    ) {
+        for n in v.as_array().into_iter().flatten() {
+            let t = n["t"].as_str().unwrap_or("");
+            if n["l"] == "nl" {
+                *marked += 1;
+            } else if dutch.contains(t) {
+                bad.push(t.to_string());
+            }
+            walk(&n["c"], dutch, bad, marked);
+        }
+    }
+    walk(&json, &dutch, &mut bad, &mut marked);
+    assert!(bad.is_empty(), "unmarked in toc-en: {bad:?}");
+    assert!(marked > 0, "no entry of toc-en is marked Dutch");
+}

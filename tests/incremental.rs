@@ -182,6 +182,7 @@ fn deleting_an_article_reports_the_links_that_pointed_to_it() {
     );
     let opts = Options {
         report_links: true,
+        review: false,
         ..opts(&site)
     };
     let (mut session, report) = Session::build(&opts).unwrap();

@@ -120,10 +120,12 @@ fn breadcrumbs_follow_the_breadcrumb_toc_then_the_nested_toc() {
         crumbs("nl-nl/market/buy/index.html").ends_with(&ol("<li>Marktplaats voor klanten</li>"))
     );
     // English pages link the English page, under its title there (this
-    // docset has no English text, so the Dutch one).
+    // docset has no English text, so the Dutch one); a Dutch label is
+    // marked as Dutch.
     assert!(
-        crumbs("en/guide/news/2021-march/index.html")
-            .contains("<li><a href=\"/en/guide/news/\">Nieuws</a></li>"),
+        crumbs("en/guide/news/2021-march/index.html").contains(
+            "<li lang=\"nl\">Documenten</li><li lang=\"nl\"><a href=\"/en/guide/news/\">Nieuws</a></li>"
+        ),
         "{}",
         crumbs("en/guide/news/2021-march/index.html")
     );
@@ -482,12 +484,10 @@ fn a_reader_gets_around_in_headless_chromium() {
     );
 }
 
-/// `../shared/corpus/partner-center.nl-nl`, or `TOLK_CORPUS` (a git
-/// worktree sits elsewhere).
+/// The Dutch corpus of the shared corpus (`$TOLK_CORPUS` or
+/// `../shared/corpus`, as for every corpus test).
 fn corpus() -> PathBuf {
-    std::env::var_os("TOLK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("../shared/corpus/partner-center.nl-nl"))
+    shared_corpus().join("partner-center.nl-nl")
 }
 
 #[test]

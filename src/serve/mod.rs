@@ -164,8 +164,18 @@ impl PrivateDir {
 }
 
 impl Drop for PrivateDir {
+    /// Removes the folder. A build abandoned at Ctrl-C may still be
+    /// writing into it: `remove_dir_all` then fails on a folder that
+    /// gained an entry after it was listed, so it is tried again until the
+    /// folder is gone (for at most half a second).
     fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
+        for _ in 0..50 {
+            let _ = fs::remove_dir_all(&self.path);
+            if fs::symlink_metadata(&self.path).is_err() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
     }
 }
 
@@ -207,6 +217,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
         base_path: Some("/".into()),
         inject: inject(),
         report_links: true,
+        review: false,
     });
     // A book.toml that does not load stops here: without it there is no
     // content folder to watch.

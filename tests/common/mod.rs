@@ -164,3 +164,11 @@ pub fn shared_corpus() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join("../shared/corpus"))
 }
+
+/// An article for review mode (issue 17 item 11): a segment whose halves
+/// are the same (line 7) and one whose Dutch half is empty (line 9).
+pub const REVIEW_ARTICLE: &str = "---\ntitle: Nakijken\nms.date: 01/02/2021\n---\n\
+# <span data-ttu-id=\"r-1\">Een titel</span><span class=\"sxs-lookup\"><span data-stu-id=\"r-1\">A title</span></span>\n\n\
+<span data-ttu-id=\"r-2\">Eerste zin.</span><span class=\"sxs-lookup\"><span data-stu-id=\"r-2\">First sentence.</span></span> <span data-ttu-id=\"r-3\">Partner Center</span><span class=\"sxs-lookup\"><span data-stu-id=\"r-3\">Partner Center</span></span>\n\n\
+- <span data-ttu-id=\"r-4\"></span><span class=\"sxs-lookup\"><span data-stu-id=\"r-4\">Untranslated sentence.</span></span>\n\
+- <span data-ttu-id=\"r-5\">Tweede punt.</span><span class=\"sxs-lookup\"><span data-stu-id=\"r-5\">Second item.</span></span>\n";

@@ -76,6 +76,9 @@
       el = make("span");
     }
     el.textContent = node.t;
+    // A label in the other language (a Dutch-only article's title in the
+    // English tree) says so: WCAG 3.1.2.
+    if (node.l) el.lang = node.l;
     return el;
   }
   function buildList(nodes, ul, openAll) {
@@ -107,8 +110,8 @@
       var t = norm(node.t);
       var hit = words.every(function (w) { return t.indexOf(w) >= 0; });
       var kids = node.c ? filtered(node.c, words) : [];
-      if (hit && !kids.length) out.push({ t: node.t, u: node.u, x: node.x });
-      else if (hit || kids.length) out.push({ t: node.t, u: node.u, x: node.x, c: kids });
+      if (hit && !kids.length) out.push({ t: node.t, l: node.l, u: node.u, x: node.x });
+      else if (hit || kids.length) out.push({ t: node.t, l: node.l, u: node.u, x: node.x, c: kids });
     });
     return out;
   }
@@ -317,6 +320,7 @@
       if (i) en.appendChild(text(" "));
       var span = make("span");
       span.innerHTML = o.innerHTML; // built by tolk from the article's own Markdown
+      span.setAttribute("data-of", o.id); // its sentence, for review mode
       en.appendChild(span);
     });
     return en;
@@ -365,11 +369,12 @@
       row.remove();
     });
   }
-  function set(on) {
+  function set(on, transient) {
     if (on) build(); else unbuild();
     body.classList.toggle("sxs", on);
     button.setAttribute("aria-pressed", on ? "true" : "false");
     button.textContent = on ? button.dataset.hide : button.dataset.show;
+    if (transient) return;
     try { localStorage.setItem(KEY, on ? "1" : "0"); } catch (e) { /* private mode */ }
   }
   button.addEventListener("click", function () { set(!body.classList.contains("sxs")); });
@@ -378,10 +383,11 @@
   // each is a stop that shows its original on focus. Remembered.
   var ORIG = "tolk.orig";
   var origButton = toggle.querySelector(".orig-toggle");
-  function setOrig(on) {
+  function setOrig(on, transient) {
     body.classList.toggle("tolk-quiet", !on);
     Array.prototype.forEach.call(all(".tolk-seg[tabindex]"), function (s) { s.tabIndex = on ? 0 : -1; });
     if (origButton) origButton.setAttribute("aria-pressed", on ? "true" : "false");
+    if (transient) return;
     try { localStorage.setItem(ORIG, on ? "1" : "0"); } catch (e) { /* private mode */ }
   }
   if (origButton) {
@@ -404,4 +410,76 @@
   var saved = null;
   try { saved = localStorage.getItem(KEY); } catch (e) { /* private mode */ }
   if (saved === "1") set(true);
+
+  // Review mode (`?review` in the address), for translation reviewers:
+  // every sentence shows its segment id, the English sits beside the Dutch,
+  // hovering or focusing a sentence highlights its counterpart, and a list
+  // names the sentences whose Dutch is missing or the same as the English,
+  // each with its source line. Nothing is remembered.
+  if (!/[?&]review(=|&|$)/.test(location.search)) return;
+  body.classList.add("tolk-review");
+  set(true, true);
+  setOrig(true, true);
+  // The sentence (`.tolk-seg`) and its English (the tooltip and the copy
+  // beside it) are found through the tooltip's id.
+  function pair(el) {
+    var seg = el.closest && el.closest(".tolk-seg[aria-describedby], [data-of]");
+    if (!seg) return [];
+    var id = seg.getAttribute("aria-describedby") || seg.getAttribute("data-of");
+    var out = [byId(id)];
+    Array.prototype.forEach.call(all("[aria-describedby='" + id + "'], [data-of='" + id + "']"), function (e) { out.push(e); });
+    return out.filter(Boolean);
+  }
+  var lit = [];
+  function light(ev) {
+    lit.forEach(function (e) { e.classList.remove("tolk-pair"); });
+    lit = pair(ev.target);
+    lit.forEach(function (e) { e.classList.add("tolk-pair"); });
+  }
+  listen("mouseover", light);
+  listen("focusin", light);
+  var article = one("article[data-source]");
+  var segs = all(".tolk-seg[data-seg]");
+  var check = all(".tolk-seg[data-review]");
+  var panel = make("section");
+  panel.className = "tolk-review-panel";
+  var h = make("h2");
+  h.textContent = toggle.dataset.reviewTitle;
+  panel.appendChild(h);
+  var count = make("p");
+  count.textContent = toggle.dataset.reviewCount.replace("{n}", segs.length).replace("{k}", check.length);
+  panel.appendChild(count);
+  var source = article ? article.getAttribute("data-source") : "";
+  var sourceUrl = article ? article.getAttribute("data-source-url") : "";
+  if (!check.length) {
+    var none = make("p");
+    none.textContent = toggle.dataset.reviewNone;
+    panel.appendChild(none);
+  }
+  var list = make("ul");
+  Array.prototype.forEach.call(check, function (seg) {
+    var li = make("li");
+    var go = make("button");
+    go.type = "button";
+    go.textContent = seg.getAttribute("data-seg");
+    go.addEventListener("click", function () { seg.scrollIntoView({ block: "center" }); seg.focus(); });
+    li.appendChild(go);
+    var kind = seg.getAttribute("data-review") === "empty" ? toggle.dataset.reviewEmpty : toggle.dataset.reviewIdentical;
+    var orig = byId(seg.getAttribute("aria-describedby"));
+    li.appendChild(text(" " + kind + ": “" + (seg.textContent || (orig ? orig.textContent : "")).trim() + "” — "));
+    var where = source + ":" + seg.getAttribute("data-line");
+    var link;
+    if (sourceUrl) {
+      link = make("a");
+      link.href = sourceUrl.replace("{path}", source.split("/").map(encodeURIComponent).join("/")).replace("{line}", seg.getAttribute("data-line"));
+    } else {
+      link = make("code");
+    }
+    link.className = "tolk-review-source";
+    link.textContent = where;
+    li.appendChild(link);
+    list.appendChild(li);
+  });
+  panel.appendChild(list);
+  toggle.parentNode.insertBefore(panel, toggle.nextSibling);
 })();
