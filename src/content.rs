@@ -190,12 +190,30 @@ pub struct TocItem {
     pub items: Vec<TocItem>,
 }
 
+/// A DocFX breadcrumb definition (`breadcrumb/toc.yml`): where the
+/// docset's folders sit on the publisher's site. Pages under an item's
+/// `tocHref` (a path from the content root) show its `name` in their
+/// breadcrumbs, linked to `topicHref` when that is a page of this site.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BreadcrumbItem {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, rename = "tocHref")]
+    pub toc_href: Option<String>,
+    #[serde(default, rename = "topicHref")]
+    pub topic_href: Option<String>,
+    #[serde(default)]
+    pub items: Vec<BreadcrumbItem>,
+}
+
 /// Everything the content stage read.
 #[derive(Debug, Default)]
 pub struct Content {
     pub articles: Vec<Article>,
     pub assets: Vec<Asset>,
     pub tocs: Vec<TocFile>,
+    /// The items of every `breadcrumb/toc.yml`, in walk order.
+    pub breadcrumbs: Vec<BreadcrumbItem>,
     /// Files that other articles pull in with `[!INCLUDE]` (anything under a
     /// folder named `includes`): not pages of their own.
     pub includes: BTreeMap<String, Source>,
@@ -250,8 +268,8 @@ pub fn is_excluded(exclude: &[String], rel: &str) -> bool {
 }
 
 /// Is this TOC file a DocFX breadcrumb definition (`breadcrumb/toc.yml`)?
-/// Those name where the docset sits on the publisher's site; they are not
-/// navigation of this site.
+/// Those name where the docset sits on the publisher's site: breadcrumbs,
+/// not navigation of this site.
 fn is_breadcrumb_toc(lower: &str) -> bool {
     lower.rsplit('/').nth(1) == Some("breadcrumb")
 }
@@ -366,6 +384,7 @@ pub fn load(config: &Config) -> Content {
                 content.includes.insert(source.rel.clone(), source);
             }
             Loaded::Toc(toc) => content.tocs.push(toc),
+            Loaded::Breadcrumb(items) => content.breadcrumbs.extend(items),
             Loaded::Asset(asset) => content.assets.push(asset),
             Loaded::English(_) | Loaded::Nothing => {}
         }
@@ -417,6 +436,8 @@ enum Loaded {
     English(Source),
     Include(Source),
     Toc(TocFile),
+    /// The items of a `breadcrumb/toc.yml`.
+    Breadcrumb(Vec<BreadcrumbItem>),
     Asset(Asset),
     /// Unreadable (a diagnostic says why), or data tolk does not publish.
     Nothing,
@@ -444,7 +465,29 @@ fn load_file(
         return Loaded::Toc(TocFile { source, items });
     }
     if is_breadcrumb_toc(&lower) {
-        return Loaded::Nothing;
+        let Some(source) = read_source(&abs, rel, display, diagnostics) else {
+            return Loaded::Nothing;
+        };
+        return match yaml::from_str::<Vec<BreadcrumbItem>>(&source.text) {
+            Ok(items) => Loaded::Breadcrumb(items),
+            Err(e) => {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "toc",
+                        format!("this breadcrumb TOC is not a list of items: {}", e.message),
+                    )
+                    .at(Location::from_line_col(
+                        &source.display,
+                        &source.text,
+                        e.line,
+                        e.column,
+                        1,
+                    ))
+                    .with_hint("each item has `name`, `tocHref`, `topicHref` and optional `items`; pages keep the breadcrumbs of their TOC"),
+                );
+                Loaded::Nothing
+            }
+        };
     }
     if lower.ends_with(".md") {
         let Some(source) = read_source(&abs, rel.clone(), display, diagnostics) else {
@@ -645,7 +688,7 @@ fn load_english(
             }
             Loaded::Toc(t) => tree.tocs.push(t),
             Loaded::Asset(a) => tree.assets.push(a),
-            Loaded::Article(_) | Loaded::Nothing => {}
+            Loaded::Article(_) | Loaded::Breadcrumb(_) | Loaded::Nothing => {}
         }
     }
     (articles, tree)

@@ -678,6 +678,30 @@ struct Crumb {
     url: Option<String>,
 }
 
+/// A page's breadcrumbs: the trail its `breadcrumb/toc.yml` gives (where
+/// the docset sits), then the TOC entries above the page that lie below
+/// the trail's end: those after the deepest one the trail also names (by
+/// label or link), or all of them when it names none.
+fn crumbs(site: &Site, order: &site::NavOrder, i: usize, lang: Lang, other: &str) -> Vec<Crumb> {
+    let trail = site.breadcrumb_trail(i, lang);
+    let toc = order.crumbs(site, i, lang, other);
+    let named = |(title, _, url): &(String, Lang, Option<String>)| {
+        trail
+            .iter()
+            .any(|(t, _, u)| t == title || (url.is_some() && u == url))
+    };
+    let below = toc.iter().rposition(named).map_or(0, |k| k + 1);
+    trail
+        .into_iter()
+        .chain(toc.into_iter().skip(below))
+        .map(|(title, title_lang, url)| Crumb {
+            title,
+            title_lang: site::part_lang(title_lang, lang),
+            url,
+        })
+        .collect()
+}
+
 #[derive(Serialize)]
 struct ListEntry {
     title: String,
@@ -1340,14 +1364,6 @@ fn article_ctx<'a>(
                 .to_string_lossy()
                 .replace('\\', "/")
         }),
-        crumbs: order
-            .crumbs(site, i, lang, &strings.get("other-articles"))
-            .into_iter()
-            .map(|(title, title_lang, url)| Crumb {
-                title,
-                title_lang: site::part_lang(title_lang, lang),
-                url,
-            })
-            .collect(),
+        crumbs: crumbs(site, order, i, lang, &strings.get("other-articles")),
     }
 }

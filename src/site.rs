@@ -186,6 +186,59 @@ pub struct Site {
     pub en_links: LinkContext,
     /// The English tree's files, copied to the site under `en/`.
     pub en_assets: Vec<crate::content::Asset>,
+    /// The trails of `breadcrumb/toc.yml`, see [`Site::breadcrumb_trail`].
+    pub trails: Vec<Trail>,
+}
+
+/// One item of a `breadcrumb/toc.yml` with the items above it: the pages
+/// under `prefix` (a page path, "" for the whole site) show `crumbs`.
+#[derive(Debug, Clone)]
+pub struct Trail {
+    pub prefix: String,
+    /// (label, the page it links to).
+    pub crumbs: Vec<(String, Option<usize>)>,
+}
+
+/// `breadcrumb/toc.yml` items as trails, resolving `topicHref` against the
+/// site's pages (`/partner-center/index` is the page `partner-center`).
+fn trails(
+    items: &[crate::content::BreadcrumbItem],
+    by_path: &HashMap<String, usize>,
+) -> Vec<Trail> {
+    fn clean(href: &str) -> Option<String> {
+        if href.contains("://") || href.starts_with("//") {
+            return None;
+        }
+        let path = href.split(['?', '#']).next().unwrap_or("");
+        let path = path.trim_matches('/');
+        Some(crate::content::page_path(path))
+    }
+    fn walk(
+        items: &[crate::content::BreadcrumbItem],
+        by_path: &HashMap<String, usize>,
+        above: &mut Vec<(String, Option<usize>)>,
+        out: &mut Vec<Trail>,
+    ) {
+        for item in items {
+            let page = item
+                .topic_href
+                .as_deref()
+                .and_then(clean)
+                .and_then(|p| by_path.get(&p).copied());
+            above.push((item.name.clone(), page));
+            if let Some(prefix) = item.toc_href.as_deref().and_then(clean) {
+                out.push(Trail {
+                    prefix,
+                    crumbs: above.clone(),
+                });
+            }
+            walk(&item.items, by_path, above, out);
+            above.pop();
+        }
+    }
+    let mut out = Vec::new();
+    walk(items, by_path, &mut Vec::new(), &mut out);
+    out
 }
 
 impl Site {
@@ -297,6 +350,7 @@ impl Site {
             diagnostics.extend(diags);
             pages.push(page);
         }
+        let trails = trails(&content.breadcrumbs, &by_path);
         let mut nav = build_nav(&content.tocs, &pages, &by_path, &mut diagnostics);
         name_groups_in_english(&mut nav, &content.english.tocs, &pages);
         let mut nav_nodes_of = vec![Vec::new(); pages.len()];
@@ -311,6 +365,7 @@ impl Site {
             assets: content.assets,
             en_links,
             en_assets: content.english.assets,
+            trails,
         };
         (site, diagnostics)
     }
@@ -318,6 +373,45 @@ impl Site {
     /// The URL of page `i` in `lang`.
     pub fn url(&self, i: usize, lang: Lang) -> String {
         markdown::page_url(&self.links.base_path, lang, &self.pages[i].article.path)
+    }
+
+    /// The breadcrumbs `breadcrumb/toc.yml` gives page `i`: those of the
+    /// item with the longest `tocHref` the page lies under, as (label,
+    /// link), less a crumb that links to the page itself. On English pages
+    /// a crumb that links to a page is labelled with that page's English
+    /// title (the file names them in the content's language), with the
+    /// language each label is in.
+    pub fn breadcrumb_trail(&self, i: usize, lang: Lang) -> Vec<(String, Lang, Option<String>)> {
+        let path = &self.pages[i].article.path;
+        let under = |prefix: &str| {
+            prefix.is_empty()
+                || path == prefix
+                || path
+                    .strip_prefix(prefix)
+                    .is_some_and(|r| r.starts_with('/'))
+        };
+        let Some(trail) = self
+            .trails
+            .iter()
+            .filter(|t| under(&t.prefix))
+            .max_by_key(|t| t.prefix.len())
+        else {
+            return Vec::new();
+        };
+        trail
+            .crumbs
+            .iter()
+            .filter(|(_, page)| *page != Some(i))
+            .map(|(name, page)| match page {
+                Some(p) if lang == Lang::En || name.is_empty() => (
+                    self.pages[*p].title(lang),
+                    self.pages[*p].title_lang(lang),
+                    Some(self.url(*p, lang)),
+                ),
+                Some(p) => (name.clone(), Lang::Nl, Some(self.url(*p, lang))),
+                None => (name.clone(), Lang::Nl, None),
+            })
+            .collect()
     }
 }
 

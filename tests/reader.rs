@@ -77,10 +77,82 @@ fn navigation_follows_the_tocs_and_leaves_out_what_is_not_an_article() {
 }
 
 #[test]
+fn breadcrumbs_follow_the_breadcrumb_toc_then_the_nested_toc() {
+    let site = reader_site();
+    let crumbs = |page: &str| {
+        let html = site.read(page);
+        let start = html
+            .find("<nav class=\"breadcrumbs\"")
+            .expect("breadcrumbs");
+        let end = start + html[start..].find("</nav>").expect("end");
+        html[start..end].to_string()
+    };
+    let ol = |items: &str| format!("<ol><li><a href=\"/nl-nl/\">Leesproef</a></li>{items}</ol>");
+    // guide/breadcrumb/toc.yml: "Documenten" for all of guide/ (its
+    // topicHref is no page: a label), and "Nieuws" for guide/news/, linked;
+    // the TOC entries below the trail follow it (Facturering is nested in
+    // the TOC), and the TOC's "Nieuws" is the trail's, so it is not repeated.
+    assert!(
+        crumbs("nl-nl/guide/tax/index.html").ends_with(&ol(
+            "<li>Documenten</li><li>Gids voor partners</li><li>Facturering</li>"
+        )),
+        "{}",
+        crumbs("nl-nl/guide/tax/index.html")
+    );
+    assert!(
+        crumbs("nl-nl/guide/news/2021-march/index.html").ends_with(&ol(
+            "<li>Documenten</li><li><a href=\"/nl-nl/guide/news/\">Nieuws</a></li>"
+        )),
+        "{}",
+        crumbs("nl-nl/guide/news/2021-march/index.html")
+    );
+    // A crumb never links to the page it is on: the news page keeps
+    // "Documenten", and its TOC path.
+    assert!(
+        crumbs("nl-nl/guide/news/index.html").ends_with(&ol(
+            "<li>Documenten</li><li>Gids voor partners</li><li>Nieuws</li>"
+        )),
+        "{}",
+        crumbs("nl-nl/guide/news/index.html")
+    );
+    // Outside the trail's folder: the TOC alone.
+    assert!(
+        crumbs("nl-nl/market/buy/index.html").ends_with(&ol("<li>Marktplaats voor klanten</li>"))
+    );
+    // English pages link the English page, under its title there (this
+    // docset has no English text, so the Dutch one); a Dutch label is
+    // marked as Dutch.
+    assert!(
+        crumbs("en/guide/news/2021-march/index.html").contains(
+            "<li lang=\"nl\">Documenten</li><li lang=\"nl\"><a href=\"/en/guide/news/\">Nieuws</a></li>"
+        ),
+        "{}",
+        crumbs("en/guide/news/2021-march/index.html")
+    );
+}
+
+#[test]
+fn a_breadcrumb_toc_that_is_not_a_list_is_a_warning() {
+    let site = TempSite::new("[book]\ntitle = \"T\"\n");
+    site.write("content/a.md", "---\ntitle: A\n---\n# A\n");
+    site.write("content/breadcrumb/toc.yml", "name: Docs\ntocHref: /\n");
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning[toc]: this breadcrumb TOC is not a list of items")
+            && run.stderr.contains("content/breadcrumb/toc.yml:1:1"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.read("nl-nl/a/index.html").contains("Docs"));
+}
+
+#[test]
 fn breadcrumbs_prev_next_and_a_landing_page() {
     let site = reader_site();
     let tax = site.read("nl-nl/guide/tax/index.html");
-    assert!(tax.contains("<nav class=\"breadcrumbs\" aria-label=\"Kruimelpad\"><ol><li><a href=\"/nl-nl/\">Leesproef</a></li><li>Gids voor partners</li><li>Facturering</li></ol></nav>"), "{tax}");
+    assert!(tax.contains("<nav class=\"breadcrumbs\" aria-label=\"Kruimelpad\"><ol><li><a href=\"/nl-nl/\">Leesproef</a></li><li>Documenten</li><li>Gids voor partners</li><li>Facturering</li></ol></nav>"), "{tax}");
     assert!(
         tax.contains("<a class=\"prev\" rel=\"prev\" href=\"/nl-nl/guide/invoice/\">"),
         "{tax}"
@@ -490,5 +562,171 @@ fn a_reader_gets_around_the_real_corpus_in_headless_chromium() {
             print: "/nl-nl/partner-center/request-credit/",
             shots: std::env::var_os("TOLK_SHOTS").map(PathBuf::from),
         },
+    );
+}
+
+/// A site whose one article has a code block in each of the corpus's
+/// languages, under DocFX's names.
+fn code_site() -> TempSite {
+    let site = TempSite::new("[book]\ntitle = \"Code\"\n");
+    site.write(
+        "content/code.md",
+        "---\ntitle: Code\n---\n# Code\n\n\
+         ```sql\nSELECT TOP 10 Naam FROM Orders WHERE x = '</code><script>alert(1)</script>' -- laatste\n```\n\n\
+         ```azurepowershell-interactive\nConnect-AzAccount -TenantId $tenant # inloggen\n```\n\n\
+         ```azurecli\naz account set --subscription \"$SUB\"\n```\n\n\
+         ```json\n{\"naam\": \"a<b\", \"aantal\": 3, \"actief\": true}\n```\n\n\
+         ```csharp\nvar client = new PartnerClient(\"x\");\n```\n\n\
+         ```Output\nSELECT is hier gewoon tekst\n```\n",
+    );
+    site.tolk(&["build"]).ok();
+    site
+}
+
+#[test]
+fn code_blocks_are_highlighted_with_classes_and_text_stays_text() {
+    let site = code_site();
+    let page = site.read("nl-nl/code/index.html");
+    let block = |lang: &str| -> &str {
+        let start = page
+            .find(&format!("<pre><code class=\"language-{lang}\">"))
+            .unwrap_or_else(|| panic!("a {lang} block in {page}"));
+        let end = start + page[start..].find("</pre>").expect("end of block");
+        &page[start..end]
+    };
+    let sql = block("sql");
+    assert!(
+        sql.contains("<span class=\"hl-keyword hl-other hl-sql\">SELECT</span>"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("<span class=\"hl-comment hl-line hl-double-dash hl-sql\">-- laatste"),
+        "{sql}"
+    );
+    // The markup in the string is text: escaped, inside a string span.
+    assert!(
+        sql.contains("&lt;/code&gt;&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{sql}"
+    );
+    assert!(!page.contains("<script>alert"), "{page}");
+    let ps = block("azurepowershell-interactive");
+    assert!(
+        ps.contains(
+            "<span class=\"hl-support hl-function hl-powershell\">Connect-AzAccount</span>"
+        ),
+        "{ps}"
+    );
+    assert!(
+        ps.contains("<span class=\"hl-variable hl-parameter hl-powershell\">-TenantId</span>"),
+        "{ps}"
+    );
+    assert!(
+        ps.contains(
+            "<span class=\"hl-variable hl-other hl-readwrite hl-powershell\">$tenant</span>"
+        ),
+        "{ps}"
+    );
+    let cli = block("azurecli");
+    assert!(
+        cli.contains("<span class=\"hl-support hl-function hl-shell\">az</span>"),
+        "{cli}"
+    );
+    assert!(
+        cli.contains("<span class=\"hl-variable hl-parameter hl-shell\">--subscription</span>"),
+        "{cli}"
+    );
+    let json = block("json");
+    assert!(json.contains("<span class=\"hl-meta hl-mapping hl-key hl-json\"><span class=\"hl-string hl-quoted hl-double hl-json\">&quot;naam&quot;</span></span>"), "{json}");
+    assert!(json.contains("&quot;a&lt;b&quot;"), "{json}");
+    assert!(
+        json.contains("<span class=\"hl-constant hl-numeric hl-json\">3</span>"),
+        "{json}"
+    );
+    let cs = block("csharp");
+    assert!(
+        cs.contains("<span class=\"hl-storage hl-type hl-cs\">var</span>"),
+        "{cs}"
+    );
+    assert!(
+        cs.contains("<span class=\"hl-entity hl-name hl-function hl-cs\">PartnerClient</span>"),
+        "{cs}"
+    );
+    // Console output is plain text.
+    assert_eq!(
+        block("Output"),
+        "<pre><code class=\"language-Output\">SELECT is hier gewoon tekst\n</code>"
+    );
+    // Classes, never inline styles (the CSP refuses them); the English page too.
+    assert!(!page.contains(" style="), "{page}");
+    assert!(site
+        .read("en/code/index.html")
+        .contains("<span class=\"hl-keyword hl-other hl-sql\">SELECT</span>"));
+}
+
+#[test]
+fn highlighted_code_is_coloured_in_light_and_dark_in_chromium() {
+    let site = code_site();
+    let server = StaticServer::start(&site.root().join("site"));
+    let b = Browser::start();
+    b.goto(&server.url("/nl-nl/code/"));
+    let colours = |b: &Browser| {
+        b.js(
+            "var c = function (s) { return getComputedStyle(document.querySelector(s)).color; };\
+             return [c('pre .hl-keyword.hl-other'), c('pre .hl-comment'), c('pre .hl-string'), \
+                     c('pre .hl-support.hl-function'), c('pre code.language-Output')];",
+            json!([]),
+        )
+    };
+    let light = colours(&b);
+    assert_eq!(
+        light,
+        json!([
+            "rgb(207, 34, 46)",
+            "rgb(87, 96, 106)",
+            "rgb(10, 48, 105)",
+            "rgb(130, 80, 223)",
+            "rgb(27, 31, 36)"
+        ])
+    );
+    if let Some(dir) = std::env::var_os("TOLK_SHOTS").map(PathBuf::from) {
+        b.screenshot(&dir.join("code-light.png"));
+    }
+    b.js(
+        "document.documentElement.setAttribute('data-theme', 'dark');",
+        json!([]),
+    );
+    let dark = colours(&b);
+    assert_eq!(
+        dark,
+        json!([
+            "rgb(255, 123, 114)",
+            "rgb(145, 152, 161)",
+            "rgb(165, 214, 255)",
+            "rgb(210, 168, 255)",
+            "rgb(230, 237, 243)"
+        ])
+    );
+    if let Some(dir) = std::env::var_os("TOLK_SHOTS").map(PathBuf::from) {
+        b.screenshot(&dir.join("code-dark.png"));
+    }
+    // The system's dark mode, when the reader chose none.
+    b.js(
+        "document.documentElement.removeAttribute('data-theme');",
+        json!([]),
+    );
+    assert_eq!(colours(&b), light);
+    b.cdp(
+        "Emulation.setEmulatedMedia",
+        json!({"features": [{"name": "prefers-color-scheme", "value": "dark"}]}),
+    );
+    assert_eq!(colours(&b), dark);
+    // The copy button copies the text, not the markup.
+    let text = b.js(
+        "return document.querySelector('code.language-sql').textContent;",
+        json!([]),
+    );
+    assert_eq!(
+        text,
+        json!("SELECT TOP 10 Naam FROM Orders WHERE x = '</code><script>alert(1)</script>' -- laatste\n")
     );
 }

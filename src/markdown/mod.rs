@@ -17,7 +17,8 @@
 //!   against the configured external base;
 //! - `<tolk-seg n="K">`...`</tolk-seg>` (put there by `segments`): a sentence
 //!   that shows its English original on hover and focus;
-//! - ```` ```checklist ```` blocks: the form the caller renders for them.
+//! - ```` ```checklist ```` blocks: the form the caller renders for them;
+//! - other fenced code: highlighted with classes (`highlight`).
 //!
 //! It returns the body HTML and what later stages need from the article: the
 //! title, the headings for "on this page", the links for `tolk check`, and
@@ -28,6 +29,7 @@ mod alerts;
 mod autolinks;
 mod blocks;
 mod headings;
+mod highlight;
 mod images;
 mod includes;
 mod links;
@@ -489,6 +491,28 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                 }
                 // No form for this block (inside an include): keep its text
                 // as a code block rather than lose it.
+                html_events.push(ev.clone());
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if highlight::knows(highlight::lang_of(info)) =>
+            {
+                let end = find_end(events, i);
+                let mut code = String::new();
+                for (e, _) in &events[i + 1..end] {
+                    if let Event::Text(t) = e {
+                        code.push_str(t);
+                    }
+                }
+                if let Some(html) = highlight::block(highlight::lang_of(info), &code) {
+                    if input.search_text {
+                        push_text(&mut section.text, &code);
+                    }
+                    html_events.push(Event::Html(html.into()));
+                    in_code -= 1;
+                    i = end + 1;
+                    continue;
+                }
+                // Too large, or the highlighter failed: plain, as before.
                 html_events.push(ev.clone());
             }
             Event::Start(Tag::Paragraph) => {
