@@ -65,7 +65,10 @@ pub fn check_links(site: &Site) -> Vec<Diagnostic> {
                     out.push(
                         Diagnostic::warning(
                             "empty-link-text",
-                            format!("the link to `{}` has no text", link.href),
+                            format!(
+                                "the link to `{}` has no text; the page shows its target instead",
+                                link.href
+                            ),
                         )
                         .at(loc())
                         .with_hint(

@@ -133,8 +133,8 @@ pub struct Link {
     /// source with the text's source map), and its length.
     pub offset: usize,
     pub len: usize,
-    /// The link has no text (`[](x.md)`): nothing for a reader to click or a
-    /// screen reader to say.
+    /// The link has no text (`[](x.md)`): the page shows its target as
+    /// written, and `tolk check` warns (`empty-link-text`).
     pub empty: bool,
 }
 
@@ -539,13 +539,18 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                     html_events.push(rewritten);
                 }
                 let empty = matches!(events.get(i + 1), Some((Event::End(TagEnd::Link), _)));
-                if empty && matches!(ev, Event::Start(Tag::Link { .. })) {
+                if let (true, Event::Start(Tag::Link { dest_url, .. })) = (empty, ev) {
                     if let Some(l) = out.links.last_mut() {
                         l.empty = true;
                     }
                     if let Some(l) = out.twin_links.last_mut().filter(|_| input.twin.is_some()) {
                         l.empty = true;
                     }
+                    // `[](target)` (a translation that lost the link's
+                    // words) would be an invisible link no one can click
+                    // or hear: it shows its target as written instead, and
+                    // `tolk check` says `empty-link-text`.
+                    html_events.push(Event::Text(dest_url.to_string().into()));
                 }
             }
             Event::InlineHtml(h) | Event::Html(h) => {
@@ -1248,6 +1253,38 @@ mod tests {
             "{html}"
         );
         assert!(!html.contains("tolk-seg"), "{html}");
+    }
+
+    #[test]
+    fn a_link_without_words_shows_its_target() {
+        let links = LinkContext::default();
+        let r = render(&Input {
+            text:
+                "Volg [](https://example.org/gids) de gids of [de video](https://example.org/v).\n",
+            lang: Lang::Nl,
+            rel: "a.md",
+            links: &links,
+            originals: &[],
+            checklist: &|_| None,
+            search_text: true,
+            twin: None,
+            callout_label: &|k| k.to_string(),
+            depth: 0,
+            parent: None,
+            text_lang: Lang::Nl,
+            tooltips: true,
+        });
+        assert!(
+            r.html.contains(
+                "<a href=\"https://example.org/gids\">https://example.org/gids</a> de gids of <a href=\"https://example.org/v\">de video</a>"
+            ),
+            "{}",
+            r.html
+        );
+        assert_eq!(
+            r.links.iter().map(|l| l.empty).collect::<Vec<_>>(),
+            [true, false]
+        );
     }
 
     #[test]
