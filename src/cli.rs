@@ -160,19 +160,21 @@ pub fn main() -> ExitCode {
                 inject: String::new(),
                 report_links: false,
             };
-            finish(pipeline::Session::build(&opts).map(|(session, report)| {
-                // The process ends here: freeing every page, string and
-                // index one by one is 2% of the corpus build's instructions,
-                // all on one core after the last page is written, for
-                // memory the OS takes back anyway.
-                crate::say_err!("{}", report.summary());
-                // Build runs the checks a page needs to be written; links,
-                // anchors, assets and front matter are `tolk check`'s.
-                crate::say_err!("{NOT_CHECKED}");
-                crate::say_err!("{}", serve_hint(&report.out, session.base_path()));
-                std::mem::forget(session);
-                report.diagnostics
-            }))
+            finish(
+                pipeline::Session::build_once(&opts).map(|(session, report)| {
+                    // The process ends here: freeing every page, string and
+                    // index one by one is 2% of the corpus build's instructions,
+                    // all on one core after the last page is written, for
+                    // memory the OS takes back anyway.
+                    crate::say_err!("{}", report.summary());
+                    // Build runs the checks a page needs to be written; links,
+                    // anchors, assets and front matter are `tolk check`'s.
+                    crate::say_err!("{NOT_CHECKED}");
+                    crate::say_err!("{}", serve_hint(&report.out, session.base_path()));
+                    std::mem::forget(session);
+                    report.diagnostics
+                }),
+            )
         }
         Command::Check { root, format } => check(root, format),
         Command::Eval(args) => eval(args),
