@@ -884,26 +884,27 @@ fn write_site(
     let search = || -> Vec<Result<(), Diagnostic>> {
         let start = Instant::now();
         let [nl_index, en_index] = search;
-        let (nl, en) = if indexed {
-            (nl_index.to_json(), en_index.to_json())
-        } else {
-            rayon::join(
-                || update_search(nl_index, site, articles),
-                || update_search(en_index, site, articles),
-            )
+        let write = |lang: Lang, json: String| {
+            staging.write(&format!("search-{}.json", lang.code()), json.as_bytes())
         };
+        if indexed {
+            // Filled as the articles compiled: written one at a time, so
+            // that only one index's JSON is in memory at once.
+            let nl = write(Lang::Nl, nl_index.to_json());
+            let en = write(Lang::En, en_index.to_json());
+            return vec![nl, en];
+        }
+        let (nl, en) = rayon::join(
+            || update_search(nl_index, site, articles),
+            || update_search(en_index, site, articles),
+        );
         if std::env::var_os("TOLK_TIMINGS").is_some() {
             crate::say_err!(
                 "tolk timing:   search indexes: {:.1} ms",
                 start.elapsed().as_secs_f64() * 1000.0
             );
         }
-        [(Lang::Nl, nl), (Lang::En, en)]
-            .into_iter()
-            .map(|(lang, json)| {
-                staging.write(&format!("search-{}.json", lang.code()), json.as_bytes())
-            })
-            .collect()
+        vec![write(Lang::Nl, nl), write(Lang::En, en)]
     };
     let pages = || -> Vec<Result<(), Diagnostic>> {
         jobs.par_iter()
