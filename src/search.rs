@@ -82,7 +82,10 @@ pub struct SearchDoc {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Hit {
     stem: u32,
-    count: u32,
+    /// Occurrences, saturating: the weight only tells 1, 2 and 3 or more
+    /// apart, and an index holds a hit per stem per section of the site
+    /// (8 bytes each, not 12).
+    count: u8,
     in_heading: bool,
 }
 
@@ -250,7 +253,7 @@ impl TokenizedPage {
                     .iter()
                     .map(|&(w, count, in_heading)| Hit {
                         stem: words[global[w as usize] as usize].1,
-                        count,
+                        count: u8::try_from(count).unwrap_or(u8::MAX),
                         in_heading,
                     })
                     .collect();
@@ -258,11 +261,12 @@ impl TokenizedPage {
                 hits.dedup_by(|next, kept| {
                     let same = next.stem == kept.stem;
                     if same {
-                        kept.count += next.count;
+                        kept.count = kept.count.saturating_add(next.count);
                         kept.in_heading |= next.in_heading;
                     }
                     same
                 });
+                hits.shrink_to_fit();
                 hits
             })
             .collect();
