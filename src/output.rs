@@ -448,12 +448,14 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 /// one compiled). Without this a build held every page's HTML at once and
 /// its memory grew with the site (issue 19).
 ///
-/// One unnamed temporary file beside the output folder (on its file
-/// system, not in a RAM-backed `/tmp`), deleted by the OS when the build
-/// ends however it ends. Texts are appended a batch at a time and read
-/// back by key from any thread.
+/// One unnamed temporary file in the spare folder (or beside the output
+/// folder before the first build: on its file system, not in a RAM-backed
+/// `/tmp`), deleted by the OS when the build ends however it ends. Texts
+/// are appended a batch at a time and read back by key from any thread.
 pub struct Spill {
     file: fs::File,
+    /// The folder it is in, for messages.
+    dir: PathBuf,
     len: u64,
     /// Per key: offset and length in the file.
     at: HashMap<usize, (u64, usize)>,
@@ -464,20 +466,24 @@ pub struct Spill {
 impl Spill {
     /// A new, empty spill for the build of `target`.
     pub fn create(target: &Path) -> Result<Spill, Diagnostic> {
+        let (spare, _) = sibling_paths(target);
         let parent = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         // A first build into a folder that does not exist yet: the
         // staging creates it later, and only if the build succeeds.
-        let dir = if parent.is_dir() {
+        let dir = if spare.is_dir() {
+            spare
+        } else if parent.is_dir() {
             parent.to_path_buf()
         } else {
             std::env::temp_dir()
         };
-        let file = tempfile::tempfile_in(&dir).map_err(|e| io_error(&dir, &e))?;
+        let file = tempfile::tempfile_in(&dir).map_err(|e| spill_error(&dir, &e))?;
         Ok(Spill {
             file,
+            dir,
             len: 0,
             at: HashMap::new(),
             #[cfg(not(unix))]
@@ -498,10 +504,9 @@ impl Spill {
             self.at.insert(key, (len, text.len()));
             len += text.len() as u64;
             out.write_all(text.as_bytes())
-                .map_err(|e| io_error(Path::new("(temporary file)"), &e))?;
+                .map_err(|e| spill_error(&self.dir, &e))?;
         }
-        out.flush()
-            .map_err(|e| io_error(Path::new("(temporary file)"), &e))?;
+        out.flush().map_err(|e| spill_error(&self.dir, &e))?;
         self.len = len;
         Ok(())
     }
@@ -525,16 +530,25 @@ impl Spill {
                     .and_then(|_| (&self.file).read_exact(&mut buf))
             }
         };
-        let text = read
-            .map_err(|e| io_error(Path::new("(temporary file)"), &e))
-            .and_then(|()| {
-                String::from_utf8(buf).map_err(|_| {
-                    Diagnostic::error("io", "a temporary file of the build changed under it")
-                        .with_hint("run the build again; another program wrote into its files")
-                })
-            });
+        let text = read.map_err(|e| spill_error(&self.dir, &e)).and_then(|()| {
+            String::from_utf8(buf).map_err(|_| {
+                Diagnostic::error("io", "a temporary file of the build changed under it")
+                    .with_hint("run the build again; another program wrote into its files")
+            })
+        });
         Some(text)
     }
+}
+
+fn spill_error(dir: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        "io",
+        format!(
+            "cannot write a temporary file of the build in {}: {e}",
+            dir.display()
+        ),
+    )
+    .with_hint("check that the folder is writable and the disk is not full")
 }
 
 fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
