@@ -231,3 +231,35 @@ fn two_thousand_articles_build_under_a_memory_cap() {
         "tolk build of 2,000 articles peaked at {mib} MiB, over the {CAP_MIB} MiB cap"
     );
 }
+
+/// `tolk build` (bodies to disk, text into the search indexes, 64
+/// articles at a time) writes the same bytes as the session the preview
+/// server keeps (every page in memory): 150 articles, three batches, a
+/// checklist-free and a segmented half, navigation and search indexes.
+#[test]
+fn a_build_from_disk_writes_what_a_kept_session_writes() {
+    let site = generated_site(150);
+    let opts = |out: &str| tolk::pipeline::Options {
+        root: site.root().to_path_buf(),
+        out: Some(site.root().join(out)),
+        ..Default::default()
+    };
+    let once = tolk::pipeline::build(&opts("once")).expect("tolk build");
+    assert_eq!(once.articles, 150);
+    let (_session, kept) = tolk::pipeline::Session::build(&opts("kept")).expect("session build");
+    assert_eq!(kept.pages, once.pages);
+    let a = common::snapshot(&site.root().join("once"));
+    let b = common::snapshot(&site.root().join("kept"));
+    assert!(a.len() > 300, "{} files", a.len());
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{path} differs");
+    }
+    // A body from the disk is the article's, not another's.
+    let page = std::fs::read_to_string(site.root().join("once/en/d0001/a000142/index.html"))
+        .expect("page");
+    assert!(
+        page.contains("name=\"article-142\"") || page.contains("id=\"article-142\""),
+        "{page}"
+    );
+}
