@@ -6,6 +6,15 @@
 #   bench/run.sh                         # corpus, 1000, 10000, 50000 articles, 5 runs each
 #   SIZES="1000" RUNS=3 bench/run.sh     # a quicker run
 #   SKIP_HUGO=1 SIZES="50000" RUNS=3 bench/run.sh   # without Hugo (minutes at 50,000)
+#   FRESH=1 SIZES="10000" bench/run.sh   # every run into an empty output folder (as in CI)
+#   TOLK=/tmp/old-tolk FRESH=1 bench/run.sh   # another tolk binary
+#
+# The tools run interleaved (floor, tolk, Hugo, floor, tolk, ...), so that
+# the machine's drift falls on all of them alike: compare ratios. Peak
+# memory is the largest resident set of each tool's runs at each size.
+# With FRESH=1 each run first deletes its output folder (and tolk's spare
+# copy beside it), outside the timed command; without it tolk's second and
+# later runs rewrite only changed files.
 #
 # Needs: cargo, python3, /usr/bin/time (Debian's `time` package).
 set -euo pipefail
@@ -18,22 +27,23 @@ CORPUS=${CORPUS:-$ROOT/../shared/corpus/partner-center.nl-nl}
 [ -x /usr/bin/time ] || { echo "bench/run.sh needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
 cargo build --release --quiet --bin tolk --example floor
-TOLK=$ROOT/target/release/tolk
+TOLK=${TOLK:-$ROOT/target/release/tolk}   # TOLK=/path/to/old/tolk to measure another binary
 FLOOR=$ROOT/target/release/examples/floor
 
-# median_of CMD...: runs CMD $RUNS times; prints "median_seconds peak_kib".
-median_of() {
-  local times=() mems=()
-  for _ in $(seq "$RUNS"); do
-    local out
-    /usr/bin/time -f "%e %M" -o "$WORK/time.out" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
-    out=$(tail -1 "$WORK/time.out")
-    times+=("${out% *}"); mems+=("${out#* }")
-  done
-  local t m
-  t=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  m=$(printf '%s\n' "${mems[@]}" | sort -g | tail -1)
-  echo "$t $m"
+# run_once OUT CMD...: runs CMD once (first deleting OUT and tolk's spare
+# beside it when FRESH is set); prints "seconds peak_kib".
+run_once() {
+  local out=$1; shift
+  if [ -n "${FRESH:-}" ]; then
+    rm -rf "$out" "$(dirname "$out")/.$(basename "$out").tolk-spare"
+  fi
+  /usr/bin/time -f "%e %M" -o "$WORK/time.out" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
+  tail -1 "$WORK/time.out"
+}
+
+# summarize "t m" lines on stdin: prints "median_seconds peak_kib".
+summarize() {
+  sort -g | awk '{t[NR]=$1; if ($2 > m) m = $2} END {print t[int((NR+1)/2)], m}'
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
@@ -46,11 +56,9 @@ bench_site() { # name dir content_dir
   local articles mb
   articles=$(find "$content" -name '*.md' | wc -l)
   mb=$(du -sm --apparent-size "$content" | cut -f1)
-  read -r ft fm < <(median_of "$FLOOR" "$content" "$WORK/floor-out")
-  read -r tt tm < <(median_of "$TOLK" build --root "$dir" --out "$WORK/tolk-out-$name")
-  local ht="" hm=""
+  local hugo="" hsite=$WORK/hugo-$name
   if [ -z "${SKIP_HUGO:-}" ] && command -v hugo >/dev/null 2>&1; then
-    local hsite=$WORK/hugo-$name
+    hugo=1
     if [ ! -d "$hsite" ]; then
       mkdir -p "$hsite/layouts/_default"
       ln -s "$content" "$hsite/content"
@@ -59,8 +67,19 @@ bench_site() { # name dir content_dir
       printf '<!DOCTYPE html><title>{{ .Title }}</title>{{ block "main" . }}{{ end }}' > "$hsite/layouts/_default/baseof.html"
       printf '{{ define "main" }}{{ range .Pages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}' > "$hsite/layouts/_default/list.html"
     fi
-    read -r ht hm < <(median_of hugo --quiet -s "$hsite" -d "$WORK/hugo-out-$name")
   fi
+  : > "$WORK/floor.runs"; : > "$WORK/tolk.runs"; : > "$WORK/hugo.runs"
+  for _ in $(seq "$RUNS"); do
+    run_once "$WORK/floor-out" "$FLOOR" "$content" "$WORK/floor-out" >> "$WORK/floor.runs"
+    run_once "$WORK/tolk-out-$name" "$TOLK" build --root "$dir" --out "$WORK/tolk-out-$name" >> "$WORK/tolk.runs"
+    if [ -n "$hugo" ]; then
+      run_once "$WORK/hugo-out-$name" hugo --quiet -s "$hsite" -d "$WORK/hugo-out-$name" >> "$WORK/hugo.runs"
+    fi
+  done
+  read -r ft fm < <(summarize < "$WORK/floor.runs")
+  read -r tt tm < <(summarize < "$WORK/tolk.runs")
+  local ht="" hm=""
+  if [ -n "$hugo" ]; then read -r ht hm < <(summarize < "$WORK/hugo.runs"); fi
   row() { printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$articles" "$mb" "$1" "$2" "$(( $3 / 1024 ))" "$(ratio "$2" "$ft")" "${ht:+$(ratio "$2" "$ht")}"; }
   row "floor (pulldown-cmark, 2 languages)" "$ft" "$fm"
   row "tolk build (2 languages, search, checklists)" "$tt" "$tm"
@@ -85,4 +104,6 @@ for n in $SIZES; do
 done
 
 echo
-echo "Machine: $(nproc) cores; runs per figure: $RUNS; work folder: $WORK"
+mode="kept between runs"
+[ -z "${FRESH:-}" ] || mode="fresh every run"
+echo "Machine: $(nproc) cores; runs per figure: $RUNS (interleaved); output: $mode; tolk: $TOLK; work folder: $WORK"

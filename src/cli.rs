@@ -165,7 +165,7 @@ pub fn main() -> ExitCode {
                 inject: String::new(),
                 review: false,
             };
-            finish(pipeline::Session::build(&opts).map(|(session, report)| {
+            finish(pipeline::Session::build_once(&opts).map(|(session, report)| {
                 // The process ends here: freeing every page, string and
                 // index one by one is 2% of the corpus build's instructions,
                 // all on one core after the last page is written, for

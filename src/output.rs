@@ -441,6 +441,116 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
     ))
 }
 
+/// Texts a build keeps on disk instead of in memory between two stages:
+/// the rendered bodies of the pages, from when their article compiled to
+/// when the page is written (the page needs the titles of every other
+/// article for its navigation, so it cannot be written before the last
+/// one compiled). Without this a build held every page's HTML at once and
+/// its memory grew with the site (issue 19).
+///
+/// One unnamed temporary file in the spare folder (or beside the output
+/// folder before the first build: on its file system, not in a RAM-backed
+/// `/tmp`), deleted by the OS when the build ends however it ends. Texts
+/// are appended a batch at a time and read back by key from any thread.
+pub struct Spill {
+    file: fs::File,
+    /// The folder it is in, for messages.
+    dir: PathBuf,
+    len: u64,
+    /// Per key: offset and length in the file.
+    at: HashMap<usize, (u64, usize)>,
+    #[cfg(not(unix))]
+    read: Mutex<()>,
+}
+
+impl Spill {
+    /// A new, empty spill for the build of `target`.
+    pub fn create(target: &Path) -> Result<Spill, Diagnostic> {
+        let (spare, _) = sibling_paths(target);
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        // A first build into a folder that does not exist yet: the
+        // staging creates it later, and only if the build succeeds.
+        let dir = if spare.is_dir() {
+            spare
+        } else if parent.is_dir() {
+            parent.to_path_buf()
+        } else {
+            std::env::temp_dir()
+        };
+        let file = tempfile::tempfile_in(&dir).map_err(|e| spill_error(&dir, &e))?;
+        Ok(Spill {
+            file,
+            dir,
+            len: 0,
+            at: HashMap::new(),
+            #[cfg(not(unix))]
+            read: Mutex::new(()),
+        })
+    }
+
+    /// Appends `texts`, each under its key (a later text replaces an
+    /// earlier one of the same key).
+    pub fn put<'a>(
+        &mut self,
+        texts: impl IntoIterator<Item = (usize, &'a str)>,
+    ) -> Result<(), Diagnostic> {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, &self.file);
+        let mut len = self.len;
+        for (key, text) in texts {
+            self.at.insert(key, (len, text.len()));
+            len += text.len() as u64;
+            out.write_all(text.as_bytes())
+                .map_err(|e| spill_error(&self.dir, &e))?;
+        }
+        out.flush().map_err(|e| spill_error(&self.dir, &e))?;
+        self.len = len;
+        Ok(())
+    }
+
+    /// The text put under `key`, or `None` if there is none.
+    pub fn get(&self, key: usize) -> Option<Result<String, Diagnostic>> {
+        let &(offset, len) = self.at.get(&key)?;
+        let mut buf = vec![0; len];
+        let read = {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::FileExt;
+                self.file.read_exact_at(&mut buf, offset)
+            }
+            #[cfg(not(unix))]
+            {
+                use std::io::{Read, Seek, SeekFrom};
+                let _guard = self.read.lock().unwrap_or_else(|e| e.into_inner());
+                (&self.file)
+                    .seek(SeekFrom::Start(offset))
+                    .and_then(|_| (&self.file).read_exact(&mut buf))
+            }
+        };
+        let text = read.map_err(|e| spill_error(&self.dir, &e)).and_then(|()| {
+            String::from_utf8(buf).map_err(|_| {
+                Diagnostic::error("io", "a temporary file of the build changed under it")
+                    .with_hint("run the build again; another program wrote into its files")
+            })
+        });
+        Some(text)
+    }
+}
+
+fn spill_error(dir: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        "io",
+        format!(
+            "cannot write a temporary file of the build in {}: {e}",
+            dir.display()
+        ),
+    )
+    .with_hint("check that the folder is writable and the disk is not full")
+}
+
 fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error("io", format!("cannot write {}: {e}", path.display()))
         .with_hint("check that the folder is writable and the disk is not full")
@@ -512,6 +622,20 @@ mod tests {
             fs::read(target.join("diagram/x.png")).unwrap(),
             b"now a folder"
         );
+    }
+
+    #[test]
+    fn a_spill_gives_back_each_text_by_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spill = Spill::create(&dir.path().join("site")).unwrap();
+        spill.put([(3, "<p>drie</p>"), (0, "")]).unwrap();
+        spill.put([(1, "één ✓"), (3, "<p>three</p>")]).unwrap();
+        assert_eq!(spill.get(1).unwrap().unwrap(), "één ✓");
+        assert_eq!(spill.get(3).unwrap().unwrap(), "<p>three</p>");
+        assert_eq!(spill.get(0).unwrap().unwrap(), "");
+        assert!(spill.get(2).is_none());
+        // Nothing is left beside the site: the file has no name.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]

@@ -125,10 +125,21 @@ pub fn build_date() -> crate::date::Date {
 /// problem that stops everything (the theme) is an `Err`; the diagnostics of
 /// articles come with the site, with the configured severities applied.
 pub fn compile(config: &Config) -> Result<(Theme, Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    compile_in_batches(config, usize::MAX, &mut |_, _| {})
+}
+
+/// [`compile`], handing the articles to `each` as they compile, `batch`
+/// at a time (see [`Site::assemble_in_batches`]).
+fn compile_in_batches(
+    config: &Config,
+    batch: usize,
+    each: &mut dyn FnMut(usize, &mut [site::Compiled]),
+) -> Result<(Theme, Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let theme = Theme::load(config)?;
     let content = content::load(config);
     let labels = |lang: Lang, key: &str| theme.strings(lang).get(key);
-    let (mut site, mut diagnostics) = Site::assemble(config, content, &labels, build_date());
+    let (mut site, mut diagnostics) =
+        Site::assemble_in_batches(config, content, &labels, build_date(), batch, each);
     diagnostics.extend(unpublishable_assets(config, &theme, &mut site));
     // A redirection file that cannot be read is the build's business too.
     diagnostics.extend(crate::redirects::load(config).1);
@@ -275,13 +286,40 @@ fn unpublishable_assets(config: &Config, theme: &Theme, site: &mut Site) -> Vec<
 
 /// Builds the site: compile, render every page, write atomically.
 pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
-    Session::build(opts).map(|(_, report)| report)
+    Session::build_once(opts).map(|(_, report)| report)
+}
+
+/// How many articles a build that keeps no session compiles before it
+/// moves their bodies to disk and their text into the search indexes: the
+/// memory of one batch is what such a build holds beyond the site-wide
+/// data (navigation, titles, link targets, search indexes).
+const BATCH: usize = 64;
+
+/// What a build that keeps no session ([`Session::build_once`]) drops of
+/// a compiled article once its bodies are on disk and its text is in the
+/// search indexes: the bodies and the search text. The links, the removed
+/// markup and the source text stay: [`site_checks`] reads them once every
+/// batch is compiled (a link's anchor is checked against a page of a later
+/// batch), and `tolk build` reports what `tolk check` reports.
+fn lighten(page: &mut site::Compiled) {
+    for r in [&mut page.nl, &mut page.en] {
+        r.html = String::new();
+        r.sections = Vec::new();
+    }
+}
+
+/// The key of a page's body in a [`output::Spill`].
+fn body_key(i: usize, lang: Lang) -> usize {
+    2 * i + usize::from(lang == Lang::En)
 }
 
 /// A built site kept in memory, so that the preview server can rebuild
 /// after an edit by recompiling only the articles that changed.
 pub struct Session {
     opts: Options,
+    /// Built by [`Session::build_once`]: the pages hold no bodies, text
+    /// or links, so the next rebuild is a full one.
+    once: bool,
     config: Config,
     theme: Theme,
     site: Site,
@@ -299,13 +337,17 @@ pub struct Session {
 /// is a full build).
 struct Derived {
     search: [SearchIndex; 2],
+    /// The search indexes already hold every page: a build that keeps no
+    /// session fills them as the articles compile, then drops the text.
+    indexed: bool,
     nav: [site::NavText; 2],
 }
 
 impl Derived {
-    fn new(site: &Site, theme: &Theme) -> Derived {
+    fn new(site: &Site, theme: &Theme, search: [SearchIndex; 2], indexed: bool) -> Derived {
         Derived {
-            search: Lang::ALL.map(SearchIndex::new),
+            search,
+            indexed,
             nav: Lang::ALL.map(|lang| {
                 let strings = theme.strings(lang);
                 site::NavText::new(site, lang, &|k| strings.get(k))
@@ -329,13 +371,54 @@ impl Session {
     /// A full build: compile everything, render every page, write through
     /// the spare folder and swap it in atomically.
     pub fn build(opts: &Options) -> Result<(Session, Report), Vec<Diagnostic>> {
+        Session::build_with(opts, false)
+    }
+
+    /// A full build for a session that will not be rebuilt (`tolk build`):
+    /// as each batch of articles compiles, their text goes into the search
+    /// indexes and their bodies to disk ([`output::Spill`]), so memory
+    /// holds the site-wide data and one batch, not every page; the pages
+    /// are written from there. The same bytes as [`Session::build`]. The
+    /// links, removed markup and source text stay: [`site_checks`] reads
+    /// them after the last batch.
+    pub fn build_once(opts: &Options) -> Result<(Session, Report), Vec<Diagnostic>> {
+        Session::build_with(opts, true)
+    }
+
+    fn build_with(opts: &Options, once: bool) -> Result<(Session, Report), Vec<Diagnostic>> {
         let start = Instant::now();
         let mut timings = Timings::from_env();
         let config = load_config(opts)?;
         let out = config.build_dir();
         output::check_target(&out, &config.root, &config.content_dir(), opts.force)
             .map_err(|d| vec![d])?;
-        let (theme, site, diagnostics) = compile(&config)?;
+        let mut search = Lang::ALL.map(SearchIndex::new);
+        let mut spill = None;
+        let (theme, site, diagnostics) = if once {
+            let mut bodies = output::Spill::create(&out).map_err(|d| vec![d])?;
+            let mut failed = None;
+            let base = config.site.base_path.clone();
+            let compiled = compile_in_batches(&config, BATCH, &mut |first, pages| {
+                let [nl, en] = &mut search;
+                rayon::join(
+                    || put_search(nl, pages, first, &base),
+                    || put_search(en, pages, first, &base),
+                );
+                let texts = pages.iter().enumerate().flat_map(|(k, p)| {
+                    Lang::ALL.map(|l| (body_key(first + k, l), p.rendered(l).html.as_str()))
+                });
+                if let Err(e) = bodies.put(texts) {
+                    failed.get_or_insert(e);
+                }
+                pages.iter_mut().for_each(lighten);
+            })?;
+            spill = Some(bodies);
+            let mut compiled = compiled;
+            compiled.2.extend(failed);
+            compiled
+        } else {
+            compile(&config)?
+        };
         timings.lap("compile (read, segments, markdown, nav)");
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(diagnostics);
@@ -345,7 +428,7 @@ impl Session {
         diagnostics.extend(site_checks(&config, &site));
         timings.lap("checks (links, anchors, files, front matter)");
         let staging = Staging::create(&out).map_err(|d| vec![d])?;
-        let mut derived = Derived::new(&site, &theme);
+        let mut derived = Derived::new(&site, &theme, search, once);
         let pages = write_site(
             &config,
             &theme,
@@ -354,7 +437,9 @@ impl Session {
             &opts.inject,
             Scope::All,
             &mut derived,
+            spill.as_ref(),
         )?;
+        derived.indexed = false;
         timings.lap("render and write");
         staging.commit().map_err(|d| vec![d])?;
         timings.lap("swap in");
@@ -369,6 +454,7 @@ impl Session {
         Ok((
             Session {
                 opts: opts.clone(),
+                once,
                 config,
                 theme,
                 site,
@@ -395,7 +481,7 @@ impl Session {
 
     pub fn rebuild(&mut self, changed: &[std::path::PathBuf]) -> Result<Report, Vec<Diagnostic>> {
         match self.changed_articles(changed) {
-            Some(indices) if !indices.is_empty() => self.rebuild_articles(&indices),
+            Some(indices) if !indices.is_empty() && !self.once => self.rebuild_articles(&indices),
             _ => {
                 let (session, report) = Session::build(&self.opts)?;
                 *self = session;
@@ -544,6 +630,7 @@ impl Session {
                 lists,
             },
             &mut self.derived,
+            None,
         )?;
         Ok(Report {
             pages,
@@ -758,7 +845,9 @@ fn alternates(config: &Config, nl: &str, en: &str) -> Vec<Alternate> {
 
 /// Renders the site's pages into `staging`; returns the number of pages.
 /// With [`Scope::Articles`], just what the edit can change (see there); the
-/// theme's files and the content's assets are left as they are.
+/// theme's files and the content's assets are left as they are. The pages'
+/// bodies are in `bodies` when the build put them there, else in the site.
+#[allow(clippy::too_many_arguments)]
 fn write_site(
     config: &Config,
     theme: &Theme,
@@ -767,6 +856,7 @@ fn write_site(
     inject: &str,
     scope: Scope,
     derived: &mut Derived,
+    bodies: Option<&output::Spill>,
 ) -> Result<usize, Vec<Diagnostic>> {
     let base = config.site.base_path.as_str();
     let mut assets = theme.asset_urls(base);
@@ -885,12 +975,27 @@ fn write_site(
         .iter()
         .map(|n| n.as_ref().map(|n| format!("{base}{n}")))
         .collect();
-    let Derived { search, nav } = derived;
+    let Derived {
+        search,
+        indexed,
+        nav,
+    } = derived;
+    let indexed = *indexed;
     let nav_of = |lang: Lang| &nav[usize::from(lang == Lang::En)];
     let progress = progress_bar(jobs.len());
     let search = || -> Vec<Result<(), Diagnostic>> {
         let start = Instant::now();
         let [nl_index, en_index] = search;
+        let write = |lang: Lang, json: String| {
+            staging.write(&format!("search-{}.json", lang.code()), json.as_bytes())
+        };
+        if indexed {
+            // Filled as the articles compiled: written one at a time, so
+            // that only one index's JSON is in memory at once.
+            let nl = write(Lang::Nl, nl_index.to_json());
+            let en = write(Lang::En, en_index.to_json());
+            return vec![nl, en];
+        }
         let (nl, en) = rayon::join(
             || update_search(nl_index, site, articles),
             || update_search(en_index, site, articles),
@@ -901,12 +1006,7 @@ fn write_site(
                 start.elapsed().as_secs_f64() * 1000.0
             );
         }
-        [(Lang::Nl, nl), (Lang::En, en)]
-            .into_iter()
-            .map(|(lang, json)| {
-                staging.write(&format!("search-{}.json", lang.code()), json.as_bytes())
-            })
-            .collect()
+        vec![write(Lang::Nl, nl), write(Lang::En, en)]
     };
     let pages = || -> Vec<Result<(), Diagnostic>> {
         jobs.par_iter()
@@ -914,11 +1014,14 @@ fn write_site(
                 progress.inc(1);
                 let nav = site::nav_html(site, nav_of(lang), Some(i));
                 let mut ctx = make_ctx(lang, &nav);
-                ctx.insert(
-                    "page",
-                    &article_ctx(config, theme, site, i, lang, &scripts, &order),
-                );
                 let page = &site.pages[i];
+                let spilled = bodies.and_then(|b| b.get(body_key(i, lang))).transpose()?;
+                let body = spilled
+                    .as_deref()
+                    .unwrap_or(page.rendered(lang).html.as_str());
+                let mut page_ctx = article_ctx(config, theme, site, i, lang, &scripts, &order);
+                page_ctx.body = body;
+                ctx.insert("page", &page_ctx);
                 let html = theme.render(
                     "article.html",
                     &ctx,
@@ -1165,26 +1268,52 @@ fn robots(config: &Config) -> String {
 /// every page that has text in that language (English pages that only carry
 /// the Dutch text are left out). Returns the index's JSON.
 fn update_search(index: &mut SearchIndex, site: &Site, slots: &[usize]) -> String {
-    let lang = index.lang();
     let mut pages = Vec::with_capacity(slots.len());
     for &i in slots {
-        let page = &site.pages[i];
-        if (lang == Lang::En && page.english == EnglishText::DutchOnly)
-            || (lang == Lang::Nl && page.article.only_english)
-        {
-            index.clear(i);
-            continue;
-        }
-        let sections: Vec<(&str, &str, &str)> = page
-            .rendered(lang)
-            .sections
-            .iter()
-            .map(|s| (s.heading.as_str(), s.id.as_str(), s.text.as_str()))
-            .collect();
-        pages.push((i, site.url(i, lang), page.title(lang), sections));
+        pages.extend(search_text(index, &site.pages[i], i, &site.links.base_path));
     }
     index.put(pages);
     index.to_json()
+}
+
+/// Puts `pages`, the pages from slot `first` on, in `index`.
+fn put_search(index: &mut SearchIndex, pages: &[site::Compiled], first: usize, base: &str) {
+    let pages = pages
+        .iter()
+        .enumerate()
+        .filter_map(|(k, page)| search_text(index, page, first + k, base))
+        .collect();
+    index.put(pages);
+}
+
+/// What `index` takes of page `i`: its URL, title and sections; `None`
+/// (and its slot emptied) when the page has no text in the index's
+/// language.
+fn search_text<'a>(
+    index: &mut SearchIndex,
+    page: &'a site::Compiled,
+    i: usize,
+    base: &str,
+) -> Option<crate::search::PageText<'a>> {
+    let lang = index.lang();
+    if (lang == Lang::En && page.english == EnglishText::DutchOnly)
+        || (lang == Lang::Nl && page.article.only_english)
+    {
+        index.clear(i);
+        return None;
+    }
+    let sections: Vec<(&str, &str, &str)> = page
+        .rendered(lang)
+        .sections
+        .iter()
+        .map(|s| (s.heading.as_str(), s.id.as_str(), s.text.as_str()))
+        .collect();
+    Some((
+        i,
+        markdown::page_url(base, lang, &page.article.path),
+        page.title(lang),
+        sections,
+    ))
 }
 
 /// A progress bar for the page-rendering stage, shown only on a terminal,

@@ -82,7 +82,10 @@ pub struct SearchDoc {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Hit {
     stem: u32,
-    count: u32,
+    /// Occurrences, saturating: the weight only tells 1, 2 and 3 or more
+    /// apart, and an index holds a hit per stem per section of the site
+    /// (8 bytes each, not 12).
+    count: u8,
     in_heading: bool,
 }
 
@@ -93,11 +96,11 @@ struct Hit {
 struct Indexed {
     url: String,
     title: String,
-    /// `(heading, anchor, snippet)` of each section the results can show.
-    shown: Vec<(String, String, String)>,
     /// `[url,title]` and each section's `[heading,anchor,snippet]` as JSON,
     /// written when the page is set: a rebuild then escapes only the pages
-    /// that changed (escaping was two thirds of writing the index).
+    /// that changed (escaping was two thirds of writing the index). The
+    /// snippets are kept only in this form: an index holds every page of
+    /// the site, and a second copy was a fifth of it.
     doc_json: String,
     shown_json: Vec<String>,
     sections: Vec<Vec<Hit>>,
@@ -250,7 +253,7 @@ impl TokenizedPage {
                     .iter()
                     .map(|&(w, count, in_heading)| Hit {
                         stem: words[global[w as usize] as usize].1,
-                        count,
+                        count: u8::try_from(count).unwrap_or(u8::MAX),
                         in_heading,
                     })
                     .collect();
@@ -258,11 +261,12 @@ impl TokenizedPage {
                 hits.dedup_by(|next, kept| {
                     let same = next.stem == kept.stem;
                     if same {
-                        kept.count += next.count;
+                        kept.count = kept.count.saturating_add(next.count);
                         kept.in_heading |= next.in_heading;
                     }
                     same
                 });
+                hits.shrink_to_fit();
                 hits
             })
             .collect();
@@ -271,7 +275,6 @@ impl TokenizedPage {
             shown_json: self.shown.iter().map(json_of).collect(),
             url: self.url,
             title: self.title,
-            shown: self.shown,
             sections,
             words: self.words.iter().map(|&w| global[w as usize]).collect(),
         }
@@ -434,7 +437,12 @@ impl SearchIndex {
     /// fragments each page keeps, in serde_json's compact form.
     pub fn to_json(&self) -> String {
         let mut order: Vec<&Indexed> = self.docs.iter().flatten().collect();
-        order.sort_by(|a, b| (&a.url, &a.title, &a.shown).cmp(&(&b.url, &b.title, &b.shown)));
+        // By URL (each page has its own), then title and sections as
+        // written (pages that share a URL and title, in a test, sort by
+        // their sections either way).
+        order.sort_by(|a, b| {
+            (&a.url, &a.title, &a.shown_json).cmp(&(&b.url, &b.title, &b.shown_json))
+        });
         let size: usize = order
             .iter()
             .map(|d| d.doc_json.len() + d.shown_json.iter().map(|s| s.len() + 8).sum::<usize>())

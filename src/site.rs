@@ -250,6 +250,23 @@ impl Site {
         labels: &(dyn Fn(Lang, &str) -> String + Sync),
         today: crate::date::Date,
     ) -> (Site, Vec<Diagnostic>) {
+        Site::assemble_in_batches(config, content, labels, today, usize::MAX, &mut |_, _| {})
+    }
+
+    /// [`Site::assemble`], compiling the articles `batch` at a time (in
+    /// parallel within a batch) and handing each batch, with the index of
+    /// its first page, to `each` before the next is compiled. A build that
+    /// writes the site (`pipeline::build`) moves each batch's bulk out
+    /// there: its text into the search indexes, its bodies to disk, so
+    /// that memory holds what is site-wide and one batch, not every page.
+    pub fn assemble_in_batches(
+        config: &Config,
+        content: Content,
+        labels: &(dyn Fn(Lang, &str) -> String + Sync),
+        today: crate::date::Date,
+        batch: usize,
+        each: &mut dyn FnMut(usize, &mut [Compiled]),
+    ) -> (Site, Vec<Diagnostic>) {
         let mut diagnostics = content.diagnostics;
         let mut by_path = HashMap::new();
         // `A.md` and `a.md` are two pages here, but one folder once the site
@@ -340,15 +357,23 @@ impl Site {
                 .collect(),
             ..links.clone()
         };
-        let results: Vec<(Compiled, Vec<Diagnostic>)> = content
-            .articles
-            .into_par_iter()
-            .map(|a| compile(a, &links, &en_links, labels, today))
-            .collect();
-        let mut pages = Vec::with_capacity(results.len());
-        for (page, diags) in results {
-            diagnostics.extend(diags);
-            pages.push(page);
+        let mut pages = Vec::with_capacity(content.articles.len());
+        let mut articles = content.articles.into_iter();
+        loop {
+            let next: Vec<Article> = articles.by_ref().take(batch.max(1)).collect();
+            if next.is_empty() {
+                break;
+            }
+            let results: Vec<(Compiled, Vec<Diagnostic>)> = next
+                .into_par_iter()
+                .map(|a| compile(a, &links, &en_links, labels, today))
+                .collect();
+            let first = pages.len();
+            for (page, diags) in results {
+                diagnostics.extend(diags);
+                pages.push(page);
+            }
+            each(first, &mut pages[first..]);
         }
         let trails = trails(&content.breadcrumbs, &by_path);
         let mut nav = build_nav(&content.tocs, &pages, &by_path, &mut diagnostics);
