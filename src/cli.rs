@@ -165,22 +165,24 @@ pub fn main() -> ExitCode {
                 inject: String::new(),
                 review: false,
             };
-            finish(pipeline::Session::build_once(&opts).map(|(session, report)| {
-                // The process ends here: freeing every page, string and
-                // index one by one is 2% of the corpus build's instructions,
-                // all on one core after the last page is written, for
-                // memory the OS takes back anyway.
-                // Build runs every check `tolk check` runs: the same
-                // diagnostics, then the same counts.
-                diagnostic::eprint_all(&report.diagnostics);
-                crate::say_err!("{}", report.summary());
-                if let Some(note) = report.errors_note() {
-                    crate::say_err!("{note}");
-                }
-                crate::say_err!("{}", serve_hint(&report.out, session.base_path()));
-                std::mem::forget(session);
-                Vec::new()
-            }))
+            finish(
+                pipeline::Session::build_once(&opts).map(|(session, report)| {
+                    // The process ends here: freeing every page, string and
+                    // index one by one is 2% of the corpus build's instructions,
+                    // all on one core after the last page is written, for
+                    // memory the OS takes back anyway.
+                    // Build runs every check `tolk check` runs: the same
+                    // diagnostics, then the same counts.
+                    diagnostic::eprint_all(&report.diagnostics);
+                    crate::say_err!("{}", report.summary());
+                    if let Some(note) = report.errors_note() {
+                        crate::say_err!("{note}");
+                    }
+                    crate::say_err!("{}", serve_hint(&report.out, session.base_path()));
+                    std::mem::forget(session);
+                    Vec::new()
+                }),
+            )
         }
         Command::Check {
             root,
