@@ -1229,11 +1229,11 @@ fn docfx_paragraph(
 mod tests {
     use super::*;
 
-    #[test]
-    fn segment_markers_in_indented_code_do_not_leak() {
+    /// `text` rendered as a Dutch article `a.md` on its own.
+    fn render_nl(text: &str) -> Rendered {
         let links = LinkContext::default();
-        let html = render(&Input {
-            text: "Tekst.\n\n    <tolk-seg n=\"0\">code()</tolk-seg> <tolk-seg n=\"1\">meer</tolk-seg>\n",
+        render(&Input {
+            text,
             lang: Lang::Nl,
             rel: "a.md",
             links: &links,
@@ -1247,6 +1247,13 @@ mod tests {
             text_lang: Lang::Nl,
             tooltips: true,
         })
+    }
+
+    #[test]
+    fn segment_markers_in_indented_code_do_not_leak() {
+        let html = render_nl(
+            "Tekst.\n\n    <tolk-seg n=\"0\">code()</tolk-seg> <tolk-seg n=\"1\">meer</tolk-seg>\n",
+        )
         .html;
         assert!(
             html.contains("<pre><code>code() meer\n</code></pre>"),
@@ -1257,23 +1264,9 @@ mod tests {
 
     #[test]
     fn a_link_without_words_shows_its_target() {
-        let links = LinkContext::default();
-        let r = render(&Input {
-            text:
-                "Volg [](https://example.org/gids) de gids of [de video](https://example.org/v).\n",
-            lang: Lang::Nl,
-            rel: "a.md",
-            links: &links,
-            originals: &[],
-            checklist: &|_| None,
-            search_text: true,
-            twin: None,
-            callout_label: &|k| k.to_string(),
-            depth: 0,
-            parent: None,
-            text_lang: Lang::Nl,
-            tooltips: true,
-        });
+        let r = render_nl(
+            "Volg [](https://example.org/gids) de gids of [de video](https://example.org/v).\n",
+        );
         assert!(
             r.html.contains(
                 "<a href=\"https://example.org/gids\">https://example.org/gids</a> de gids of <a href=\"https://example.org/v\">de video</a>"
