@@ -7,6 +7,7 @@
 //! damaged by a wrong code page. It reads the compiled site and writes
 //! nothing.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -16,16 +17,40 @@ use crate::lang::Lang;
 use crate::markdown::LinkTarget;
 use crate::site::Site;
 
+/// Where the checks read the articles' source texts: to scan them, and to
+/// show the line of a problem. The compiled site holds them ([`InSite`]),
+/// except in a build that keeps no session: it moves each batch's texts to
+/// disk once the batch is compiled, so that its memory does not grow with
+/// the site, and reads back only the texts a check needs.
+pub trait Texts: Sync {
+    /// The source text of page `page`'s article; with `english`, of its
+    /// English source file.
+    fn text<'s>(&'s self, site: &'s Site, page: usize, english: bool) -> Cow<'s, str>;
+}
+
+/// The source texts as the compiled site holds them.
+pub struct InSite;
+
+impl Texts for InSite {
+    fn text<'s>(&'s self, site: &'s Site, page: usize, english: bool) -> Cow<'s, str> {
+        let a = &site.pages[page].article;
+        let source = match &a.english {
+            Some(en) if english => en,
+            _ => &a.source,
+        };
+        Cow::Borrowed(&source.text)
+    }
+}
+
 /// Every problem `tolk check` finds in a compiled site, in a stable order.
-pub fn check_site(config: &Config, site: &Site) -> Vec<Diagnostic> {
-    let mut out = check_links(site);
-    out.extend(check_sources(config, site));
+pub fn check_site(config: &Config, site: &Site, texts: &dyn Texts) -> Vec<Diagnostic> {
+    let mut out = check_links(site, texts);
+    out.extend(check_sources(config, site, texts));
     out
 }
 
-/// Links and anchors in both languages, and the files links point to. The
-/// preview server runs this part after every rebuild.
-pub fn check_links(site: &Site) -> Vec<Diagnostic> {
+/// Links and anchors in both languages, and the files links point to.
+fn check_links(site: &Site, texts: &dyn Texts) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
     // The same link is checked in both languages; a problem found in both is
     // reported once, naming both.
@@ -39,15 +64,18 @@ pub fn check_links(site: &Site) -> Vec<Diagnostic> {
         site.assets.iter().map(|a| a.rel.as_str()).collect();
     let en_assets: std::collections::HashSet<&str> =
         site.en_assets.iter().map(|a| a.rel.as_str()).collect();
-    for page in &site.pages {
+    for (i, page) in site.pages.iter().enumerate() {
         let a = &page.article;
         for lang in Lang::ALL {
             // An English page from an English source file has its links there.
-            let source = match (&a.english, lang, page.english) {
-                (Some(en), Lang::En, crate::site::EnglishText::Source) => en,
-                _ => &a.source,
+            let (source, english) = match (&a.english, lang, page.english) {
+                (Some(en), Lang::En, crate::site::EnglishText::Source) => (en, true),
+                _ => (&a.source, false),
             };
-            let (text, file) = (&source.text, &source.display);
+            let file = &source.display;
+            // Read only when a problem is found: most pages have none.
+            let read = std::cell::OnceCell::new();
+            let text = || read.get_or_init(|| texts.text(site, i, english));
             let r = page.rendered(lang);
             for removed in &r.removed {
                 if !removed_seen.insert((file, removed.offset, &removed.what)) {
@@ -55,12 +83,12 @@ pub fn check_links(site: &Site) -> Vec<Diagnostic> {
                 }
                 out.push(
                     Diagnostic::error("raw-html-removed", format!("{} is not allowed in an article and was removed", removed.what))
-                        .at(Location::from_offset(file, text, removed.offset, removed.len))
+                        .at(Location::from_offset(file, text(), removed.offset, removed.len))
                         .with_hint("tolk keeps only harmless HTML (docs/security.md lists it); use Markdown, or a checklist block for interactive content"),
                 );
             }
             for link in &r.links {
-                let loc = || Location::from_offset(file, text, link.offset, link.len);
+                let loc = || Location::from_offset(file, text(), link.offset, link.len);
                 if link.empty && lang == Lang::Nl {
                     out.push(
                         Diagnostic::warning(
@@ -174,14 +202,15 @@ pub fn check_links(site: &Site) -> Vec<Diagnostic> {
 
 /// The sources themselves: text damaged by a wrong code page, and the
 /// front-matter keys the site requires.
-fn check_sources(config: &Config, site: &Site) -> Vec<Diagnostic> {
+fn check_sources(config: &Config, site: &Site, texts: &dyn Texts) -> Vec<Diagnostic> {
     // Every article's text is scanned on every build (and serve rebuild):
     // on all cores, collected in page order.
     use rayon::prelude::*;
     let per_page: Vec<Vec<Diagnostic>> = site
         .pages
         .par_iter()
-        .map(|page| source_checks(config, page))
+        .enumerate()
+        .map(|(i, page)| source_checks(config, page, &texts.text(site, i, false)))
         .collect();
     let mut out: Vec<Diagnostic> = per_page.into_iter().flatten().collect();
     for page in &site.pages {
@@ -209,10 +238,10 @@ fn check_sources(config: &Config, site: &Site) -> Vec<Diagnostic> {
 
 /// One article's text damaged by a wrong code page, and the front-matter
 /// keys it lacks.
-fn source_checks(config: &Config, page: &crate::site::Compiled) -> Vec<Diagnostic> {
+fn source_checks(config: &Config, page: &crate::site::Compiled, text: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let a = &page.article;
-    let (text, file) = (&a.source.text, &a.source.display);
+    let file = &a.source.display;
     for m in crate::encoding::find_mojibake(text) {
         out.push(
             Diagnostic::warning(

@@ -18,6 +18,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -34,11 +35,31 @@ const MARKER_HEADER: &str = "This folder was written by tolk; `tolk build` repla
 /// rebuilds ([`InPlace`]).
 pub trait Sink: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+
+    /// Writes the file that `fill` makes a piece at a time. By default
+    /// gathered in memory and written whole.
+    fn write_with(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes).map_err(|e| io_error(&PathBuf::from(rel), &e))?;
+        self.write(rel, &bytes)
+    }
 }
 
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         Staging::write(self, rel, bytes)
+    }
+
+    fn write_with(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        Staging::write_with(self, rel, fill)
     }
 }
 
@@ -249,57 +270,108 @@ impl Staging {
     /// exact bytes. May be called from many threads.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let hash = content_hash(bytes);
-        // Claim the path before writing: two writers of one file would
-        // leave whichever came last on disk, and the manifest unsure which.
-        {
-            let mut written = self
-                .written
-                .lock()
-                .map_err(|_| Diagnostic::error("io", "a thread writing the site failed"))?;
-            if written.contains_key(rel) {
-                return Err(Diagnostic::error(
-                    "output-clash",
-                    format!("two files of the site would be written to {rel}"),
-                )
-                .with_hint("rename one of them: each path of the site has one source"));
-            }
-            written.insert(rel.to_string(), hash);
-        }
+        self.claim(rel, hash)?;
         let path = self.dir.join(rel);
         let unchanged = self.previous.get(rel) == Some(&hash) && path.is_file();
         if !unchanged {
-            if let Some(parent) = path.parent() {
-                let known = self
-                    .made_dirs
-                    .lock()
-                    .map(|d| d.contains(parent))
-                    .unwrap_or(false);
-                if !known {
-                    if fs::create_dir_all(parent).is_err() {
-                        // A file of the previous build stands where this
-                        // build needs a folder (`a` then `a/b.png`).
-                        let mut up = Some(parent);
-                        while let Some(p) =
-                            up.filter(|p| p.starts_with(&self.dir) && *p != self.dir)
-                        {
-                            if p.is_file() {
-                                fs::remove_file(p).map_err(|e| io_error(p, &e))?;
-                            }
-                            up = p.parent();
+            self.make_room(&path)?;
+            fs::write(&path, bytes).map_err(|e| io_error(&path, &e))?;
+        }
+        Ok(())
+    }
+
+    /// [`Staging::write`] for a file made a piece at a time (a search
+    /// index of tens of megabytes, which the build need not hold): `fill`
+    /// writes it into a file beside its place, hashed as it goes, which is
+    /// then renamed there, or removed if the spare already holds these
+    /// exact bytes.
+    pub fn write_with(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        self.claim(rel, 0)?;
+        let path = self.dir.join(rel);
+        self.make_room(&path)?;
+        let mut part = path.clone().into_os_string();
+        part.push(".tolk-part");
+        let part = PathBuf::from(part);
+        let written = (|| {
+            let file = fs::File::create(&part)?;
+            let mut out = Hashing {
+                inner: std::io::BufWriter::with_capacity(64 * 1024, file),
+                hash: xxhash_rust::xxh3::Xxh3::new(),
+            };
+            fill(&mut out)?;
+            out.flush()?;
+            Ok(out.hash.digest())
+        })();
+        let hash = match written {
+            Ok(hash) => hash,
+            Err(e) => {
+                let _ = fs::remove_file(&part);
+                return Err(io_error(&path, &e));
+            }
+        };
+        if let Ok(mut w) = self.written.lock() {
+            w.insert(rel.to_string(), hash);
+        }
+        if self.previous.get(rel) == Some(&hash) && path.is_file() {
+            fs::remove_file(&part).map_err(|e| io_error(&part, &e))
+        } else {
+            fs::rename(&part, &path).map_err(|e| io_error(&path, &e))
+        }
+    }
+
+    /// Claims `rel` for this build, with the hash of its bytes: two
+    /// writers of one file would leave whichever came last on disk, and
+    /// the manifest unsure which.
+    fn claim(&self, rel: &str, hash: u64) -> Result<(), Diagnostic> {
+        let mut written = self
+            .written
+            .lock()
+            .map_err(|_| Diagnostic::error("io", "a thread writing the site failed"))?;
+        if written.contains_key(rel) {
+            return Err(Diagnostic::error(
+                "output-clash",
+                format!("two files of the site would be written to {rel}"),
+            )
+            .with_hint("rename one of them: each path of the site has one source"));
+        }
+        written.insert(rel.to_string(), hash);
+        Ok(())
+    }
+
+    /// Makes `path`'s folder, and removes a folder standing at `path`.
+    fn make_room(&self, path: &Path) -> Result<(), Diagnostic> {
+        if let Some(parent) = path.parent() {
+            let known = self
+                .made_dirs
+                .lock()
+                .map(|d| d.contains(parent))
+                .unwrap_or(false);
+            if !known {
+                if fs::create_dir_all(parent).is_err() {
+                    // A file of the previous build stands where this
+                    // build needs a folder (`a` then `a/b.png`).
+                    let mut up = Some(parent);
+                    while let Some(p) = up.filter(|p| p.starts_with(&self.dir) && *p != self.dir) {
+                        if p.is_file() {
+                            fs::remove_file(p).map_err(|e| io_error(p, &e))?;
                         }
-                        fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
+                        up = p.parent();
                     }
-                    if let Ok(mut d) = self.made_dirs.lock() {
-                        d.insert(parent.to_path_buf());
-                    }
+                    fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
+                }
+                if let Ok(mut d) = self.made_dirs.lock() {
+                    d.insert(parent.to_path_buf());
                 }
             }
-            // A path that was a folder in the previous build and is a file
-            // now (or the reverse) is replaced.
-            if path.is_dir() {
-                fs::remove_dir_all(&path).map_err(|e| io_error(&path, &e))?;
-            }
-            fs::write(&path, bytes).map_err(|e| io_error(&path, &e))?;
+        }
+        // A path that was a folder in the previous build and is a file
+        // now (or the reverse) is replaced.
+        if path.is_dir() {
+            fs::remove_dir_all(path).map_err(|e| io_error(path, &e))?;
         }
         Ok(())
     }
@@ -497,7 +569,6 @@ impl Spill {
         &mut self,
         texts: impl IntoIterator<Item = (usize, &'a str)>,
     ) -> Result<(), Diagnostic> {
-        use std::io::Write;
         let mut out = std::io::BufWriter::with_capacity(64 * 1024, &self.file);
         let mut len = self.len;
         for (key, text) in texts {
@@ -554,6 +625,25 @@ fn spill_error(dir: &Path, e: &std::io::Error) -> Diagnostic {
 fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error("io", format!("cannot write {}: {e}", path.display()))
         .with_hint("check that the folder is writable and the disk is not full")
+}
+
+/// A writer that hashes what passes through it, as
+/// [`content_hash`] hashes the whole.
+struct Hashing<W> {
+    inner: W,
+    hash: xxhash_rust::xxh3::Xxh3,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 #[cfg(test)]
@@ -621,6 +711,70 @@ mod tests {
         assert_eq!(
             fs::read(target.join("diagram/x.png")).unwrap(),
             b"now a folder"
+        );
+    }
+
+    /// A file written in pieces is the file written whole: the same
+    /// bytes, the same manifest hash (so the next build of the same bytes
+    /// leaves it alone), nothing left beside it; a failing writer leaves
+    /// no part file and an error naming the file.
+    #[test]
+    fn a_file_written_in_pieces_is_the_file_written_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site");
+        let manifest = |t: &Path| fs::read_to_string(t.join(MARKER)).unwrap();
+        let s = Staging::create(&target).unwrap();
+        s.write("search-nl-nl.json", b"{\"v\":1}").unwrap();
+        s.commit().unwrap();
+        let whole = manifest(&target);
+        let other = dir.path().join("other");
+        let s = Staging::create(&other).unwrap();
+        s.write_with("search-nl-nl.json", &mut |out| {
+            out.write_all(b"{\"v\"")?;
+            out.write_all(b":1}")
+        })
+        .unwrap();
+        s.commit().unwrap();
+        assert_eq!(
+            fs::read(other.join("search-nl-nl.json")).unwrap(),
+            b"{\"v\":1}"
+        );
+        assert_eq!(manifest(&other), whole);
+        // Unchanged: kept, not rewritten (its inode stays).
+        let spare = sibling_paths(&target).0;
+        for _ in 0..2 {
+            let s = Staging::create(&target).unwrap();
+            s.write_with("search-nl-nl.json", &mut |out| out.write_all(b"{\"v\":1}"))
+                .unwrap();
+            s.commit().unwrap();
+        }
+        assert_eq!(manifest(&target), whole);
+        let names = |d: &Path| -> Vec<String> {
+            let mut v: Vec<String> = fs::read_dir(d)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(names(&target), [MARKER, "search-nl-nl.json"]);
+        assert_eq!(names(&spare), [MARKER, "search-nl-nl.json"]);
+        let s = Staging::create(&target).unwrap();
+        let e = s
+            .write_with("search-en.json", &mut |out| {
+                out.write_all(b"{")?;
+                Err(std::io::Error::other("disk full"))
+            })
+            .unwrap_err();
+        assert!(
+            e.message.contains("search-en.json") && e.message.contains("disk full"),
+            "{}",
+            e.message
+        );
+        assert!(
+            !names(&spare).iter().any(|n| n.contains("search-en")),
+            "{:?}",
+            names(&spare)
         );
     }
 

@@ -5,6 +5,7 @@
 //! article stop the build before the output stage, so the last good site
 //! stays as it was.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -141,6 +142,7 @@ fn compile_in_batches(
     let (mut site, mut diagnostics) =
         Site::assemble_in_batches(config, content, &labels, build_date(), batch, each);
     diagnostics.extend(unpublishable_assets(config, &theme, &mut site));
+    diagnostics.extend(pages_on_tolks_pages(config, &site));
     // A redirection file that cannot be read is the build's business too.
     diagnostics.extend(crate::redirects::load(config).1);
     config.check.apply(&mut diagnostics);
@@ -152,7 +154,7 @@ fn compile_in_batches(
 pub fn check(opts: &Options) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let config = load_config(opts)?;
     let (_theme, site, mut diagnostics) = compile(&config)?;
-    diagnostics.extend(site_checks(&config, &site));
+    diagnostics.extend(site_checks(&config, &site, &crate::check::InSite));
     if opts.review {
         diagnostics.extend(site.pages.iter().flat_map(|p| p.review.iter().cloned()));
     }
@@ -163,8 +165,12 @@ pub fn check(opts: &Options) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
 /// anchors, files, front matter, encoding damage; the redirects), with the
 /// configured severities. `tolk check`, `tolk build` and every build of
 /// `tolk serve` run them, so the three report the same diagnostics.
-pub fn site_checks(config: &Config, site: &Site) -> Vec<Diagnostic> {
-    let mut more = crate::check::check_site(config, site);
+pub fn site_checks(
+    config: &Config,
+    site: &Site,
+    texts: &dyn crate::check::Texts,
+) -> Vec<Diagnostic> {
+    let mut more = crate::check::check_site(config, site, texts);
     more.extend(crate::redirects::check(
         &crate::redirects::load(config).0,
         &site.links,
@@ -199,6 +205,11 @@ pub fn generated_files(config: &Config, theme: &Theme, site: &Site) -> BTreeMap<
             );
         }
     }
+    out.extend(tolks_pages());
+    for (name, _) in crate::redirects::files(&crate::redirects::load(config).0, &site.links) {
+        out.entry(name)
+            .or_insert_with(|| "a redirect of [redirects] or the redirection file".into());
+    }
     for lang in Lang::ALL {
         out.entry(format!("{}/index.html", lang.code()))
             .or_insert_with(|| format!("the {} index page", lang.code()));
@@ -220,6 +231,72 @@ pub fn generated_files(config: &Config, theme: &Theme, site: &Site) -> BTreeMap<
     out
 }
 
+/// The pages tolk makes itself at paths an article's page could take: the
+/// search results page of each language (`content/search.md` would be
+/// `nl-nl/search/index.html`).
+fn tolks_pages() -> BTreeMap<String, String> {
+    Lang::ALL
+        .iter()
+        .map(|lang| {
+            let code = lang.code();
+            (
+                format!("{code}/search/index.html"),
+                format!("the {code} search page"),
+            )
+        })
+        .collect()
+}
+
+/// An article, or an old path of `[redirects]`, whose page would be
+/// written where tolk writes a page of its own ([`tolks_pages`]):
+/// `output-clash` at the article (or the redirect file), which the build
+/// stops on, instead of a clash found while writing that names no source.
+fn pages_on_tolks_pages(config: &Config, site: &Site) -> Vec<Diagnostic> {
+    let ours = tolks_pages();
+    let mut out = Vec::new();
+    for page in &site.pages {
+        for lang in Lang::ALL {
+            let file = page_file(lang, &page.article.path);
+            if let Some(what) = ours.get(&file) {
+                out.push(
+                    Diagnostic::error(
+                        "output-clash",
+                        format!("this article's page would overwrite {what}, which tolk writes to {file}"),
+                    )
+                    .in_file(page.article.source.display.clone())
+                    .with_hint("rename the article: that path of the site belongs to tolk"),
+                );
+                break;
+            }
+        }
+    }
+    let (redirects, _) = crate::redirects::load(config);
+    for (file, _) in crate::redirects::files(&redirects, &site.links) {
+        if let Some(what) = ours.get(&file) {
+            out.push(
+                Diagnostic::error(
+                    "output-clash",
+                    format!("a redirect from an old path would overwrite {what}, which tolk writes to {file}"),
+                )
+                .with_hint("remove that old path from [redirects] in book.toml or from the redirection file"),
+            );
+        }
+    }
+    out
+}
+
+/// A path of the shape of a navigation script's, `static/toc-<lang>.<hash>.js`
+/// (the name [`write_site`] gives it, whose hash is not known before the
+/// pages are).
+fn nav_script_like(rel: &str) -> bool {
+    let rel = rel.to_ascii_lowercase();
+    Lang::ALL.iter().any(|lang| {
+        rel.strip_prefix(&format!("static/toc-{}.", lang.code()))
+            .and_then(|rest| rest.strip_suffix(".js"))
+            .is_some_and(|hash| hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    })
+}
+
 /// The assets of the content folder the site may not publish, dropped from
 /// it: `output-clash` for a path tolk generates (`content/robots.txt`,
 /// `content/static/tolk.<hash>.js`, `content/nl-nl/index.html`), else
@@ -231,9 +308,15 @@ fn unpublishable_assets(config: &Config, theme: &Theme, site: &mut Site) -> Vec<
         .into_iter()
         .map(|(k, v)| (k.to_lowercase(), v))
         .collect();
+    // The navigation scripts' names carry their content's hash, which is
+    // not known before the pages are: any name of their shape is tolk's.
+    let nav = "the navigation script".to_string();
     let mut out = Vec::new();
     site.assets.retain(|asset| {
-        let Some(what) = generated.get(&asset.rel.to_lowercase()) else {
+        let Some(what) = generated
+            .get(&asset.rel.to_lowercase())
+            .or_else(|| nav_script_like(&asset.rel).then_some(&nav))
+        else {
             return match content::asset_type_allowed(config, &asset.rel) {
                 Ok(()) => true,
                 Err(d) => {
@@ -296,21 +379,50 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
 const BATCH: usize = 64;
 
 /// What a build that keeps no session ([`Session::build_once`]) drops of
-/// a compiled article once its bodies are on disk and its text is in the
-/// search indexes: the bodies and the search text. The links, the removed
-/// markup and the source text stay: [`site_checks`] reads them once every
-/// batch is compiled (a link's anchor is checked against a page of a later
-/// batch), and `tolk build` reports what `tolk check` reports.
+/// a compiled article once its bodies and source texts are on disk and its
+/// text is in the search indexes: the bodies, the search text and the
+/// source texts. The links and the removed markup stay: [`site_checks`]
+/// reads them once every batch is compiled (a link's anchor is checked
+/// against a page of a later batch), and `tolk build` reports what `tolk
+/// check` reports; it reads a source text back ([`Spilled`]) to scan it
+/// and to show the line of a problem.
 fn lighten(page: &mut site::Compiled) {
     for r in [&mut page.nl, &mut page.en] {
         r.html = String::new();
         r.sections = Vec::new();
+        r.links.shrink_to_fit();
+    }
+    page.article.source.text = String::new();
+    if let Some(en) = &mut page.article.english {
+        en.text = String::new();
     }
 }
 
 /// The key of a page's body in a [`output::Spill`].
 fn body_key(i: usize, lang: Lang) -> usize {
     2 * i + usize::from(lang == Lang::En)
+}
+
+/// The key of a page's source text (`english`: of its English source) in
+/// a [`output::Spill`].
+fn text_key(i: usize, english: bool) -> usize {
+    2 * i + usize::from(english)
+}
+
+/// The source texts of a build that keeps no session, on disk since their
+/// batch compiled ([`lighten`]).
+struct Spilled(output::Spill);
+
+impl crate::check::Texts for Spilled {
+    fn text<'s>(&'s self, site: &'s Site, page: usize, english: bool) -> Cow<'s, str> {
+        match self.0.get(text_key(page, english)) {
+            Some(Ok(text)) => Cow::Owned(text),
+            // Not put (a page the session compiled itself), or the disk
+            // failed since: the site's own copy (empty when lightened: a
+            // diagnostic then points at the file's first line).
+            _ => crate::check::InSite.text(site, page, english),
+        }
+    }
 }
 
 /// A built site kept in memory, so that the preview server can rebuild
@@ -394,8 +506,10 @@ impl Session {
             .map_err(|d| vec![d])?;
         let mut search = Lang::ALL.map(SearchIndex::new);
         let mut spill = None;
+        let mut spilled_texts = None;
         let (theme, site, diagnostics) = if once {
             let mut bodies = output::Spill::create(&out).map_err(|d| vec![d])?;
+            let mut sources = output::Spill::create(&out).map_err(|d| vec![d])?;
             let mut failed = None;
             let base = config.site.base_path.clone();
             let compiled = compile_in_batches(&config, BATCH, &mut |first, pages| {
@@ -410,9 +524,21 @@ impl Session {
                 if let Err(e) = bodies.put(texts) {
                     failed.get_or_insert(e);
                 }
+                let texts = pages.iter().enumerate().flat_map(|(k, p)| {
+                    let a = &p.article;
+                    let en = a
+                        .english
+                        .as_ref()
+                        .map(|en| (text_key(first + k, true), en.text.as_str()));
+                    std::iter::once((text_key(first + k, false), a.source.text.as_str())).chain(en)
+                });
+                if let Err(e) = sources.put(texts) {
+                    failed.get_or_insert(e);
+                }
                 pages.iter_mut().for_each(lighten);
             })?;
             spill = Some(bodies);
+            spilled_texts = Some(Spilled(sources));
             let mut compiled = compiled;
             compiled.2.extend(failed);
             compiled
@@ -425,7 +551,12 @@ impl Session {
         }
         let compiled = diagnostics.clone();
         let mut diagnostics = diagnostics;
-        diagnostics.extend(site_checks(&config, &site));
+        let texts: &dyn crate::check::Texts = match &spilled_texts {
+            Some(texts) => texts,
+            None => &crate::check::InSite,
+        };
+        diagnostics.extend(site_checks(&config, &site, texts));
+        drop(spilled_texts);
         timings.lap("checks (links, anchors, files, front matter)");
         let staging = Staging::create(&out).map_err(|d| vec![d])?;
         let mut derived = Derived::new(&site, &theme, search, once);
@@ -616,7 +747,7 @@ impl Session {
         });
         self.compiled.extend(diagnostics);
         let mut diagnostics = self.compiled.clone();
-        diagnostics.extend(site_checks(&self.config, &self.site));
+        diagnostics.extend(site_checks(&self.config, &self.site, &crate::check::InSite));
         let out = self.config.build_dir();
         let sink = InPlace::open(&out).map_err(|d| vec![d])?;
         let pages = write_site(
@@ -990,11 +1121,15 @@ fn write_site(
             staging.write(&format!("search-{}.json", lang.code()), json.as_bytes())
         };
         if indexed {
-            // Filled as the articles compiled: written one at a time, so
-            // that only one index's JSON is in memory at once.
-            let nl = write(Lang::Nl, nl_index.to_json());
-            let en = write(Lang::En, en_index.to_json());
-            return vec![nl, en];
+            // Filled as the articles compiled: written straight to their
+            // files, not held as strings of tens of megabytes.
+            return [(Lang::Nl, &*nl_index), (Lang::En, &*en_index)]
+                .map(|(lang, index)| {
+                    staging.write_with(&format!("search-{}.json", lang.code()), &mut |out| {
+                        index.write_json(out)
+                    })
+                })
+                .into();
         }
         let (nl, en) = rayon::join(
             || update_search(nl_index, site, articles),

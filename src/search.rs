@@ -436,6 +436,16 @@ impl SearchIndex {
     /// (and whatever pages the slots held before). Written by hand from the
     /// fragments each page keeps, in serde_json's compact form.
     pub fn to_json(&self) -> String {
+        let mut out = Vec::new();
+        // Writing into a Vec does not fail, and the JSON is UTF-8.
+        let _ = self.write_json(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// [`SearchIndex::to_json`] written to `sink` a piece at a time: the
+    /// index of a large site is tens of megabytes that a build need not
+    /// hold.
+    pub fn write_json(&self, sink: &mut dyn std::io::Write) -> std::io::Result<()> {
         let mut order: Vec<&Indexed> = self.docs.iter().flatten().collect();
         // By URL (each page has its own), then title and sections as
         // written (pages that share a URL and title, in a test, sort by
@@ -443,11 +453,7 @@ impl SearchIndex {
         order.sort_by(|a, b| {
             (&a.url, &a.title, &a.shown_json).cmp(&(&b.url, &b.title, &b.shown_json))
         });
-        let size: usize = order
-            .iter()
-            .map(|d| d.doc_json.len() + d.shown_json.iter().map(|s| s.len() + 8).sum::<usize>())
-            .sum();
-        let mut out = String::with_capacity(size + self.stems.len() * 24 + 1024);
+        let mut out = Pieces::new(sink);
         out.push_str("{\"v\":1,\"lang\":");
         out.push_str(&json_of(self.lang.code()));
         out.push_str(",\"stop\":");
@@ -510,9 +516,9 @@ impl SearchIndex {
             }
             let words = &mut stem_words[id];
             words.sort_unstable();
-            push_json_str(&mut out, stem);
+            out.push_json_str(stem);
             out.push_str(":[");
-            push_json_str(&mut out, &encode_words(stem, words));
+            out.push_json_str(&encode_words(stem, words));
             out.push(',');
             // Posting digits are letters, digits, `-` and `_`: nothing to escape.
             out.push('"');
@@ -520,7 +526,64 @@ impl SearchIndex {
             out.push_str("\"]");
         }
         out.push_str("}}");
-        out
+        out.finish()
+    }
+}
+
+/// A writer of JSON in pieces: text gathers in a buffer that goes to the
+/// sink whenever it holds [`Pieces::SIZE`] bytes. The first write error is
+/// kept and returned by [`Pieces::finish`]; later text is dropped.
+struct Pieces<'w> {
+    buf: String,
+    sink: &'w mut dyn std::io::Write,
+    failed: Option<std::io::Error>,
+}
+
+impl<'w> Pieces<'w> {
+    const SIZE: usize = 64 * 1024;
+
+    fn new(sink: &'w mut dyn std::io::Write) -> Self {
+        Pieces {
+            buf: String::with_capacity(Self::SIZE + 1024),
+            sink,
+            failed: None,
+        }
+    }
+
+    fn push_str(&mut self, s: &str) {
+        self.buf.push_str(s);
+        self.drain(Self::SIZE);
+    }
+
+    fn push(&mut self, c: char) {
+        self.buf.push(c);
+        self.drain(Self::SIZE);
+    }
+
+    fn push_json_str(&mut self, s: &str) {
+        push_json_str(&mut self.buf, s);
+        self.drain(Self::SIZE);
+    }
+
+    /// Writes the buffer out once it holds `at` bytes or more.
+    fn drain(&mut self, at: usize) {
+        if self.buf.len() < at {
+            return;
+        }
+        if self.failed.is_none() {
+            if let Err(e) = self.sink.write_all(self.buf.as_bytes()) {
+                self.failed = Some(e);
+            }
+        }
+        self.buf.clear();
+    }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        self.drain(0);
+        match self.failed {
+            Some(e) => Err(e),
+            None => self.sink.flush(),
+        }
     }
 }
 

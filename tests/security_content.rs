@@ -294,6 +294,10 @@ fn content_files_never_overwrite_what_tolk_generates() {
         ("nl-nl/index.html", "the nl-nl page of content/index.md"),
         ("en/over/index.html", "the en page of content/over.md"),
         ("Robots.TXT", "robots.txt"),
+        ("nl-nl/search/index.html", "the nl-nl search page"),
+        // Any name of a navigation script's shape: its hash is not known
+        // before the pages are.
+        ("static/toc-en.0123abcd.js", "the navigation script"),
     ];
     for (rel, _) in attacks {
         site.write(&format!("content/{rel}"), "alert('owned')");
@@ -322,6 +326,32 @@ fn content_files_never_overwrite_what_tolk_generates() {
         snapshot(&site.root().join("site")),
         "a failed build changed the site"
     );
+}
+
+/// An article named like a page tolk makes itself (`search.md`, the
+/// search results page) stopped the build while writing, with a clash
+/// that named no file, and `tolk check` passed. Now both report it at the
+/// article, and nothing is written.
+#[test]
+fn an_article_at_the_search_page_is_a_located_clash() {
+    let site = TempSite::new("[book]\ntitle = \"T\"\n");
+    site.write("content/index.md", ARTICLE);
+    site.tolk(&["build"]).ok();
+    let before = snapshot(&site.root().join("site"));
+    site.write("content/search.md", ARTICLE);
+    for command in ["build", "check"] {
+        let run = site.tolk(&[command]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let found = diagnostics(&run, "output-clash");
+        assert_eq!(found.len(), 1, "{}", run.stderr);
+        assert!(
+            found[0].contains("--> content/search.md\n")
+                && found[0].contains("this article's page would overwrite the nl-nl search page, which tolk writes to nl-nl/search/index.html"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(before, snapshot(&site.root().join("site")));
 }
 
 /// Item 5: the manifest held the smaller of two hashes written to one path,
@@ -483,7 +513,7 @@ fn every_attack_at_once_exits_1_with_one_located_diagnostic_each() {
     let outside_before = snapshot(outside.path());
     let expected = [
         ("symlink-outside", 4),
-        ("output-clash", 5),
+        ("output-clash", 7),
         ("asset-type", 2),
         ("yaml-alias", 3),
         ("front-matter-type", 1),

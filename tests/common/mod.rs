@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod generated;
 pub mod serve;
 
 use std::path::{Path, PathBuf};
