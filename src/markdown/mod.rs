@@ -395,7 +395,7 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                     let id_attr = escape_attr(&id);
                     html_events.push(Event::Html(
                         format!(
-                            "<h{lvl} id=\"{id_attr}\"><a class=\"anchor\" href=\"#{id_attr}\" aria-hidden=\"true\">#</a>{inner_html}</h{lvl}>\n"
+                            "<h{lvl} id=\"{id_attr}\"><a class=\"anchor\" href=\"#{id_attr}\" aria-labelledby=\"{id_attr}\">#</a>{inner_html}</h{lvl}>\n"
                         )
                         .into(),
                     ));
