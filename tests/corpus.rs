@@ -72,7 +72,7 @@ fn builds_the_trimmed_corpus_in_both_languages_with_toc_navigation() {
 }
 
 #[test]
-#[ignore = "needs ../shared/corpus (run by .ci/run with --include-ignored)"]
+#[ignore = "needs ../shared/corpus (.ci/run runs it with --ignored)"]
 fn builds_the_partner_center_corpus_with_toc_navigation() {
     let corpus = shared_corpus().join("partner-center.nl-nl");
     assert!(

@@ -128,7 +128,7 @@ fn the_trimmed_corpus_splits_without_panic() {
 }
 
 #[test]
-#[ignore = "needs ../shared/corpus (run by .ci/run with --include-ignored)"]
+#[ignore = "needs ../shared/corpus (.ci/run runs it with --ignored)"]
 fn the_partner_center_corpus_splits_without_panic() {
     let (articles, segments, ttu) = split_all(&shared_corpus().join("partner-center.nl-nl"));
     assert_eq!(articles, 361);
