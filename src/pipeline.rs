@@ -546,18 +546,20 @@ impl Session {
             compile(&config)?
         };
         timings.lap("compile (read, segments, markdown, nav)");
-        if diagnostics.iter().any(Diagnostic::is_error) {
-            return Err(diagnostics);
-        }
         let compiled = diagnostics.clone();
         let mut diagnostics = diagnostics;
         let texts: &dyn crate::check::Texts = match &spilled_texts {
             Some(texts) => texts,
             None => &crate::check::InSite,
         };
+        // Run even when compiling failed: a build that stops reports what
+        // `tolk check` reports, not only the errors that stopped it.
         diagnostics.extend(site_checks(&config, &site, texts));
         drop(spilled_texts);
         timings.lap("checks (links, anchors, files, front matter)");
+        if compiled.iter().any(Diagnostic::is_error) {
+            return Err(diagnostics);
+        }
         let staging = Staging::create(&out).map_err(|d| vec![d])?;
         let mut derived = Derived::new(&site, &theme, search, once);
         let pages = write_site(

@@ -810,3 +810,43 @@ fn build_check_and_serve_report_the_same_diagnostics() {
     assert_eq!(tally_after(&log, "Built "), counted, "{log}");
     assert_eq!(diags(&log), diags(&check.stderr), "{log}");
 }
+
+/// A build that an error stops reports what `tolk check` reports, the site
+/// checks included: before, it printed only the error that stopped it, so
+/// a writer fixed that and met the broken link on the next run.
+#[test]
+fn a_stopped_build_reports_what_check_reports() {
+    let site = TempSite::new("");
+    site.write("content/a.md", ARTICLE);
+    site.write("content/b.md", "---\ntitle: [B\n---\n# B\n\nTekst.\n");
+    site.write(
+        "content/c.md",
+        "---\ntitle: C\nms.date: 01/02/2021\n---\n# C\n\nZie [weg](gone.md).\n",
+    );
+    let check = site.tolk(&["check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    let build = site.tolk(&["build"]);
+    assert_eq!(build.code, 1, "{}", build.stderr);
+    assert!(
+        !site.exists("nl-nl/a/index.html"),
+        "a stopped build wrote the site"
+    );
+    let diags = |log: &str| -> Vec<String> {
+        log.split("\n\n")
+            .map(str::trim)
+            .filter(|b| {
+                b.starts_with("error[") || b.starts_with("warning[") || b.starts_with("note[")
+            })
+            .map(str::to_string)
+            .collect()
+    };
+    let (b, c) = (diags(&build.stderr), diags(&check.stderr));
+    assert_eq!(b, c);
+    for code in ["error[yaml]", "error[broken-link]"] {
+        assert!(
+            b.iter().any(|d| d.starts_with(code)),
+            "{code} missing:\n{}",
+            build.stderr
+        );
+    }
+}
