@@ -724,7 +724,7 @@ fn a_five_megabyte_article_builds_whole() {
 
 /// The full size; `cargo test --release -- --ignored`, and bench/bad.sh.
 #[test]
-#[ignore]
+#[ignore = "full size, slow in a debug build: cargo test --release -- --ignored, or bench/bad.sh"]
 fn a_fifty_megabyte_article_builds_whole() {
     huge_article(50 << 20);
 }
@@ -767,7 +767,7 @@ fn two_thousand_tiny_articles_build() {
 }
 
 #[test]
-#[ignore]
+#[ignore = "full size, slow in a debug build: cargo test --release -- --ignored, or bench/bad.sh"]
 fn ten_thousand_tiny_articles_build() {
     many_articles(10_000);
 }

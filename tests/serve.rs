@@ -612,7 +612,7 @@ fn ctrl_c_stops_cleanly_and_leaves_no_folder() {
 ///
 /// `cargo test --test serve -- --ignored --nocapture edit_to_reload`
 #[test]
-#[ignore]
+#[ignore = "a benchmark that prints figures: cargo test --test serve -- --ignored --nocapture edit_to_reload"]
 fn edit_to_reload_on_the_bundled_site() {
     let site = bundled_site();
     let s = Serve::start(&site);
@@ -675,7 +675,7 @@ fn a_client_that_never_reads_its_responses_does_not_stall_the_others() {
 ///
 /// `cargo test --test serve -- --ignored --nocapture edit_to_reload`
 #[test]
-#[ignore]
+#[ignore = "a benchmark that prints figures: cargo test --test serve -- --ignored --nocapture edit_to_reload"]
 fn edit_to_reload_on_1000_articles() {
     let book = std::fs::read_to_string(repo().join("book.toml")).unwrap();
     let site = TempSite::new(&book);
