@@ -183,3 +183,23 @@ fn check_reports_only_the_missing_include_at_its_line() {
     let all = format!("{}{}", run.stdout, run.stderr);
     assert!(all.contains(" --> content/missing.md:7:6"), "{all}");
 }
+
+/// An article of the site named as an include is there, but is not an
+/// include: the warning says so, instead of "does not exist".
+#[test]
+fn an_article_named_as_an_include_is_told_apart_from_a_missing_file() {
+    let site = common::TempSite::new("[book]\ntitle = \"T\"\n");
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\n---\n# A\n\n[!INCLUDE [b](b.md)]\n\nTekst.\n",
+    );
+    site.write("content/b.md", "---\ntitle: B\n---\n# B\n\nTekst van B.\n");
+    let check = site.tolk(&["check"]);
+    assert!(
+        check.stderr.contains(
+            "warning[include]: `b.md` is an article of this site, not an include: tolk includes only files in a folder named `includes`\n --> content/a.md:6:1"
+        ),
+        "{}",
+        check.stderr
+    );
+}

@@ -476,10 +476,23 @@ pub(super) fn place(input: &Input, out: &mut Rendered, u: Use) -> Placed {
     let key = match found {
         Ok(key) => key,
         Err(looked) => {
-            let message = format!(
-                "the included file `{}` does not exist (looked for content/{looked}; includes live in a folder named `includes`)",
-                u.dest
-            );
+            // An article of the site named as an include: there, but not
+            // an include (DocFX would paste it; tolk pastes only files of
+            // an `includes` folder, which are not pages of their own).
+            let article = looked
+                .strip_suffix(".md")
+                .is_some_and(|page| input.links.pages.contains(page));
+            let message = if article {
+                format!(
+                    "`{}` is an article of this site, not an include: tolk includes only files in a folder named `includes`",
+                    u.dest
+                )
+            } else {
+                format!(
+                    "the included file `{}` does not exist (looked for content/{looked}; includes live in a folder named `includes`)",
+                    u.dest
+                )
+            };
             return missing(out, false, message);
         }
     };
