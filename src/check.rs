@@ -49,6 +49,24 @@ pub fn check_site(config: &Config, site: &Site, texts: &dyn Texts) -> Vec<Diagno
     out
 }
 
+/// Whether [`check_links`] can report on `link`. A build that keeps no
+/// session drops the other links of a page once it is compiled: a link to
+/// a page without an anchor, or to an address outside the site, is never
+/// a problem, and most links are one of the two.
+pub fn may_report(link: &crate::markdown::Link) -> bool {
+    link.empty
+        || match &link.target {
+            LinkTarget::Page {
+                anchor, respelled, ..
+            } => anchor.is_some() || *respelled,
+            LinkTarget::External { guessed, .. } => *guessed,
+            LinkTarget::SamePage { .. }
+            | LinkTarget::Asset { .. }
+            | LinkTarget::Missing { .. }
+            | LinkTarget::Unsafe { .. } => true,
+        }
+}
+
 /// Links and anchors in both languages, and the files links point to.
 fn check_links(site: &Site, texts: &dyn Texts) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();

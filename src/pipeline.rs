@@ -381,15 +381,17 @@ const BATCH: usize = 64;
 /// What a build that keeps no session ([`Session::build_once`]) drops of
 /// a compiled article once its bodies and source texts are on disk and its
 /// text is in the search indexes: the bodies, the search text and the
-/// source texts. The links and the removed markup stay: [`site_checks`]
-/// reads them once every batch is compiled (a link's anchor is checked
-/// against a page of a later batch), and `tolk build` reports what `tolk
-/// check` reports; it reads a source text back ([`Spilled`]) to scan it
-/// and to show the line of a problem.
+/// source texts, and the links no check can report on
+/// ([`crate::check::may_report`]). The other links and the removed markup
+/// stay: [`site_checks`] reads them once every batch is compiled (a link's
+/// anchor is checked against a page of a later batch), and `tolk build`
+/// reports what `tolk check` reports; it reads a source text back
+/// ([`Spilled`]) to scan it and to show the line of a problem.
 fn lighten(page: &mut site::Compiled) {
     for r in [&mut page.nl, &mut page.en] {
         r.html = String::new();
         r.sections = Vec::new();
+        r.links.retain(crate::check::may_report);
         r.links.shrink_to_fit();
     }
     page.article.source.text = String::new();
