@@ -279,6 +279,27 @@ fn english_search_offers_dutch_only_articles(b: &Browser) {
     );
     assert_eq!(hit[1], json!("nl"), "{hit}");
     assert_eq!(hit[2], json!(" (in Dutch)"), "{hit}");
+    // The results page (Enter without a chosen hit) offers them too.
+    b.goto(&server.url("/en/search/?q=PSC"));
+    b.wait_for(
+        "Dutch-only hits on the results page",
+        "return document.querySelectorAll('.tolk-search-page-results .tolk-search-lang').length > 0",
+    );
+    let hit = b.js(
+        "var a = document.querySelector('.tolk-search-page-results a'); return [a.getAttribute('href'), a.querySelector('.tolk-search-title').lang, a.querySelector('.tolk-search-lang').textContent, document.querySelector('.tolk-search-page-status').textContent]",
+        json!([]),
+    );
+    assert!(
+        hit[0]
+            .as_str()
+            .unwrap_or("")
+            .contains("/nl-nl/partner-center/psc-to-pc/"),
+        "{hit}"
+    );
+    assert_eq!(hit[1], json!("nl"), "{hit}");
+    assert_eq!(hit[2], json!(" (in Dutch)"), "{hit}");
+    assert!(hit[3].as_str().unwrap_or("").contains("result"), "{hit}");
+    b.goto(&server.url("/en/partner-center/agreements/"));
 
     // Issue 17, 8: the navigation tree tolk.js builds from toc-en.js marks
     // a Dutch-only article's (Dutch) title lang="nl", the others not.

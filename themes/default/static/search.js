@@ -558,22 +558,54 @@
       })
       .then(function (data) {
         var index = new Index(data);
+        var hits = index.search(query, 500).map(function (id) { return [index, id]; });
+        // An English page with few hits: the Dutch-only articles that
+        // match too, labelled, as the search box offers them.
+        var fallbackUrl = null;
+        try {
+          var f = root.getAttribute('data-search-fallback');
+          fallbackUrl = f ? new URL(f, baseURI).href : null;
+        } catch (e) { fallbackUrl = null; }
+        if (!fallbackUrl || hits.length >= FEW_HITS) { return [index, hits, null]; }
+        return fetch(fallbackUrl, { credentials: 'same-origin' })
+          .then(function (r) { if (!r.ok) { throw new Error('HTTP ' + r.status); } return r.json(); })
+          .then(function (nl) {
+            var dutch = new Index(nl);
+            dutchOnly(index, dutch, query, FEW_HITS).forEach(function (id) { hits.push([dutch, id]); });
+            return [index, hits, dutch];
+          })
+          .catch(function () { return [index, hits, null]; });
+      })
+      .then(function (found) {
+        var index = found[0];
+        var hits = found[1];
         var words = tokenize(query);
-        var hits = index.search(query, 500);
-        hits.forEach(function (id) {
-          var section = index.sections[id] || [];
-          var doc = index.docs[section[0]] || [];
+        var shown = 0;
+        hits.forEach(function (hit) {
+          var from = hit[0];
+          var section = from.sections[hit[1]] || [];
+          var doc = from.docs[section[0]] || [];
           var href = sectionUrl(indexUrl, doc[0] || '', section[2] || '');
           if (!href) { return; }
           var li = make('li');
           var a = make('a');
           a.href = href;
           resultLines(a, doc, section, words);
+          if (from !== index) {
+            Array.prototype.forEach.call(E.querySelectorAll.call(a, 'span'), function (s) { s.lang = 'nl'; });
+            var title = E.querySelector.call(a, '.tolk-search-title');
+            var label = make('span');
+            label.className = 'tolk-search-lang';
+            label.textContent = ' (' + text('dutch', 'in Dutch') + ')';
+            label.lang = 'en';
+            (title || a).appendChild(label);
+          }
           li.appendChild(a);
           list.appendChild(li);
+          shown += 1;
         });
-        status.textContent = hits.length
-          ? text('count', '{n} results').replace('{n}', String(hits.length))
+        status.textContent = shown
+          ? text('count', '{n} results').replace('{n}', String(shown))
           : text('none', 'No results');
       })
       .catch(function () { status.textContent = text('error', 'Search is not available.'); });
