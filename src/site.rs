@@ -793,6 +793,9 @@ fn mark_segments(html: &mut String, marks: &[(&str, usize, Option<&str>)]) {
         rest = &rest[end..];
     }
     out.push_str(rest);
+    // Sized for every mark of the article; a title holds a few: kept for
+    // the whole build, its spare room added up to megabytes.
+    out.shrink_to_fit();
     *html = out;
 }
 

@@ -687,7 +687,8 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
 }
 
 /// The values of the `id` and `name` attributes in `html` (as this module
-/// and the sanitizer write tags: double-quoted, escaped), less `known`.
+/// and the sanitizer write tags: double-quoted, escaped), less `known` and
+/// the tooltips' `tolk-orig-*`.
 /// Text never holds `id="`: its `"` is written `&quot;`.
 fn html_targets(html: &str, known: &[String]) -> Vec<String> {
     let mut found = Vec::new();
@@ -701,6 +702,12 @@ fn html_targets(html: &str, known: &[String]) -> Vec<String> {
             let Some(len) = memchr::memchr(b'"', &b[from..]) else {
                 continue;
             };
+            // The tooltips of bilingual sentences (`tolk-orig-N`): a
+            // page's own, hundreds on a long one, and never a place to
+            // link to (no author id may start with `tolk-`, sanitize.rs).
+            if b[from..].starts_with(b"tolk-orig-") {
+                continue;
+            }
             let v = html[from..from + len]
                 .replace("&quot;", "\"")
                 .replace("&#39;", "'")
