@@ -411,6 +411,28 @@ fn text_key(i: usize, english: bool) -> usize {
     2 * i + usize::from(english)
 }
 
+/// A search index's section fragments, on disk until the index is written.
+struct SpilledFragments(output::Spill);
+
+impl crate::search::Fragments for SpilledFragments {
+    fn put(&mut self, items: &mut dyn Iterator<Item = (usize, String)>) -> std::io::Result<()> {
+        let items: Vec<(usize, String)> = items.collect();
+        self.0
+            .put(items.iter().map(|(k, t)| (*k, t.as_str())))
+            .map_err(|d| std::io::Error::other(d.message))
+    }
+
+    fn get(&self, key: usize) -> std::io::Result<String> {
+        match self.0.get(key) {
+            Some(Ok(text)) => Ok(text),
+            Some(Err(d)) => Err(std::io::Error::other(d.message)),
+            None => Err(std::io::Error::other(
+                "a page's search text is missing from the build's temporary file",
+            )),
+        }
+    }
+}
+
 /// The source texts of a build that keeps no session, on disk since their
 /// batch compiled ([`lighten`]).
 struct Spilled(output::Spill);
@@ -507,6 +529,13 @@ impl Session {
         output::check_target(&out, &config.root, &config.content_dir(), opts.force)
             .map_err(|d| vec![d])?;
         let mut search = Lang::ALL.map(SearchIndex::new);
+        if once {
+            // The pages' headings and snippets wait on disk too.
+            for index in &mut search {
+                let store = output::Spill::create(&out).map_err(|d| vec![d])?;
+                *index = SearchIndex::with_store(index.lang(), Box::new(SpilledFragments(store)));
+            }
+        }
         let mut spill = None;
         let mut spilled_texts = None;
         let (theme, site, diagnostics) = if once {

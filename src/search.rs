@@ -102,12 +102,32 @@ struct Indexed {
     /// snippets are kept only in this form: an index holds every page of
     /// the site, and a second copy was a fifth of it.
     doc_json: String,
-    shown_json: Vec<String>,
+    shown_json: Shown,
     sections: Vec<Vec<Hit>>,
     /// The ids of the words this page used, each once: a stem lists
     /// the words of the pages in the index now, not of every version of a
     /// page the index has seen.
     words: Vec<u32>,
+}
+
+/// Each section's `[heading,anchor,snippet]` JSON of a page: held, or put
+/// in the index's [`Fragments`] store (by the page's slot) until the index
+/// is written.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Shown {
+    Held(Vec<String>),
+    Stored,
+}
+
+/// Where an index keeps its pages' section fragments (headings and
+/// snippets, a fifth of a large site's memory) until it writes its JSON.
+/// A build that keeps no session puts them on disk; the preview server's
+/// index holds them (it rewrites the JSON after every edit).
+pub trait Fragments: Send + Sync {
+    /// Keeps `text` under `key`, replacing what was there.
+    fn put(&mut self, items: &mut dyn Iterator<Item = (usize, String)>) -> std::io::Result<()>;
+    /// The text put under `key`.
+    fn get(&self, key: usize) -> std::io::Result<String>;
 }
 
 /// The search index of one language.
@@ -131,6 +151,8 @@ pub struct SearchIndex {
     /// Stem id → the stem.
     stems: Vec<String>,
     stem_ids: HashMap<String, u32>,
+    /// Where the pages' section fragments go, if not in memory.
+    store: Option<Box<dyn Fragments>>,
 }
 
 /// One page to put in a slot: `(slot, url, title, sections)`, the
@@ -272,7 +294,7 @@ impl TokenizedPage {
             .collect();
         Indexed {
             doc_json: json_of(&(&self.url, &self.title)),
-            shown_json: self.shown.iter().map(json_of).collect(),
+            shown_json: Shown::Held(self.shown.iter().map(json_of).collect()),
             url: self.url,
             title: self.title,
             sections,
@@ -290,6 +312,16 @@ impl SearchIndex {
             words: Vec::new(),
             stems: Vec::new(),
             stem_ids: HashMap::default(),
+            store: None,
+        }
+    }
+
+    /// An index that keeps its pages' section fragments in `store` (see
+    /// [`Fragments`]). Its JSON is the same as an index's that holds them.
+    pub fn with_store(lang: Lang, store: Box<dyn Fragments>) -> Self {
+        SearchIndex {
+            store: Some(store),
+            ..SearchIndex::new(lang)
         }
     }
 
@@ -397,6 +429,25 @@ impl SearchIndex {
                     .collect::<Vec<_>>()
             })
             .collect();
+        let mut indexed = indexed;
+        if let Some(store) = &mut self.store {
+            let mut items = indexed.iter_mut().filter_map(|(slot, doc)| {
+                match std::mem::replace(&mut doc.shown_json, Shown::Stored) {
+                    Shown::Held(shown) => Some((*slot, shown.join("\n"))),
+                    Shown::Stored => None,
+                }
+            });
+            // Should the disk refuse them, the fragments stay in memory.
+            let kept: Vec<(usize, String)> = items.by_ref().collect();
+            if store.put(&mut kept.iter().cloned()).is_err() {
+                let mut kept: HashMap<usize, String> = kept.into_iter().collect();
+                for (slot, doc) in &mut indexed {
+                    if let Some(joined) = kept.remove(slot) {
+                        doc.shown_json = Shown::Held(split_shown(&joined, doc.sections.len()));
+                    }
+                }
+            }
+        }
         for (slot, doc) in indexed {
             if self.docs.len() <= slot {
                 self.docs.resize_with(slot + 1, || None);
@@ -446,11 +497,17 @@ impl SearchIndex {
     /// index of a large site is tens of megabytes that a build need not
     /// hold.
     pub fn write_json(&self, sink: &mut dyn std::io::Write) -> std::io::Result<()> {
-        let mut order: Vec<&Indexed> = self.docs.iter().flatten().collect();
+        // With its slot, under which a store keeps its fragments.
+        let mut order: Vec<(usize, &Indexed)> = self
+            .docs
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, d)| d.as_ref().map(|d| (slot, d)))
+            .collect();
         // By URL (each page has its own), then title and sections as
         // written (pages that share a URL and title, in a test, sort by
         // their sections either way).
-        order.sort_by(|a, b| {
+        order.sort_by(|(_, a), (_, b)| {
             (&a.url, &a.title, &a.shown_json).cmp(&(&b.url, &b.title, &b.shown_json))
         });
         let mut out = Pieces::new(sink);
@@ -459,7 +516,7 @@ impl SearchIndex {
         out.push_str(",\"stop\":");
         out.push_str(&json_of(stop_words(self.lang)));
         out.push_str(",\"docs\":[");
-        for (d, indexed) in order.iter().enumerate() {
+        for (d, (_, indexed)) in order.iter().enumerate() {
             if d > 0 {
                 out.push(',');
             }
@@ -470,11 +527,23 @@ impl SearchIndex {
         let mut postings: Vec<(Vec<u64>, usize)> = vec![(Vec::new(), 0); self.stems.len()];
         let mut used = vec![false; self.words.len()];
         let mut id = 0;
-        for (d, indexed) in order.iter().enumerate() {
+        for (d, (slot, indexed)) in order.iter().enumerate() {
             for &w in &indexed.words {
                 used[w as usize] = true;
             }
-            for (shown, hits) in indexed.shown_json.iter().zip(&indexed.sections) {
+            let stored;
+            let shown_json: &[String] = match &indexed.shown_json {
+                Shown::Held(shown) => shown,
+                Shown::Stored => {
+                    let joined = match &self.store {
+                        Some(store) => store.get(*slot)?,
+                        None => String::new(),
+                    };
+                    stored = split_shown(&joined, indexed.sections.len());
+                    &stored
+                }
+            };
+            for (shown, hits) in shown_json.iter().zip(&indexed.sections) {
                 if id > 0 {
                     out.push(',');
                 }
@@ -528,6 +597,18 @@ impl SearchIndex {
         out.push_str("}}");
         out.finish()
     }
+}
+
+/// The section fragments of a page as [`Fragments`] keep them: joined by
+/// `\n`, which JSON text never holds raw. `sections` pads a short read.
+fn split_shown(joined: &str, sections: usize) -> Vec<String> {
+    let mut out: Vec<String> = if joined.is_empty() {
+        Vec::new()
+    } else {
+        joined.split('\n').map(str::to_string).collect()
+    };
+    out.resize(sections, "[\"\",\"\",\"\"]".to_string());
+    out
 }
 
 /// A writer of JSON in pieces: text gathers in a buffer that goes to the
@@ -1092,6 +1173,84 @@ mod tests {
         // gaps 0 and 2, weight 0 each.
         assert_eq!(v["terms"]["tegoed"][1], "08");
         assert_eq!(v["sections"][3], serde_json::json!([2, "Gamma", "", ""]));
+    }
+
+    /// A store in memory that can be told to refuse writes or reads.
+    #[derive(Default)]
+    struct Store {
+        kept: std::sync::Mutex<HashMap<usize, String>>,
+        refuse_put: bool,
+        refuse_get: bool,
+    }
+
+    impl Fragments for Store {
+        fn put(&mut self, items: &mut dyn Iterator<Item = (usize, String)>) -> std::io::Result<()> {
+            if self.refuse_put {
+                return Err(std::io::Error::other("full"));
+            }
+            self.kept.lock().unwrap().extend(items);
+            Ok(())
+        }
+
+        fn get(&self, key: usize) -> std::io::Result<String> {
+            if self.refuse_get {
+                return Err(std::io::Error::other("gone"));
+            }
+            Ok(self
+                .kept
+                .lock()
+                .unwrap()
+                .get(&key)
+                .cloned()
+                .unwrap_or_default())
+        }
+    }
+
+    /// An index whose fragments wait in a store writes the JSON an index
+    /// holding them writes: over batches, with pages replaced, with a page
+    /// of no sections and snippets that need escaping; a store that
+    /// refuses to keep them leaves them in memory; one that loses them
+    /// makes the write fail, never a JSON with holes.
+    #[test]
+    fn an_index_with_a_store_writes_what_an_index_holding_its_fragments_writes() {
+        let page = |i: usize| -> PageText<'static> {
+            let sections = match i % 3 {
+                0 => vec![],
+                1 => vec![("Kop \"één\"", "kop", "Factuur\nmet \u{1}tekst.")],
+                _ => vec![("A", "a", "tegoed"), ("B", "b", "facturen en tegoeden")],
+            };
+            (i, format!("/p{i}/"), format!("Pagina {i}"), sections)
+        };
+        let mut held = SearchIndex::new(Lang::Nl);
+        let mut stored = SearchIndex::with_store(Lang::Nl, Box::<Store>::default());
+        let mut fallback = SearchIndex::with_store(
+            Lang::Nl,
+            Box::new(Store {
+                refuse_put: true,
+                ..Store::default()
+            }),
+        );
+        for batch in [0..40, 40..90, 10..20] {
+            for index in [&mut held, &mut stored, &mut fallback] {
+                index.put(batch.clone().map(page).collect());
+            }
+        }
+        let want = held.to_json();
+        assert!(
+            want.contains("[1,\"Kop \\\"één\\\"\",\"kop\",\"Factuur met \\u0001tekst.\"]"),
+            "{want}"
+        );
+        assert_eq!(stored.to_json(), want);
+        assert_eq!(fallback.to_json(), want);
+        let lost = SearchIndex {
+            store: Some(Box::new(Store {
+                refuse_get: true,
+                ..Store::default()
+            })),
+            ..stored
+        };
+        let mut out = Vec::new();
+        assert!(lost.write_json(&mut out).is_err());
     }
 
     /// Many pages in one `put` are tokenized in chunks with vocabularies of
