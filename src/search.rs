@@ -523,8 +523,10 @@ impl SearchIndex {
             out.push_str(&indexed.doc_json);
         }
         out.push_str("],\"sections\":[");
-        // Per stem id: postings and the last section id that had it.
-        let mut postings: Vec<(Vec<u64>, usize)> = vec![(Vec::new(), 0); self.stems.len()];
+        // Per stem id: its postings, encoded as they come (a byte or two
+        // each, where a list of numbers took eight), and the last section
+        // id that had it.
+        let mut postings: Vec<(String, usize)> = vec![(String::new(), 0); self.stems.len()];
         let mut used = vec![false; self.words.len()];
         let mut id = 0;
         for (d, (slot, indexed)) in order.iter().enumerate() {
@@ -560,7 +562,7 @@ impl SearchIndex {
                         u64::from(hit.count.min(3) - 1)
                     };
                     let gap = (id - entry.1) as u64;
-                    entry.0.push(gap * 4 + weight);
+                    push_posting(&mut entry.0, gap * 4 + weight);
                     entry.1 = id;
                 }
                 id += 1;
@@ -591,7 +593,7 @@ impl SearchIndex {
             out.push(',');
             // Posting digits are letters, digits, `-` and `_`: nothing to escape.
             out.push('"');
-            out.push_str(&encode_postings(&postings[id].0));
+            out.push_str(&postings[id].0);
             out.push_str("\"]");
         }
         out.push_str("}}");
@@ -712,17 +714,23 @@ const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop
 /// Postings as a string: each number little-endian in 5-bit groups, every
 /// group but the last from `DIGITS[32..]`. A gap below 8 with its weight
 /// takes one character, where a JSON number and its comma take two or more.
+/// (The index writes them one at a time, [`push_posting`].)
+#[cfg(test)]
 fn encode_postings(list: &[u64]) -> String {
     let mut out = String::with_capacity(list.len() * 2);
     for &n in list {
-        let mut n = n;
-        while n >= 32 {
-            out.push(char::from(DIGITS[32 + (n & 31) as usize]));
-            n >>= 5;
-        }
-        out.push(char::from(DIGITS[n as usize]));
+        push_posting(&mut out, n);
     }
     out
+}
+
+/// Appends one number of the posting code (see `encode_postings`).
+fn push_posting(out: &mut String, mut n: u64) {
+    while n >= 32 {
+        out.push(char::from(DIGITS[32 + (n & 31) as usize]));
+        n >>= 5;
+    }
+    out.push(char::from(DIGITS[n as usize]));
 }
 
 /// Lowercased, folded words of two or more characters. Must cut and fold
