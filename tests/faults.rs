@@ -198,6 +198,15 @@ fn two_builds_at_once_do_not_mix_their_sites() {
     }
 }
 
+/// The site a fresh build of the second version of the content gives,
+/// for what a build after a failed one must equal.
+fn new_site() -> BTreeMap<String, Option<Vec<u8>>> {
+    let s = TempSite::new(BOOK);
+    write_content(s.root(), 60, 1);
+    s.tolk(&["build"]).ok();
+    snapshot(&s.root().join("site"))
+}
+
 /// [`a_full_disk_is_an_error_and_the_old_site_stays`] where a tmpfs cannot
 /// be mounted: every file the build writes is limited to 4 KiB
 /// (`RLIMIT_FSIZE`), so writes fail with "File too large" as they would
@@ -246,14 +255,8 @@ fn writes_that_fail_leave_the_old_site() {
         "a build whose writes failed changed the live site"
     );
     site.tolk(&["build", "--out", out_s]).ok();
-    let refs = {
-        let s = TempSite::new(BOOK);
-        write_content(s.root(), 60, 1);
-        s.tolk(&["build"]).ok();
-        snapshot(&s.root().join("site"))
-    };
     assert!(
-        snapshot(&out) == refs,
+        snapshot(&out) == new_site(),
         "the build after the failed one is not the new site"
     );
 }
@@ -329,15 +332,8 @@ fn a_full_disk_is_an_error_and_the_old_site_stays() {
     // Room again: the next build succeeds and is the new site.
     std::fs::remove_file(&filler).expect("rm filler");
     site.tolk(&["build", "--out", out_s]).ok();
-    let after = snapshot(&out);
-    let refs = {
-        let s = TempSite::new(BOOK);
-        write_content(s.root(), 60, 1);
-        s.tolk(&["build"]).ok();
-        snapshot(&s.root().join("site"))
-    };
     assert!(
-        after == refs,
+        snapshot(&out) == new_site(),
         "the build after freeing space is not the new site"
     );
 }

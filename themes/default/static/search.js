@@ -228,6 +228,20 @@
     });
   }
 
+  /**
+   * A hit of a Dutch-only article on an English page: its text marked
+   * Dutch, its title labelled "(in Dutch)" in the page's language.
+   */
+  function markDutch(hit, label) {
+    Array.prototype.forEach.call(E.querySelectorAll.call(hit, 'span'), function (s) { s.lang = 'nl'; });
+    var title = E.querySelector.call(hit, '.tolk-search-title');
+    var tag = make('span');
+    tag.className = 'tolk-search-lang';
+    tag.textContent = ' (' + label + ')';
+    tag.lang = pageLang || 'en';
+    (title || hit).appendChild(tag);
+  }
+
   /** A safe link to a section: http(s) or file only, never javascript:. */
   function sectionUrl(base, docUrl, anchor) {
     try {
@@ -406,16 +420,7 @@
         // its target, and a click or Enter goes there.
         li.setAttribute('data-href', href);
         resultLines(li, doc, section, words);
-        if (from !== index) {
-          // A Dutch-only article on an English page: labelled, in Dutch.
-          Array.prototype.forEach.call(E.querySelectorAll.call(li, 'span'), function (s) { s.lang = 'nl'; });
-          var title = E.querySelector.call(li, '.tolk-search-title');
-          var label = make('span');
-          label.className = 'tolk-search-lang';
-          label.textContent = ' (' + text('dutch', 'in Dutch') + ')';
-          label.lang = pageLang || 'en';
-          (title || li).appendChild(label);
-        }
+        if (from !== index) { markDutch(li, text('dutch', 'in Dutch')); }
         li.addEventListener('click', function () { window.location.assign(href); });
         li.addEventListener('mousemove', function () {
           var at = options.indexOf(li);
@@ -591,15 +596,7 @@
           var a = make('a');
           a.href = href;
           resultLines(a, doc, section, words);
-          if (from !== index) {
-            Array.prototype.forEach.call(E.querySelectorAll.call(a, 'span'), function (s) { s.lang = 'nl'; });
-            var title = E.querySelector.call(a, '.tolk-search-title');
-            var label = make('span');
-            label.className = 'tolk-search-lang';
-            label.textContent = ' (' + text('dutch', 'in Dutch') + ')';
-            label.lang = 'en';
-            (title || a).appendChild(label);
-          }
+          if (from !== index) { markDutch(a, text('dutch', 'in Dutch')); }
           li.appendChild(a);
           list.appendChild(li);
           shown += 1;
