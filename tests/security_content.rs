@@ -505,6 +505,45 @@ fn hostile_content_site(outside: &Path) -> TempSite {
     site
 }
 
+/// Done means: `tolk serve` on the site of every attack stays up, says
+/// what is wrong, answers the names of the bound address and no other
+/// host, and publishes nothing the attacks tried to publish.
+#[test]
+fn serve_on_every_attack_at_once_stays_up_and_answers_only_loopback() {
+    use common::serve::{get_with, Serve};
+    let outside = tempfile::tempdir().expect("temp dir");
+    let site = hostile_content_site(outside.path());
+    std::fs::write(outside.path().join("secret.txt"), "SECRET").expect("write");
+    let s = Serve::start(&site);
+    s.wait_log("error[symlink-outside]");
+    let port = s.addr.port();
+    for path in [
+        "/",
+        "/nl-nl/",
+        "/env.txt",
+        "/passwd.txt",
+        "/elsewhere/secret.txt",
+    ] {
+        let (status, _, body) = get_with(s.addr, path, &format!("Host: rebind.test:{port}\r\n"));
+        assert_eq!(status, 403, "{path}: {body}");
+        // The first build failed: every path says so (and the error
+        // overlay comes with the reload script), none is served.
+        let (status, _, body) = get_with(s.addr, path, &format!("Host: localhost:{port}\r\n"));
+        assert!(
+            status == 503 && body.contains("the site has not been built yet"),
+            "{path}: {status} {body}"
+        );
+        for leak in ["SECRET", "root:x:0", "PATH=", "alert("] {
+            assert!(!body.contains(leak), "{path} shows {leak}: {body}");
+        }
+    }
+    // Still up and answering after all of it.
+    let (status, _, _) = get_with(s.addr, "/", &format!("Host: 127.0.0.1:{port}\r\n"));
+    assert_eq!(status, 503);
+    let log = s.log();
+    assert!(!log.contains("panicked"), "{log}");
+}
+
 #[test]
 fn every_attack_at_once_exits_1_with_one_located_diagnostic_each() {
     let outside = tempfile::tempdir().expect("temp dir");

@@ -163,3 +163,51 @@ pub fn wait_for_url(rx: &Receiver<String>) -> SocketAddr {
     }
     panic!("tolk serve did not start:\n{}", seen.join("\n"));
 }
+
+/// Sends one raw request and reads the answer's status line, headers and
+/// body (up to `limit` bytes, or until the server closes).
+pub fn raw(addr: std::net::SocketAddr, request: &str) -> (u16, String, String) {
+    use std::io::{Read, Write};
+    let mut c = std::net::TcpStream::connect(addr).expect("connect");
+    c.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    c.write_all(request.as_bytes()).expect("send");
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    // Read until the head and the body it announces are in (an event
+    // stream never ends: stop after its first frame).
+    loop {
+        match c.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+        let text = String::from_utf8_lossy(&buf);
+        if let Some(i) = text.find("\r\n\r\n") {
+            let head = &text[..i];
+            let len = head.lines().find_map(|l| {
+                l.to_ascii_lowercase()
+                    .strip_prefix("content-length:")
+                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+            });
+            let body = &text[i + 4..];
+            if len.is_some_and(|n| body.len() >= n) || body.contains("\n\n") {
+                break;
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_string(), body.to_string())
+}
+
+pub fn get_with(addr: std::net::SocketAddr, path: &str, headers: &str) -> (u16, String, String) {
+    raw(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\n{headers}Connection: close\r\n\r\n"),
+    )
+}
