@@ -514,6 +514,22 @@ fn a_reader_gets_around_in_headless_chromium() {
             shots: std::env::var_os("TOLK_SHOTS").map(PathBuf::from),
         },
     );
+    // Wide enough for the outline beside the article: it marks the section
+    // being read as the reader scrolls.
+    b.viewport(1400, 500, false);
+    b.goto(&server.url("/nl-nl/guide/start/"));
+    b.wait_for(
+        "the outline",
+        "return !!document.querySelector('.on-this-page a[href=\"#controleren\"]')",
+    );
+    b.js(
+        "document.querySelector('main').style.paddingBottom = '2000px'; document.getElementById('controleren').scrollIntoView();",
+        json!([]),
+    );
+    b.wait_for(
+        "the outline to mark the section scrolled to",
+        "return document.querySelector('.on-this-page a[href=\"#controleren\"]').getAttribute('aria-current') === 'true' && document.querySelectorAll('.on-this-page [aria-current]').length === 1",
+    );
 }
 
 /// The Dutch corpus of the shared corpus (`$TOLK_CORPUS` or
@@ -761,4 +777,54 @@ fn highlighted_code_is_coloured_in_light_and_dark_in_chromium() {
         text,
         json!("SELECT TOP 10 Naam FROM Orders WHERE x = '</code><script>alert(1)</script>' -- laatste\n")
     );
+    // ... and a click on it puts that text on the clipboard and says so.
+    b.cdp(
+        "Browser.grantPermissions",
+        json!({"permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]}),
+    );
+    b.click("pre:has(code.language-sql) .copy-code");
+    b.wait_for(
+        "the copy button to say it copied",
+        "return document.querySelector('pre:has(code.language-sql) .copy-code').textContent === document.body.getAttribute('data-copied')",
+    );
+    b.js(
+        "window.__clip = null; navigator.clipboard.readText().then(function (t) { window.__clip = t; });",
+        json!([]),
+    );
+    b.wait_for(
+        "the clipboard to hold the code",
+        &format!("return window.__clip === {text}"),
+    );
+    // The dark-mode button: a reader's choice over the system's, kept
+    // across pages and reloads, and taken back with a second press.
+    b.cdp(
+        "Emulation.setEmulatedMedia",
+        json!({"features": [{"name": "prefers-color-scheme", "value": "light"}]}),
+    );
+    b.refresh();
+    b.wait_for(
+        "the light page",
+        "return document.readyState === 'complete'",
+    );
+    assert_eq!(colours(&b), light);
+    let pressed = |b: &Browser| {
+        b.js(
+            "return [document.documentElement.getAttribute('data-theme'), document.querySelector('.theme-toggle').getAttribute('aria-pressed')]",
+            json!([]),
+        )
+    };
+    assert_eq!(pressed(&b), json!([null, "false"]));
+    b.click(".theme-toggle");
+    assert_eq!(pressed(&b), json!(["dark", "true"]));
+    assert_eq!(colours(&b), dark);
+    b.refresh();
+    b.wait_for(
+        "the page again",
+        "return document.readyState === 'complete'",
+    );
+    assert_eq!(pressed(&b), json!(["dark", "true"]), "the choice is kept");
+    assert_eq!(colours(&b), dark);
+    b.click(".theme-toggle");
+    assert_eq!(pressed(&b), json!(["light", "false"]));
+    assert_eq!(colours(&b), light);
 }
