@@ -118,6 +118,42 @@ fn twenty_pages_in_one_tab_and_ten_tabs_all_load_and_reload_on_an_edit() {
     );
 }
 
+/// A browser without SharedWorker: each page keeps a stream of its own
+/// and must give it up when it is left, or the seventh page waits for a
+/// free connection. Twenty pages in one tab load, and the last reloads on
+/// an edit.
+#[test]
+fn without_shared_worker_twenty_pages_load_and_the_last_reloads() {
+    let site = TempSite::new("[book]\ntitle = \"Test\"\n");
+    for n in 0..20 {
+        site.write(&format!("content/p{n:02}.md"), article(n, "Eerste tekst."));
+    }
+    let s = Serve::start(&site);
+    let b = Browser::start_with(&["--enable-features=BackForwardCache"]);
+    b.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({"source": "Object.defineProperty(window, 'SharedWorker', {value: undefined});"}),
+    );
+    for n in 0..20 {
+        let took = b
+            .goto_once(&s.url(&format!("/nl-nl/p{n:02}/")))
+            .unwrap_or_else(|e| panic!("page {} did not load: {e}", n + 1));
+        assert!(took < PAGE, "page {} took {took:?}", n + 1);
+        wait(
+            &b,
+            &format!("page {}", n + 1),
+            &format!("return document.title.indexOf('Pagina {n}') >= 0 && window.SharedWorker === undefined"),
+        );
+    }
+    b.js("window.__old = true", json!([]));
+    site.write("content/p19.md", article(19, "Bewerkte tekst."));
+    wait(
+        &b,
+        "the reload of the last page",
+        "return window.__old === undefined && document.body.textContent.indexOf('Bewerkte tekst.') >= 0",
+    );
+}
+
 /// The lowest contrast ratio (WCAG 2) of any text in the error overlay
 /// against what is behind it (its own and its ancestors' backgrounds, laid
 /// over each other), with the element it belongs to.
