@@ -45,7 +45,10 @@ pub(super) fn div_open(
         return None;
     };
     let t = t.trim();
-    if !(t.len() > 5 && t[..5].eq_ignore_ascii_case("[!div") && t.ends_with(']')) {
+    // By `get`: the fifth byte may fall inside a character (`[!Ny\u{a0}…`,
+    // found by the markdown fuzz target).
+    let marker = t.get(..5).is_some_and(|m| m.eq_ignore_ascii_case("[!div"));
+    if !(t.len() > 5 && marker && t.ends_with(']')) {
         return None;
     }
     let class: String = super::attr(&t[..t.len() - 1], "class")

@@ -1269,6 +1269,19 @@ mod tests {
         assert!(!html.contains("tolk-seg"), "{html}");
     }
 
+    /// A quote whose first text has a multi-byte character at the fifth
+    /// byte is no `[!div` marker, and no panic (the markdown fuzz target
+    /// found `[!Ny\u{a0}queries…` in CI).
+    #[test]
+    fn a_quote_like_a_marker_with_a_wide_character_stays_a_quote() {
+        let r = render_nl("> [!Ny\u{a0}queries]\n");
+        assert!(
+            r.html.contains("<blockquote>") && r.html.contains("[!Ny\u{a0}queries]"),
+            "{}",
+            r.html
+        );
+    }
+
     #[test]
     fn a_link_without_words_shows_its_target() {
         let r = render_nl(
