@@ -119,7 +119,16 @@ fn the_theme_works_under_the_policy_and_violations_are_seen() {
         Vec::<String>::new(),
         "with the error overlay"
     );
+    b.js("window.__old = true", json!([]));
     std::fs::write(&article, &text).expect("restore");
+    // The good build reloads the page: wait for it here, or its reload
+    // lands on the next page while the test uses it (a click then found
+    // no element, once in CI).
+    wait(
+        &b,
+        "the reload after the fix",
+        "return window.__old === undefined && !document.getElementById('__tolk-overlay') && document.readyState === 'complete'",
+    );
 
     // Tooltips (copied with innerHTML), the side-by-side view and search.
     b.goto(&serve.url("/nl-nl/troubleshoot-account-setup/"));
