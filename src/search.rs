@@ -116,7 +116,12 @@ struct Indexed {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Shown {
     Held(Vec<String>),
-    Stored,
+    /// In the store, with the page's hits and words ([`encode_stored`]):
+    /// those, a hit per stem per section, were the larger part of what a
+    /// build kept of its pages. `sections` counts the page's sections.
+    Stored {
+        sections: usize,
+    },
 }
 
 /// Where an index keeps its pages' section fragments (headings and
@@ -431,19 +436,23 @@ impl SearchIndex {
             .collect();
         let mut indexed = indexed;
         if let Some(store) = &mut self.store {
-            let mut items = indexed.iter_mut().filter_map(|(slot, doc)| {
-                match std::mem::replace(&mut doc.shown_json, Shown::Stored) {
-                    Shown::Held(shown) => Some((*slot, shown.join("\n"))),
-                    Shown::Stored => None,
-                }
-            });
-            // Should the disk refuse them, the fragments stay in memory.
-            let kept: Vec<(usize, String)> = items.by_ref().collect();
-            if store.put(&mut kept.iter().cloned()).is_err() {
-                let mut kept: HashMap<usize, String> = kept.into_iter().collect();
-                for (slot, doc) in &mut indexed {
-                    if let Some(joined) = kept.remove(slot) {
-                        doc.shown_json = Shown::Held(split_shown(&joined, doc.sections.len()));
+            let mut items = indexed
+                .iter()
+                .filter_map(|(slot, doc)| match &doc.shown_json {
+                    Shown::Held(shown) => {
+                        Some((*slot, encode_stored(shown, &doc.sections, &doc.words)))
+                    }
+                    Shown::Stored { .. } => None,
+                });
+            // Should the disk refuse them, the pages stay in memory whole.
+            if store.put(&mut items).is_ok() {
+                for (_, doc) in &mut indexed {
+                    if let Shown::Held(_) = doc.shown_json {
+                        doc.shown_json = Shown::Stored {
+                            sections: doc.sections.len(),
+                        };
+                        doc.sections = Vec::new();
+                        doc.words = Vec::new();
                     }
                 }
             }
@@ -530,22 +539,25 @@ impl SearchIndex {
         let mut used = vec![false; self.words.len()];
         let mut id = 0;
         for (d, (slot, indexed)) in order.iter().enumerate() {
-            for &w in &indexed.words {
-                used[w as usize] = true;
-            }
             let stored;
-            let shown_json: &[String] = match &indexed.shown_json {
-                Shown::Held(shown) => shown,
-                Shown::Stored => {
-                    let joined = match &self.store {
-                        Some(store) => store.get(*slot)?,
-                        None => String::new(),
-                    };
-                    stored = split_shown(&joined, indexed.sections.len());
-                    &stored
+            let (shown_json, sections, words): (&[String], &[Vec<Hit>], &[u32]) =
+                match &indexed.shown_json {
+                    Shown::Held(shown) => (shown, &indexed.sections, &indexed.words),
+                    Shown::Stored { sections } => {
+                        let joined = match &self.store {
+                            Some(store) => store.get(*slot)?,
+                            None => String::new(),
+                        };
+                        stored = decode_stored(&joined, *sections);
+                        (&stored.0, &stored.1, &stored.2)
+                    }
+                };
+            for &w in words {
+                if let Some(u) = used.get_mut(w as usize) {
+                    *u = true;
                 }
-            };
-            for (shown, hits) in shown_json.iter().zip(&indexed.sections) {
+            }
+            for (shown, hits) in shown_json.iter().zip(sections) {
                 if id > 0 {
                     out.push(',');
                 }
@@ -555,7 +567,12 @@ impl SearchIndex {
                 out.push(',');
                 out.push_str(&shown[1..]);
                 for hit in hits {
-                    let entry = &mut postings[hit.stem as usize];
+                    // A stem id read back from the store is one this index
+                    // gave; should the file have changed under it, the hit
+                    // is dropped rather than the build stopped.
+                    let Some(entry) = postings.get_mut(hit.stem as usize) else {
+                        continue;
+                    };
                     let weight = if hit.in_heading {
                         3
                     } else {
@@ -601,8 +618,105 @@ impl SearchIndex {
     }
 }
 
-/// The section fragments of a page as [`Fragments`] keep them: joined by
-/// `\n`, which JSON text never holds raw. `sections` pads a short read.
+/// A page as [`Fragments`] keep it: its section fragments joined by `\n`
+/// (JSON text never holds one raw), then after a NUL each section's hits
+/// and after another the page's word ids, as numbers in [`push_digits`]'
+/// letters; sections are separated by `,`. Its hits were a third of what a
+/// 10,000-article build held at its peak (massif), and a page's hits are
+/// read once, when the index is written.
+fn encode_stored(shown: &[String], sections: &[Vec<Hit>], words: &[u32]) -> String {
+    let mut out = shown.join("\n");
+    out.push('\0');
+    for (i, hits) in sections.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        for hit in hits {
+            // The weight tells only 1, 2 and 3 or more apart.
+            let count = u64::from(hit.count.clamp(1, 3));
+            push_digits(
+                &mut out,
+                u64::from(hit.stem) << 3 | count << 1 | u64::from(hit.in_heading),
+            );
+        }
+    }
+    out.push('\0');
+    let mut sorted = words.to_vec();
+    sorted.sort_unstable();
+    let mut last = 0;
+    for w in sorted {
+        push_digits(&mut out, u64::from(w - last));
+        last = w;
+    }
+    out
+}
+
+/// [`encode_stored`]'s page back: its fragments (padded to `sections`),
+/// its hits per section and its word ids.
+fn decode_stored(joined: &str, sections: usize) -> (Vec<String>, Vec<Vec<Hit>>, Vec<u32>) {
+    let mut parts = joined.splitn(3, '\0');
+    let shown = split_shown(parts.next().unwrap_or(""), sections);
+    let mut hits: Vec<Vec<Hit>> = parts
+        .next()
+        .unwrap_or("")
+        .split(',')
+        .map(|section| {
+            read_digits(section)
+                .map(|v| Hit {
+                    stem: u32::try_from(v >> 3).unwrap_or(u32::MAX),
+                    count: (v >> 1 & 3) as u8,
+                    in_heading: v & 1 == 1,
+                })
+                .collect()
+        })
+        .collect();
+    hits.resize(sections, Vec::new());
+    let mut last = 0u32;
+    let words = read_digits(parts.next().unwrap_or(""))
+        .map(|gap| {
+            last = last.saturating_add(u32::try_from(gap).unwrap_or(u32::MAX));
+            last
+        })
+        .collect();
+    (shown, hits, words)
+}
+
+/// Appends `v` five bits to a letter, low bits first: `0`..`O` for the
+/// last letter of a number, `P`..`o` for one that more follow (never `,`,
+/// `\n` or NUL, which [`encode_stored`] separates with).
+fn push_digits(out: &mut String, mut v: u64) {
+    loop {
+        let low = (v & 31) as u8;
+        v >>= 5;
+        if v == 0 {
+            out.push(char::from(b'0' + low));
+            return;
+        }
+        out.push(char::from(b'0' + 32 + low));
+    }
+}
+
+/// The numbers [`push_digits`] wrote into `text`.
+fn read_digits(text: &str) -> impl Iterator<Item = u64> + '_ {
+    let mut bytes = text.bytes();
+    std::iter::from_fn(move || {
+        let mut v = 0u64;
+        let mut shift = 0;
+        loop {
+            let b = bytes.next()?.wrapping_sub(b'0');
+            if shift < 64 {
+                v |= u64::from(b & 31) << shift;
+            }
+            shift += 5;
+            if b < 32 {
+                return Some(v);
+            }
+        }
+    })
+}
+
+/// The section fragments of a page, joined by `\n`. `sections` pads a
+/// short read.
 fn split_shown(joined: &str, sections: usize) -> Vec<String> {
     let mut out: Vec<String> = if joined.is_empty() {
         Vec::new()
@@ -1212,6 +1326,42 @@ mod tests {
                 .cloned()
                 .unwrap_or_default())
         }
+    }
+
+    /// What a store keeps of a page reads back as the page: its fragments,
+    /// its hits per section (the count as the weight sees it: 1, 2, 3 or
+    /// more) and its words, for any ids and any number of sections.
+    #[test]
+    fn a_stored_page_reads_back_as_it_was() {
+        use proptest::prelude::*;
+        let hit =
+            (any::<u32>(), 1u8..=255, any::<bool>()).prop_map(|(stem, count, in_heading)| Hit {
+                stem,
+                count,
+                in_heading,
+            });
+        let page = proptest::collection::vec(
+            (
+                "[a-z\\[\\],\"\\\\]{0,12}",
+                proptest::collection::vec(hit, 0..6),
+            ),
+            1..5,
+        );
+        let words = proptest::collection::btree_set(any::<u32>(), 0..20);
+        proptest!(ProptestConfig::with_cases(512), |(page in page, words in words)| {
+            let shown: Vec<String> = page.iter().map(|(s, _)| format!("[\"{s}\"]")).collect();
+            let hits: Vec<Vec<Hit>> = page.iter().map(|(_, h)| h.clone()).collect();
+            let words: Vec<u32> = words.into_iter().rev().collect();
+            let (s2, h2, w2) = decode_stored(&encode_stored(&shown, &hits, &words), shown.len());
+            prop_assert_eq!(s2, shown);
+            let weighed = |h: &Vec<Vec<Hit>>| -> Vec<Vec<(u32, u8, bool)>> {
+                h.iter().map(|s| s.iter().map(|h| (h.stem, h.count.min(3), h.in_heading)).collect()).collect()
+            };
+            prop_assert_eq!(weighed(&h2), weighed(&hits));
+            let mut sorted = words.clone();
+            sorted.sort_unstable();
+            prop_assert_eq!(w2, sorted);
+        });
     }
 
     /// An index whose fragments wait in a store writes the JSON an index
