@@ -126,21 +126,23 @@ pub fn build_date() -> crate::date::Date {
 /// problem that stops everything (the theme) is an `Err`; the diagnostics of
 /// articles come with the site, with the configured severities applied.
 pub fn compile(config: &Config) -> Result<(Theme, Site, Vec<Diagnostic>), Vec<Diagnostic>> {
-    compile_in_batches(config, usize::MAX, &mut |_, _| {})
+    compile_in_batches(config, usize::MAX, &mut |_, _| {}, None)
 }
 
 /// [`compile`], handing the articles to `each` as they compile, `batch`
-/// at a time (see [`Site::assemble_in_batches`]).
+/// at a time (see [`Site::assemble_in_batches`]), their texts kept in
+/// `texts` from reading to compiling when given.
 fn compile_in_batches(
     config: &Config,
     batch: usize,
     each: &mut dyn FnMut(usize, &mut [site::Compiled]),
+    texts: Option<&dyn content::TextStore>,
 ) -> Result<(Theme, Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let theme = Theme::load(config)?;
-    let content = content::load(config);
+    let content = content::load_with(config, texts);
     let labels = |lang: Lang, key: &str| theme.strings(lang).get(key);
     let (mut site, mut diagnostics) =
-        Site::assemble_in_batches(config, content, &labels, build_date(), batch, each);
+        Site::assemble_in_batches(config, content, &labels, build_date(), batch, each, texts);
     diagnostics.extend(unpublishable_assets(config, &theme, &mut site));
     diagnostics.extend(pages_on_tolks_pages(config, &site));
     // A redirection file that cannot be read is the build's business too.
@@ -380,8 +382,9 @@ const BATCH: usize = 64;
 
 /// What a build that keeps no session ([`Session::build_once`]) drops of
 /// a compiled article once its bodies and source texts are on disk and its
-/// text is in the search indexes: the bodies, the search text and the
-/// source texts, and the links no check can report on
+/// text is in the search indexes: the bodies and outlines, the search text,
+/// the source texts, the compiled checklists (their script stays), the
+/// review notes, and the links no check can report on
 /// ([`crate::check::may_report`]). The other links and the removed markup
 /// stay: [`site_checks`] reads them once every batch is compiled (a link's
 /// anchor is checked against a page of a later batch), and `tolk build`
@@ -390,6 +393,7 @@ const BATCH: usize = 64;
 fn lighten(page: &mut site::Compiled) {
     for r in [&mut page.nl, &mut page.en] {
         r.html = String::new();
+        r.toc = Vec::new();
         r.sections = Vec::new();
         r.links.retain(crate::check::may_report);
         r.links.shrink_to_fit();
@@ -397,6 +401,27 @@ fn lighten(page: &mut site::Compiled) {
     page.article.source.text = String::new();
     if let Some(en) = &mut page.article.english {
         en.text = String::new();
+    }
+    // The page's template asks only whether it has checklists, which its
+    // script tells; `tolk build` shows no review notes.
+    page.checklists = Vec::new();
+    page.review = Vec::new();
+}
+
+/// What a build that keeps no session drops of a page once the site
+/// checks have run: what only they read (links, element ids, removed
+/// markup, include and block problems). The pages are written after the
+/// checks, and that is when such a build holds the most (the home page's
+/// lists of every article on top of the site); the links kept for the
+/// checks alone were a tenth of it at 10,000 articles (massif).
+fn forget_checked(page: &mut site::Compiled) {
+    for r in [&mut page.nl, &mut page.en] {
+        r.links = Vec::new();
+        r.ids = Vec::new();
+        r.targets = Vec::new();
+        r.removed = Vec::new();
+        r.include_problems = Vec::new();
+        r.block_problems = Vec::new();
     }
 }
 
@@ -413,15 +438,32 @@ fn release_free_memory() {
     }
 }
 
+/// What a build that keeps no session puts on disk of a rendered page:
+/// its outline ("on this page") as a line of JSON, then its body. Only the
+/// page's own template reads either, and the headings, kept per page and
+/// language, were a tenth of such a build's memory at its peak (massif,
+/// 10,000 articles).
+fn spilled_body(r: &markdown::Rendered) -> String {
+    let toc = serde_json::to_string(&r.toc).unwrap_or_else(|_| "[]".into());
+    let mut out = String::with_capacity(toc.len() + 1 + r.html.len());
+    out.push_str(&toc);
+    out.push('\n');
+    out.push_str(&r.html);
+    out
+}
+
+/// [`spilled_body`]'s outline and body. Compact JSON never holds a raw
+/// line break, so the first one ends the outline.
+fn read_spilled_body(text: &str) -> (Vec<markdown::Heading>, &str) {
+    match text.split_once('\n') {
+        Some((toc, body)) => (serde_json::from_str(toc).unwrap_or_default(), body),
+        None => (Vec::new(), text),
+    }
+}
+
 /// The key of a page's body in a [`output::Spill`].
 fn body_key(i: usize, lang: Lang) -> usize {
     2 * i + usize::from(lang == Lang::En)
-}
-
-/// The key of a page's source text (`english`: of its English source) in
-/// a [`output::Spill`].
-fn text_key(i: usize, english: bool) -> usize {
-    2 * i + usize::from(english)
 }
 
 /// A search index's section fragments, on disk until the index is written.
@@ -446,15 +488,69 @@ impl crate::search::Fragments for SpilledFragments {
     }
 }
 
-/// The source texts of a build that keeps no session, on disk since their
-/// batch compiled ([`lighten`]).
-struct Spilled(output::Spill);
+/// The source texts of a build that keeps no session, on disk from when
+/// their front matter was read ([`content::TextStore`]): read back for
+/// their batch to compile, and by the checks, to scan each text once and
+/// to show the line of a problem.
+struct Spilled {
+    /// The file, and the next key.
+    spill: std::sync::RwLock<(output::Spill, usize)>,
+    /// The first write that failed: the build stops with it.
+    failed: std::sync::Mutex<Option<Diagnostic>>,
+}
+
+impl Spilled {
+    fn new(spill: output::Spill) -> Spilled {
+        Spilled {
+            spill: std::sync::RwLock::new((spill, 0)),
+            failed: std::sync::Mutex::new(None),
+        }
+    }
+
+    fn failed(&self) -> Option<Diagnostic> {
+        self.failed.lock().ok().and_then(|mut f| f.take())
+    }
+}
+
+impl content::TextStore for Spilled {
+    fn keep(&self, text: &str) -> Option<usize> {
+        let mut guard = self.spill.write().ok()?;
+        let (spill, next) = &mut *guard;
+        let key = *next;
+        match spill.put([(key, text)]) {
+            Ok(()) => {
+                *next += 1;
+                Some(key)
+            }
+            Err(d) => {
+                if let Ok(mut failed) = self.failed.lock() {
+                    failed.get_or_insert(d);
+                }
+                None
+            }
+        }
+    }
+
+    fn get(&self, key: usize) -> Result<String, String> {
+        let guard = self
+            .spill
+            .read()
+            .map_err(|_| "another thread failed while writing it".to_string())?;
+        match guard.0.get(key) {
+            Some(Ok(text)) => Ok(text),
+            Some(Err(d)) => Err(d.message),
+            None => Err("it is not there".into()),
+        }
+    }
+}
 
 impl crate::check::Texts for Spilled {
     fn text<'s>(&'s self, site: &'s Site, page: usize, english: bool) -> Cow<'s, str> {
-        match self.0.get(text_key(page, english)) {
+        let keys = site.pages.get(page).and_then(|p| p.article.stored);
+        let key = keys.and_then(|k| if english { k.english } else { Some(k.source) });
+        match key.map(|key| content::TextStore::get(self, key)) {
             Some(Ok(text)) => Cow::Owned(text),
-            // Not put (a page the session compiled itself), or the disk
+            // Not stored (a page the session compiled itself), or the disk
             // failed since: the site's own copy (empty when lightened: a
             // diagnostic then points at the file's first line).
             _ => crate::check::InSite.text(site, page, english),
@@ -553,38 +649,41 @@ impl Session {
         let mut spilled_texts = None;
         let (theme, site, diagnostics) = if once {
             let mut bodies = output::Spill::create(&out).map_err(|d| vec![d])?;
-            let mut sources = output::Spill::create(&out).map_err(|d| vec![d])?;
+            let sources = Spilled::new(output::Spill::create(&out).map_err(|d| vec![d])?);
             let mut failed = None;
             let base = config.site.base_path.clone();
-            let compiled = compile_in_batches(&config, BATCH, &mut |first, pages| {
-                let [nl, en] = &mut search;
-                rayon::join(
-                    || put_search(nl, pages, first, &base),
-                    || put_search(en, pages, first, &base),
-                );
-                let texts = pages.iter().enumerate().flat_map(|(k, p)| {
-                    Lang::ALL.map(|l| (body_key(first + k, l), p.rendered(l).html.as_str()))
-                });
-                if let Err(e) = bodies.put(texts) {
-                    failed.get_or_insert(e);
-                }
-                let texts = pages.iter().enumerate().flat_map(|(k, p)| {
-                    let a = &p.article;
-                    let en = a
-                        .english
-                        .as_ref()
-                        .map(|en| (text_key(first + k, true), en.text.as_str()));
-                    std::iter::once((text_key(first + k, false), a.source.text.as_str())).chain(en)
-                });
-                if let Err(e) = sources.put(texts) {
-                    failed.get_or_insert(e);
-                }
-                pages.iter_mut().for_each(lighten);
-            })?;
-            spill = Some(bodies);
-            spilled_texts = Some(Spilled(sources));
+            let compiled = compile_in_batches(
+                &config,
+                BATCH,
+                &mut |first, pages| {
+                    let [nl, en] = &mut search;
+                    rayon::join(
+                        || put_search(nl, pages, first, &base),
+                        || put_search(en, pages, first, &base),
+                    );
+                    let texts: Vec<(usize, String)> = pages
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(k, p)| {
+                            Lang::ALL.map(|l| (body_key(first + k, l), spilled_body(p.rendered(l))))
+                        })
+                        .collect();
+                    if let Err(e) = bodies.put(texts.iter().map(|(k, t)| (*k, t.as_str()))) {
+                        failed.get_or_insert(e);
+                    }
+                    // Texts that could not be stored when read get a second try.
+                    for page in pages.iter_mut() {
+                        page.article.put_away(&sources);
+                    }
+                    pages.iter_mut().for_each(lighten);
+                },
+                Some(&sources),
+            )?;
             let mut compiled = compiled;
             compiled.2.extend(failed);
+            compiled.2.extend(sources.failed());
+            spill = Some(bodies);
+            spilled_texts = Some(sources);
             compiled
         } else {
             compile(&config)?
@@ -601,7 +700,9 @@ impl Session {
         diagnostics.extend(site_checks(&config, &site, texts));
         drop(spilled_texts);
         timings.lap("checks (links, anchors, files, front matter)");
+        let mut site = site;
         if once {
+            site.pages.iter_mut().for_each(forget_checked);
             release_free_memory();
         }
         if compiled.iter().any(Diagnostic::is_error) {
@@ -1200,11 +1301,15 @@ fn write_site(
                 let mut ctx = make_ctx(lang, &nav);
                 let page = &site.pages[i];
                 let spilled = bodies.and_then(|b| b.get(body_key(i, lang))).transpose()?;
-                let body = spilled
-                    .as_deref()
-                    .unwrap_or(page.rendered(lang).html.as_str());
+                let (toc, body) = match spilled.as_deref() {
+                    Some(text) => read_spilled_body(text),
+                    None => (Vec::new(), page.rendered(lang).html.as_str()),
+                };
                 let mut page_ctx = article_ctx(config, theme, site, i, lang, &scripts, &order);
                 page_ctx.body = body;
+                if spilled.is_some() {
+                    page_ctx.toc = &toc;
+                }
                 ctx.insert("page", &page_ctx);
                 let html = theme.render(
                     "article.html",
@@ -1579,7 +1684,7 @@ fn description_lang(
 fn list_entry(site: &Site, i: usize, lang: Lang) -> ListEntry {
     let p = &site.pages[i];
     let english_fm = match (lang, p.english, &p.article.english_front) {
-        (Lang::En, EnglishText::Source, Some(en)) => Some(en),
+        (Lang::En, EnglishText::Source, Some(en)) => Some(&**en),
         _ => None,
     };
     let fm = english_fm.unwrap_or(&p.article.front);
@@ -1619,7 +1724,7 @@ fn article_ctx<'a>(
     // An English page built from an English source file takes its
     // description, date and author from that file's own front matter.
     let english_fm = match (lang, page.english, &page.article.english_front) {
-        (Lang::En, EnglishText::Source, Some(en)) => Some(en),
+        (Lang::En, EnglishText::Source, Some(en)) => Some(&**en),
         _ => None,
     };
     let machine_translated =
@@ -1656,7 +1761,9 @@ fn article_ctx<'a>(
         } else {
             0
         },
-        checklists: !page.checklists.is_empty(),
+        // The same as `!page.checklists.is_empty()`: a page has a script
+        // when it has checklists, and a build may have dropped the latter.
+        checklists: page.script.is_some(),
         checklist_script: scripts[i].clone(),
         machine_translated,
         has_original: page.english != EnglishText::DutchOnly,

@@ -250,7 +250,15 @@ impl Site {
         labels: &(dyn Fn(Lang, &str) -> String + Sync),
         today: crate::date::Date,
     ) -> (Site, Vec<Diagnostic>) {
-        Site::assemble_in_batches(config, content, labels, today, usize::MAX, &mut |_, _| {})
+        Site::assemble_in_batches(
+            config,
+            content,
+            labels,
+            today,
+            usize::MAX,
+            &mut |_, _| {},
+            None,
+        )
     }
 
     /// [`Site::assemble`], compiling the articles `batch` at a time (in
@@ -259,6 +267,8 @@ impl Site {
     /// writes the site (`pipeline::build`) moves each batch's bulk out
     /// there: its text into the search indexes, its bodies to disk, so
     /// that memory holds what is site-wide and one batch, not every page.
+    /// Articles whose texts wait in `texts` ([`crate::content::TextStore`]) get
+    /// them back just before their batch compiles.
     pub fn assemble_in_batches(
         config: &Config,
         content: Content,
@@ -266,6 +276,7 @@ impl Site {
         today: crate::date::Date,
         batch: usize,
         each: &mut dyn FnMut(usize, &mut [Compiled]),
+        texts: Option<&dyn crate::content::TextStore>,
     ) -> (Site, Vec<Diagnostic>) {
         let mut diagnostics = content.diagnostics;
         let mut by_path = HashMap::new();
@@ -308,9 +319,24 @@ impl Site {
         // The files code directives show, read once for all articles.
         let mut wanted: HashSet<String> = HashSet::new();
         for a in &content.articles {
-            wanted.extend(markdown::code_sources(&a.source.text, &a.source.rel));
+            // A stored text is read back for this and dropped; one that
+            // cannot be is reported when its batch compiles.
+            fn text<'t>(
+                texts: Option<&dyn crate::content::TextStore>,
+                kept: &'t str,
+                key: Option<usize>,
+            ) -> std::borrow::Cow<'t, str> {
+                match (texts, key) {
+                    (Some(store), Some(key)) => store.get(key).unwrap_or_default().into(),
+                    _ => kept.into(),
+                }
+            }
+            let keys = a.stored;
+            let source = text(texts, &a.source.text, keys.map(|k| k.source));
+            wanted.extend(markdown::code_sources(&source, &a.source.rel));
             if let Some(en) = &a.english {
-                wanted.extend(markdown::code_sources(&en.text, &en.rel));
+                let en_text = text(texts, &en.text, keys.and_then(|k| k.english));
+                wanted.extend(markdown::code_sources(&en_text, &en.rel));
             }
         }
         for (rel, s) in content.includes.iter().chain(&content.english.includes) {
@@ -358,11 +384,27 @@ impl Site {
             ..links.clone()
         };
         let mut pages = Vec::with_capacity(content.articles.len());
-        let mut articles = content.articles.into_iter();
+        // Taken from the end of the reversed list, whose room is given back
+        // as it empties: the articles still to compile and the compiled
+        // pages never both hold the whole site (the list was a tenth of a
+        // 10,000-article build's peak while it was drained from the front).
+        let mut articles = content.articles;
+        articles.reverse();
         loop {
-            let next: Vec<Article> = articles.by_ref().take(batch.max(1)).collect();
+            let take = batch.max(1).min(articles.len());
+            let mut next: Vec<Article> = articles.drain(articles.len() - take..).rev().collect();
             if next.is_empty() {
                 break;
+            }
+            if articles.capacity() > 2 * articles.len() + 2 * batch.min(1024) {
+                articles.shrink_to_fit();
+            }
+            if let Some(store) = texts {
+                let lost: Vec<Diagnostic> = next
+                    .par_iter_mut()
+                    .filter_map(|a| a.take_back(store).err())
+                    .collect();
+                diagnostics.extend(lost);
             }
             let results: Vec<(Compiled, Vec<Diagnostic>)> = next
                 .into_par_iter()

@@ -11,16 +11,36 @@ use common::generated::generated_site;
 /// articles at a time) writes the same bytes as the session the preview
 /// server keeps (every page in memory): 150 articles, three batches, a
 /// checklist-free and a segmented half, navigation and search indexes.
+///
+/// The build reads each article's text when it reads its front matter and
+/// then keeps it on disk until its batch compiles: a code directive in the
+/// last batch must still show its file (the files code directives name are
+/// read before the first batch), and an article only the English tree has
+/// (one text for both of its sources) must still have its body.
 #[test]
 fn a_build_from_disk_writes_what_a_kept_session_writes() {
     let site = generated_site(150);
+    site.write(
+        "content/snippets/hallo.ps1",
+        "Write-Host 'hallo uit het bestand'\n",
+    );
+    let text =
+        std::fs::read_to_string(site.root().join("content/d0001/a000148.md")).expect("article");
+    site.write(
+        "content/d0001/a000148.md",
+        format!("{text}\n:::code language=\"powershell\" source=\"../snippets/hallo.ps1\":::\n"),
+    );
+    site.write(
+        "content-en/d0001/english-only.md",
+        "---\ntitle: Only in English\nms.date: 01/02/2024\n---\n# Only in English\n\nA page the Dutch tree lacks.\n",
+    );
     let opts = |out: &str| tolk::pipeline::Options {
         root: site.root().to_path_buf(),
         out: Some(site.root().join(out)),
         ..Default::default()
     };
     let once = tolk::pipeline::build(&opts("once")).expect("tolk build");
-    assert_eq!(once.articles, 150);
+    assert_eq!(once.articles, 151, "150 generated, one English-only");
     let (_session, kept) = tolk::pipeline::Session::build(&opts("kept")).expect("session build");
     assert_eq!(kept.pages, once.pages);
     let a = common::snapshot(&site.root().join("once"));
@@ -36,6 +56,16 @@ fn a_build_from_disk_writes_what_a_kept_session_writes() {
     assert!(
         page.contains("name=\"article-142\"") || page.contains("id=\"article-142\""),
         "{page}"
+    );
+    let code = std::fs::read_to_string(site.root().join("once/nl-nl/d0001/a000148/index.html"))
+        .expect("page with code");
+    assert!(code.contains("hallo uit het bestand"), "{code}");
+    let english =
+        std::fs::read_to_string(site.root().join("once/en/d0001/english-only/index.html"))
+            .expect("English-only page");
+    assert!(
+        english.contains("A page the Dutch tree lacks."),
+        "{english}"
     );
 }
 
