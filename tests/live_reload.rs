@@ -38,10 +38,11 @@ fn twenty_pages_in_one_tab_and_ten_tabs_all_load_and_reload_on_an_edit() {
     let s = Serve::start(&site);
     let b = Browser::start_with(&["--enable-features=BackForwardCache"]);
     // Every document counts, in the tab's session storage, how often a
-    // page came back from the back/forward cache.
+    // page came back from the back/forward cache, and keeps the reasons
+    // the browser gives when a page reached by "back" did not.
     b.cdp(
         "Page.addScriptToEvaluateOnNewDocument",
-        json!({"source": "addEventListener('pageshow', function (e) { if (e.persisted) sessionStorage.restored = Number(sessionStorage.restored || 0) + 1; });"}),
+        json!({"source": "addEventListener('pageshow', function (e) { if (e.persisted) sessionStorage.restored = Number(sessionStorage.restored || 0) + 1; var n = performance.getEntriesByType('navigation')[0]; if (!e.persisted && n && n.type === 'back_forward') sessionStorage.notRestored = JSON.stringify(n.notRestoredReasons); });"}),
     );
     let url = |n: usize| s.url(&format!("/nl-nl/p{n:02}/"));
 
@@ -103,10 +104,17 @@ fn twenty_pages_in_one_tab_and_ten_tabs_all_load_and_reload_on_an_edit() {
         "the page before, up to date",
         "return window.__old === undefined && document.title.indexOf('Pagina 18') >= 0 && document.readyState !== 'loading'",
     );
-    assert_eq!(
-        b.js("return sessionStorage.restored", json!([])),
-        json!("1"),
-        "the page came back from the back/forward cache"
+    // Chromium up to at least 148 keeps no page whose SharedWorker would
+    // be left without an active client ("sharedworker-with-no-active-
+    // client"): the page then loads again, from before the edit, and
+    // reloads itself, which the wait above saw. Any other reason is the
+    // page's own (an unload handler, an open stream) and fails the test.
+    let restored = b.js("return sessionStorage.restored", json!([]));
+    let reasons = b.js("return sessionStorage.notRestored || ''", json!([]));
+    let reasons = reasons.as_str().unwrap_or_default();
+    assert!(
+        restored == json!("1") || only_shared_worker_reasons(reasons),
+        "the page came back neither from the back/forward cache nor for the browser's SharedWorker rule: {reasons}"
     );
     // Still live after coming back: one more edit reloads it.
     b.js("window.__old = true", json!([]));
@@ -241,4 +249,30 @@ fn the_error_overlay_is_readable_in_light_and_dark_mode() {
             worst[1]
         );
     }
+}
+
+/// Whether `reasons` (a `notRestoredReasons` as JSON) name at least one
+/// reason, and every reason, in the page and its frames, is the browser's
+/// rule about SharedWorkers rather than something the page did.
+fn only_shared_worker_reasons(reasons: &str) -> bool {
+    fn collect(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(r) = m.get("reason").and_then(|r| r.as_str()) {
+                    out.push(r.to_string());
+                }
+                m.values().for_each(|v| collect(v, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| collect(v, out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(reasons) {
+        collect(&v, &mut found);
+    }
+    !found.is_empty()
+        && found
+            .iter()
+            .all(|r| r == "sharedworker-with-no-active-client")
 }
