@@ -36,6 +36,10 @@ run_once() {
   local out=$1; shift
   if [ -n "${FRESH:-}" ]; then
     rm -rf "$out" "$(dirname "$out")/.$(basename "$out").tolk-spare"
+    # The deletion's write-back, flushed here, would otherwise land on the
+    # next timed command (on this machine's virtual disk it took seconds of
+    # system time from whichever tool ran next).
+    sync
   fi
   /usr/bin/time -f "%e %M" -o "$WORK/time.out" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
   tail -1 "$WORK/time.out"
