@@ -171,6 +171,17 @@ pub struct Article {
 pub struct StoredTexts {
     pub source: usize,
     pub english: Option<usize>,
+    /// Whether either text may hold a code directive
+    /// ([`may_name_code_files`]): only those are read back before their
+    /// batch, to learn which files the site's code blocks show.
+    pub code: bool,
+}
+
+/// Whether `text` may hold a code directive (`:::code`, `[!code`), the
+/// only Markdown that names a file to read. Cheap, and false for most
+/// articles; `markdown` looks for the directives themselves only then.
+pub fn may_name_code_files(text: &str) -> bool {
+    text.contains(":::code") || text.contains("[!code")
 }
 
 /// Where a build that keeps no session puts the articles' texts between
@@ -194,6 +205,11 @@ impl Article {
         if self.stored.is_some() {
             return;
         }
+        let code = may_name_code_files(&self.source.text)
+            || self
+                .english
+                .as_ref()
+                .is_some_and(|en| may_name_code_files(&en.text));
         let Some(source) = store.keep(&self.source.text) else {
             return;
         };
@@ -206,7 +222,11 @@ impl Article {
             },
             None => None,
         };
-        self.stored = Some(StoredTexts { source, english });
+        self.stored = Some(StoredTexts {
+            source,
+            english,
+            code,
+        });
         self.source.text = String::new();
         if let Some(en) = &mut self.english {
             en.text = String::new();
@@ -1432,7 +1452,8 @@ mod tests {
             a.stored,
             Some(StoredTexts {
                 source: 0,
-                english: Some(1)
+                english: Some(1),
+                code: false
             })
         );
         a.take_back(&store).expect("read back");

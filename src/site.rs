@@ -318,20 +318,24 @@ impl Site {
         }
         // The files code directives show, read once for all articles.
         let mut wanted: HashSet<String> = HashSet::new();
-        for a in &content.articles {
-            // A stored text is read back for this and dropped; one that
-            // cannot be is reported when its batch compiles.
-            fn text<'t>(
-                texts: Option<&dyn crate::content::TextStore>,
-                kept: &'t str,
-                key: Option<usize>,
-            ) -> std::borrow::Cow<'t, str> {
-                match (texts, key) {
-                    (Some(store), Some(key)) => store.get(key).unwrap_or_default().into(),
-                    _ => kept.into(),
-                }
+        // A stored text is read back for this and dropped; one that cannot
+        // be is reported when its batch compiles.
+        fn text<'t>(
+            texts: Option<&dyn crate::content::TextStore>,
+            kept: &'t str,
+            key: Option<usize>,
+        ) -> std::borrow::Cow<'t, str> {
+            match (texts, key) {
+                (Some(store), Some(key)) => store.get(key).unwrap_or_default().into(),
+                _ => kept.into(),
             }
+        }
+        for a in &content.articles {
+            // Only texts that may hold a code directive are read back.
             let keys = a.stored;
+            if keys.is_some_and(|k| !k.code) {
+                continue;
+            }
             let source = text(texts, &a.source.text, keys.map(|k| k.source));
             wanted.extend(markdown::code_sources(&source, &a.source.rel));
             if let Some(en) = &a.english {

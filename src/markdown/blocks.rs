@@ -512,7 +512,7 @@ pub fn code_path(rel: &str, source: &str) -> Option<String> {
 /// The content-relative paths the code directives of `text` name (from
 /// the file at `rel`), for the caller to read.
 pub fn code_sources(text: &str, rel: &str) -> Vec<String> {
-    if !text.contains(":::code") && !text.contains("[!code") {
+    if !crate::content::may_name_code_files(text) {
         return Vec::new();
     }
     text.lines()
