@@ -248,13 +248,28 @@ impl Article {
             .in_file(source.display.clone())
             .with_hint("check the space and health of the disk that holds the output folder, and build again")
         };
-        self.source.text = store
+        let source = store
             .get(keys.source)
-            .map_err(|why| lost(&self.source, why))?;
-        if let (Some(en), Some(key)) = (&mut self.english, keys.english) {
-            en.text = store.get(key).map_err(|why| lost(en, why))?;
+            .map_err(|why| lost(&self.source, why));
+        let english = match (&self.english, keys.english) {
+            (Some(en), Some(key)) => Some(store.get(key).map_err(|why| lost(en, why))),
+            _ => None,
+        };
+        match (source, english.transpose()) {
+            (Ok(text), Ok(en_text)) => {
+                self.source.text = text;
+                if let (Some(en), Some(text)) = (&mut self.english, en_text) {
+                    en.text = text;
+                }
+                Ok(())
+            }
+            // No text, so no front matter either: the article compiles to
+            // an empty page, which the error keeps from being written.
+            (Err(e), _) | (_, Err(e)) => {
+                self.body_start = 0;
+                Err(e)
+            }
         }
-        Ok(())
     }
 
     pub fn body(&self) -> &str {

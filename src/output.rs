@@ -531,6 +531,8 @@ pub struct Spill {
     len: u64,
     /// Per key: offset and length in the file.
     at: HashMap<usize, (u64, usize)>,
+    /// A write failed: nothing more is written.
+    broken: bool,
     #[cfg(not(unix))]
     read: Mutex<()>,
 }
@@ -558,6 +560,7 @@ impl Spill {
             dir,
             len: 0,
             at: HashMap::new(),
+            broken: false,
             #[cfg(not(unix))]
             read: Mutex::new(()),
         })
@@ -565,21 +568,46 @@ impl Spill {
 
     /// Appends `texts`, each under its key (a later text replaces an
     /// earlier one of the same key).
+    ///
+    /// Texts are written at the end of what was written before, and their
+    /// keys recorded only once they are all on disk: a write that fails
+    /// halfway leaves every earlier text readable, and the spill refuses
+    /// further writes rather than record places it may not have written.
     pub fn put<'a>(
         &mut self,
         texts: impl IntoIterator<Item = (usize, &'a str)>,
     ) -> Result<(), Diagnostic> {
-        let mut out = std::io::BufWriter::with_capacity(64 * 1024, &self.file);
-        let mut len = self.len;
-        for (key, text) in texts {
-            self.at.insert(key, (len, text.len()));
-            len += text.len() as u64;
-            out.write_all(text.as_bytes())
-                .map_err(|e| spill_error(&self.dir, &e))?;
+        if self.broken {
+            return Err(spill_error(
+                &self.dir,
+                &std::io::Error::other("an earlier write to it failed"),
+            ));
         }
-        out.flush().map_err(|e| spill_error(&self.dir, &e))?;
-        self.len = len;
-        Ok(())
+        let mut placed = Vec::new();
+        let mut len = self.len;
+        let written = (|| {
+            use std::io::{Seek, SeekFrom};
+            // Where the last write ended, whatever a reader did since.
+            (&self.file).seek(SeekFrom::Start(self.len))?;
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, &self.file);
+            for (key, text) in texts {
+                placed.push((key, (len, text.len())));
+                len += text.len() as u64;
+                out.write_all(text.as_bytes())?;
+            }
+            out.flush()
+        })();
+        match written {
+            Ok(()) => {
+                self.at.extend(placed);
+                self.len = len;
+                Ok(())
+            }
+            Err(e) => {
+                self.broken = true;
+                Err(spill_error(&self.dir, &e))
+            }
+        }
     }
 
     /// The text put under `key`, or `None` if there is none.

@@ -565,11 +565,24 @@ impl content::TextStore for Spilled {
             .spill
             .read()
             .map_err(|_| "another thread failed while writing it".to_string())?;
-        match guard.0.get(key) {
-            Some(Ok(text)) => Ok(text),
-            Some(Err(d)) => Err(d.message),
-            None => Err("it is not there".into()),
+        let why = match guard.0.get(key) {
+            Some(Ok(text)) => return Ok(text),
+            Some(Err(d)) => d.message,
+            None => "it is not there".to_string(),
+        };
+        // Besides the error at the file, which `[check.severity]` could
+        // turn off, the build stops with this one, which nothing can: a
+        // page compiled without its text must not be published.
+        if let Ok(mut failed) = self.failed.lock() {
+            failed.get_or_insert_with(|| {
+                Diagnostic::error(
+                    "io",
+                    format!("a text kept in the build's temporary file cannot be read back: {why}"),
+                )
+                .with_hint("check the space and health of the disk that holds the output folder, and build again")
+            });
         }
+        Err(why)
     }
 }
 

@@ -576,7 +576,7 @@ impl SearchIndex {
                     let weight = if hit.in_heading {
                         3
                     } else {
-                        u64::from(hit.count.min(3) - 1)
+                        u64::from(hit.count.clamp(1, 3) - 1)
                     };
                     let gap = (id - entry.1) as u64;
                     push_posting(&mut entry.0, gap * 4 + weight);

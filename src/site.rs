@@ -506,17 +506,25 @@ pub fn compile(
     // the same length (lines kept), so `body_start` stays a valid offset
     // into both sides and diagnostics keep their lines.
     let masked: String;
-    let scan = if article.body_start > 0 {
-        // Byte for byte: a character of several bytes (`é` in a title)
-        // becomes as many spaces, or every later offset would shift.
-        let blank: String = text.as_bytes()[..article.body_start]
-            .iter()
-            .map(|&b| if b == b'\n' { '\n' } else { ' ' })
-            .collect();
-        masked = blank + &text[article.body_start..];
-        masked.as_str()
-    } else {
-        text.as_str()
+    // `body_start` was found in this text, unless the text was read back
+    // from a build's temporary file that failed (an error already): then
+    // there is no body to mask.
+    let scan = match (
+        article.body_start > 0,
+        text.get(..article.body_start),
+        text.get(article.body_start..),
+    ) {
+        (true, Some(front), Some(body)) => {
+            // Byte for byte: a character of several bytes (`é` in a title)
+            // becomes as many spaces, or every later offset would shift.
+            let blank: String = front
+                .bytes()
+                .map(|b| if b == b'\n' { '\n' } else { ' ' })
+                .collect();
+            masked = blank + body;
+            masked.as_str()
+        }
+        _ => text.as_str(),
     };
     let split = segments::split(scan, &file);
     let mut diagnostics = split.diagnostics;
@@ -1801,6 +1809,76 @@ fn read_code_files(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A store that keeps texts but, when `lose` is set, cannot give them
+    /// back, or gives back another text than it was given.
+    struct Store {
+        texts: std::sync::Mutex<Vec<String>>,
+        back: Option<&'static str>,
+    }
+
+    impl crate::content::TextStore for Store {
+        fn keep(&self, text: &str) -> Option<usize> {
+            let mut texts = self.texts.lock().ok()?;
+            texts.push(text.to_string());
+            Some(texts.len() - 1)
+        }
+        fn get(&self, key: usize) -> Result<String, String> {
+            match self.back {
+                Some(other) => Ok(other.to_string()),
+                None => Err(format!("key {key}: the disk is gone")),
+            }
+        }
+    }
+
+    /// An article whose text cannot be read back for its batch, or comes
+    /// back as another (shorter) text, compiles without panicking and
+    /// with the error at its file; the other articles compile whole.
+    #[test]
+    fn a_text_lost_from_the_store_is_an_error_not_a_panic() {
+        let config = Config::parse(std::path::Path::new("/nonexistent"), "").expect("config");
+        let labels = |_: Lang, k: &str| k.to_string();
+        let today = crate::date::Date::from_ymd(2024, 1, 1).expect("date");
+        for back in [None, Some("x"), Some("---\né\n")] {
+            let store = Store {
+                texts: Default::default(),
+                back,
+            };
+            let mut diagnostics = Vec::new();
+            let source = crate::content::Source {
+                rel: "a.md".into(),
+                display: "content/a.md".into(),
+                text: "---\ntitle: Nederlands é\n---\n# Kop\n\nTekst.\n".into(),
+            };
+            let mut article = crate::content::parse_article(source, None, &mut diagnostics);
+            assert!(article.body_start > 3);
+            article.put_away(&store);
+            assert!(article.stored.is_some());
+            let content = Content {
+                articles: vec![article],
+                ..Content::default()
+            };
+            let (site, diagnostics) = Site::assemble_in_batches(
+                &config,
+                content,
+                &labels,
+                today,
+                64,
+                &mut |_, _| {},
+                Some(&store),
+            );
+            assert_eq!(site.pages.len(), 1);
+            let shown: Vec<String> = diagnostics.iter().map(|d| d.render(false)).collect();
+            if back.is_none() {
+                assert!(
+                    shown.iter().any(|d| d.contains("error[io]")
+                        && d.contains("content/a.md")
+                        && d.contains("the disk is gone")),
+                    "{shown:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn mark_segments_marks_the_articles_sentences_only() {
