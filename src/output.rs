@@ -63,6 +63,30 @@ impl Sink for Staging {
     }
 }
 
+/// Set by the preview server as it stops with a build still running: from
+/// then on a build writes nothing (every write is an error), so that the
+/// server's private folder, which it removes before it exits, stays gone.
+/// A build still writing there used to make folders again as fast as they
+/// were removed, and the folder was left behind.
+static ABANDONED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes every later write of a build in this process fail (see
+/// [`ABANDONED`]). For the preview server, right before it exits.
+pub fn abandon_writes() {
+    ABANDONED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// `Err` once [`abandon_writes`] was called.
+fn still_wanted(path: &Path) -> Result<(), Diagnostic> {
+    if ABANDONED.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(Diagnostic::error(
+            "io",
+            format!("not written, the build was abandoned: {}", path.display()),
+        ));
+    }
+    Ok(())
+}
+
 /// Writes single files into a live site, each through a temporary file and
 /// a rename (a reader sees the old page or the new one). For the preview
 /// server only: a rebuild of one article there need not swap the whole
@@ -85,6 +109,7 @@ impl InPlace {
 impl Sink for InPlace {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.dir.join(rel);
+        still_wanted(&path)?;
         if fs::read(&path).is_ok_and(|old| old == bytes) {
             return Ok(());
         }
@@ -229,6 +254,7 @@ impl Staging {
     /// Opens the spare folder beside `target` (creating it on the first
     /// build), and reads its manifest.
     pub fn create(target: &Path) -> Result<Staging, Diagnostic> {
+        still_wanted(target)?;
         let (spare, swap) = sibling_paths(target);
         let lock = lock(target)?;
         // A swap interrupted by a crash on a system without an atomic
@@ -344,6 +370,7 @@ impl Staging {
 
     /// Makes `path`'s folder, and removes a folder standing at `path`.
     fn make_room(&self, path: &Path) -> Result<(), Diagnostic> {
+        still_wanted(path)?;
         if let Some(parent) = path.parent() {
             let known = self
                 .made_dirs
@@ -379,6 +406,7 @@ impl Staging {
     /// Removes what the new build did not write, writes the manifest, and
     /// exchanges the spare with the live site.
     pub fn commit(self) -> Result<(), Diagnostic> {
+        still_wanted(&self.target)?;
         let written = self.written.lock().map(|w| w.clone()).unwrap_or_default();
         let keep: HashSet<&str> = written.keys().map(|r| r.as_str()).collect();
         if self.previous.is_empty() {

@@ -376,7 +376,9 @@ fn stop_on_signal(
     };
     let cut_short = guard.is_none();
     // A build still running writes only into the private folder (its
-    // output's spare copy); the process ends right after the removal.
+    // output's spare copy), and from now on nothing at all; the process
+    // ends right after the removal.
+    crate::output::abandon_writes();
     drop(private);
     if cut_short {
         crate::say_err!("Stopped (the build in progress was abandoned).");
