@@ -227,11 +227,190 @@ fn line_col_of_char(src: &str, n: usize) -> (usize, usize) {
 /// are kept for templates. A key given twice in one mapping is an error
 /// (serde_yaml would keep the last silently).
 pub fn to_json(src: &str) -> Result<serde_json::Value, YamlError> {
+    match flat_mapping(src) {
+        Some(map) => Ok(serde_json::Value::Object(map)),
+        None => parsed_to_json(src),
+    }
+}
+
+/// [`to_json`] by the parsers.
+fn parsed_to_json(src: &str) -> Result<serde_json::Value, YamlError> {
     let value = from_str(src)?;
     match duplicate_key(src) {
         Some(e) => Err(e),
         None => Ok(value),
     }
+}
+
+/// The YAML that nearly every front matter is, read without the YAML
+/// parsers: `key: value` lines at the left margin (and blank lines and `#`
+/// comment lines), each value one scalar on its own line that YAML reads
+/// as a string: plain, or in quotes without escapes. Both parsers
+/// together ([`from_str`] and the duplicate-key scan) took a twelfth of a
+/// build of the corpus, for text this simple. `None` for anything else,
+/// and for what the parsers would read otherwise (a value that YAML reads
+/// as a number, a boolean or null; a key given twice): those go to the
+/// parsers, so the result is always theirs. Tests compare the two.
+fn flat_mapping(src: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    // Characters that are line breaks for YAML, or not allowed in it at
+    // all, or that this reader would have to think about (tabs, `\r`).
+    let unusual = |c: char| {
+        (c < ' ' && c != '\n')
+            || matches!(
+                c,
+                '\u{7f}'
+                    ..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+            )
+    };
+    if src.chars().any(unusual) {
+        return None;
+    }
+    let mut map = serde_json::Map::new();
+    for line in src.split('\n') {
+        if line.bytes().all(|b| b == b' ') || line.starts_with('#') {
+            continue;
+        }
+        let key_len = line
+            .bytes()
+            .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')))?;
+        let key = &line[..key_len];
+        // A key that starts like a number, or is YAML's null or a boolean,
+        // is not a plain string key.
+        let starts_as_a_word = key
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
+        if !starts_as_a_word || key_len > 128 || !plain_string(key) {
+            return None;
+        }
+        let rest = line[key_len..].strip_prefix(':')?;
+        if !rest.is_empty() && !rest.starts_with(' ') {
+            return None;
+        }
+        let value = rest.trim_matches(' ');
+        let value = if value.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::Value::String(scalar(value)?)
+        };
+        if map.insert(key.to_string(), value).is_some() {
+            return None; // the parsers report it
+        }
+    }
+    (!map.is_empty()).then_some(map)
+}
+
+/// The string a one-line YAML scalar (trimmed) stands for, when it is one
+/// and [`flat_mapping`] can be sure of it.
+fn scalar(value: &str) -> Option<String> {
+    if let Some(inner) = value.strip_prefix('"') {
+        let inner = inner.strip_suffix('"')?;
+        return (!inner.contains(['"', '\\'])).then(|| inner.to_string());
+    }
+    if let Some(inner) = value.strip_prefix('\'') {
+        let inner = inner.strip_suffix('\'')?;
+        // Inside single quotes a quote is written twice; a lone one ends
+        // the scalar, and whatever follows is not this reader's business.
+        let doubled_only = inner.split("''").all(|part| !part.contains('\''));
+        return doubled_only.then(|| inner.replace("''", "'"));
+    }
+    // What may not start a plain scalar, or ends or interrupts one.
+    let first = value.chars().next()?;
+    if "-?:,[]{}#&*!|>'\"%@`".contains(first)
+        || value.contains(": ")
+        || value.contains(" #")
+        || value.ends_with(':')
+        || !plain_string(value)
+    {
+        return None;
+    }
+    Some(value.to_string())
+}
+
+/// Does YAML (as serde_yaml resolves an untagged plain scalar) read
+/// `plain` as a string, not as null, a boolean or a number?
+fn plain_string(plain: &str) -> bool {
+    if matches!(
+        plain,
+        "" | "~"
+            | "null"
+            | "Null"
+            | "NULL"
+            | "true"
+            | "True"
+            | "TRUE"
+            | "false"
+            | "False"
+            | "FALSE"
+    ) {
+        return false;
+    }
+    // Every number YAML reads starts with a digit or a `.`, after at most
+    // one sign; and holds nothing but these characters (hex digits, the
+    // `0x` `0o` `0b` prefixes, signs, the point and the exponent, and the
+    // letters of `.inf` and `.nan`).
+    let unsigned = plain.strip_prefix(['+', '-']).unwrap_or(plain);
+    let starts_like_a_number = unsigned
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || b == b'.');
+    if !starts_like_a_number {
+        return true;
+    }
+    if !plain.bytes().all(|b| {
+        b.is_ascii_hexdigit()
+            || matches!(
+                b,
+                b'x' | b'o' | b'X' | b'O' | b'+' | b'-' | b'.' | b'i' | b'n' | b'I' | b'N' | b'F'
+            )
+    }) {
+        return true;
+    }
+    !yaml_number(plain)
+}
+
+/// serde_yaml's reading of an untagged plain scalar as a number: an
+/// integer (decimal, `0x`, `0o`, `0b`, signed), or a finite float, or
+/// `.inf` / `.nan`; not digits with a leading zero (`0123` is a string).
+fn yaml_number(s: &str) -> bool {
+    let leading_zero = |s: &str| {
+        let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+        s.len() > 1 && s.starts_with('0') && s[1..].bytes().all(|b| b.is_ascii_digit())
+    };
+    let radix = |rest: &str, radix: u32| {
+        !rest.starts_with(['+', '-']) && u128::from_str_radix(rest, radix).is_ok()
+    };
+    let unpositive = match s.strip_prefix('+') {
+        Some(u) if u.starts_with(['+', '-']) => return false,
+        Some(u) => u,
+        None => s,
+    };
+    let negative = s.strip_prefix('-');
+    for (prefix, base) in [("0x", 16), ("0o", 8), ("0b", 2)] {
+        if unpositive
+            .strip_prefix(prefix)
+            .is_some_and(|r| radix(r, base))
+        {
+            return true;
+        }
+        if negative
+            .and_then(|n| n.strip_prefix(prefix))
+            .is_some_and(|r| i128::from_str_radix(&format!("-{r}"), base).is_ok())
+        {
+            return true;
+        }
+    }
+    if leading_zero(s) {
+        return false;
+    }
+    if !unpositive.starts_with(['+', '-']) && unpositive.parse::<u128>().is_ok()
+        || s.parse::<i128>().is_ok()
+    {
+        return true;
+    }
+    matches!(unpositive, ".inf" | ".Inf" | ".INF")
+        || matches!(s, "-.inf" | "-.Inf" | "-.INF" | ".nan" | ".NaN" | ".NAN")
+        || unpositive.parse::<f64>().is_ok_and(f64::is_finite)
 }
 
 /// The second occurrence of the first key that a mapping of `src` holds
@@ -509,6 +688,132 @@ pub fn node_positions(src: &str) -> Result<Vec<(String, NodePos)>, YamlError> {
             Some(Frame::Map { next_is_key, .. }) => *next_is_key = true,
             Some(Frame::Seq { index }) => *index += 1,
             None => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod flat_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn same_as_parsers(src: &str) {
+        if let Some(map) = flat_mapping(src) {
+            let parsed = parsed_to_json(src);
+            assert_eq!(
+                parsed.as_ref().ok(),
+                Some(&serde_json::Value::Object(map)),
+                "{src:?}: the parsers say {parsed:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn docfx_front_matter_is_read_without_the_parsers() {
+        let src = "title: Twee niveaus: \"van\" MPN\nms.date: 06/17/2020\n# note\n\nms.custom: SEOMAY.20\nms.openlocfilehash: 47592fb0d0a81a827982e48b35381c59bb079c66\nms.locfileid: \"126244957\"\ndescription: 'It''s here: now'\nempty:\n";
+        let src = src.replace("Twee niveaus: \"van\" MPN", "Twee niveaus van MPN");
+        let map = flat_mapping(&src).expect("simple front matter takes the fast path");
+        assert_eq!(map["title"], "Twee niveaus van MPN");
+        assert_eq!(map["ms.date"], "06/17/2020");
+        assert_eq!(map["ms.locfileid"], "126244957");
+        assert_eq!(map["description"], "It's here: now");
+        assert_eq!(map["empty"], serde_json::Value::Null);
+        same_as_parsers(&src);
+    }
+
+    #[test]
+    fn what_yaml_reads_otherwise_goes_to_the_parsers() {
+        for src in [
+            "a: 12\n",
+            "a: 0x1F\n",
+            "a: -.inf\n",
+            "a: 1e5\n",
+            "a: true\n",
+            "a: ~\n",
+            "a: x\na: y\n",
+            "a: x # comment\n",
+            "a: x\n  continued\n",
+            "a:\n- 1\n",
+            "a: [1, 2]\n",
+            "a: \"esc\\n\"\n",
+            "a: 'lone ' quote'\n",
+            "a:x\n",
+            "true: x\n",
+            "a: x\r\n",
+            "\u{feff}a: x\n",
+            "",
+            "# only a comment\n",
+        ] {
+            assert_eq!(flat_mapping(src), None, "{src:?}");
+        }
+        // A number-like string that YAML keeps a string takes the fast path.
+        for s in [
+            "0123",
+            "1.2.3",
+            "47592fb0d",
+            "06/17/2020",
+            "+-1",
+            "0x",
+            "1_000",
+        ] {
+            let src = format!("a: {s}\n");
+            assert_eq!(
+                flat_mapping(&src).map(|m| m["a"].clone()),
+                Some(s.into()),
+                "{s}"
+            );
+            same_as_parsers(&src);
+        }
+    }
+
+    /// Every front matter and YAML page of the shared corpus, Dutch and
+    /// English: where the fast path reads one, it reads what the parsers do.
+    #[test]
+    #[ignore = "needs the shared corpus: $TOLK_CORPUS or ../shared/corpus (.ci/run runs it)"]
+    fn corpus_front_matter_reads_the_same() {
+        let root = std::env::var_os("TOLK_CORPUS")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| "../shared/corpus".into());
+        let (mut fast, mut all) = (0, 0);
+        for entry in walkdir::WalkDir::new(&root).into_iter().flatten() {
+            let path = entry.path();
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let yaml = match path.extension().and_then(|e| e.to_str()) {
+                Some("yml") => text.as_str(),
+                Some("md") => match crate::content::split_front_matter(&text) {
+                    Ok(Some((range, _))) => &text[range],
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            all += 1;
+            fast += usize::from(flat_mapping(yaml).is_some());
+            same_as_parsers(yaml);
+        }
+        eprintln!("fast path: {fast} of {all}");
+        // The corpus's front matter is the simple kind: nearly all of it
+        // takes the fast path (else this saves nothing).
+        assert!(all > 700 && fast * 10 > all * 9, "{fast} of {all}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Number-like plain scalars: the fast path's string is the parsers'.
+        #[test]
+        fn numbers_are_resolved_as_the_parsers_do(s in "[-+0-9a-fxobAFINn._eE ]{1,9}") {
+            same_as_parsers(&format!("k: {s}\n"));
+        }
+
+        /// Lines of every shape the fast path has to tell apart.
+        #[test]
+        fn the_fast_path_agrees_with_the_parsers(lines in proptest::collection::vec(
+            "(#|[ ]{0,2})?[a-zA-Z_0-9.-]{0,6}(:|: |:  | :)?([-?:,#&*!|>'\"%@`~ a-z0-9.+é\\\t]|\\[|\\{){0,10}",
+            0..5,
+        )) {
+            same_as_parsers(&lines.join("\n"));
         }
     }
 }
