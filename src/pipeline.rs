@@ -143,10 +143,14 @@ fn compile_in_batches(
     let labels = |lang: Lang, key: &str| theme.strings(lang).get(key);
     let (mut site, mut diagnostics) =
         Site::assemble_in_batches(config, content, &labels, build_date(), batch, each, texts);
+    // Read once here; the checks, the list of generated files and the
+    // writing all use this list.
+    let (redirects, redirect_problems) = crate::redirects::load(config);
+    site.redirects = redirects;
     diagnostics.extend(unpublishable_assets(config, &theme, &mut site));
-    diagnostics.extend(pages_on_tolks_pages(config, &site));
+    diagnostics.extend(pages_on_tolks_pages(&site));
     // A redirection file that cannot be read is the build's business too.
-    diagnostics.extend(crate::redirects::load(config).1);
+    diagnostics.extend(redirect_problems);
     config.check.apply(&mut diagnostics);
     Ok((theme, site, diagnostics))
 }
@@ -174,7 +178,7 @@ pub fn site_checks(
 ) -> Vec<Diagnostic> {
     let mut more = crate::check::check_site(config, site, texts);
     more.extend(crate::redirects::check(
-        &crate::redirects::load(config).0,
+        &site.redirects,
         &site.links,
         &config.content_dir(),
     ));
@@ -208,7 +212,7 @@ pub fn generated_files(config: &Config, theme: &Theme, site: &Site) -> BTreeMap<
         }
     }
     out.extend(tolks_pages());
-    for (name, _) in crate::redirects::files(&crate::redirects::load(config).0, &site.links) {
+    for (name, _) in crate::redirects::files(&site.redirects, &site.links) {
         out.entry(name)
             .or_insert_with(|| "a redirect of [redirects] or the redirection file".into());
     }
@@ -253,7 +257,7 @@ fn tolks_pages() -> BTreeMap<String, String> {
 /// written where tolk writes a page of its own ([`tolks_pages`]):
 /// `output-clash` at the article (or the redirect file), which the build
 /// stops on, instead of a clash found while writing that names no source.
-fn pages_on_tolks_pages(config: &Config, site: &Site) -> Vec<Diagnostic> {
+fn pages_on_tolks_pages(site: &Site) -> Vec<Diagnostic> {
     let ours = tolks_pages();
     let mut out = Vec::new();
     for page in &site.pages {
@@ -272,8 +276,7 @@ fn pages_on_tolks_pages(config: &Config, site: &Site) -> Vec<Diagnostic> {
             }
         }
     }
-    let (redirects, _) = crate::redirects::load(config);
-    for (file, _) in crate::redirects::files(&redirects, &site.links) {
+    for (file, _) in crate::redirects::files(&site.redirects, &site.links) {
         if let Some(what) = ours.get(&file) {
             out.push(
                 Diagnostic::error(
@@ -1523,8 +1526,7 @@ fn write_site(
         staging.write("robots.txt", robots(config).as_bytes()),
     );
     if matches!(scope, Scope::All) {
-        let (redirects, _) = crate::redirects::load(config);
-        for (name, text) in crate::redirects::files(&redirects, &site.links) {
+        for (name, text) in crate::redirects::files(&site.redirects, &site.links) {
             push_err(&mut errors, staging.write(&name, text.as_bytes()));
         }
         for (name, bytes) in &theme.statics {

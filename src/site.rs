@@ -188,6 +188,10 @@ pub struct Site {
     pub en_assets: Vec<crate::content::Asset>,
     /// The trails of `breadcrumb/toc.yml`, see [`Site::breadcrumb_trail`].
     pub trails: Vec<Trail>,
+    /// The old paths of `[redirects]` and the redirection file: not this
+    /// stage's to read (the pipeline reads them once per build and puts
+    /// them here, so that everything after compiling sees one list).
+    pub redirects: Vec<crate::redirects::Redirect>,
 }
 
 /// One item of a `breadcrumb/toc.yml` with the items above it: the pages
@@ -437,6 +441,7 @@ impl Site {
             en_links,
             en_assets: content.english.assets,
             trails,
+            redirects: Vec::new(),
         };
         (site, diagnostics)
     }
