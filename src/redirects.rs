@@ -132,11 +132,7 @@ fn key_of(links: &LinkContext, r: &Redirect) -> Option<String> {
         LinkTarget::External { guessed: true, .. } => {
             let key = page_of(to.split(['#', '?']).next().unwrap_or(to));
             let top = key.split('/').next().unwrap_or("");
-            let ours = to.to_ascii_lowercase().ends_with(".md")
-                || links
-                    .pages
-                    .iter()
-                    .any(|p| p.split('/').next() == Some(top) && p.contains('/'));
+            let ours = to.to_ascii_lowercase().ends_with(".md") || links.pages.has_top_folder(top);
             ours.then_some(key)
         }
         _ => None,

@@ -12,7 +12,7 @@
 
 mod common;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use tolk::markdown::{self, Input, LinkContext};
 use tolk::Lang;
@@ -87,7 +87,7 @@ namespace Demo
 ";
 
 fn render(text: &str) -> String {
-    let pages: HashSet<String> = ["other", "dir/page"]
+    let pages: markdown::PageSet = ["other", "dir/page"]
         .iter()
         .map(|s| s.to_string())
         .collect();

@@ -1,8 +1,76 @@
 //! Links: where a link written in an article leads, and the URL to write.
 
+use std::collections::{HashMap, HashSet};
+
 use super::{LinkContext, LinkTarget};
 use crate::escape::is_safe_url;
 use crate::lang::Lang;
+
+/// The site's page paths, and the same by their ASCII-lowercased form: a
+/// link that differs from a page only in letter case finds it in one
+/// lookup. (It was a scan of every page for each link the site has no
+/// page for, such as a rooted link to another docset: work that grew
+/// with the site for every such link.)
+#[derive(Debug, Clone, Default)]
+pub struct PageSet {
+    exact: HashSet<String>,
+    /// Lowercased path → the first of the pages it folds from, in sort
+    /// order (the same page whatever order the set was built in).
+    folded: HashMap<String, String>,
+    /// The first folder of every page in a folder (`a` of `a/b/c`).
+    top_folders: HashSet<String>,
+}
+
+impl PageSet {
+    pub fn contains(&self, page: &str) -> bool {
+        self.exact.contains(page)
+    }
+
+    pub fn insert(&mut self, page: String) {
+        let key = page.to_ascii_lowercase();
+        match self.folded.get_mut(&key) {
+            Some(first) if *first <= page => {}
+            Some(first) => *first = page.clone(),
+            None => {
+                self.folded.insert(key, page.clone());
+            }
+        }
+        if let Some((top, _)) = page.split_once('/') {
+            if !self.top_folders.contains(top) {
+                self.top_folders.insert(top.to_string());
+            }
+        }
+        self.exact.insert(page);
+    }
+
+    /// Does a page lie in the top folder `top` (`a` for `a/b`)?
+    pub fn has_top_folder(&self, top: &str) -> bool {
+        self.top_folders.contains(top)
+    }
+
+    /// The page `page` names with its letter case ignored (ASCII only).
+    pub fn find_ignoring_case(&self, page: &str) -> Option<&String> {
+        self.folded.get(&page.to_ascii_lowercase())
+    }
+
+    pub fn len(&self) -> usize {
+        self.exact.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.exact.is_empty()
+    }
+}
+
+impl FromIterator<String> for PageSet {
+    fn from_iter<I: IntoIterator<Item = String>>(iter: I) -> Self {
+        let mut set = PageSet::default();
+        for page in iter {
+            set.insert(page);
+        }
+        set
+    }
+}
 
 impl LinkTarget {
     /// The URL to write in a page of language `lang`.
@@ -164,7 +232,7 @@ pub fn resolve(ctx: &LinkContext, from: &str, href: &str, lang: Lang) -> LinkTar
         if ctx.pages.contains(&page) {
             return Some(page);
         }
-        let found = ctx.pages.iter().find(|p| p.eq_ignore_ascii_case(&page))?;
+        let found = ctx.pages.find_ignoring_case(&page)?;
         *respelled = true;
         Some(found.clone())
     };
@@ -365,6 +433,51 @@ fn origin_with_lang(external: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A link that differs from a page only in letter case reaches it,
+    /// the same page whatever order the pages came in when two fold alike.
+    #[test]
+    fn links_find_pages_whatever_their_case() {
+        let ctx = |pages: &[&str]| LinkContext {
+            pages: pages.iter().map(|p| p.to_string()).collect(),
+            base_path: "/".into(),
+            ..Default::default()
+        };
+        let target = |ctx: &LinkContext, href: &str| resolve(ctx, "a/from.md", href, Lang::Nl);
+        let one = ctx(&["a/Request-Credit", "a/other"]);
+        assert_eq!(
+            target(&one, "request-credit.md"),
+            LinkTarget::Page {
+                path: "a/Request-Credit".into(),
+                anchor: None,
+                query: None,
+                respelled: true
+            }
+        );
+        assert!(matches!(
+            target(&one, "Other.md#x"),
+            LinkTarget::Page { ref path, respelled: true, .. } if path == "a/other"
+        ));
+        assert!(matches!(
+            target(&one, "missing.md"),
+            LinkTarget::Missing { .. }
+        ));
+        assert!(one.pages.has_top_folder("a") && !one.pages.has_top_folder("a/other"));
+        for order in [["a/Bx", "a/bX"], ["a/bX", "a/Bx"]] {
+            let two = ctx(&order);
+            assert!(matches!(
+                target(&two, "bX.md"),
+                LinkTarget::Page { ref path, respelled: false, .. } if path == "a/bX"
+            ));
+            assert!(
+                matches!(
+                    target(&two, "bx.md"),
+                    LinkTarget::Page { ref path, respelled: true, .. } if path == "a/Bx"
+                ),
+                "{order:?}"
+            );
+        }
+    }
 
     /// The URL encoder keeps exactly RFC 3986's path characters less `'`
     /// and writes everything else as `%XX`, byte by byte.

@@ -50,7 +50,7 @@ use crate::sanitize::{Removed, Sanitizer};
 pub use crate::escape::{escape_attr, escape_html, escape_with, is_safe_url};
 pub use blocks::{code_path, code_sources, BlockProblem, CodeFiles};
 pub use headings::{gfm_id, slugify};
-pub use links::{encode_path, page_url, resolve};
+pub use links::{encode_path, page_url, resolve, PageSet};
 pub use twin::{may_twin, render_twin, Twin};
 
 use headings::{strip_name_anchor, IdMaker};
@@ -71,7 +71,7 @@ pub fn options() -> Options {
 #[derive(Debug, Clone, Default)]
 pub struct LinkContext {
     /// Every page path of the site (`request-credit`, `a/b`).
-    pub pages: HashSet<String>,
+    pub pages: PageSet,
     /// The site's base path (`/` or `/docs/`).
     pub base_path: String,
     /// `https://learn.microsoft.com/{lang}/partner-center/`: relative links
@@ -693,7 +693,8 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
 fn html_targets(html: &str, known: &[String]) -> Vec<String> {
     let mut found = Vec::new();
     // Sets, not `Vec::contains`: 50,000 headings made this quadratic.
-    let known: HashSet<&str> = known.iter().map(String::as_str).collect();
+    // Made at the first id found: most pages' HTML has none.
+    let mut known_set: Option<HashSet<&str>> = None;
     let mut seen: HashSet<String> = HashSet::new();
     let b = html.as_bytes();
     for needle in [&b" id=\""[..], &b" name=\""[..]] {
@@ -708,12 +709,17 @@ fn html_targets(html: &str, known: &[String]) -> Vec<String> {
             if b[from..].starts_with(b"tolk-orig-") {
                 continue;
             }
-            let v = html[from..from + len]
-                .replace("&quot;", "\"")
-                .replace("&#39;", "'")
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&amp;", "&");
+            let raw = &html[from..from + len];
+            let v = if raw.contains('&') {
+                raw.replace("&quot;", "\"")
+                    .replace("&#39;", "'")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&amp;", "&")
+            } else {
+                raw.to_string()
+            };
+            let known = known_set.get_or_insert_with(|| known.iter().map(String::as_str).collect());
             if !known.contains(v.as_str()) && seen.insert(v.clone()) {
                 found.push(v);
             }
