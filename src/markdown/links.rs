@@ -1,6 +1,7 @@
 //! Links: where a link written in an article leads, and the URL to write.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::{LinkContext, LinkTarget};
 use crate::escape::is_safe_url;
@@ -10,12 +11,19 @@ use crate::lang::Lang;
 /// link that differs from a page only in letter case finds it in one
 /// lookup. (It was a scan of every page for each link the site has no
 /// page for, such as a rooted link to another docset: work that grew
-/// with the site for every such link.)
+/// with the site for every such link.) Shared, not copied, by the
+/// contexts the two languages render with.
 #[derive(Debug, Clone, Default)]
-pub struct PageSet {
+pub struct PageSet(Arc<Pages>);
+
+#[derive(Debug, Default)]
+struct Pages {
     exact: HashSet<String>,
-    /// Lowercased path → the first of the pages it folds from, in sort
-    /// order (the same page whatever order the set was built in).
+    /// Lowercased path → the first (in sort order, so the same page
+    /// whatever order the set was built in) of the pages with a capital
+    /// that fold to it. A page without capitals is its own folded form
+    /// and is found in `exact`; it sorts after any page with capitals
+    /// that folds alike.
     folded: HashMap<String, String>,
     /// The first folder of every page in a folder (`a` of `a/b/c`).
     top_folders: HashSet<String>,
@@ -23,52 +31,50 @@ pub struct PageSet {
 
 impl PageSet {
     pub fn contains(&self, page: &str) -> bool {
-        self.exact.contains(page)
-    }
-
-    pub fn insert(&mut self, page: String) {
-        let key = page.to_ascii_lowercase();
-        match self.folded.get_mut(&key) {
-            Some(first) if *first <= page => {}
-            Some(first) => *first = page.clone(),
-            None => {
-                self.folded.insert(key, page.clone());
-            }
-        }
-        if let Some((top, _)) = page.split_once('/') {
-            if !self.top_folders.contains(top) {
-                self.top_folders.insert(top.to_string());
-            }
-        }
-        self.exact.insert(page);
-    }
-
-    /// Does a page lie in the top folder `top` (`a` for `a/b`)?
-    pub fn has_top_folder(&self, top: &str) -> bool {
-        self.top_folders.contains(top)
+        self.0.exact.contains(page)
     }
 
     /// The page `page` names with its letter case ignored (ASCII only).
     pub fn find_ignoring_case(&self, page: &str) -> Option<&String> {
-        self.folded.get(&page.to_ascii_lowercase())
+        let key = page.to_ascii_lowercase();
+        self.0.folded.get(&key).or_else(|| self.0.exact.get(&key))
+    }
+
+    /// Does a page lie in the top folder `top` (`a` for `a/b`)?
+    pub fn has_top_folder(&self, top: &str) -> bool {
+        self.0.top_folders.contains(top)
     }
 
     pub fn len(&self) -> usize {
-        self.exact.len()
+        self.0.exact.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.exact.is_empty()
+        self.0.exact.is_empty()
     }
 }
 
 impl FromIterator<String> for PageSet {
     fn from_iter<I: IntoIterator<Item = String>>(iter: I) -> Self {
-        let mut set = PageSet::default();
+        let mut pages = Pages::default();
         for page in iter {
-            set.insert(page);
+            let key = page.to_ascii_lowercase();
+            match pages.folded.get_mut(&key) {
+                _ if key == page => {}
+                Some(first) if *first <= page => {}
+                Some(first) => first.clone_from(&page),
+                None => {
+                    pages.folded.insert(key, page.clone());
+                }
+            }
+            if let Some((top, _)) = page.split_once('/') {
+                if !pages.top_folders.contains(top) {
+                    pages.top_folders.insert(top.to_string());
+                }
+            }
+            pages.exact.insert(page);
         }
-        set
+        PageSet(Arc::new(pages))
     }
 }
 
@@ -463,15 +469,21 @@ mod tests {
             LinkTarget::Missing { .. }
         ));
         assert!(one.pages.has_top_folder("a") && !one.pages.has_top_folder("a/other"));
-        for order in [["a/Bx", "a/bX"], ["a/bX", "a/Bx"]] {
+        for order in [
+            ["a/Bx", "a/bX"],
+            ["a/bX", "a/Bx"],
+            ["a/bx", "a/Bx"],
+            ["a/Bx", "a/bx"],
+        ] {
             let two = ctx(&order);
+            let exact = order[1 - usize::from(order[0] == "a/Bx")];
             assert!(matches!(
-                target(&two, "bX.md"),
-                LinkTarget::Page { ref path, respelled: false, .. } if path == "a/bX"
+                target(&two, &format!("{}.md", &exact[2..])),
+                LinkTarget::Page { ref path, respelled: false, .. } if path == exact
             ));
             assert!(
                 matches!(
-                    target(&two, "bx.md"),
+                    target(&two, "BX.md"),
                     LinkTarget::Page { ref path, respelled: true, .. } if path == "a/Bx"
                 ),
                 "{order:?}"
