@@ -140,6 +140,9 @@ pub struct Staging {
     /// holds the hash of the bytes on disk.
     written: Mutex<BTreeMap<String, u64>>,
     made_dirs: Mutex<HashSet<PathBuf>>,
+    /// The spare was made empty by this build: it holds nothing but what
+    /// the build writes, so there is nothing to prune.
+    fresh: bool,
     /// Held until the build ends (the system drops it when the process
     /// dies), so that two builds never write into the same spare.
     _lock: Option<fs::File>,
@@ -266,7 +269,8 @@ impl Staging {
             let _ = fs::remove_dir_all(&swap);
         }
         let mut previous = HashMap::new();
-        if spare.is_dir() {
+        let fresh = !spare.is_dir();
+        if !fresh {
             let marker = spare.join(MARKER);
             if let Ok(text) = fs::read_to_string(&marker) {
                 previous = parse_manifest(&text);
@@ -288,6 +292,7 @@ impl Staging {
             previous,
             written: Mutex::new(BTreeMap::new()),
             made_dirs: Mutex::new(HashSet::new()),
+            fresh,
             _lock: lock,
         })
     }
@@ -409,9 +414,13 @@ impl Staging {
         still_wanted(&self.target)?;
         let written = self.written.lock().map(|w| w.clone()).unwrap_or_default();
         let keep: HashSet<&str> = written.keys().map(|r| r.as_str()).collect();
-        if self.previous.is_empty() {
-            // Unknown content (first build, or one that was interrupted):
-            // walk the whole spare.
+        if self.fresh {
+            // Made empty by this build (the first, or the first into an
+            // empty output folder, as most CI runs are): walking it found
+            // only what was just written (a tenth of the corpus build).
+        } else if self.previous.is_empty() {
+            // Unknown content (a build that was interrupted): walk the
+            // whole spare.
             prune(&self.dir, &self.dir, &keep)?;
         } else {
             // The manifest says exactly what the spare holds: delete what the
