@@ -8,6 +8,13 @@
 #   SKIP_HUGO=1 SIZES="50000" RUNS=3 bench/run.sh   # without Hugo (minutes at 50,000)
 #   FRESH=1 SIZES="10000" bench/run.sh   # every run into an empty output folder (as in CI)
 #   TOLK=/tmp/old-tolk FRESH=1 bench/run.sh   # another tolk binary
+#   BENCH_DIR=/dev/shm/tolk-bench FRESH=1 bench/run.sh   # outputs on tmpfs
+#
+# On ext4, a file created right after thousands were deleted costs a scan
+# past every inode freed in the last 30 s (the kernel's recently_deleted
+# check): FRESH runs on disk measure that as much as the tools, and more
+# for whichever writes more files. With BENCH_DIR on a tmpfs the figures
+# are the tools' own.
 #
 # The tools run interleaved (floor, tolk, Hugo, floor, tolk, ...), so that
 # the machine's drift falls on all of them alike: compare ratios. Peak
