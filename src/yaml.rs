@@ -416,27 +416,67 @@ fn yaml_number(s: &str) -> bool {
 /// The second occurrence of the first key that a mapping of `src` holds
 /// twice. Only plain and quoted scalar keys are compared.
 fn duplicate_key(src: &str) -> Option<YamlError> {
-    use std::collections::HashSet;
-    use yaml_rust2::parser::{Event, Parser};
-
-    // Per open collection: a mapping's keys, and whether the next scalar is
-    // a key; `None` for a sequence.
-    let mut stack: Vec<Option<(HashSet<String>, bool)>> = Vec::new();
-    let mut parser = Parser::new_from_str(src);
+    let mut parser = yaml_rust2::parser::Parser::new_from_str(src);
+    let mut keys = DuplicateKeys::default();
     loop {
         let (event, mark) = parser.next_token().ok()?;
+        match keys.see(&event, mark) {
+            Seen::Duplicate(e) => return Some(*e),
+            Seen::Done => return None,
+            Seen::More => {}
+        }
+    }
+}
+
+/// What [`DuplicateKeys::see`] makes of one event.
+enum Seen {
+    /// A key given twice in one mapping: the error at its second place.
+    Duplicate(Box<YamlError>),
+    /// The end of the document, or nesting too deep to follow.
+    Done,
+    More,
+}
+
+/// The keys of each open mapping, fed the parser's events one by one: the
+/// duplicate-key check for a caller that reads the events itself (a YAML
+/// page's positions), as for [`duplicate_key`].
+#[derive(Default)]
+struct DuplicateKeys {
+    /// Per open collection: a mapping's keys, and whether the next scalar
+    /// is a key; `None` for a sequence.
+    stack: Vec<Option<(std::collections::HashSet<String>, bool)>>,
+    done: bool,
+}
+
+impl DuplicateKeys {
+    fn see(
+        &mut self,
+        event: &yaml_rust2::parser::Event,
+        mark: yaml_rust2::scanner::Marker,
+    ) -> Seen {
+        use yaml_rust2::parser::Event;
+        if self.done {
+            return Seen::Done;
+        }
+        let stack = &mut self.stack;
         let is_key = matches!(stack.last(), Some(Some((_, true))));
         match event {
-            Event::StreamEnd | Event::DocumentEnd => return None,
+            Event::StreamEnd | Event::DocumentEnd => {
+                self.done = true;
+                return Seen::Done;
+            }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 if let Some(Some((_, next_is_key))) = stack.last_mut() {
                     *next_is_key = !is_key;
                 }
                 if stack.len() >= MAX_NESTING {
-                    return None;
+                    self.done = true;
+                    return Seen::Done;
                 }
-                stack
-                    .push(matches!(event, Event::MappingStart(..)).then(|| (HashSet::new(), true)));
+                stack.push(
+                    matches!(event, Event::MappingStart(..))
+                        .then(|| (std::collections::HashSet::new(), true)),
+                );
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 stack.pop();
@@ -444,8 +484,8 @@ fn duplicate_key(src: &str) -> Option<YamlError> {
             Event::Scalar(value, ..) => {
                 if let Some(Some((keys, next_is_key))) = stack.last_mut() {
                     if is_key {
-                        if keys.contains(&value) {
-                            return Some(YamlError {
+                        if keys.contains(value) {
+                            return Seen::Duplicate(Box::new(YamlError {
                                 message: format!(
                                     "the key `{value}` is already given above; only one of the two would be kept"
                                 ),
@@ -454,9 +494,9 @@ fn duplicate_key(src: &str) -> Option<YamlError> {
                                 code: None,
                                 hint: Some(format!("remove one of the two `{value}:` lines, or merge them")),
                                 parser: None,
-                            });
+                            }));
                         }
-                        keys.insert(value);
+                        keys.insert(value.clone());
                     }
                     *next_is_key = !is_key;
                 }
@@ -468,6 +508,7 @@ fn duplicate_key(src: &str) -> Option<YamlError> {
             }
             _ => {}
         }
+        Seen::More
     }
 }
 
@@ -535,6 +576,30 @@ const MAX_NESTING: usize = 128;
 /// expressions) look their positions up here. Only the first document is
 /// read; aliases are recorded where they stand.
 pub fn node_positions(src: &str) -> Result<Vec<(String, NodePos)>, YamlError> {
+    positions(src, None)
+}
+
+/// [`to_json`] and [`node_positions`] of one text, which a YAML page needs
+/// both of: the duplicate-key check rides on the positions' pass over the
+/// events instead of a pass of its own. The same results and errors as
+/// calling the two.
+pub fn to_json_with_positions(
+    src: &str,
+) -> Result<(serde_json::Value, Vec<(String, NodePos)>), YamlError> {
+    let value = match flat_mapping(src) {
+        Some(map) => serde_json::Value::Object(map),
+        None => from_str(src)?,
+    };
+    let positions = positions(src, Some(DuplicateKeys::default()))?;
+    Ok((value, positions))
+}
+
+/// [`node_positions`], and with `duplicates` the first key given twice,
+/// as an error where [`to_json`] reports it.
+fn positions(
+    src: &str,
+    mut duplicates: Option<DuplicateKeys>,
+) -> Result<Vec<(String, NodePos)>, YamlError> {
     use yaml_rust2::parser::{Event, Parser};
     use yaml_rust2::scanner::TScalarStyle;
 
@@ -577,6 +642,9 @@ pub fn node_positions(src: &str) -> Result<Vec<(String, NodePos)>, YamlError> {
             hint: None,
             parser: None,
         })?;
+        if let Some(Seen::Duplicate(e)) = duplicates.as_mut().map(|d| d.see(&event, mark)) {
+            return Err(*e);
+        }
         let at = byte(mark.index());
         if let Some(slot) = pending_map.take() {
             if let Some(entry) = out.get_mut(slot) {
@@ -791,6 +859,8 @@ mod flat_tests {
             all += 1;
             fast += usize::from(flat_mapping(yaml).is_some());
             same_as_parsers(yaml);
+            let two = to_json(yaml).and_then(|v| node_positions(yaml).map(|p| (v, p)));
+            assert_eq!(to_json_with_positions(yaml), two, "{}", path.display());
         }
         eprintln!("fast path: {fast} of {all}");
         // The corpus's front matter is the simple kind: nearly all of it
@@ -805,6 +875,24 @@ mod flat_tests {
         #[test]
         fn numbers_are_resolved_as_the_parsers_do(s in "[-+0-9a-fxobAFINn._eE ]{1,9}") {
             same_as_parsers(&format!("k: {s}\n"));
+        }
+
+        /// A YAML page's one pass gives what the two calls give, errors
+        /// included (a key given twice, before or after a syntax error).
+        #[test]
+        fn positions_and_duplicates_in_one_pass(lines in proptest::collection::vec(
+            prop_oneof![
+                // Mostly well-formed lines, so that keys given twice are
+                // often in one mapping of a document that parses.
+                4 => "(  )?(- )?(a|b|d.e): (x|1|'q'|\"d\")",
+                2 => "(  )?(- )?(a|b):",
+                1 => "( {0,3})(- )?(a|b|c)?(:|: )?(x|\\[1, 2|\\{a: 1\\}|\\[|&n v|\\*n|\\|)?",
+            ],
+            0..8,
+        )) {
+            let src = lines.join("\n");
+            let two = to_json(&src).and_then(|v| node_positions(&src).map(|p| (v, p)));
+            prop_assert_eq!(to_json_with_positions(&src), two, "{:?}", src);
         }
 
         /// Lines of every shape the fast path has to tell apart.
