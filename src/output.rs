@@ -108,6 +108,7 @@ impl InPlace {
 
 impl Sink for InPlace {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        inside_the_site(rel)?;
         let path = self.dir.join(rel);
         still_wanted(&path)?;
         if fs::read(&path).is_ok_and(|old| old == bytes) {
@@ -358,6 +359,7 @@ impl Staging {
     /// writers of one file would leave whichever came last on disk, and
     /// the manifest unsure which.
     fn claim(&self, rel: &str, hash: u64) -> Result<(), Diagnostic> {
+        inside_the_site(rel)?;
         let mut written = self
             .written
             .lock()
@@ -455,6 +457,26 @@ impl Staging {
         fs::rename(&tmp, &marker).map_err(|e| io_error(&marker, &e))?;
         swap_in(&self.dir, &self.target)
     }
+}
+
+/// Refuses a path of the site that would be written outside its folder:
+/// absolute, or with a `..` part (split at `/` and at `\`, which Windows
+/// also reads as a separator). Every path the build writes is made from
+/// the content (an old path of a redirect, an asset's name), so this is
+/// the last guard, whatever a stage before missed.
+fn inside_the_site(rel: &str) -> Result<(), Diagnostic> {
+    let outside = rel.is_empty()
+        || rel.starts_with(['/', '\\'])
+        || Path::new(rel).is_absolute()
+        || rel.split(['/', '\\']).any(|part| part == "..");
+    if outside {
+        return Err(Diagnostic::error(
+            "output-path",
+            format!("refusing to write `{rel}`: it is not a path inside the site"),
+        )
+        .with_hint("a file of the content named a place outside the output folder; rename it (and report it if tolk made the path)"));
+    }
+    Ok(())
 }
 
 /// Deletes files under `dir` that are not in `keep` (paths relative to
@@ -714,6 +736,37 @@ impl<W: Write> Write for Hashing<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// No path that climbs out, however spelled, is written: the spare's
+    /// parent stays as it was, and the error names the path.
+    #[test]
+    fn paths_outside_the_site_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site");
+        let s = Staging::create(&target).unwrap();
+        for rel in [
+            "../escape/index.html",
+            "nl-nl/../../escape/index.html",
+            "nl-nl\\..\\..\\escape.html",
+            "/tmp/escape.html",
+            "",
+        ] {
+            let err = s.write(rel, b"x").unwrap_err();
+            assert_eq!(err.code, "output-path", "{rel}");
+            let mut out = Vec::new();
+            let err = s.write_with(rel, &mut |w| w.write_all(b"x")).unwrap_err();
+            out.push(err.code);
+            assert_eq!(out, ["output-path"], "{rel}");
+        }
+        assert!(!dir.path().join("escape").exists());
+        // A name with dots in it is a name.
+        s.write("nl-nl/a..b/index.html", b"ok").unwrap();
+        let place = InPlace::open(dir.path()).unwrap();
+        assert_eq!(
+            place.write("../x.html", b"x").unwrap_err().code,
+            "output-path"
+        );
+    }
 
     #[test]
     fn rebuild_writes_only_changes_and_prunes() {

@@ -33,14 +33,43 @@ pub struct Redirect {
 }
 
 /// The page path of an old article path: `a/old.md` → `a/old`,
-/// `a/index.yml` → `a`.
-fn page_of(p: &str) -> String {
-    let p = p.trim().trim_start_matches('/');
+/// `a/index.yml` → `a`, with `.`, `..` and doubled or trailing slashes
+/// folded and `\` read as `/`, as in links. `None` for a path that climbs
+/// out of the content folder: its page would be written outside the site.
+fn old_page(p: &str) -> Option<String> {
+    let p = p.trim().replace('\\', "/");
+    let mut parts: Vec<&str> = Vec::new();
+    for part in p.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    let p = parts.join("/");
     let p = p
         .strip_suffix(".md")
         .or_else(|| p.strip_suffix(".yml"))
-        .unwrap_or(p);
-    crate::content::page_path(&format!("{p}.md"))
+        .unwrap_or(&p);
+    Some(crate::content::page_path(&format!("{p}.md")))
+}
+
+/// [`old_page`] for comparing paths (a target's key); "" for one that
+/// climbs out.
+fn page_of(p: &str) -> String {
+    old_page(p).unwrap_or_default()
+}
+
+/// `error[redirects]` for an old path that climbs out of the content folder.
+fn climbs_out(from: &str, location: Location) -> Diagnostic {
+    Diagnostic::error(
+        "redirects",
+        format!("the old path `{from}` climbs out of the content folder"),
+    )
+    .at(location)
+    .with_hint("old paths are relative to the content folder (DocFX's file: to its own folder); remove the `..` that leads out")
 }
 
 /// Reads the redirects of a site: `[redirects]` and the DocFX file.
@@ -51,11 +80,16 @@ pub fn load(config: &Config) -> (Vec<Redirect>, Vec<Diagnostic>) {
     let book_text = std::fs::read_to_string(&book).unwrap_or_default();
     for (from, to) in &config.redirects {
         let at = book_text.find(from.as_str()).unwrap_or(0);
+        let location = Location::from_offset(crate::config::FILE_NAME, &book_text, at, from.len());
+        let Some(page) = old_page(from) else {
+            diags.push(climbs_out(from, location));
+            continue;
+        };
         out.push(Redirect {
-            from: page_of(from),
+            from: page,
             to: to.clone(),
             file: book.clone(),
-            location: Location::from_offset(crate::config::FILE_NAME, &book_text, at, from.len()),
+            location,
         });
     }
     for dir in [config.root.clone(), config.content_dir()] {
@@ -84,11 +118,16 @@ pub fn load(config: &Config) -> (Vec<Redirect>, Vec<Diagnostic>) {
                         continue;
                     };
                     let at = text.find(from).unwrap_or(0);
+                    let location = Location::from_offset(&shown, &text, at, from.len());
+                    let Some(page) = old_page(from) else {
+                        diags.push(climbs_out(from, location));
+                        continue;
+                    };
                     out.push(Redirect {
-                        from: page_of(from),
+                        from: page,
                         to: to.to_string(),
                         file: path.clone(),
-                        location: Location::from_offset(&shown, &text, at, from.len()),
+                        location,
                     });
                 }
             }

@@ -90,3 +90,86 @@ fn check_reports_missing_targets_chains_and_loops() {
         run.stderr
     );
 }
+
+/// An old path is a place in the site the build writes to: one that
+/// climbs out of the content folder is a located error and writes nothing
+/// outside the site (it wrote `index.html` files wherever the `..` led);
+/// `./`, `//` and a trailing `/` are folded as in links.
+#[test]
+fn old_paths_that_climb_out_are_refused_and_others_are_folded() {
+    let site = TempSite::new("[check.severity]\nexternal-link = \"off\"\n");
+    site.write("content/nieuw.md", ARTICLE);
+    site.write(
+        "content/.openpublishing.redirection.json",
+        "{\"redirections\": [\n{\"source_path\": \"../../ontsnapt.md\", \"redirect_url\": \"nieuw.md\"},\n{\"source_path\": \"map/../../../ook.md\", \"redirect_url\": \"nieuw.md\"},\n{\"source_path\": \"./punt.md\", \"redirect_url\": \"nieuw.md\"},\n{\"source_path\": \"map//oud/\", \"redirect_url\": \"nieuw.md\"}\n]}\n",
+    );
+    let run = site.tolk(&["build"]);
+    let err = &run.stderr;
+    assert!(
+        err.contains(
+            "error[redirects]: the old path `../../ontsnapt.md` climbs out of the content folder"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("`map/../../../ook.md` climbs out"), "{err}");
+    assert!(err.contains(".openpublishing.redirection.json:2:"), "{err}");
+    assert_ne!(run.code, 0, "{err}");
+    // Nothing beside the project, nor beside the content folder.
+    let parent = site.root().parent().expect("parent");
+    assert!(!parent.join("ontsnapt").exists() && !parent.join("ook").exists());
+    assert!(!site.root().join("ontsnapt").exists());
+    // Without them the site builds, the others folded.
+    site.write(
+        "content/.openpublishing.redirection.json",
+        "{\"redirections\": [\n{\"source_path\": \"./punt.md\", \"redirect_url\": \"nieuw.md\"},\n{\"source_path\": \"map//oud/\", \"redirect_url\": \"nieuw.md\"}\n]}\n",
+    );
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let punt = site.read("nl-nl/punt/index.html");
+    assert!(punt.contains("url=/nl-nl/nieuw/"), "{punt}");
+    assert!(site
+        .read("en/map/oud/index.html")
+        .contains("url=/en/nieuw/"));
+    let file = site.read("_redirects");
+    assert!(file.contains("/nl-nl/punt/ /nl-nl/nieuw/ 301\n"), "{file}");
+    assert!(
+        file.contains("/nl-nl/map/oud/ /nl-nl/nieuw/ 301\n"),
+        "{file}"
+    );
+    assert!(!file.contains("//"), "{file}");
+}
+
+/// A redirect to a YAML page tolk builds (a landing page, by its folder
+/// URL `/gids/`) is no warning; one to a kind it does not build is. The
+/// folder URL's trailing `/` made the first a `redirect-to-yaml` warning
+/// on the corpus (its `partner-center/index.yml` hub).
+#[test]
+fn redirects_to_yaml_pages_warn_only_for_kinds_tolk_does_not_build() {
+    let site = TempSite::new(
+        "[links]\nsite-prefix = \"/\"\nexternal-base = \"https://learn.microsoft.com/{lang}/\"\n[check.severity]\nexternal-link = \"off\"\n",
+    );
+    site.write("content/nieuw.md", ARTICLE);
+    site.write(
+        "content/gids/index.yml",
+        "### YamlMime:Landing\ntitle: Start\nmetadata:\n  title: Start\n  ms.date: 09/01/2021\nlandingContent:\n- title: Nieuw\n  linkLists:\n  - linkListType: overview\n    links:\n    - text: Nieuw\n      url: ../nieuw.md\n",
+    );
+    site.write(
+        "content/api/index.yml",
+        "### YamlMime:ManagedReference\nitems:\n- uid: X\n",
+    );
+    // Articles in both folders: the folders are the site's, so their
+    // URLs are checked as its pages.
+    site.write("content/gids/meer.md", ARTICLE);
+    site.write("content/api/overzicht.md", ARTICLE);
+    site.write(
+        "content/.openpublishing.redirection.json",
+        "{\"redirections\": [\n{\"source_path\": \"oud-gids.md\", \"redirect_url\": \"/gids/\"},\n{\"source_path\": \"oud-api.md\", \"redirect_url\": \"/api/\"}\n]}\n",
+    );
+    let run = site.tolk(&["check"]);
+    let err = &run.stderr;
+    assert!(
+        err.contains("warning[redirect-to-yaml]: `oud-api` redirects to `/api/`"),
+        "{err}"
+    );
+    assert!(!err.contains("`oud-gids` redirects"), "{err}");
+}

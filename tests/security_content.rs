@@ -556,6 +556,7 @@ fn every_attack_at_once_exits_1_with_one_located_diagnostic_each() {
         ("asset-type", 2),
         ("yaml-alias", 3),
         ("front-matter-type", 1),
+        ("redirects", 1),
     ];
     for command in ["build", "check"] {
         let start = std::time::Instant::now();
