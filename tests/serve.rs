@@ -1132,3 +1132,35 @@ fn running_out_of_file_descriptors_does_not_stop_the_server_for_good() {
     );
     assert!(slowest < Duration::from_secs(10), "{slowest:?}");
 }
+
+/// The DocFX redirection file is a build input although its name starts
+/// with a dot, which the watch ignores elsewhere: an edit to it rebuilds
+/// the redirect pages (they kept the old target, and `tolk serve` its old
+/// diagnostics, until something else forced a full build).
+#[test]
+fn an_edit_to_the_redirection_file_rebuilds_the_redirects() {
+    let site = small_site();
+    let redirects = |to: &str| {
+        format!(
+            "{{\"redirections\": [{{\"source_path\": \"oud.md\", \"redirect_url\": \"{to}\"}}]}}\n"
+        )
+    };
+    site.write(
+        "content/.openpublishing.redirection.json",
+        redirects("artikel.md"),
+    );
+    let s = Serve::start(&site);
+    let mut events = s.events();
+    events.wait_for("hello", &s);
+    let before = s.get("/nl-nl/oud/").text();
+    assert!(before.contains("/nl-nl/artikel/"), "{before}");
+
+    site.write(
+        "content/.openpublishing.redirection.json",
+        redirects("ander.md"),
+    );
+    events.wait_for("reload", &s);
+    let after = s.get("/nl-nl/oud/").text();
+    assert!(after.contains("/nl-nl/ander/"), "{after}");
+    assert!(!after.contains("/nl-nl/artikel/"), "{after}");
+}

@@ -53,6 +53,10 @@ pub struct Watch {
     outs: Vec<PathBuf>,
     /// The folders whose changes matter (watched recursively once they exist).
     dirs: Vec<PathBuf>,
+    /// Files that matter although their folder is not watched or their
+    /// name is one the watch ignores: `book.toml`, and the DocFX
+    /// redirection file beside it or in the content folder (a dotfile).
+    files: Vec<PathBuf>,
     /// The folders watched now, with the identity of the folder watched.
     watched: BTreeMap<PathBuf, Identity>,
     /// `index.lock` of the git repository holding the site, if it is in one.
@@ -126,6 +130,7 @@ impl Watch {
             root: root.to_path_buf(),
             outs: vec![out.to_path_buf()],
             dirs: Vec::new(),
+            files: vec![root.join(config::FILE_NAME)],
             watched: BTreeMap::new(),
             git_lock: git_index_lock(root),
         };
@@ -152,6 +157,11 @@ impl Watch {
             .collect();
             self.outs.truncate(1);
             self.outs.push(config.build_dir());
+            self.files = vec![
+                root.join(config::FILE_NAME),
+                root.join(crate::redirects::DOCFX_FILE),
+                config.content_dir().join(crate::redirects::DOCFX_FILE),
+            ];
         }
         // A watched folder that was deleted took its watch with it; forget
         // it, so that it is watched again when it comes back. One deleted
@@ -252,7 +262,7 @@ impl Watch {
         if self.outs.iter().any(|out| path.starts_with(out)) {
             return false;
         }
-        if path == self.root.join(config::FILE_NAME) {
+        if self.files.iter().any(|f| f == path) {
             return true;
         }
         self.dirs.iter().any(|dir| {
