@@ -37,18 +37,7 @@ pub struct Redirect {
 /// folded and `\` read as `/`, as in links. `None` for a path that climbs
 /// out of the content folder: its page would be written outside the site.
 fn old_page(p: &str) -> Option<String> {
-    let p = p.trim().replace('\\', "/");
-    let mut parts: Vec<&str> = Vec::new();
-    for part in p.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    let p = parts.join("/");
+    let p = markdown::normalize_path(&p.trim().replace('\\', "/"))?;
     let p = p
         .strip_suffix(".md")
         .or_else(|| p.strip_suffix(".yml"))

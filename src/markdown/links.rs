@@ -379,7 +379,7 @@ fn strip_md(p: &str) -> &str {
 }
 
 /// Folds `.` and `..`; `None` when the path climbs above its root.
-pub(super) fn normalize_path(p: &str) -> Option<String> {
+pub fn normalize_path(p: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for part in p.split('/') {
         match part {

@@ -50,7 +50,7 @@ use crate::sanitize::{Removed, Sanitizer};
 pub use crate::escape::{escape_attr, escape_html, escape_with, is_safe_url};
 pub use blocks::{code_path, code_sources, BlockProblem, CodeFiles};
 pub use headings::{gfm_id, slugify};
-pub use links::{encode_path, page_url, resolve, PageSet};
+pub use links::{encode_path, normalize_path, page_url, resolve, PageSet};
 pub use twin::{may_twin, render_twin, Twin};
 
 use headings::{strip_name_anchor, IdMaker};
