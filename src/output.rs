@@ -146,7 +146,7 @@ pub struct Staging {
     fresh: bool,
     /// Held until the build ends (the system drops it when the process
     /// dies), so that two builds never write into the same spare.
-    _lock: Option<fs::File>,
+    _lock: SiteLock,
 }
 
 /// Checks that `target` may be replaced by a build: it is not the root or
@@ -191,11 +191,31 @@ pub fn check_target(
     ))
 }
 
-/// Takes the lock file beside `target` (`.site.tolk-lock`). Two builds
-/// into one folder at the same time would write into the same spare and
-/// each swap in a mix of both.
+/// The lock beside a site (`.site.tolk-lock`), held by one build at a
+/// time. Two builds into one folder at the same time would write into
+/// the same spare and each swap in a mix of both; and a build's record
+/// of what it wrote (`crate::stamp`) must describe its own site, so
+/// `tolk build` holds the lock from reading that record to writing the
+/// next. `None` where there is no lock (not Linux, a file system
+/// without `flock`).
+#[derive(Clone)]
+pub struct SiteLock {
+    _file: Option<std::sync::Arc<fs::File>>,
+}
+
+/// The locks this process holds, by lock file and thread: a thread
+/// that holds a site's lock ([`lock_site`]) and then makes a
+/// [`Staging`] for it shares its lock rather than being refused by it.
 #[cfg(target_os = "linux")]
-fn lock(target: &Path) -> Result<Option<fs::File>, Diagnostic> {
+#[allow(clippy::type_complexity)]
+static HELD: Mutex<Vec<(PathBuf, std::thread::ThreadId, std::sync::Weak<fs::File>)>> =
+    Mutex::new(Vec::new());
+
+/// Takes the lock beside `target`, or refuses with `output-dir` while
+/// another build (another process, or another thread of this one) holds
+/// it.
+#[cfg(target_os = "linux")]
+pub fn lock_site(target: &Path) -> Result<SiteLock, Diagnostic> {
     use std::os::fd::AsRawFd;
     let (spare, _) = sibling_paths(target);
     let path = spare.with_file_name(
@@ -204,6 +224,17 @@ fn lock(target: &Path) -> Result<Option<fs::File>, Diagnostic> {
             .map(|n| n.to_string_lossy().replace(".tolk-spare", ".tolk-lock"))
             .unwrap_or_else(|| ".tolk-lock".into()),
     );
+    let me = std::thread::current().id();
+    if let Ok(mut held) = HELD.lock() {
+        held.retain(|(_, _, file)| file.strong_count() > 0);
+        let mine = held
+            .iter()
+            .find(|(p, t, _)| *p == path && *t == me)
+            .and_then(|(_, _, file)| file.upgrade());
+        if let Some(file) = mine {
+            return Ok(SiteLock { _file: Some(file) });
+        }
+    }
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
     }
@@ -228,14 +259,18 @@ fn lock(target: &Path) -> Result<Option<fs::File>, Diagnostic> {
             .with_hint("wait for it to finish, then build again"));
         }
         // A file system without locks: build unlocked, as before.
-        return Ok(None);
+        return Ok(SiteLock { _file: None });
     }
-    Ok(Some(file))
+    let file = std::sync::Arc::new(file);
+    if let Ok(mut held) = HELD.lock() {
+        held.push((path, me, std::sync::Arc::downgrade(&file)));
+    }
+    Ok(SiteLock { _file: Some(file) })
 }
 
 #[cfg(not(target_os = "linux"))]
-fn lock(_: &Path) -> Result<Option<fs::File>, Diagnostic> {
-    Ok(None)
+pub fn lock_site(_: &Path) -> Result<SiteLock, Diagnostic> {
+    Ok(SiteLock { _file: None })
 }
 
 /// `site` → (`.site.tolk-spare`, `.site.tolk-swap`), beside it.
@@ -260,7 +295,7 @@ impl Staging {
     pub fn create(target: &Path) -> Result<Staging, Diagnostic> {
         still_wanted(target)?;
         let (spare, swap) = sibling_paths(target);
-        let lock = lock(target)?;
+        let lock = lock_site(target)?;
         // A swap interrupted by a crash on a system without an atomic
         // exchange: put the live site back first.
         if !target.exists() && swap.is_dir() {
@@ -413,6 +448,19 @@ impl Staging {
     /// Removes what the new build did not write, writes the manifest, and
     /// exchanges the spare with the live site.
     pub fn commit(self) -> Result<(), Diagnostic> {
+        self.commit_then(|| {})
+    }
+
+    /// [`Staging::commit`], then `after` while this build still holds the
+    /// lock beside the site: what describes the site just swapped in
+    /// (`crate::stamp`) is written before another build can swap in its own.
+    pub fn commit_then(self, after: impl FnOnce()) -> Result<(), Diagnostic> {
+        self.swap()?;
+        after();
+        Ok(())
+    }
+
+    fn swap(&self) -> Result<(), Diagnostic> {
         still_wanted(&self.target)?;
         let written = self.written.lock().map(|w| w.clone()).unwrap_or_default();
         let keep: HashSet<&str> = written.keys().map(|r| r.as_str()).collect();
