@@ -18,6 +18,7 @@ fn main() {
         base_path: None,
         inject: String::new(),
         review: false,
+        skip_unchanged: false,
     };
     let (mut session, _) = match tolk::pipeline::Session::build(&opts) {
         Ok(s) => s,

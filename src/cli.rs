@@ -55,6 +55,16 @@ pub enum Command {
         /// Replace the output folder even if it holds files tolk did not write.
         #[arg(long)]
         force: bool,
+        /// Build even when nothing changed since the last build.
+        ///
+        /// tolk keeps a record of each build beside the output folder
+        /// (.site.tolk-stamp). When every input (the content, English and
+        /// theme folders, book.toml, the redirection file, the options and
+        /// tolk itself) is the same bytes as then, and the site is as that
+        /// build left it, `tolk build` prints that build's diagnostics and
+        /// "Up to date" instead of building. This flag builds anyway.
+        #[arg(long)]
+        rebuild: bool,
     },
     /// Evaluate a checklist of an article with given answers, and print the
     /// result as JSON: inputs, missing, computed, steps, outcomes, errors.
@@ -156,6 +166,7 @@ pub fn main() -> ExitCode {
             out,
             base_url,
             force,
+            rebuild,
         } => {
             let opts = pipeline::Options {
                 root,
@@ -164,9 +175,10 @@ pub fn main() -> ExitCode {
                 base_path: base_url,
                 inject: String::new(),
                 review: false,
+                skip_unchanged: !rebuild,
             };
             finish(
-                pipeline::Session::build_once(&opts).map(|(session, report)| {
+                pipeline::build_unless_up_to_date(&opts).map(|(session, report)| {
                     // The process ends here: freeing every page, string and
                     // index one by one is 2% of the corpus build's instructions,
                     // all on one core after the last page is written, for
@@ -178,7 +190,7 @@ pub fn main() -> ExitCode {
                     if let Some(note) = report.errors_note() {
                         crate::say_err!("{note}");
                     }
-                    crate::say_err!("{}", serve_hint(&report.out, session.base_path()));
+                    crate::say_err!("{}", serve_hint(&report.out, &report.base_path));
                     std::mem::forget(session);
                     Vec::new()
                 }),

@@ -36,6 +36,7 @@ pub mod search;
 pub mod segments;
 pub mod serve;
 pub mod site;
+pub mod stamp;
 pub mod yaml;
 pub mod yaml_pages;
 

@@ -40,6 +40,11 @@ pub struct Options {
     /// `tolk check --review`: also list, as notes, the segments whose Dutch
     /// half is empty or the same as the English (`Compiled::review`).
     pub review: bool,
+    /// [`build_unless_up_to_date`] (`tolk build` without `--rebuild`):
+    /// when nothing changed since the last build into the same folder
+    /// (`crate::stamp`), say so and repeat its diagnostics instead of
+    /// building.
+    pub skip_unchanged: bool,
 }
 
 /// What a successful build did.
@@ -56,6 +61,12 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub elapsed: Duration,
     pub out: PathBuf,
+    /// The path the site's links start with (`[site] base-path` or
+    /// `--base-url`), e.g. `/` or `/docs/`.
+    pub base_path: String,
+    /// Nothing was built: the inputs and the site were those of the last
+    /// build, whose counts and diagnostics these are.
+    pub up_to_date: bool,
 }
 
 impl Report {
@@ -63,9 +74,21 @@ impl Report {
     /// as `tolk check` counts them, time.
     /// `Built 5 articles into site: 6 pages in nl-nl, 6 in en; 0 errors, 0 warnings, 0 notes; 21 ms`
     /// (`1 article`, `1 warning`: counts in their English number).
+    /// A build that found nothing changed says `Up to date: 5 articles in
+    /// site: ...` and how to build anyway.
     pub fn summary(&self) -> String {
         use crate::diagnostic::plural;
         let per_lang = self.pages_per_lang;
+        if self.up_to_date {
+            return format!(
+                "Up to date: {} in {}: {} in nl-nl, {per_lang} in en; {}; {} ms. Nothing changed since the last build, whose diagnostics these are; `tolk build --rebuild` builds anyway.",
+                plural(self.articles, "article"),
+                self.out.display(),
+                plural(per_lang, "page"),
+                crate::diagnostic::tally(&self.diagnostics),
+                self.elapsed.as_millis()
+            );
+        }
         format!(
             "Built {} into {}: {} in nl-nl, {per_lang} in en; {}; {} ms",
             plural(self.articles, "article"),
@@ -82,7 +105,12 @@ impl Report {
         let (errors, _) = crate::diagnostic::count(&self.diagnostics);
         (errors > 0).then(|| {
             format!(
-                "The site was written: {} found by the checks (links, anchors, files, front matter) do not stop a build, but `tolk check` fails on {}.",
+                "{}: {} found by the checks (links, anchors, files, front matter) do not stop a build, but `tolk check` fails on {}.",
+                if self.up_to_date {
+                    "The site is as the last build wrote it"
+                } else {
+                    "The site was written"
+                },
                 crate::diagnostic::plural(errors, "error"),
                 if errors == 1 { "it" } else { "them" }
             )
@@ -374,7 +402,85 @@ fn unpublishable_assets(config: &Config, theme: &Theme, site: &mut Site) -> Vec<
 
 /// Builds the site: compile, render every page, write atomically.
 pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
-    Session::build_once(opts).map(|(_, report)| report)
+    build_unless_up_to_date(opts).map(|(_, report)| report)
+}
+
+/// `tolk build`: [`Session::build_once`], unless `opts.skip_unchanged` and
+/// the stamp beside the output folder (`crate::stamp`) says that the
+/// inputs are the same bytes as the last build's and the site is as it
+/// left it; then nothing is read beyond the inputs' bytes and nothing is
+/// written, and the report is the last build's, marked `up_to_date`. The
+/// session is `None` then. A build removes the stamp before it may change
+/// the site and writes its own once the site is swapped in.
+pub fn build_unless_up_to_date(
+    opts: &Options,
+) -> Result<(Option<Session>, Report), Vec<Diagnostic>> {
+    let start = Instant::now();
+    // Before the inputs' hash starts rayon's workers: a worker that
+    // allocates before the cap keeps an arena of its own (+12 MiB at
+    // generated-10000).
+    limit_malloc_arenas();
+    let config = load_config(opts)?;
+    let out = config.build_dir();
+    output::check_target(&out, &config.root, &config.content_dir(), opts.force)
+        .map_err(|d| vec![d])?;
+    // A stamp is read and removed under the lock beside the site, which
+    // a build holds from making its spare to writing its own stamp: no
+    // other build can swap its site in between. Without a stamp there is
+    // nothing to read, and no lock file is made for a build that may fail
+    // (a failed build writes nothing).
+    let stamped = crate::stamp::exists(&out);
+    let _lock = if stamped {
+        Some(output::lock_site(&out).map_err(|d| vec![d])?)
+    } else {
+        None
+    };
+    // What of the command line reaches the pages or the diagnostics
+    // beyond the config (`--force` only lets a build start).
+    let options = format!(
+        "{:?}\0{:?}\0{:?}\0{:?}\0{}",
+        opts.root, opts.out, opts.base_path, opts.inject, opts.review
+    );
+    let inputs = crate::stamp::inputs(&config, &options, build_date().days());
+    let kept = inputs
+        .filter(|_| opts.skip_unchanged && stamped)
+        .and_then(|i| crate::stamp::read_if_fresh(&out, i.bytes));
+    if let Some(kept) = kept {
+        return Ok((
+            None,
+            Report {
+                pages: kept.counts.pages,
+                pages_per_lang: kept.counts.pages_per_lang,
+                articles: kept.counts.articles,
+                diagnostics: kept.diagnostics,
+                elapsed: start.elapsed(),
+                out,
+                base_path: config.site.base_path,
+                up_to_date: true,
+            },
+        ));
+    }
+    if stamped {
+        crate::stamp::remove(&out).map_err(|d| vec![d])?;
+    }
+    let (session, report) = Session::build_with(opts, true, &mut |report| {
+        // Whatever stamp another build left since: it does not describe
+        // this site (and a new one replaces it).
+        let _ = crate::stamp::remove(&report.out);
+        // A file saved while the build read it (even saved back as it
+        // was) may be in the site in either version: only inputs that
+        // stood still over the build are vouched for.
+        let after = crate::stamp::input_files(&config, &options, build_date().days());
+        if let Some(inputs) = inputs.filter(|i| after == Some(i.files)) {
+            let counts = crate::stamp::Counts {
+                pages: report.pages,
+                pages_per_lang: report.pages_per_lang,
+                articles: report.articles,
+            };
+            crate::stamp::write(&report.out, inputs.bytes, counts, &report.diagnostics);
+        }
+    })?;
+    Ok((Some(session), report))
 }
 
 /// How many articles a build that keeps no session compiles before it
@@ -661,7 +767,7 @@ impl Session {
     /// A full build: compile everything, render every page, write through
     /// the spare folder and swap it in atomically.
     pub fn build(opts: &Options) -> Result<(Session, Report), Vec<Diagnostic>> {
-        Session::build_with(opts, false)
+        Session::build_with(opts, false, &mut |_| {})
     }
 
     /// A full build for a session that will not be rebuilt (`tolk build`):
@@ -672,10 +778,16 @@ impl Session {
     /// links, removed markup and source text stay: [`site_checks`] reads
     /// them after the last batch.
     pub fn build_once(opts: &Options) -> Result<(Session, Report), Vec<Diagnostic>> {
-        Session::build_with(opts, true)
+        Session::build_with(opts, true, &mut |_| {})
     }
 
-    fn build_with(opts: &Options, once: bool) -> Result<(Session, Report), Vec<Diagnostic>> {
+    /// A full build; `after_swap` runs once the site is swapped in, still
+    /// under the lock beside it (for the stamp that describes it).
+    fn build_with(
+        opts: &Options,
+        once: bool,
+        after_swap: &mut dyn FnMut(&Report),
+    ) -> Result<(Session, Report), Vec<Diagnostic>> {
         let start = Instant::now();
         let mut timings = Timings::from_env();
         let config = load_config(opts)?;
@@ -770,16 +882,21 @@ impl Session {
         )?;
         derived.indexed = false;
         timings.lap("render and write");
-        staging.commit().map_err(|d| vec![d])?;
-        timings.lap("swap in");
-        let report = Report {
+        let mut report = Report {
             pages,
             pages_per_lang: site.pages.len() + usize::from(!site.by_path.contains_key("")),
             articles: site.pages.len(),
             diagnostics,
             elapsed: start.elapsed(),
             out,
+            base_path: config.site.base_path.clone(),
+            up_to_date: false,
         };
+        staging
+            .commit_then(|| after_swap(&report))
+            .map_err(|d| vec![d])?;
+        timings.lap("swap in");
+        report.elapsed = start.elapsed();
         Ok((
             Session {
                 opts: opts.clone(),
@@ -969,6 +1086,8 @@ impl Session {
             diagnostics,
             elapsed: start.elapsed(),
             out,
+            base_path: self.config.site.base_path.clone(),
+            up_to_date: false,
         })
     }
 }

@@ -217,6 +217,8 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
         base_path: Some("/".into()),
         inject: inject(),
         review: false,
+        // A session rebuilds in memory; it never skips.
+        skip_unchanged: false,
     });
     // A book.toml that does not load stops here: without it there is no
     // content folder to watch.
