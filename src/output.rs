@@ -310,6 +310,16 @@ impl Staging {
             let marker = spare.join(MARKER);
             if let Ok(text) = fs::read_to_string(&marker) {
                 previous = parse_manifest(&text);
+                // The manifest says what the spare held when it was made;
+                // since, it was the live site, which anyone may have edited
+                // or added to. If its files and folders are not as they
+                // were left, nothing in it is trusted: every file is
+                // written and the spare walked for what is not the site's.
+                let files: Vec<&str> = previous.keys().map(String::as_str).collect();
+                let left = recorded_identity(target, &spare);
+                if left.is_none() || left != site_identity(&spare, &files, false) {
+                    previous = HashMap::new();
+                }
             }
             // From here on the spare's content no longer matches a manifest
             // until commit writes a new one.
@@ -503,6 +513,12 @@ impl Staging {
         let tmp = self.dir.join(format!("{MARKER}.tmp"));
         fs::write(&tmp, manifest).map_err(|e| io_error(&tmp, &e))?;
         fs::rename(&tmp, &marker).map_err(|e| io_error(&marker, &e))?;
+        // How the site's files and folders stand now, for the build that
+        // finds this copy as its spare to know it was not touched.
+        let files: Vec<&str> = written.keys().map(String::as_str).collect();
+        if let Some(id) = site_identity(&self.dir, &files, false) {
+            record_identity(&self.target, &self.dir, id);
+        }
         swap_in(&self.dir, &self.target)
     }
 }
@@ -554,6 +570,182 @@ fn prune(root: &Path, dir: &Path, keep: &HashSet<&str>) -> Result<bool, Diagnost
         }
     }
     Ok(empty)
+}
+
+/// A file system entry's identity: what changes when it is rewritten,
+/// replaced or touched.
+pub(crate) fn identity(meta: &std::fs::Metadata) -> Option<Vec<u8>> {
+    let mtime = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    let mut out = Vec::with_capacity(48);
+    out.extend_from_slice(&meta.len().to_le_bytes());
+    out.extend_from_slice(&mtime.to_le_bytes());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        out.extend_from_slice(&meta.ino().to_le_bytes());
+        out.extend_from_slice(&meta.dev().to_le_bytes());
+        out.extend_from_slice(&meta.ctime().to_le_bytes());
+        out.extend_from_slice(&meta.ctime_nsec().to_le_bytes());
+    }
+    Some(out)
+}
+
+/// A hash of a set of entries that does not depend on their order: the
+/// sum of each entry's own hash. A folder's entries come in the order the
+/// file system lists them, and sorting them (walkdir's `sort_by_file_name`)
+/// was most of the cost of a walk; no two entries of a walk have the
+/// same path, so none cancels another.
+#[derive(Default)]
+pub(crate) struct Sum(pub(crate) u128);
+
+impl Sum {
+    /// Adds the entry made of `parts` (each part length-prefixed, so that
+    /// no two entries' parts run together alike).
+    pub(crate) fn add(&mut self, parts: &[&[u8]]) {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for part in parts {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part);
+        }
+        self.0 = self.0.wrapping_add(h.digest128());
+    }
+}
+
+/// The identities (type, size, times, inode) of the site folder `site`,
+/// of the `files` in it and of every folder above one, summed; `None`
+/// when one is missing or not what it was.
+///
+/// Every file by its own identity: an edit in place changes its times, a
+/// replaced file its inode. The folders for what a list of files cannot
+/// show: a file added, removed or renamed changes its folder's
+/// modification time. So this states a site a build wrote without
+/// reading a folder (the corpus's site has one per page: reading them
+/// took more system time than the rest). `top_ctime`: whether the site
+/// folder's change time counts, which the exchange of the spare with the
+/// live site moves.
+pub(crate) fn site_identity(site: &Path, files: &[&str], top_ctime: bool) -> Option<u128> {
+    use rayon::prelude::*;
+    let mut entries: Vec<(&str, bool)> = Vec::with_capacity(files.len() * 2 + 1);
+    let mut dirs = HashSet::new();
+    for file in files {
+        entries.push((file, false));
+        let mut at = file.len();
+        while let Some(slash) = file[..at].rfind('/') {
+            if !dirs.insert(&file[..slash]) {
+                break;
+            }
+            at = slash;
+        }
+    }
+    entries.extend(dirs.into_iter().map(|d| (d, true)));
+    let top = fs::symlink_metadata(site).ok()?;
+    let mut top_id = identity(&top)?;
+    // The change time is the last 16 bytes of an identity.
+    #[cfg(unix)]
+    if !top_ctime {
+        top_id.truncate(top_id.len() - 16);
+    }
+    let mut sum = Sum::default();
+    sum.add(&[b"", b"d", &top_id]);
+    let sums: Option<Vec<u128>> = entries
+        .par_iter()
+        .map(|&(rel, dir)| {
+            let meta = fs::symlink_metadata(site.join(rel)).ok()?;
+            if meta.is_dir() != dir || (!dir && !meta.is_file()) {
+                return None;
+            }
+            let mut one = Sum::default();
+            one.add(&[
+                rel.as_bytes(),
+                if dir { b"d" } else { b"f" },
+                &identity(&meta)?,
+            ]);
+            Some(one.0)
+        })
+        .collect();
+    Some(sums?.into_iter().fold(sum.0, u128::wrapping_add))
+}
+
+/// `site` → `.site.tolk-copies`, beside it: the identity
+/// ([`site_identity`]) of each of the two copies of the site as its build
+/// left it, by the copy's folder (inode). Beside, not in the manifest:
+/// the site's bytes must not depend on the machine.
+fn copies_path(target: &Path) -> PathBuf {
+    let (spare, _) = sibling_paths(target);
+    spare.with_file_name(
+        spare
+            .file_name()
+            .map(|n| n.to_string_lossy().replace(".tolk-spare", ".tolk-copies"))
+            .unwrap_or_else(|| ".tolk-copies".into()),
+    )
+}
+
+#[cfg(unix)]
+fn copy_key(dir: &Path) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt;
+    fs::symlink_metadata(dir).ok().map(|m| m.ino())
+}
+
+#[cfg(not(unix))]
+fn copy_key(_: &Path) -> Option<u64> {
+    None
+}
+
+/// The identity recorded for the copy at `dir` when its build left it.
+fn recorded_identity(target: &Path, dir: &Path) -> Option<u128> {
+    let key = copy_key(dir)?;
+    let text = fs::read_to_string(copies_path(target)).ok()?;
+    text.lines().find_map(|l| {
+        let (k, id) = l.split_once('\t')?;
+        (k.parse::<u64>().ok()? == key).then(|| u128::from_str_radix(id, 16).ok())?
+    })
+}
+
+/// Records `id` for the copy at `dir`, keeping the other copy's line.
+/// Best effort: a copy without a record is not trusted, and its next
+/// build writes every file.
+fn record_identity(target: &Path, dir: &Path, id: u128) {
+    let Some(key) = copy_key(dir) else {
+        return;
+    };
+    let path = copies_path(target);
+    let other = copy_key(target);
+    let mut text: String = fs::read_to_string(&path)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| {
+            let k = l.split_once('\t').and_then(|(k, _)| k.parse::<u64>().ok());
+            k.is_some() && k != Some(key) && k == other
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    text.push_str(&format!("{key}\t{id:032x}\n"));
+    // A new file of a random name, renamed over the record: never written
+    // through a link someone left at either name.
+    let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let prefix = format!("{}.", name.to_string_lossy());
+    if let Ok(mut tmp) = tempfile::Builder::new().prefix(&prefix).tempfile_in(parent) {
+        if tmp.write_all(text.as_bytes()).is_ok() {
+            let _ = tmp.persist(&path);
+        }
+    }
+}
+
+/// The paths of the files a build wrote into the site at `site`, from its
+/// manifest (`.tolk-site`, itself not listed); `None` when it has none.
+pub fn manifest_paths(site: &Path) -> Option<Vec<String>> {
+    let text = fs::read_to_string(site.join(MARKER)).ok()?;
+    if !text.starts_with(MARKER_HEADER) {
+        return None;
+    }
+    Some(parse_manifest(&text).into_keys().collect())
 }
 
 fn parse_manifest(text: &str) -> HashMap<String, u64> {

@@ -2,9 +2,10 @@
 //! build whose inputs did not change, into a site nobody touched since, is
 //! a check of a few milliseconds instead of a build.
 //!
-//! Why: CI runs `tolk build` on every push, most of which change no
-//! article, and a writer runs it again to see the warnings. A build is a
-//! pure function of its inputs (the invariant that makes output
+//! Why: a writer runs `tolk build` again to see the warnings, a script
+//! or Makefile runs it before each step, a runner that keeps its
+//! workspace builds every push, most of which change no article. A build
+//! is a pure function of its inputs (the invariant that makes output
 //! byte-identical across machines), so when the inputs are the same bytes
 //! and the site is still what the last build left, building again would
 //! write nothing new: tolk says so and repeats the last build's
@@ -16,11 +17,14 @@
 //! the tolk binary, the options, the working folder and the build date),
 //! and anything it cannot vouch for (a symbolic link, a FIFO, a file it
 //! cannot read, a missing binary) means no stamp, so a full build. The
-//! site's side is the identity of every entry of the output folder (path,
-//! type, size, modification time, inode): a file edited, added or
-//! removed there, or a site swapped in by another build, no longer
+//! site's side is the identity (type, size, modification and change time,
+//! inode) of the output folder, of every file its manifest lists and of
+//! every folder above one: a file edited, added or removed there, a site
+//! restored from a copy, or one swapped in by another build no longer
 //! matches. The stamp is removed before a build may change the site and
-//! written after it has, so a build that fails or is killed leaves none.
+//! written after it has, under the lock beside the site, so a build that
+//! fails or is killed leaves none, and none describes another build's
+//! site.
 //!
 //! Must not decide anything about the site's content: it compares hashes,
 //! and the pipeline decides what a match means.
@@ -33,6 +37,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::output::{self, identity, Sum};
 
 /// The stamp's format: a stamp of another format is not read.
 const FORMAT: u32 = 1;
@@ -106,8 +111,8 @@ fn hash_inputs(config: &Config, options: &str, build_day: i64, read: bool) -> Op
     h.update(b"\0");
     h.update(&build_day.to_le_bytes());
     let mut tree = Tree {
-        bytes: &mut h,
-        ids: &mut ids,
+        bytes: Sum::default(),
+        ids: Sum::default(),
         read,
     };
     for file in [
@@ -123,6 +128,8 @@ fn hash_inputs(config: &Config, options: &str, build_day: i64, read: bool) -> Op
     ] {
         tree.add(&dir)?;
     }
+    h.update(&tree.bytes.0.to_le_bytes());
+    ids.update(&tree.ids.0.to_le_bytes());
     Some(Inputs {
         bytes: h.digest128(),
         files: ids.digest128(),
@@ -131,26 +138,56 @@ fn hash_inputs(config: &Config, options: &str, build_day: i64, read: bool) -> Op
 
 /// The hashes of the input trees: their names and bytes (`read`), and
 /// their entries' identities.
-struct Tree<'h> {
-    bytes: &'h mut Xxh3,
-    ids: &'h mut Xxh3,
+struct Tree {
+    bytes: Sum,
+    ids: Sum,
     read: bool,
 }
 
-impl Tree<'_> {
+/// What [`walk`] calls for each entry: its path, its path below the
+/// walk's top, its metadata; says whether to go into it (a folder).
+type Visit<'v> = dyn FnMut(&Path, &[u8], &std::fs::Metadata) -> Option<bool> + 'v;
+
+/// Calls `visit` with every entry under `dir` (its path, its path below
+/// the walk's top, and its own metadata: links are not followed), in no
+/// particular order, and goes into the folders for which it says
+/// `Some(true)`. `None` (from `visit`, or an entry that cannot be read)
+/// ends the walk with `None`.
+fn walk(dir: &Path, rel: &mut Vec<u8>, visit: &mut Visit<'_>) -> Option<()> {
+    for entry in std::fs::read_dir(dir).ok()? {
+        let entry = entry.ok()?;
+        let meta = entry.metadata().ok()?;
+        let path = entry.path();
+        let len = rel.len();
+        if len > 0 {
+            rel.push(b'/');
+        }
+        rel.extend_from_slice(entry.file_name().as_encoded_bytes());
+        if visit(&path, rel, &meta)? {
+            walk(&path, rel, visit)?;
+        }
+        rel.truncate(len);
+    }
+    Some(())
+}
+
+impl Tree {
     /// Hashes a file or a folder's whole tree, or that it is absent.
     /// Hidden folders (`.git`) are left out: the content's walk never
     /// reads them. `None` for what a hash of bytes cannot stand for: a
     /// symbolic link (its target can change without it), a FIFO or a
     /// device, an entry that cannot be read.
     fn add(&mut self, top: &Path) -> Option<()> {
-        self.bytes.update(top.as_os_str().as_encoded_bytes());
-        self.ids.update(top.as_os_str().as_encoded_bytes());
+        // Each tree's entries are named from its top (the trees' tops are
+        // in the hash already, in order), so that a file moved from one
+        // tree to another changes it.
+        let mut top_name = top.as_os_str().as_encoded_bytes().to_vec();
+        top_name.push(0);
         let meta = match std::fs::symlink_metadata(top) {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                self.bytes.update(b"\0absent\0");
-                self.ids.update(b"\0absent\0");
+                self.bytes.add(&[&top_name, b"absent"]);
+                self.ids.add(&[&top_name, b"absent"]);
                 return Some(());
             }
             Err(_) => return None,
@@ -160,34 +197,27 @@ impl Tree<'_> {
         }
         let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
         if meta.is_file() {
-            self.ids.update(&identity(&meta)?);
-            files.push((top.to_path_buf(), b"\0file\0".to_vec()));
+            self.ids.add(&[&top_name, b"file", &identity(&meta)?]);
+            files.push((top.to_path_buf(), Vec::new()));
         } else if meta.is_dir() {
-            let walker = walkdir::WalkDir::new(top)
-                .follow_links(false)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|e| {
-                    !(e.depth() > 0
-                        && e.file_type().is_dir()
-                        && e.file_name().as_encoded_bytes().starts_with(b"."))
-                });
-            for entry in walker {
-                let entry = entry.ok()?;
-                let kind = entry.file_type();
-                let mut name = relative(entry.path(), top)?.to_vec();
-                self.ids.update(&name);
-                self.ids.update(&identity(&entry.metadata().ok()?)?);
-                if kind.is_dir() {
-                    name.extend_from_slice(b"\0dir\0");
-                    self.bytes.update(&name);
-                } else if kind.is_file() {
-                    name.extend_from_slice(b"\0file\0");
-                    files.push((entry.into_path(), name));
-                } else {
-                    return None;
+            let mut rel = Vec::new();
+            walk(top, &mut rel, &mut |path, rel, meta| {
+                let kind = meta.file_type();
+                // Hidden folders are not read by a build (`.git`).
+                if kind.is_dir() && rel.rsplit(|&b| b == b'/').next()?.starts_with(b".") {
+                    return Some(false);
                 }
-            }
+                self.ids.add(&[&top_name, rel, &identity(meta)?]);
+                if kind.is_dir() {
+                    self.bytes.add(&[&top_name, rel, b"dir"]);
+                    Some(true)
+                } else if kind.is_file() {
+                    files.push((path.to_path_buf(), rel.to_vec()));
+                    Some(false)
+                } else {
+                    None
+                }
+            })?;
         } else {
             return None;
         }
@@ -199,8 +229,8 @@ impl Tree<'_> {
         let digests: Vec<Option<u128>> =
             files.par_iter().map(|(path, _)| file_hash(path)).collect();
         for ((_, name), digest) in files.iter().zip(digests) {
-            self.bytes.update(name);
-            self.bytes.update(&digest?.to_le_bytes());
+            self.bytes
+                .add(&[&top_name, name, b"file", &digest?.to_le_bytes()]);
         }
         Some(())
     }
@@ -211,17 +241,24 @@ impl Tree<'_> {
 /// since the walk is refused, not waited on).
 fn file_hash(path: &Path) -> Option<u128> {
     use std::io::Read;
+    thread_local! {
+        // One buffer per thread for all its files: zeroing a new 64 KiB
+        // buffer per file was most of the hash's cost on small articles.
+        static BUF: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0u8; 64 * 1024]);
+    }
     let mut file = open_regular(path)?;
     let mut h = Xxh3::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        match file.read(&mut buf) {
-            Ok(0) => return Some(h.digest128()),
-            Ok(n) => h.update(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return None,
+    BUF.with(|buf| {
+        let mut buf = buf.try_borrow_mut().ok()?;
+        loop {
+            match file.read(&mut buf) {
+                Ok(0) => return Some(h.digest128()),
+                Ok(n) => h.update(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
         }
-    }
+    })
 }
 
 /// Opens `path` for reading only if it is a regular file, not through a
@@ -238,59 +275,14 @@ fn open_regular(path: &Path) -> Option<std::fs::File> {
     file.metadata().ok()?.is_file().then_some(file)
 }
 
-/// `path`'s bytes after `top`'s: a walk's paths are `top` joined with
-/// the rest (`Path::strip_prefix` parses both into components: half the
-/// cost of a walk of the site).
-fn relative<'p>(path: &'p Path, top: &Path) -> Option<&'p [u8]> {
-    let top = top.as_os_str().as_encoded_bytes();
-    let path = path.as_os_str().as_encoded_bytes();
-    path.starts_with(top).then(|| &path[top.len()..])
-}
-
-/// A file system entry's identity: what changes when it is rewritten,
-/// replaced or touched.
-fn identity(meta: &std::fs::Metadata) -> Option<Vec<u8>> {
-    let mtime = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_nanos();
-    let mut out = Vec::with_capacity(48);
-    out.extend_from_slice(&meta.len().to_le_bytes());
-    out.extend_from_slice(&mtime.to_le_bytes());
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        out.extend_from_slice(&meta.ino().to_le_bytes());
-        out.extend_from_slice(&meta.dev().to_le_bytes());
-        out.extend_from_slice(&meta.ctime().to_le_bytes());
-        out.extend_from_slice(&meta.ctime_nsec().to_le_bytes());
-    }
-    Some(out)
-}
-
-/// The identities of every entry of the output folder, hashed in path
-/// order. `None` when it cannot be read whole.
+/// The identities of the output folder, of its manifest, of every file
+/// the manifest lists and of every folder above one
+/// ([`output::site_identity`]); `None` when it cannot be read whole.
 fn site_listing(target: &Path) -> Option<u128> {
-    let mut h = Xxh3::new();
-    for entry in walkdir::WalkDir::new(target)
-        .follow_links(false)
-        .sort_by_file_name()
-    {
-        let entry = entry.ok()?;
-        h.update(relative(entry.path(), target)?);
-        let kind = entry.file_type();
-        h.update(if kind.is_dir() {
-            b"\0d\0"
-        } else if kind.is_file() {
-            b"\0f\0"
-        } else {
-            b"\0o\0"
-        });
-        h.update(&identity(&entry.metadata().ok()?)?);
-    }
-    Some(h.digest128())
+    let files = output::manifest_paths(target)?;
+    let mut listed: Vec<&str> = files.iter().map(String::as_str).collect();
+    listed.push(output::MARKER);
+    output::site_identity(target, &listed, true)
 }
 
 /// A build's counts, as its report gives them.

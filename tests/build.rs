@@ -241,8 +241,9 @@ fn a_failed_build_leaves_the_previous_site_in_place() {
         .flatten()
         .map(|e| e.file_name())
         .filter(|n| n.to_string_lossy().contains("tolk-"))
-        // The empty lock file that keeps two builds apart stays by design.
-        .filter(|n| n != ".site.tolk-lock")
+        // The empty lock file that keeps two builds apart stays by design,
+        // and so does the first build's record of how it left its copy.
+        .filter(|n| n != ".site.tolk-lock" && n != ".site.tolk-copies")
         .collect();
     assert!(
         leftovers.is_empty(),
@@ -855,5 +856,28 @@ fn a_stopped_build_reports_what_check_reports() {
             "{code} missing:\n{}",
             build.stderr
         );
+    }
+}
+
+/// The spare copy a build brings up to date was the live site until the
+/// build before: anything edited or added there by hand must not come
+/// back two builds later, as it did when the manifest alone was trusted.
+#[test]
+fn hand_edits_to_the_site_never_come_back() {
+    let site = TempSite::new("");
+    site.write("content/a.md", ARTICLE);
+    site.tolk(&["build"]).ok();
+    let fresh = snapshot(&site.root().join("site"));
+    let out = site.root().join("site");
+    std::fs::write(out.join("stray.html"), "x").expect("stray");
+    std::fs::create_dir_all(out.join("nl-nl/a/extra")).expect("mkdir");
+    std::fs::write(out.join("nl-nl/a/extra/stray.html"), "x").expect("stray");
+    let page = out.join("nl-nl/a/index.html");
+    let mut bytes = std::fs::read(&page).expect("page");
+    bytes[0] = b'X';
+    std::fs::write(&page, &bytes).expect("edit");
+    for round in 0..4 {
+        site.tolk(&["build", "--rebuild"]).ok();
+        assert_eq!(snapshot(&out), fresh, "after build {round}");
     }
 }

@@ -204,11 +204,32 @@ fn a_site_changed_by_hand_is_built_again() {
     assert!(!up_to_date(&site.tolk(&["build"])));
     assert_eq!(std::fs::read(&page).expect("page"), good);
 
-    // A file added: a build does not keep it, and neither does this.
-    std::fs::write(out.join("stray.html"), "x").expect("write");
+    // Overwritten with the same length and its modification time set
+    // back: its change time still moves.
+    let mtime = std::fs::metadata(&page)
+        .expect("page")
+        .modified()
+        .expect("mtime");
+    std::fs::write(&page, &bad).expect("write");
+    std::fs::File::options()
+        .write(true)
+        .open(&page)
+        .expect("open")
+        .set_modified(mtime)
+        .expect("set mtime");
     assert!(!up_to_date(&site.tolk(&["build"])));
-    assert!(!out.join("stray.html").exists());
-    assert!(up_to_date(&site.tolk(&["build"])));
+    assert_eq!(std::fs::read(&page).expect("page"), good);
+
+    // A file added, at the top and deep down: a build does not keep it,
+    // and neither does this.
+    for stray in ["stray.html", "nl-nl/a/stray.html", "nl-nl/a/new/stray.html"] {
+        let path = out.join(stray);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, "x").expect("write");
+        assert!(!up_to_date(&site.tolk(&["build"])), "{stray}");
+        assert!(!path.exists(), "{stray}");
+        assert!(up_to_date(&site.tolk(&["build"])));
+    }
 
     // The output folder deleted: built again.
     std::fs::remove_dir_all(&out).expect("rm");
