@@ -41,7 +41,7 @@ for i in range(10000):
 PY
 
 for name in big many; do
-  rm -rf "$WORK/$name/site" "$WORK/$name/.site.tolk-spare"
+  rm -rf "$WORK/$name/site" "$WORK/$name/.site.tolk-spare" "$WORK/$name/.site.tolk-stamp"
   /usr/bin/time -v "$TOLK" build --root "$WORK/$name" 2>"$WORK/$name.time" >/dev/null
   wall=$(grep "Elapsed (wall clock)" "$WORK/$name.time" | awk '{print $NF}')
   rss=$(grep "Maximum resident" "$WORK/$name.time" | awk '{print $NF}')

@@ -9,6 +9,7 @@
 #   FRESH=1 SIZES="10000" bench/run.sh   # every run into an empty output folder (as in CI)
 #   TOLK=/tmp/old-tolk FRESH=1 bench/run.sh   # another tolk binary
 #   BENCH_DIR=/dev/shm/tolk-bench FRESH=1 bench/run.sh   # outputs on tmpfs
+#   REBUILD=1 bench/run.sh               # repeat builds that build (tolk build --rebuild)
 #
 # On ext4, a file created right after thousands were deleted costs a scan
 # past every inode freed in the last 30 s (the kernel's recently_deleted
@@ -20,8 +21,11 @@
 # the machine's drift falls on all of them alike: compare ratios. Peak
 # memory is the largest resident set of each tool's runs at each size.
 # With FRESH=1 each run first deletes its output folder (and tolk's spare
-# copy beside it), outside the timed command; without it tolk's second and
-# later runs rewrite only changed files.
+# copy and record beside it), outside the timed command; without it tolk's
+# second and later runs find nothing changed (`tolk build` then checks its
+# inputs and repeats the last build's diagnostics: src/stamp.rs), and with
+# REBUILD=1 as well they build everything again, rewriting only the files
+# whose bytes changed.
 #
 # Needs: cargo, python3, /usr/bin/time (Debian's `time` package).
 set -euo pipefail
@@ -36,13 +40,18 @@ CORPUS=${CORPUS:-$ROOT/../shared/corpus/partner-center.nl-nl}
 cargo build --release --quiet --bin tolk --example floor
 TOLK=${TOLK:-$ROOT/target/release/tolk}   # TOLK=/path/to/old/tolk to measure another binary
 FLOOR=$ROOT/target/release/examples/floor
+# REBUILD=1: every tolk run builds (a binary older than --rebuild always does).
+TOLK_FLAGS=()
+if [ -n "${REBUILD:-}" ] && "$TOLK" build --help 2>/dev/null | grep -q -- --rebuild; then
+  TOLK_FLAGS=(--rebuild)
+fi
 
 # run_once OUT CMD...: runs CMD once (first deleting OUT and tolk's spare
 # beside it when FRESH is set); prints "seconds peak_kib".
 run_once() {
   local out=$1; shift
   if [ -n "${FRESH:-}" ]; then
-    rm -rf "$out" "$(dirname "$out")/.$(basename "$out").tolk-spare"
+    rm -rf "$out" "$(dirname "$out")/.$(basename "$out").tolk-spare" "$(dirname "$out")/.$(basename "$out").tolk-stamp"
     # The deletion's write-back, flushed here, would otherwise land on the
     # next timed command (on this machine's virtual disk it took seconds of
     # system time from whichever tool ran next).
@@ -86,7 +95,7 @@ bench_site() { # name dir content_dir
   : > "$WORK/floor.runs"; : > "$WORK/tolk.runs"; : > "$WORK/hugo.runs"
   for _ in $(seq "$RUNS"); do
     run_once "$WORK/floor-out" "$FLOOR" "$content" "$WORK/floor-out" >> "$WORK/floor.runs"
-    run_once "$WORK/tolk-out-$name" "$TOLK" build --root "$dir" --out "$WORK/tolk-out-$name" >> "$WORK/tolk.runs"
+    run_once "$WORK/tolk-out-$name" "$TOLK" build ${TOLK_FLAGS[@]+"${TOLK_FLAGS[@]}"} --root "$dir" --out "$WORK/tolk-out-$name" >> "$WORK/tolk.runs"
     if [ -n "$hugo" ]; then
       run_once "$WORK/hugo-out-$name" hugo --quiet -s "$hsite" -d "$WORK/hugo-out-$name" >> "$WORK/hugo.runs"
     fi
@@ -120,5 +129,6 @@ done
 
 echo
 mode="kept between runs"
+[ -z "${REBUILD:-}" ] || mode="kept between runs, tolk build --rebuild"
 [ -z "${FRESH:-}" ] || mode="fresh every run"
 echo "Machine: $(nproc) cores; runs per figure: $RUNS (interleaved); output: $mode; tolk: $TOLK; work folder: $WORK"
