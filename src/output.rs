@@ -217,13 +217,7 @@ static HELD: Mutex<Vec<(PathBuf, std::thread::ThreadId, std::sync::Weak<fs::File
 #[cfg(target_os = "linux")]
 pub fn lock_site(target: &Path) -> Result<SiteLock, Diagnostic> {
     use std::os::fd::AsRawFd;
-    let (spare, _) = sibling_paths(target);
-    let path = spare.with_file_name(
-        spare
-            .file_name()
-            .map(|n| n.to_string_lossy().replace(".tolk-spare", ".tolk-lock"))
-            .unwrap_or_else(|| ".tolk-lock".into()),
-    );
+    let path = beside(target, "lock");
     let me = std::thread::current().id();
     if let Ok(mut held) = HELD.lock() {
         held.retain(|(_, _, file)| file.strong_count() > 0);
@@ -273,8 +267,11 @@ pub fn lock_site(_: &Path) -> Result<SiteLock, Diagnostic> {
     Ok(SiteLock { _file: None })
 }
 
-/// `site` → (`.site.tolk-spare`, `.site.tolk-swap`), beside it.
-fn sibling_paths(target: &Path) -> (PathBuf, PathBuf) {
+/// `site`, `"spare"` → `.site.tolk-spare`: a file or folder of tolk's
+/// beside the site (the spare, the swap, the lock, the copies' record,
+/// the stamp), hidden and named after it, so that two sites in one folder
+/// keep theirs apart.
+pub fn beside(target: &Path, what: &str) -> PathBuf {
     let parent = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -283,10 +280,12 @@ fn sibling_paths(target: &Path) -> (PathBuf, PathBuf) {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "site".into());
-    (
-        parent.join(format!(".{name}.tolk-spare")),
-        parent.join(format!(".{name}.tolk-swap")),
-    )
+    parent.join(format!(".{name}.tolk-{what}"))
+}
+
+/// `site` → (`.site.tolk-spare`, `.site.tolk-swap`), beside it.
+fn sibling_paths(target: &Path) -> (PathBuf, PathBuf) {
+    (beside(target, "spare"), beside(target, "swap"))
 }
 
 impl Staging {
@@ -676,13 +675,7 @@ pub(crate) fn site_identity(site: &Path, files: &[&str], top_ctime: bool) -> Opt
 /// left it, by the copy's folder (inode). Beside, not in the manifest:
 /// the site's bytes must not depend on the machine.
 fn copies_path(target: &Path) -> PathBuf {
-    let (spare, _) = sibling_paths(target);
-    spare.with_file_name(
-        spare
-            .file_name()
-            .map(|n| n.to_string_lossy().replace(".tolk-spare", ".tolk-copies"))
-            .unwrap_or_else(|| ".tolk-copies".into()),
-    )
+    beside(target, "copies")
 }
 
 #[cfg(unix)]

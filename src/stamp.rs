@@ -51,15 +51,7 @@ const MAX_STAMP: u64 = 256 * 1024 * 1024;
 /// inside, it would be published with the site and be part of what it
 /// describes.
 pub fn path_for(target: &Path) -> PathBuf {
-    let parent = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".into());
-    parent.join(format!(".{name}.tolk-stamp"))
+    output::beside(target, "stamp")
 }
 
 /// A build's inputs: their bytes (what a stamp records, so that a fresh
