@@ -216,14 +216,23 @@ impl Config {
     /// to run `tolk init`.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(FILE_NAME);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let cannot = |e: std::io::Error| {
             Diagnostic::error("config", format!("cannot read {}: {e}", path.display())).with_hint(
                 format!(
                     "run `tolk init {}` to start a site there, or pass --root",
                     root.display()
                 ),
             )
-        })?;
+        };
+        // Not waited on when it is a FIFO, not read forever from a device.
+        let Some(file) = crate::content::open_regular(&path).map_err(cannot)? else {
+            return Err(Diagnostic::error(
+                "config",
+                format!("{} is not a regular file", path.display()),
+            )
+            .with_hint("book.toml must be a file of TOML text: replace it with one"));
+        };
+        let text = std::io::read_to_string(file).map_err(cannot)?;
         Config::parse(root, &text)
     }
 

@@ -841,13 +841,19 @@ fn load_redirections(
     let mut out = BTreeMap::new();
     let name = ".openpublishing.redirection.json";
     let path = config.english_dir().join(name);
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return out;
+    let display = config.languages.english_src.join(name);
+    let bound = Bound::new(&config.english_dir(), &config.root, "the English folder");
+    let text = match read_alone(&path, &display, &bound) {
+        Ok(Some(text)) => text,
+        Ok(None) => return out,
+        Err(d) => {
+            diagnostics.push(d);
+            return out;
+        }
     };
     let file: File = match serde_json::from_str(&text) {
         Ok(f) => f,
         Err(e) => {
-            let display = config.languages.english_src.join(name);
             diagnostics.push(
                 Diagnostic::warning("redirection", format!("this redirection file cannot be read: {e}"))
                     .at(Location::from_line_col(&display, &text, e.line(), e.column(), 1))
@@ -1036,6 +1042,83 @@ pub fn walk(
     files
 }
 
+/// Opens `path` for reading, following a symbolic link, without waiting:
+/// a FIFO put where a file was expected would otherwise block the build
+/// until something writes to it. `None` when what was opened is not a
+/// regular file (a FIFO, a device such as `/dev/zero`, which never ends).
+pub fn open_regular(path: &Path) -> std::io::Result<Option<std::fs::File>> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    // Asked of the opened file, not of the path: a file swapped for a FIFO
+    // between a check and the open is still refused.
+    Ok(file.metadata()?.is_file().then_some(file))
+}
+
+/// Reads one file the build looks for by name outside the walks (a DocFX
+/// redirection file): a hidden file, so no walk reads it, but a
+/// contributor can send it as a symbolic link or a FIFO like any other.
+/// The same rules as the walk's: a link is followed only inside `bound`
+/// (`error[symlink-outside]`), a FIFO or device is skipped with a warning,
+/// never read. `Ok(None)` when there is no such file.
+pub fn read_alone(path: &Path, shown: &Path, bound: &Bound) -> Result<Option<String>, Diagnostic> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| {
+        Diagnostic::error("io", format!("cannot read this file: {e}"))
+            .in_file(shown)
+            .with_hint("make it a readable file, or remove it")
+    };
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(cannot(e)),
+        Ok(m) if m.file_type().is_symlink() => bound.check_link(path, shown, false)?,
+        Ok(_) => {}
+    }
+    let Some(mut file) = open_regular(path).map_err(cannot)? else {
+        return Err(Diagnostic::warning(
+            "io",
+            "this is not a regular file (a FIFO, socket or device), so it was not read",
+        )
+        .in_file(shown)
+        .with_hint("the file was skipped: replace it with a regular file, or remove it"));
+    };
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).map_err(cannot)?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Some(normalize(text))),
+        Err(e) => Err(not_utf8(shown, &e)),
+    }
+}
+
+/// `error[encoding]` at the first byte that is not UTF-8, its whole line
+/// shown (the rest of the line with `U+FFFD` for bad bytes: cut at the
+/// byte, the line would hide what the writer has to find), and a hint
+/// from the file's first bytes.
+fn not_utf8(shown: &Path, e: &std::string::FromUtf8Error) -> Diagnostic {
+    let bytes = e.as_bytes();
+    let good = e.utf8_error().valid_up_to();
+    let text = String::from_utf8_lossy(bytes);
+    let hint = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        "the file is saved as UTF-16 (it starts with a UTF-16 byte-order mark): save it as UTF-8"
+    } else {
+        "save the file as UTF-8 (it is probably Windows-1252 or Latin-1)"
+    };
+    Diagnostic::error(
+        "encoding",
+        format!(
+            "this file is not valid UTF-8: byte 0x{:02X} cannot start a character here",
+            bytes.get(good).copied().unwrap_or(0)
+        ),
+    )
+    .at(Location::from_offset(shown, &text, good, 1))
+    .with_hint(hint)
+}
+
 /// Reads a file as UTF-8 text, normalised (no BOM, `\n` line endings). A
 /// file that is not UTF-8 is an error at the line and column of the first
 /// bad byte.
@@ -1057,21 +1140,7 @@ pub fn read_source(
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let good = e.utf8_error().valid_up_to();
-            let bytes = e.as_bytes();
-            let prefix = String::from_utf8_lossy(&bytes[..good]).into_owned();
-            let loc = Location::from_offset(&display, &prefix, prefix.len(), 0);
-            diagnostics.push(
-                Diagnostic::error(
-                    "encoding",
-                    format!(
-                        "this file is not valid UTF-8: byte 0x{:02X} cannot start a character here",
-                        bytes[good]
-                    ),
-                )
-                .at(Location { width: 1, ..loc })
-                .with_hint("save the file as UTF-8 (it is probably Windows-1252 or Latin-1)"),
-            );
+            diagnostics.push(not_utf8(&display, &e));
             return None;
         }
     };

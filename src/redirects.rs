@@ -81,15 +81,26 @@ pub fn load(config: &Config) -> (Vec<Redirect>, Vec<Diagnostic>) {
             location,
         });
     }
-    for dir in [config.root.clone(), config.content_dir()] {
+    for (dir, name) in [
+        (config.root.clone(), "the project folder"),
+        (config.content_dir(), "the content folder"),
+    ] {
         let path = dir.join(DOCFX_FILE);
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
         let shown = path
             .strip_prefix(&config.root)
             .unwrap_or(&path)
             .to_path_buf();
+        // Sent by a contributor like any content file: never read through
+        // a link out of its folder, nor from a FIFO or a device.
+        let bound = crate::content::Bound::new(&dir, &config.root, name);
+        let text = match crate::content::read_alone(&path, &shown, &bound) {
+            Ok(Some(text)) => text,
+            Ok(None) => continue,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
         // Source paths are relative to the file's folder; pages to the
         // content folder.
         let prefix = relative_prefix(&dir, &config.content_dir());

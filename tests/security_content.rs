@@ -721,3 +721,139 @@ fn links_into_hidden_files_of_the_project_are_refused() {
     assert!(found[0].contains("--> content-en/over.md"), "{}", found[0]);
     assert!(!run.stderr.contains("SECRET-TOKEN"));
 }
+
+/// Runs `tolk <args> --root <site>`, killed after 60 s: reading a FIFO
+/// or `/dev/zero` never ends, so a regression here must fail, not hang.
+fn tolk_within_a_minute(site: &TempSite, args: &[&str]) -> Run {
+    use std::io::Read;
+    let mut child = std::process::Command::new(bin())
+        .args(args)
+        .arg("--root")
+        .arg(site.root())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run tolk");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("tolk {args:?} still ran after 60 s: it read a FIFO or a device");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr: reader.join().expect("stderr reader"),
+    }
+}
+
+fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+}
+
+#[test]
+fn redirection_files_are_read_by_the_rules_of_content_files() {
+    // `.openpublishing.redirection.json` is hidden, so no walk reads it:
+    // it is looked up by name in the project, content and English folders.
+    // A contributor sends it like any file: as a link out, a FIFO, a link
+    // to a device. None may be read.
+    let site = TempSite::new("[book]\ntitle = \"T\"\n");
+    site.write("content/index.md", ARTICLE);
+    site.write("content-en/index.md", "# Start\n");
+    let name = ".openpublishing.redirection.json";
+    let content = site.root().join("content").join(name);
+    let english = site.root().join("content-en").join(name);
+    let top = site.root().join(name);
+
+    symlink("/etc/passwd", &content).expect("link");
+    symlink("/etc/passwd", &english).expect("link");
+    let run = tolk_within_a_minute(&site, &["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("root:x:0"), "{}", run.stderr);
+    let found = diagnostics(&run, "symlink-outside");
+    for shown in [format!("content/{name}"), format!("content-en/{name}")] {
+        assert!(
+            found
+                .iter()
+                .any(|d| d.contains(&format!("--> {shown}\n")) && d.contains("/etc/passwd")),
+            "no diagnostic at {shown}:\n{}",
+            run.stderr
+        );
+    }
+    std::fs::remove_file(&english).expect("unlink");
+
+    // A device and a FIFO: refused (a link to the device) or skipped with
+    // a warning at the file (a FIFO), and the build ends.
+    std::fs::remove_file(&content).expect("unlink");
+    symlink("/dev/zero", &top).expect("link");
+    let run = tolk_within_a_minute(&site, &["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        diagnostics(&run, "symlink-outside")
+            .iter()
+            .any(|d| d.contains(&format!("--> {name}\n")) && d.contains("/dev/zero")),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(&top).expect("unlink");
+    for fifo in [&top, &content, &english] {
+        mkfifo(fifo);
+        let run = tolk_within_a_minute(&site, &["build"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let shown = fifo
+            .strip_prefix(site.root())
+            .expect("inside")
+            .display()
+            .to_string();
+        assert!(
+            run.stderr.contains(&format!(
+                "warning[io]: this is not a regular file (a FIFO, socket or device), so it was not read\n --> {shown}\n"
+            )),
+            "{}",
+            run.stderr
+        );
+        std::fs::remove_file(fifo).expect("unlink");
+    }
+
+    // A link that stays in its folder is read as before.
+    site.write(
+        "content/redirects/real.json",
+        r#"{"redirections": [{"source_path": "oud.md", "redirect_url": "/index"}]}"#,
+    );
+    symlink("redirects/real.json", &content).expect("link");
+    let run = tolk_within_a_minute(&site, &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site.exists("nl-nl/oud/index.html"), "{}", run.stderr);
+}
+
+#[test]
+fn a_book_toml_that_is_a_fifo_is_an_error_not_a_hang() {
+    let site = TempSite::new("[book]\ntitle = \"T\"\n");
+    site.write("content/index.md", ARTICLE);
+    std::fs::remove_file(site.root().join("book.toml")).expect("unlink");
+    mkfifo(&site.root().join("book.toml"));
+    let run = tolk_within_a_minute(&site, &["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error[config]:") && run.stderr.contains("is not a regular file"),
+        "{}",
+        run.stderr
+    );
+}
