@@ -227,6 +227,31 @@ fn invalid_utf8_is_located_at_the_first_bad_byte() {
         "error[encoding]: this file is not valid UTF-8: byte 0xE9 cannot start a character here",
         "content/a.md:8:12",
     );
+    // The whole line, the bad byte as U+FFFD: cut at the byte, it hid
+    // the rest of the sentence the writer has to find.
+    assert!(
+        r.stderr.contains("8 | Een kop caf\u{fffd} met melk."),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("probably Windows-1252"), "{}", r.stderr);
+}
+
+#[test]
+fn a_utf16_file_is_named_as_such() {
+    let case = Case::new();
+    let text: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("# Kop\n".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    case.site.write("content/utf16.md", text);
+    let r = case.build_fails();
+    assert!(
+        r.stderr.contains("--> content/utf16.md:1:1")
+            && r.stderr.contains("the file is saved as UTF-16"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
