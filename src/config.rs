@@ -253,6 +253,25 @@ impl Config {
         let mut site = raw.site;
         site.base_path = normalize_base_path(&site.base_path);
         for (code, level) in &raw.check.severity {
+            if crate::diagnostic::known_code(code).is_none() {
+                // A misspelt code would silently keep its old severity.
+                let at = text.find(code.as_str()).unwrap_or(0);
+                let nearest = crate::diagnostic::CODES
+                    .iter()
+                    .map(|c| (strsim::damerau_levenshtein(code, c), *c))
+                    .min()
+                    .filter(|(d, _)| *d <= 3 || code.len() > 6 && *d <= code.len() / 3);
+                let hint = match nearest {
+                    Some((_, c)) => format!("did you mean `{c}`? a code is the word in brackets of a diagnostic, like `broken-link` in `warning[broken-link]`"),
+                    None => "a code is the word in brackets of a diagnostic, like `broken-link` in `warning[broken-link]`; docs/ci.md lists them".to_string(),
+                };
+                return Err(Diagnostic::error(
+                    "unknown-config-key",
+                    format!("`{code}` under [check.severity] is not a code tolk reports"),
+                )
+                .at(Location::from_offset(FILE_NAME, text, at, code.len()))
+                .with_hint(hint));
+            }
             if level != "off" && crate::diagnostic::Severity::parse(level).is_none() {
                 let at = text.find(level.as_str()).unwrap_or(0);
                 return Err(Diagnostic::error(

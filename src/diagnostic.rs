@@ -127,6 +127,92 @@ impl Location {
     }
 }
 
+/// Every code tolk reports, sorted. A site sets severities by code
+/// (`[check.severity]`), so a key that is not here would silently do
+/// nothing: `config` refuses it, naming the nearest code. A debug build
+/// panics on a diagnostic whose code is missing (the tests build so), and
+/// a unit test finds the literal codes in the sources.
+pub const CODES: &[&str] = &[
+    "anchor-mismatch",
+    "asset-type",
+    "broken-anchor",
+    "broken-link",
+    "case-clash",
+    "checklist-answers",
+    "checklist-choice",
+    "checklist-cycle",
+    "checklist-duplicate",
+    "checklist-expr",
+    "checklist-id",
+    "checklist-link",
+    "checklist-message",
+    "checklist-name",
+    "checklist-never",
+    "checklist-not-found",
+    "checklist-options",
+    "checklist-regex",
+    "checklist-scope",
+    "checklist-translation",
+    "checklist-type",
+    "checklist-valid",
+    "checklist-yaml",
+    "code-source",
+    "config",
+    "content",
+    "docfx-block",
+    "duplicate-page",
+    "empty-link-text",
+    "encoding",
+    "external-link",
+    "front-matter",
+    "front-matter-date",
+    "front-matter-type",
+    "include",
+    "init",
+    "io",
+    "link-spelling",
+    "merge-conflict",
+    "missing-asset",
+    "missing-front-matter",
+    "missing-title",
+    "mojibake",
+    "only-dutch",
+    "only-english",
+    "output-clash",
+    "output-dir",
+    "output-path",
+    "raw-html-removed",
+    "redirect-missing",
+    "redirect-shadowed",
+    "redirect-to-yaml",
+    "redirection",
+    "redirects",
+    "renamed",
+    "segment-empty-dutch",
+    "segment-id-mismatch",
+    "segment-identical",
+    "segment-missing-english",
+    "segment-split-table-cell",
+    "segment-stray-english",
+    "segment-unclosed",
+    "serve",
+    "symlink-outside",
+    "template",
+    "theme",
+    "toc",
+    "toc-missing",
+    "unknown-config-key",
+    "unsafe-link",
+    "watch",
+    "yaml",
+    "yaml-alias",
+];
+
+/// The code `code` names, as the `'static` string diagnostics carry.
+pub fn known_code(code: &str) -> Option<&'static str> {
+    CODES.binary_search(&code).ok().map(|i| CODES[i])
+}
+
 /// One problem, with what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
@@ -148,6 +234,10 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        debug_assert!(
+            cfg!(test) || known_code(code).is_some(),
+            "diagnostic code `{code}` is missing from diagnostic::CODES"
+        );
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -470,6 +560,66 @@ pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn codes_are_sorted_and_every_literal_code_in_the_sources_is_listed() {
+        assert!(super::CODES.windows(2).all(|w| w[0] < w[1]));
+        // Each string literal handed to a constructor, and every
+        // `checklist-`/`segment-` literal, outside test modules.
+        let mut missing = Vec::new();
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        for entry in walkdir::WalkDir::new(src).into_iter().flatten() {
+            if entry.path().extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+            let mut literals = Vec::new();
+            for call in [
+                "Diagnostic::error(",
+                "Diagnostic::warning(",
+                "Diagnostic::note(",
+            ] {
+                for (at, _) in text.match_indices(call) {
+                    let rest = text[at + call.len()..].trim_start();
+                    if let Some(lit) = rest.strip_prefix('"') {
+                        literals.push(lit.split('"').next().unwrap_or_default());
+                    }
+                }
+            }
+            // Whole literals, not class names inside HTML strings (`\"`).
+            for prefix in ["\"checklist-", "\"segment-"] {
+                for (at, _) in text.match_indices(prefix) {
+                    let lit = text[at + 1..].split('"').next().unwrap_or_default();
+                    let whole = !text[..at].ends_with('\\')
+                        && lit.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
+                    let html = ["html.rs", "js.rs", "sanitize.rs"]
+                        .iter()
+                        .any(|f| entry.path().ends_with(f));
+                    if whole && !html {
+                        literals.push(lit);
+                    }
+                }
+            }
+            for lit in literals {
+                if super::known_code(lit).is_none() {
+                    missing.push(format!("{}: {lit}", entry.path().display()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "codes missing from CODES: {missing:?}");
+        // The list a writer reads is this one.
+        let ci = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci.md");
+        let ci = std::fs::read_to_string(ci).unwrap_or_default();
+        let undocumented: Vec<&&str> = super::CODES
+            .iter()
+            .filter(|c| !ci.contains(&format!("`{c}`")))
+            .collect();
+        assert!(
+            undocumented.is_empty(),
+            "not in docs/ci.md: {undocumented:?}"
+        );
+    }
+
     #[test]
     fn counts_read_in_english_number() {
         assert_eq!(super::plural(0, "warning"), "0 warnings");

@@ -347,16 +347,10 @@ impl KeptDiagnostic {
         }
     }
 
-    fn restore(
-        self,
-        codes: &mut std::collections::HashMap<String, &'static str>,
-    ) -> Option<Diagnostic> {
+    fn restore(self) -> Option<Diagnostic> {
         let severity = Severity::parse(&self.severity)?;
-        // Codes are `&'static str` (literals in the code); one read back
-        // is leaked once per distinct code, a few dozen bytes a process.
-        let code = *codes
-            .entry(self.code)
-            .or_insert_with_key(|c| Box::leak(c.clone().into_boxed_str()));
+        // A code this binary does not report: not its stamp.
+        let code = crate::diagnostic::known_code(&self.code)?;
         Some(Diagnostic {
             severity,
             code,
@@ -388,11 +382,10 @@ pub fn read_if_fresh(target: &Path, inputs: u128) -> Option<Kept> {
     if stamp.site != format!("{:032x}", site_listing(target)?) {
         return None;
     }
-    let mut codes = std::collections::HashMap::new();
     let diagnostics = stamp
         .diagnostics
         .into_iter()
-        .map(|d| d.restore(&mut codes))
+        .map(KeptDiagnostic::restore)
         .collect::<Option<Vec<_>>>()?;
     Some(Kept {
         counts: Counts {

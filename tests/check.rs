@@ -106,6 +106,39 @@ fn severities_come_from_book_toml() {
 }
 
 #[test]
+fn a_misspelt_code_under_check_severity_is_an_error_naming_the_nearest() {
+    // `broken-ancor = "off"` silently did nothing: the broken anchors a
+    // site meant to silence (or `unknown-code = "error"`, to fail on)
+    // kept their default severity.
+    let site = TempSite::new("[book]\ntitle = \"T\"\n\n[check.severity]\nbroken-ancor = \"off\"\n");
+    site.write("content/index.md", ARTICLE);
+    for args in [&["check"][..], &["build"][..]] {
+        let run = site.tolk(args);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(
+            run.stderr.contains(
+                "error[unknown-config-key]: `broken-ancor` under [check.severity] is not a code tolk reports"
+            ) && run.stderr.contains("--> book.toml:5:1")
+                && run.stderr.contains("did you mean `broken-anchor`?"),
+            "{}",
+            run.stderr
+        );
+    }
+    site.write("book.toml", "[check.severity]\nzzzz = \"error\"\n");
+    let run = site.tolk(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`zzzz` under [check.severity]")
+            && !run.stderr.contains("did you mean"),
+        "{}",
+        run.stderr
+    );
+    // Every code that tolk documents is accepted.
+    site.write("book.toml", "[check.severity]\nbroken-anchor = \"off\"\nmojibake = \"error\"\nsegment-identical = \"warning\"\n");
+    assert_eq!(site.tolk(&["check"]).code, 0);
+}
+
+#[test]
 fn bundled_site_lists_external_links_and_reports_its_real_problems() {
     let site = bundled_site();
     let run = site.tolk(&["check"]);
