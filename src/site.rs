@@ -1143,59 +1143,100 @@ fn name_groups_in_english(nav: &mut [NavNode], tocs: &[TocFile], pages: &[Compil
         .enumerate()
         .filter_map(|(i, p)| p.article.english.as_ref().map(|s| (s.rel.as_str(), i)))
         .collect();
-    // Every English group with the pages under it.
+    // Every English group with the pages under it, and its first page
+    // (a DocFX group starts with its overview).
+    struct Group<'a> {
+        label: &'a str,
+        pages: HashSet<usize>,
+        first: Option<usize>,
+    }
     fn groups<'a>(
         items: &'a [TocItem],
         dir: &str,
         by_en: &HashMap<&str, usize>,
-        out: &mut Vec<(&'a str, HashSet<usize>)>,
-    ) -> HashSet<usize> {
+        out: &mut Vec<Group<'a>>,
+    ) -> (HashSet<usize>, Option<usize>) {
         let mut all = HashSet::new();
+        let mut first = None;
         for it in items {
             let mut mine = HashSet::new();
+            let mut own_first = None;
             if let Some(rel) = it.href.as_deref().and_then(|h| join(dir, h.trim())) {
-                mine.extend(by_en.get(rel.as_str()).copied());
+                own_first = by_en.get(rel.as_str()).copied();
+                mine.extend(own_first);
             }
             if !it.items.is_empty() {
-                mine.extend(groups(&it.items, dir, by_en, out));
+                let (under, under_first) = groups(&it.items, dir, by_en, out);
+                mine.extend(under);
+                own_first = own_first.or(under_first);
                 if !it.name.is_empty() {
-                    out.push((it.name.as_str(), mine.clone()));
+                    out.push(Group {
+                        label: it.name.as_str(),
+                        pages: mine.clone(),
+                        first: own_first,
+                    });
                 }
             }
+            first = first.or(own_first);
             all.extend(mine);
         }
-        all
+        (all, first)
     }
     let mut english = Vec::new();
     for t in tocs {
         groups(&t.items, dir_of(&t.source.rel), &by_en, &mut english);
     }
-    fn name(nodes: &mut [NavNode], english: &[(&str, HashSet<usize>)]) -> HashSet<usize> {
+    fn name(nodes: &mut [NavNode], english: &[Group]) -> (HashSet<usize>, Option<usize>) {
         let mut all = HashSet::new();
+        let mut first = None;
         for n in nodes {
             let mut mine: HashSet<usize> = n.page.into_iter().collect();
-            mine.extend(name(&mut n.children, english));
+            let (under, under_first) = name(&mut n.children, english);
+            mine.extend(under);
+            let own_first = n.page.or(under_first);
             if !n.children.is_empty() && !mine.is_empty() {
                 // Most shared pages, then fewest others; first on a tie.
+                // Only a group that is mostly the same pages, both ways:
+                // otherwise the Dutch top group (every page) took the
+                // largest English group's name ("Customers"), and a small
+                // Dutch group the name of a large English one holding it.
                 let best = english
                     .iter()
-                    .map(|(label, set)| {
+                    .map(|g| {
                         (
-                            set.intersection(&mine).count(),
-                            usize::MAX - set.len(),
-                            *label,
+                            g.pages.intersection(&mine).count(),
+                            usize::MAX - g.pages.len(),
+                            g.label,
                         )
                     })
-                    .filter(|(shared, _, _)| *shared > 0)
+                    .filter(|(shared, rest, _)| {
+                        let theirs = usize::MAX - rest;
+                        *shared > 0 && 2 * shared > mine.len() && 2 * shared > theirs
+                    })
                     .fold(None::<(usize, usize, &str)>, |best, c| match best {
                         Some(b) if (b.0, b.1) >= (c.0, c.1) => Some(b),
                         _ => Some(c),
-                    });
-                n.name_en = best.map(|(_, _, label)| label.to_string());
+                    })
+                    .map(|(_, _, label)| label);
+                // Else the one English group that starts with the same
+                // page: the sources' groups were regrouped since the
+                // translation ("Prijzen", 54 pages in 2021; "Pricing", 7 in
+                // 2023), but each still opens with its overview.
+                let same_start = || {
+                    let mut starting = english
+                        .iter()
+                        .filter(|g| own_first.is_some() && g.first == own_first);
+                    match (starting.next(), starting.next()) {
+                        (Some(g), None) => Some(g.label),
+                        _ => None,
+                    }
+                };
+                n.name_en = best.or_else(same_start).map(str::to_string);
             }
+            first = first.or(own_first);
             all.extend(mine);
         }
-        all
+        (all, first)
     }
     name(nav, &english);
 }

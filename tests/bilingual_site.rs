@@ -480,6 +480,66 @@ fn dutch_fragments_on_english_pages_are_marked_dutch() {
     );
 }
 
+#[test]
+fn an_english_group_names_a_dutch_one_only_when_they_hold_mostly_the_same_pages() {
+    // The shared corpus's English TOC has no group over the whole site,
+    // but large ones ("Customers"): the Dutch top group and small Dutch
+    // groups inside a large English one took its name, so the English
+    // sidebar said "Customers" three times.
+    let site = two_language_site();
+    let toc = site.root().join("content-en/partner-center/TOC.yml");
+    let english = std::fs::read_to_string(&toc).expect("English TOC");
+    // One English group holding every page of both Dutch groups, and a
+    // small one with two of the Account pages.
+    let all: String = english
+        .lines()
+        .filter(|l| {
+            l.trim_start().starts_with("- name:") && l.starts_with("    ")
+                || l.trim_start().starts_with("href:")
+        })
+        .map(|l| format!("  {l}\n"))
+        .collect();
+    site.write(
+        "content-en/partner-center/TOC.yml",
+        format!(
+            "- name: Customers\n  items:\n{all}- name: Two\n  items:\n    - name: A\n      href: account-structure.md\n    - name: B\n      href: reg-number-id.md\n"
+        ),
+    );
+    site.tolk(&["build"]).ok();
+    let en = site.read("en/partner-center/agreements/index.html");
+    let nav_en = nav(&en);
+    // Account's 5 pages are 5 of the 13 under "Customers", and "Two"
+    // holds only 2 of them: neither names it. (The 8 Programs pages are
+    // most of "Customers", which may name that group.)
+    assert!(
+        nav_en.contains("<summary><span lang=\"nl\">Account</span></summary>"),
+        "Account is not kept, marked Dutch: {nav_en}"
+    );
+    assert!(!nav_en.contains(">Two<"), "{nav_en}");
+    // A group regrouped since the translation but opening with the same
+    // overview page is the same group: it lends its name.
+    site.write(
+        "content-en/partner-center/TOC.yml",
+        "- name: Your account\n  items:\n    - name: A\n      href: account-structure.md\n    - name: B\n      href: gdap-partner-terminate.md\n",
+    );
+    site.tolk(&["build"]).ok();
+    let en = site.read("en/partner-center/agreements/index.html");
+    assert!(
+        nav(&en).contains("<summary>Your account</summary>"),
+        "{}",
+        nav(&en)
+    );
+    // With the English TOC as it was, its names come back.
+    std::fs::write(&toc, english).expect("write");
+    site.tolk(&["build"]).ok();
+    let en = site.read("en/partner-center/agreements/index.html");
+    assert!(
+        nav(&en).contains("<summary>Programs</summary>"),
+        "{}",
+        nav(&en)
+    );
+}
+
 /// Decodes the character references tolk writes.
 fn unescape(s: &str) -> String {
     s.replace("&quot;", "\"")
