@@ -28,10 +28,16 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Create a new site: book.toml and an example article.
+    /// Create a new site: book.toml, an example article and a .gitignore.
     ///
     /// The default theme is built into tolk, so the new site has no theme
     /// files; add themes/default/<file> to override any of them.
+    #[command(
+        after_help = "Examples:\n  tolk init mysite        a new site in ./mysite\n  \
+                            tolk serve --root mysite --open\n\n\
+                            The .gitignore keeps the built site (site/) and the files tolk keeps \
+                            beside it (.site.tolk-*) out of version control."
+    )]
     Init {
         /// The folder to create the site in (created if missing).
         #[arg(default_value = ".")]
@@ -42,11 +48,22 @@ pub enum Command {
     /// The build is atomic: it writes into a staging folder and swaps it in
     /// only when every page succeeded, so a failed build leaves the last good
     /// site untouched.
+    ///
+    /// Exits 1 when the site cannot be built (nothing is written then). The
+    /// errors only the checks find (a broken link or anchor, a missing
+    /// front-matter key) do not stop a build: it writes the site, exits 0
+    /// and says so; `tolk check` exits 1 on them.
+    #[command(
+        after_help = "Examples:\n  tolk build                       build ./book.toml's site into site/\n  \
+                            tolk build --root docs --out /tmp/out\n  \
+                            tolk build --base-url /docs/     for a site published under /docs/"
+    )]
     Build {
         /// The folder that holds book.toml.
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Write the site here instead of [build] build-dir.
+        /// Write the site here instead of [build] build-dir. A relative path
+        /// is relative to --root, as build-dir is.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Serve the site under this path, e.g. /docs/ (overrides [site] base-path).
@@ -72,6 +89,10 @@ pub enum Command {
     /// This is the same evaluator whose generated JavaScript runs in the
     /// page, so `tolk eval` and the form always agree. A wrongly typed or
     /// unknown answer is an error (exit 1).
+    #[command(after_help = "Example, with the bundled site's credit checklist:\n  \
+                            echo '{\"partner_type\": \"direct\", \"credit_type\": \"outage\", \"incident_date\": \"2021-02-15\"}' \\\n    \
+                            | tolk eval content/request-credit.md credit-request --answers - --today 2021-03-01 --lang en\n\n\
+                            docs/checklists.md explains the result.")]
     Eval(EvalArgs),
     /// Check the site without writing it: everything a build validates, plus
     /// links and anchors between articles (in both languages), files that
@@ -81,6 +102,9 @@ pub enum Command {
     /// Links that leave the site are listed as notes, not fetched. Severities
     /// per kind of problem are set in book.toml under [check.severity].
     /// Exits 1 when any error is found.
+    #[command(after_help = "Examples:\n  tolk check\n  \
+                            tolk check --format json > diagnostics.jsonl   one JSON object per line, for CI annotations\n  \
+                            tolk check --review                           also the segments a translator should look at")]
     Check {
         /// The folder that holds book.toml.
         #[arg(long, default_value = ".")]
@@ -102,6 +126,8 @@ pub enum Command {
     /// Ctrl-C), never into build-dir, so the live-reload script it carries
     /// never reaches a published site. Errors keep the last good site
     /// served and show over every open page until they are fixed.
+    #[command(after_help = "Examples:\n  tolk serve --open\n  \
+                            tolk serve --root mysite --port 0     any free port; the URL is printed")]
     Serve {
         /// The folder that holds book.toml.
         #[arg(long, default_value = ".")]
@@ -127,8 +153,9 @@ pub struct EvalArgs {
     /// The `id` of the checklist in the article.
     pub checklist: String,
     /// A JSON file with the answers, or `-` for standard input. Without it:
-    /// no answers. Example: {"provider": "direct", "incident_date":
-    /// "2021-02-15", "steps": {"mpn_active": true}}
+    /// no answers. Example, for the bundled credit checklist:
+    /// {"partner_type": "direct", "credit_type": "outage", "incident_date":
+    /// "2021-02-15", "steps": {"evidence_email": true}}
     #[arg(long, value_name = "FILE|-")]
     pub answers: Option<String>,
     /// The date `today()` returns, as YYYY-MM-DD (default: the local date).
@@ -190,7 +217,7 @@ pub fn main() -> ExitCode {
                     if let Some(note) = report.errors_note() {
                         crate::say_err!("{note}");
                     }
-                    crate::say_err!("{}", serve_hint(&report.out, &report.base_path));
+                    crate::say_err!("{}", serve_hint(&report.out, &report.base_path, &opts.root));
                     std::mem::forget(session);
                     Vec::new()
                 }),
@@ -228,7 +255,19 @@ fn eval(args: EvalArgs) -> ExitCode {
         .map(|t| (t, crate::date::Date::parse_iso(t)))
     {
         Some((t, None)) => {
-            return usage(format!("--today {t} is not a date; write it as YYYY-MM-DD"))
+            let shaped = t.len() == 10
+                && t.bytes().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
+            return usage(if shaped {
+                format!("--today {t} is not a day of the calendar")
+            } else {
+                format!("--today {t} is not a date; write it as YYYY-MM-DD")
+            });
         }
         Some((_, d)) => d,
         None => None,
@@ -357,18 +396,18 @@ fn finish(result: Result<Vec<Diagnostic>, Vec<Diagnostic>>) -> ExitCode {
         }
         Err(diags) => {
             diagnostic::eprint_all(&diags);
-            let (errors, warnings) = diagnostic::count(&diags);
+            // Counted as `tolk check` counts (notes too).
             crate::say_err!(
-                "tolk: failed with {} and {}; nothing was written",
-                diagnostic::plural(errors, "error"),
-                diagnostic::plural(warnings, "warning")
+                "tolk: failed with {}; nothing was written",
+                diagnostic::tally(&diags)
             );
             ExitCode::from(1)
         }
     }
 }
 
-const EXAMPLE_BOOK: &str = r#"# The site's configuration. Every key is optional; see the README.
+const EXAMPLE_BOOK: &str = r#"# The site's configuration. Every key is optional; a key tolk does not
+# know is an error that names it. tolk's README lists them all.
 [book]
 title = "Mijn documentatie"
 src = "content"
@@ -390,6 +429,8 @@ source = "nl-nl"
 external-base = ""
 "#;
 
+const EXAMPLE_GITIGNORE: &str = "# What tolk build writes: the site, and the files it keeps beside it.\n/site/\n/.site.tolk-*\n";
+
 const EXAMPLE_ARTICLE: &str = r#"---
 title: Welkom
 description: Een eerste artikel.
@@ -408,26 +449,27 @@ ms.contentlocale: nl-NL
 
 /// How to look at a built site: its links are root-absolute, so it must be
 /// served; opening a page from disk (`file://`) finds no stylesheet.
-fn serve_hint(out: &Path, base: &str) -> String {
+fn serve_hint(out: &Path, base: &str, root: &Path) -> String {
+    let root = root_flag(root);
     if base == "/" {
         format!(
-            "Serve it with any static web server, e.g. `python3 -m http.server -d {}`, or preview with `tolk serve`: \
+            "Serve it with any static web server, e.g. `python3 -m http.server -d {}`, or preview with `tolk serve{root}`: \
              opening its index.html from disk (file://) does not work, because its links start at /.",
             out.display()
         )
     } else {
         format!(
-            "Publish it at {base} of a web server, or preview with `tolk serve`: \
+            "Publish it at {base} of a web server, or preview with `tolk serve{root}`: \
              opening its index.html from disk (file://) does not work, because its links start at {base}."
         )
     }
 }
 
-/// What `tolk init` says when it is done: where the site is and the
-/// writer's next step, a preview in the browser.
-fn init_done(dir: &Path) -> String {
+/// ` --root DIR` (quoted for a shell when it must be) for a hint to run
+/// another command on the same site; empty for the current folder.
+fn root_flag(dir: &Path) -> String {
     let shown = dir.display().to_string();
-    let root = if dir == Path::new(".") {
+    if dir == Path::new(".") || shown.is_empty() {
         String::new()
     } else if shown
         .chars()
@@ -436,6 +478,17 @@ fn init_done(dir: &Path) -> String {
         format!(" --root {shown}")
     } else {
         format!(" --root '{}'", shown.replace('\'', "'\\''"))
+    }
+}
+
+/// What `tolk init` says when it is done: where the site is and the
+/// writer's next step, a preview in the browser.
+fn init_done(dir: &Path) -> String {
+    let root = root_flag(dir);
+    let shown = if root.is_empty() {
+        "the current folder".to_string()
+    } else {
+        dir.display().to_string()
     };
     format!(
         "Created a new site in {shown}.\n\
@@ -469,6 +522,12 @@ pub fn init(dir: &Path) -> Result<(), Vec<Diagnostic>> {
     let article = content.join("welcome.md");
     if !article.exists() {
         std::fs::write(&article, EXAMPLE_ARTICLE).map_err(|e| io(&article, e))?;
+    }
+    // What a build leaves beside the content: the site and, beside it,
+    // its spare copy, lock, stamp and copies' record.
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(&ignore, EXAMPLE_GITIGNORE).map_err(|e| io(&ignore, e))?;
     }
     Ok(())
 }

@@ -74,10 +74,58 @@ fn init_then_build() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let page = std::fs::read_to_string(target.join("site/nl-nl/welcome/index.html")).unwrap();
     assert!(page.contains("<h1 id=\"welcome\">"));
+    // The build's hint names the same site (run from here, a bare `tolk
+    // serve` finds no book.toml).
+    assert!(
+        run.stderr.contains(&format!(
+            "preview with `tolk serve --root {}`",
+            target.display()
+        )),
+        "{}",
+        run.stderr
+    );
+    // What builds leave beside the content is ignored by git: the site,
+    // and the stamp, lock, spare copy and copies' record beside it.
+    let ignore = std::fs::read_to_string(target.join(".gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "/site/"), "{ignore}");
+    assert!(ignore.lines().any(|l| l == "/.site.tolk-*"), "{ignore}");
+    let beside: Vec<String> = std::fs::read_dir(&target)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".site"))
+        .collect();
+    assert!(!beside.is_empty());
+    assert!(
+        beside.iter().all(|n| n.starts_with(".site.tolk-")),
+        "{beside:?}"
+    );
     // init refuses to overwrite.
     let again = tolk(&["init", target.to_str().unwrap()], None);
     assert_eq!(again.code, 1);
     assert!(again.stderr.contains("already exists"));
+}
+
+#[test]
+fn init_in_the_current_folder_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = tolk(&["init"], Some(dir.path()));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("Created a new site in the current folder.")
+            && run.stderr.lines().any(|l| l.trim() == "tolk serve --open"),
+        "{}",
+        run.stderr
+    );
+    // An existing .gitignore is the writer's: left as it is.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".gitignore"), "mine\n").unwrap();
+    assert_eq!(tolk(&["init"], Some(dir.path())).code, 0);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".gitignore")).unwrap(),
+        "mine\n"
+    );
 }
 
 #[test]
@@ -470,7 +518,8 @@ fn a_template_rendering_error_is_reported_once_for_all_pages() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("failed with 1 error and 0 warnings;"),
+        run.stderr
+            .contains("failed with 1 error, 0 warnings, 0 notes;"),
         "one error, not one per page: {}",
         run.stderr
     );

@@ -130,6 +130,24 @@ fn eval_rejects_bad_answers_and_bad_usage() {
         None,
     );
     assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("write it as YYYY-MM-DD"),
+        "{}",
+        run.stderr
+    );
+    // In the right shape but not a day: saying "write it as YYYY-MM-DD"
+    // sent the writer looking for a typo that is not there.
+    let run = tolk(
+        &["eval", a, "credit-request", "--today", "2021-02-30"],
+        None,
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("--today 2021-02-30 is not a day of the calendar"),
+        "{}",
+        run.stderr
+    );
     let run = tolk(&["eval", a, "credit-request", "--lang", "fr"], None);
     assert_eq!(run.code, 2);
     // A wrongly typed answer, from standard input.
@@ -170,4 +188,63 @@ fn a_broken_checklist_fails_the_build_at_its_line() {
         "{}",
         check.stdout
     );
+}
+
+/// The ```json block that follows `after` in `doc`.
+fn json_block_after<'a>(doc: &'a str, after: &str) -> &'a str {
+    let at = doc
+        .find(after)
+        .unwrap_or_else(|| panic!("{after:?} in the doc"));
+    let rest = &doc[at..];
+    let start = rest.find("```json\n").expect("a json block") + "```json\n".len();
+    let end = rest[start..].find("```").expect("the block's end");
+    &rest[start..start + end]
+}
+
+#[test]
+fn docs_eval_sample_is_what_tolk_eval_prints() {
+    // docs/checklists.md showed a result from an older checklist (three
+    // inputs, a `deadline` that no longer exists): a writer pasting the
+    // command saw something else.
+    let doc = std::fs::read_to_string(repo().join("docs/checklists.md")).expect("doc");
+    let answers = json_block_after(&doc, "Answers are JSON");
+    let shown = json_block_after(&doc, "The result is one line of JSON");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("answers.json");
+    std::fs::write(&file, answers).expect("write");
+    let article = repo().join("content/request-credit.md");
+    let run = tolk(
+        &[
+            "eval",
+            article.to_str().expect("utf-8"),
+            "credit-request",
+            "--answers",
+            file.to_str().expect("utf-8"),
+            "--today",
+            "2021-03-01",
+            "--lang",
+            "en",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Same keys in the same order, same values: the doc's line breaks
+    // are the only difference.
+    let shown: serde_json::Value = serde_json::from_str(shown).expect("the doc's JSON");
+    assert_eq!(
+        serde_json::to_string(&shown).expect("json"),
+        run.stdout.trim()
+    );
+    // The regex example quotes the article's own rules.
+    let article = std::fs::read_to_string(article.with_file_name("troubleshoot-account-setup.md"))
+        .expect("article");
+    let quoted: Vec<&str> = doc
+        .lines()
+        .filter(|l| l.starts_with("when: matches(phone"))
+        .map(|l| l.split("   #").next().unwrap_or(l).trim())
+        .collect();
+    assert_eq!(quoted.len(), 2, "{quoted:?}");
+    for rule in quoted {
+        assert!(article.contains(rule), "{rule} is not in the article");
+    }
 }

@@ -566,8 +566,18 @@ fn a_site_broken_from_the_start_shows_its_errors_until_fixed() {
     let mut events = s.events();
     events.wait_for("hello", &s);
     assert!(events.wait_for("error", &s).contains("content/artikel.md"));
+    // There is no last good site to speak of.
+    s.wait_log(
+        "the build failed with 1 error, 0 warnings, 0 notes; nothing is served until it builds",
+    );
     site.write("content/artikel.md", article("Eindelijk."));
     events.wait_for("reload", &s);
+    assert!(s.get("/nl-nl/artikel/").text().contains("Eindelijk."));
+    s.wait_log("Rebuilt 2 articles: 3 pages in nl-nl, 3 in en, in ");
+    // Broken again: now the last good site is served.
+    site.write("content/artikel.md", "---\ntitle: [kapot\n---\n# Kapot\n");
+    events.wait_for("error", &s);
+    s.wait_log("still serving the last good site");
     assert!(s.get("/nl-nl/artikel/").text().contains("Eindelijk."));
 }
 

@@ -581,14 +581,15 @@ impl Rebuilds {
                 // `tolk check` (a rebuild counts the whole site's).
                 diagnostic::eprint_all(&report.diagnostics);
                 crate::say_err!(
-                    "{} {} pages from {} articles in {:.0?}{what}; {}",
+                    "{} {}: {} in nl-nl, {} in en, in {:.0?}{what}; {}",
                     if changed.is_empty() {
                         "Built"
                     } else {
                         "Rebuilt"
                     },
-                    report.pages,
-                    report.articles,
+                    diagnostic::plural(report.articles, "article"),
+                    diagnostic::plural(report.pages_per_lang, "page"),
+                    report.pages_per_lang,
                     report.elapsed,
                     diagnostic::tally(&report.diagnostics),
                 );
@@ -606,11 +607,16 @@ impl Rebuilds {
             }
             Err(diagnostics) => {
                 diagnostic::eprint_all(&diagnostics);
-                let (errors, warnings) = diagnostic::count(&diagnostics);
+                // Before a first good build there is no site to fall back
+                // on: every page says the site has not been built yet.
+                let serving = if self.good.load(Ordering::SeqCst) == 0 {
+                    "nothing is served until it builds"
+                } else {
+                    "still serving the last good site"
+                };
                 crate::say_err!(
-                    "tolk: the build failed with {} and {}; still serving the last good site",
-                    diagnostic::plural(errors, "error"),
-                    diagnostic::plural(warnings, "warning")
+                    "tolk: the build failed with {}; {serving}",
+                    diagnostic::tally(&diagnostics)
                 );
                 self.events.send(Event::Error { diagnostics });
                 self.last_ok = false;
