@@ -1088,6 +1088,22 @@ fn join(dir: &str, href: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// The scheme of an absolute URL (`https`, `mailto`, `javascript`),
+/// lowercased, as a browser reads it: white space and control characters
+/// anywhere in it ignored. `None` for a path (`a/b.md`, `../x:y.md` has
+/// a `/` before its colon).
+fn url_scheme(href: &str) -> Option<String> {
+    let cleaned: String = href
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    let (scheme, _) = cleaned.split_once(':')?;
+    let mut chars = scheme.chars();
+    (chars.next()?.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)))
+    .then(|| scheme.to_ascii_lowercase())
+}
+
 fn is_toc_href(href: &str) -> bool {
     let lower = href.to_ascii_lowercase();
     lower.ends_with("toc.yml") || lower.ends_with("toc.md")
@@ -1353,8 +1369,12 @@ fn items_to_nodes(
     for it in items {
         let mut node = NavNode::group(it.name.clone(), Vec::new());
         if let Some(href) = it.href.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
-            if href.contains("://") || href.starts_with("mailto:") {
-                if markdown::is_safe_url(href) {
+            if let Some(scheme) = url_scheme(href) {
+                // `javascript:` and `data:` have no `//`: they were taken
+                // for paths and silently dropped; `ftp://` was published.
+                if matches!(scheme.as_str(), "http" | "https" | "mailto")
+                    && markdown::is_safe_url(href)
+                {
                     node.href = Some(href.to_string());
                 } else {
                     diagnostics.push(
@@ -1376,11 +1396,12 @@ fn items_to_nodes(
                         listed.insert(i);
                     }
                 }
-            } else if let Some(file) = href
-                .split('#')
-                .next()
-                .filter(|f| f.to_ascii_lowercase().ends_with(".md"))
-            {
+            } else if let Some(file) = href.split(['#', '?']).next().filter(|f| {
+                // A YAML page (`index.yml`, a FAQ) is an article too: the
+                // docset's landing page was left to "Other articles".
+                let f = f.to_ascii_lowercase();
+                f.ends_with(".md") || f.ends_with(".yml")
+            }) {
                 let key = join(dir, file).map(|r| crate::content::page_path(&r));
                 match key.as_ref().and_then(|k| by_path.get(k).copied()) {
                     Some(i) => {
@@ -1416,6 +1437,14 @@ fn items_to_nodes(
                         continue;
                     }
                 }
+            } else if it.items.is_empty() {
+                // `overview`, `page.html`, `#x`: no article, and no group.
+                diagnostics.push(
+                    Diagnostic::warning("toc-missing", format!("TOC entry `{}` points to {href}, which is not an article of the site", it.name))
+                        .at(toc.location(href))
+                        .with_hint("point it at the article's file (`overview.md`) or at a web page (`https://...`); it is left out of the navigation"),
+                );
+                continue;
             }
         }
         let children = items_to_nodes(

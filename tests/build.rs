@@ -696,6 +696,46 @@ fn unsafe_links_and_tab_ids_are_defused() {
         "{}",
         run.stderr
     );
+    // Without `//` a script URL was taken for a path and silently
+    // dropped, and `ftp://` was published, though only http, https and
+    // mailto may leave the site; a path that names no article vanished.
+    site.write(
+        "content/TOC.yml",
+        "- name: A\n  href: a.md#a\n- name: J\n  href: \"javascript:alert(52)\"\n- name: D\n  href: \" data:text/html,x\"\n- name: F\n  href: ftp://example.com/x\n- name: O\n  href: overview\n- name: M\n  href: mailto:docs@example.org\n",
+    );
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for (line, what) in [
+        (4, "javascript:alert(52)"),
+        (6, "data:text/html,x"),
+        (8, "ftp://example.com/x"),
+    ] {
+        assert!(
+            run.stderr.contains(&format!("links to `{what}`: only http, https and mailto links may leave the site\n --> content/TOC.yml:{line}:")),
+            "{what}: {}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr.contains("warning[toc-missing]: TOC entry `O` points to overview, which is not an article of the site\n  --> content/TOC.yml:10:")
+            || run.stderr.contains("warning[toc-missing]: TOC entry `O` points to overview, which is not an article of the site\n --> content/TOC.yml:10:"),
+        "{}",
+        run.stderr
+    );
+    // A YAML page in the TOC is in the navigation, not in "Other
+    // articles" (the shared corpus's docset landing page).
+    site.write(
+        "content/start.yml",
+        "### YamlMime:Landing\ntitle: Start\nsummary: Begin hier.\nmetadata:\n  title: Start\n  ms.date: 01/01/2021\nlandingContent:\n  - title: Eerst\n    linkLists:\n      - linkListType: overview\n        links:\n          - text: A\n            url: a.md\n",
+    );
+    site.write(
+        "content/TOC.yml",
+        "- name: Begin\n  href: start.yml\n- name: A\n  href: a.md#a\n- name: Spatie\n  href: my file.md\n",
+    );
+    site.tolk(&["build"]).ok();
+    let start = site.read("nl-nl/start/index.html");
+    assert!(start.contains("aria-current=\"page\""), "{start}");
+    assert!(!start.contains("Overige artikelen"), "{start}");
     site.write(
         "content/TOC.yml",
         "- name: A\n  href: a.md#a\n- name: Spatie\n  href: my file.md\n",
