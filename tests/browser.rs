@@ -17,6 +17,7 @@ fn in_headless_chromium() {
     let server = StaticServer::start(&site.root().join("site"));
     let b = Browser::start();
     forms_are_live_on_every_page_reached_through_the_nav_with_latency(&b, &server);
+    answers_given_before_the_form_is_live_are_kept(&b, &server);
     form_shows_what_it_knows_and_keeps_only_what_counts(&b, &server);
     credit_request_form_computes_keeps_answers_and_agrees_with_tolk_eval(&b, &server);
     dutch_page_shows_originals_side_by_side_and_search_finds_by_keyboard(&b, &server);
@@ -96,6 +97,64 @@ fn set_date(b: &Browser, id: &str, value: &str) {
         "var i = document.getElementById(arguments[0]); i.value = arguments[1]; i.dispatchEvent(new Event('input', {bubbles: true})); i.dispatchEvent(new Event('change', {bubbles: true})); return true",
         json!([id, value]),
     );
+}
+
+/// On a slow line the form (plain HTML) is there seconds before the
+/// script that makes it live: a reader's answer given meanwhile was wiped
+/// when the form came alive (the runtime restored the saved answers, none,
+/// over it). Hold the page's checklist script back, answer, let it load.
+fn answers_given_before_the_form_is_live_are_kept(b: &Browser, server: &StaticServer) {
+    let page = server.url("/nl-nl/troubleshoot-account-setup/");
+    b.goto(&page);
+    b.js("localStorage.clear(); return true", json!([]));
+    b.cdp("Network.enable", json!({}));
+    b.cdp(
+        "Network.setBlockedURLs",
+        json!({"urls": ["*/static/checklists.*"]}),
+    );
+    b.goto(&page);
+    let live = b.js(
+        "return document.querySelector('form.checklist-live') !== null",
+        json!([]),
+    );
+    assert_eq!(live, json!(false), "the checklist script was not held back");
+    // The reader picks the first answer of the first question.
+    let picked = b.js(
+        "var r = document.querySelector('form.tolk-checklist .checklist-inputs input[type=radio]'); r.click(); return r.id",
+        json!([]),
+    );
+    let picked = picked.as_str().expect("a radio").to_string();
+    b.cdp("Network.setBlockedURLs", json!({"urls": []}));
+    b.js(
+        "var old = document.querySelector('script[src*=\"/static/checklists.\"]'); var s = document.createElement('script'); s.src = old.src; document.body.appendChild(s); return true",
+        json!([]),
+    );
+    b.wait_for(
+        "the form to come alive",
+        "return document.querySelector('form.checklist-live') !== null",
+    );
+    let kept = b.js(
+        "return document.getElementById(arguments[0]).checked",
+        json!([picked]),
+    );
+    assert_eq!(kept, json!(true), "the early answer was wiped");
+    // It counts: saved for the next visit and in the share URL, and the
+    // "restored" notice does not claim it came from an earlier visit.
+    b.wait_for(
+        "the early answer in the share URL",
+        "return location.hash.indexOf('cl-') >= 0",
+    );
+    let notice = b.js(
+        "var n = document.querySelector('.checklist-restored'); return n === null || n.hidden",
+        json!([]),
+    );
+    assert_eq!(notice, json!(true));
+    let stored = b.js(
+        "return Object.keys(localStorage).filter(function (k) { return k.indexOf('tolk-checklist:') === 0; }).length",
+        json!([]),
+    );
+    assert_eq!(stored, json!(1));
+    b.js("localStorage.clear(); return true", json!([]));
 }
 
 /// Issue 15, 2–7 on the credit-request form.

@@ -872,10 +872,15 @@
       }
       return answers;
     }
-    var restored = loadFromUrl(data) || loadStored(data);
-    writeForm(form, data, restored);
-    var kept = update(false);
-    if (notice) notice.hidden = Object.keys(kept).length === 0;
+    // A reader may answer before the form is live (the form is plain
+    // HTML; this script comes later, on a slow line seconds later): those
+    // answers are the reader's latest word, kept and saved. Restoring
+    // over them wiped them with no sign.
+    var early = readForm(form, data);
+    var answeredEarly = Object.keys(early).length > 0;
+    if (!answeredEarly) writeForm(form, data, loadFromUrl(data) || loadStored(data));
+    var kept = update(answeredEarly);
+    if (notice) notice.hidden = answeredEarly || Object.keys(kept).length === 0;
     // "Today" is read again when the reader comes back to the page: a page
     // left open past midnight does not keep yesterday's deadlines.
     function refreshToday() {
