@@ -380,11 +380,27 @@ fn dutch_page_shows_originals_side_by_side_and_search_finds_by_keyboard(
     );
 
     // Search: type, arrow down, Enter.
+    let header = "return document.querySelector('.site-header').getBoundingClientRect().height";
+    let before = b.js(header, json!([]));
     b.click("#tolk-search-input");
     b.type_into("#tolk-search-input", "wachtwoord");
     b.wait_for(
         "search results",
         "return document.querySelectorAll('#tolk-search-results [role=option]').length > 0",
+    );
+    // The list and its "all results" link drop down over the page: the
+    // header keeps its height (it grew by a line, moving the page), and
+    // the link is on top where it is drawn (the list covered it).
+    assert_eq!(b.js(header, json!([])), before, "the header moved");
+    let on_top = b.js(
+        "var a = document.querySelector('.tolk-search-all'); var r = a.getBoundingClientRect(); return !a.hidden && r.height > 0 && document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === a",
+        json!([]),
+    );
+    assert_eq!(on_top, json!(true), "the all-results link is covered");
+    let count = b.text(".tolk-search-status");
+    assert!(
+        count.ends_with(" resultaten") || count == "1 resultaat",
+        "{count}"
     );
     let first = b.text("#tolk-search-results [role=option]");
     assert!(first.to_lowercase().contains("wachtwoord"), "{first}");

@@ -186,7 +186,12 @@ fn breadcrumbs_prev_next_and_a_landing_page() {
         .read("nl-nl/search/index.html")
         .contains("class=\"tolk-search-page\""));
     assert!(tax.contains("action=\"/nl-nl/search/\""));
-    assert!(!tax.contains("<form class=\"tolk-search\" role=\"search\" action=\"/nl-nl/search/\" data-search-page=\"/nl-nl/search/\" data-search-all=\"Alle resultaten\" data-search-index=\"/search-nl-nl.json\" data-search-loading=\"Zoekindex laden…\" data-search-none=\"Geen resultaten\" data-search-count=\"{n} resultaten\" data-search-error=\"Zoeken is niet beschikbaar\" hidden>"));
+    // The form is in the page from the start (not `hidden` until a script
+    // runs), with its texts in the page's language, one hit's included.
+    assert!(tax.contains("<form class=\"tolk-search\" role=\"search\" action=\"/nl-nl/search/\" data-search-page=\"/nl-nl/search/\" data-search-all=\"Alle resultaten\" data-search-index=\"/search-nl-nl.json\" data-search-loading=\"Zoekindex laden…\" data-search-none=\"Geen resultaten\" data-search-count=\"{n} resultaten\" data-search-count-one=\"1 resultaat\" data-search-error=\"Zoeken is niet beschikbaar\">"), "{tax}");
+    assert!(site
+        .read("en/guide/tax/index.html")
+        .contains("data-search-count=\"{n} results\" data-search-count-one=\"1 result\""));
     // Without `url` there is no sitemap (its <loc> must be absolute).
     assert!(!site.exists("sitemap.xml"));
     assert!(

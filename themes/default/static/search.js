@@ -26,6 +26,7 @@
  *         data-search-loading="Zoekindex laden…"
  *         data-search-none="Geen resultaten"
  *         data-search-count="{n} resultaten"
+ *         data-search-count-one="1 resultaat"
  *         data-search-error="Zoeken is niet beschikbaar">
  *     <label for="tolk-search-input">Zoeken</label>
  *     <input id="tolk-search-input" type="search" autocomplete="off">
@@ -44,6 +45,10 @@
   var baseURI = D ? Object.getOwnPropertyDescriptor(Node.prototype, 'baseURI').get.call(document) : '';
   function make(tag) { return D.createElement.call(document, tag); }
   function textNode(s) { return D.createTextNode.call(document, s); }
+  // "1 resultaat", not "1 resultaten": one hit has a text of its own.
+  function count(text, n) {
+    return n === 1 ? text('count-one', '1 result') : text('count', '{n} results').replace('{n}', String(n));
+  }
   // The page's language, read past any clobbering `name="documentElement"`.
   var pageLang = D ? Object.getOwnPropertyDescriptor(D, 'documentElement').get.call(document).lang : '';
 
@@ -335,8 +340,15 @@
       allLink.href = pageUrl;
       allLink.hidden = true;
       allLink.textContent = text('all', 'All results');
-      list.insertAdjacentElement('afterend', allLink);
     }
+    // The list and the link drop down together, over the page: the link
+    // in the page's flow below an absolutely placed list was covered by
+    // it, and pushed the header down while results showed.
+    var popup = make('div');
+    popup.className = 'tolk-search-popup';
+    list.parentNode.insertBefore(popup, list);
+    popup.appendChild(list);
+    if (allLink) { popup.appendChild(allLink); }
     input.setAttribute('role', 'combobox');
     input.setAttribute('aria-autocomplete', 'list');
     input.setAttribute('aria-expanded', 'false');
@@ -387,6 +399,7 @@
 
     function close() {
       list.hidden = true;
+      if (allLink) { allLink.hidden = true; }
       input.setAttribute('aria-expanded', 'false');
       setActive(-1);
     }
@@ -394,6 +407,7 @@
     function openList() {
       if (options.length > 0) {
         list.hidden = false;
+        if (allLink) { allLink.hidden = false; }
         input.setAttribute('aria-expanded', 'true');
       }
     }
@@ -430,7 +444,6 @@
         options.push(li);
       });
       if (allLink) {
-        allLink.hidden = options.length === 0;
         allLink.href = pageUrl + '?q=' + encodeURIComponent(input.value.trim());
       }
       if (input.value.trim() === '') {
@@ -440,7 +453,7 @@
         status.textContent = text('none', 'No results');
         close();
       } else {
-        status.textContent = text('count', '{n} results').replace('{n}', String(options.length));
+        status.textContent = count(text, options.length);
         openList();
       }
     }
@@ -530,7 +543,6 @@
     root.addEventListener('focusout', function (e) {
       if (!e.relatedTarget || !root.contains(e.relatedTarget)) {
         close();
-        if (allLink) { allLink.hidden = true; }
       }
     });
     // The form submits to the results page (`action`, with `q`); Enter on
@@ -602,7 +614,7 @@
           shown += 1;
         });
         status.textContent = shown
-          ? text('count', '{n} results').replace('{n}', String(shown))
+          ? count(text, shown)
           : text('none', 'No results');
       })
       .catch(function () { status.textContent = text('error', 'Search is not available.'); });
