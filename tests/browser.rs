@@ -18,6 +18,7 @@ fn in_headless_chromium() {
     let b = Browser::start();
     forms_are_live_on_every_page_reached_through_the_nav_with_latency(&b, &server);
     answers_given_before_the_form_is_live_are_kept(&b, &server);
+    headings_are_named_by_their_text_alone(&b, &server);
     form_shows_what_it_knows_and_keeps_only_what_counts(&b, &server);
     credit_request_form_computes_keeps_answers_and_agrees_with_tolk_eval(&b, &server);
     dutch_page_shows_originals_side_by_side_and_search_finds_by_keyboard(&b, &server);
@@ -155,6 +156,43 @@ fn answers_given_before_the_form_is_live_are_kept(b: &Browser, server: &StaticSe
     );
     assert_eq!(stored, json!(1));
     b.js("localStorage.clear(); return true", json!([]));
+}
+
+/// A screen reader's list of headings read "# Overwegingen", "# Een
+/// tegoed aanvragen": the section link's `#` was text inside each heading.
+/// It is drawn by the stylesheet now, with empty alternative text, and the
+/// link is named by its heading.
+fn headings_are_named_by_their_text_alone(b: &Browser, server: &StaticServer) {
+    b.goto(&server.url("/nl-nl/request-credit/"));
+    let tree = b.cdp("Accessibility.getFullAXTree", json!({}));
+    let named = |role: &str| -> Vec<String> {
+        tree["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .filter(|n| n["role"]["value"] == role)
+            .filter_map(|n| n["name"]["value"].as_str().map(str::to_string))
+            .collect()
+    };
+    let headings = named("heading");
+    assert!(headings.iter().any(|h| h == "Overwegingen"), "{headings:?}");
+    assert!(
+        headings
+            .iter()
+            .all(|h| !h.starts_with('#') && !h.is_empty()),
+        "{headings:?}"
+    );
+    // The section link itself is named by its heading.
+    assert!(named("link").iter().any(|l| l == "Overwegingen"));
+    // And the `#` is still drawn.
+    let glyph = b.js(
+        "return getComputedStyle(document.querySelector('h2 .anchor'), '::before').content",
+        json!([]),
+    );
+    assert!(
+        glyph.as_str().unwrap_or_default().starts_with("\"#\""),
+        "{glyph}"
+    );
 }
 
 /// Issue 15, 2–7 on the credit-request form.

@@ -393,9 +393,12 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                     out.title_id = Some(id.clone());
                 } else {
                     let id_attr = escape_attr(&id);
+                    // The link's `#` is drawn by the stylesheet with empty
+                    // alternative text (`content: "#" / ""`): as text it
+                    // began every heading's accessible name ("# Overwegingen").
                     html_events.push(Event::Html(
                         format!(
-                            "<h{lvl} id=\"{id_attr}\"><a class=\"anchor\" href=\"#{id_attr}\" aria-labelledby=\"{id_attr}\">#</a>{inner_html}</h{lvl}>\n"
+                            "<h{lvl} id=\"{id_attr}\"><a class=\"anchor\" href=\"#{id_attr}\" aria-labelledby=\"{id_attr}\"></a>{inner_html}</h{lvl}>\n"
                         )
                         .into(),
                     ));
