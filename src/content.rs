@@ -965,6 +965,15 @@ pub fn walk(
 ) -> Vec<(String, PathBuf)> {
     let mut files = Vec::new();
     let outside = std::cell::RefCell::new(Vec::new());
+    // How diagnostics name a path of the walk: `content/a/b.md`, as every
+    // other diagnostic does, not the absolute or `./content/...` path.
+    let shown_path = |p: &Path| -> PathBuf {
+        match p.strip_prefix(dir) {
+            Ok(rel) if rel.as_os_str().is_empty() => shown.to_path_buf(),
+            Ok(rel) => shown.join(rel),
+            Err(_) => p.to_path_buf(),
+        }
+    };
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -1010,37 +1019,55 @@ pub fn walk(
                 diagnostics.push(
                     Diagnostic::warning(
                         "io",
-                        format!("{} is not a regular file", e.path().display()),
+                        "this is not a regular file (a FIFO, socket or device), so it was not read",
                     )
-                    .with_hint("the file was skipped"),
+                    .in_file(shown_path(e.path()))
+                    .with_hint(
+                        "the file was skipped: replace it with a regular file, or remove it",
+                    ),
                 );
             }
             Ok(_) => {}
             Err(err) => {
-                let path = err
+                let at = err
                     .path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default();
+                    .map(shown_path)
+                    .unwrap_or_else(|| shown.to_path_buf());
                 // A loop only repeats files the walk has already seen; any
                 // other failure (a folder we may not read, a dangling link)
                 // would silently drop articles from the site.
+                let links_in_a_ring = err
+                    .io_error()
+                    .and_then(std::io::Error::raw_os_error)
+                    .is_some_and(|code| code == ELOOP);
                 let d = if err.loop_ancestor().is_some() {
-                    Diagnostic::warning("io", format!("symbolic link loop at {path}"))
+                    Diagnostic::warning("io", "this symbolic link leads back to a folder above it")
                         .with_hint("the link was skipped: its files are already in the site")
+                } else if links_in_a_ring {
+                    // An error, as any file that cannot be read: named like
+                    // an article, it may be one the site would lose.
+                    Diagnostic::error("io", "this symbolic link is one of links that point at each other, never at a file")
+                        .with_hint("point it at the file or folder it stands for, or remove it")
                 } else {
                     let why = err
                         .io_error()
                         .map_or_else(|| err.to_string(), |e| e.to_string());
-                    Diagnostic::error("io", format!("cannot read {path}: {why}"))
+                    Diagnostic::error("io", format!("cannot read this: {why}"))
                         .with_hint("make it readable, or remove it from the content folder")
                 };
-                diagnostics.push(d);
+                diagnostics.push(d.in_file(at));
             }
         }
     }
     diagnostics.extend(outside.into_inner());
     files
 }
+
+/// "Too many levels of symbolic links": links that point at each other.
+#[cfg(target_os = "linux")]
+const ELOOP: i32 = libc::ELOOP;
+#[cfg(not(target_os = "linux"))]
+const ELOOP: i32 = 62;
 
 /// Opens `path` for reading, following a symbolic link, without waiting:
 /// a FIFO put where a file was expected would otherwise block the build
