@@ -19,6 +19,7 @@ fn in_headless_chromium() {
     forms_are_live_on_every_page_reached_through_the_nav_with_latency(&b, &server);
     answers_given_before_the_form_is_live_are_kept(&b, &server);
     headings_are_named_by_their_text_alone(&b, &server);
+    search_shows_that_it_loads_and_that_it_found_nothing(&b, &server);
     form_shows_what_it_knows_and_keeps_only_what_counts(&b, &server);
     credit_request_form_computes_keeps_answers_and_agrees_with_tolk_eval(&b, &server);
     dutch_page_shows_originals_side_by_side_and_search_finds_by_keyboard(&b, &server);
@@ -193,6 +194,37 @@ fn headings_are_named_by_their_text_alone(b: &Browser, server: &StaticServer) {
         glyph.as_str().unwrap_or_default().starts_with("\"#\""),
         "{glyph}"
     );
+}
+
+/// On a slow line the search index (3.4 MB for the shared corpus in
+/// English) took 18 s with nothing on screen: "loading" and "no results"
+/// were said to screen readers only. They show under the box now.
+fn search_shows_that_it_loads_and_that_it_found_nothing(b: &Browser, server: &StaticServer) {
+    let note = "var n = document.querySelector('.tolk-search-note'); return n && !n.hidden && n.getClientRects().length > 0 ? n.textContent : null";
+    b.cdp("Network.enable", json!({}));
+    b.cdp("Network.setCacheDisabled", json!({"cacheDisabled": true}));
+    b.goto(&server.url("/nl-nl/request-credit/"));
+    b.cdp(
+        "Network.emulateNetworkConditions",
+        json!({"offline": false, "latency": 3000, "downloadThroughput": -1, "uploadThroughput": -1}),
+    );
+    b.click("#tolk-search-input");
+    b.type_into("#tolk-search-input", "tegoed");
+    assert_eq!(b.js(note, json!([])), json!("Zoekindex laden…"));
+    b.cdp(
+        "Network.emulateNetworkConditions",
+        json!({"offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+    );
+    b.wait_for(
+        "the results, and no note",
+        &format!("return document.querySelectorAll('#tolk-search-results [role=option]').length > 0 && (function () {{ {note} }})() === null"),
+    );
+    b.type_into("#tolk-search-input", "xqzzy");
+    b.wait_for(
+        "\"Geen resultaten\" on screen",
+        &format!("return (function () {{ {note} }})() === 'Geen resultaten'"),
+    );
+    b.cdp("Network.setCacheDisabled", json!({"cacheDisabled": false}));
 }
 
 /// Issue 15, 2–7 on the credit-request form.

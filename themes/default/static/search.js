@@ -349,6 +349,14 @@
     list.parentNode.insertBefore(popup, list);
     popup.appendChild(list);
     if (allLink) { popup.appendChild(allLink); }
+    // What the status says, shown while no list is: on a slow line the
+    // index (megabytes on a large site) took seconds with nothing on
+    // screen, and "no results" was said only to screen readers.
+    var note = make('p');
+    note.className = 'tolk-search-note';
+    note.setAttribute('aria-hidden', 'true');
+    note.hidden = true;
+    popup.insertBefore(note, list);
     input.setAttribute('role', 'combobox');
     input.setAttribute('aria-autocomplete', 'list');
     input.setAttribute('aria-expanded', 'false');
@@ -363,7 +371,7 @@
 
     function load() {
       if (!loading) {
-        status.textContent = text('loading', 'Loading search…');
+        say(text('loading', 'Loading search…'));
         loading = fetch(indexUrl, { credentials: 'same-origin' })
           .then(function (r) {
             if (!r.ok) { throw new Error('HTTP ' + r.status); }
@@ -371,10 +379,10 @@
           })
           .then(function (data) {
             index = new Index(data);
-            status.textContent = '';
+            say('');
           })
           .catch(function () {
-            status.textContent = text('error', 'Search is not available.');
+            say(text('error', 'Search is not available.'));
             loading = null;
           });
       }
@@ -397,9 +405,23 @@
       }
     }
 
+    // Loading, "no results" and errors are shown; a count is not (the
+    // list is there to see).
+    var noteText = '';
+    function showNote() {
+      note.textContent = noteText;
+      note.hidden = !noteText || !input.value.trim() || !list.hidden;
+    }
+    function say(msg, counted) {
+      status.textContent = msg;
+      noteText = counted ? '' : msg;
+      showNote();
+    }
+
     function close() {
       list.hidden = true;
       if (allLink) { allLink.hidden = true; }
+      showNote();
       input.setAttribute('aria-expanded', 'false');
       setActive(-1);
     }
@@ -408,6 +430,7 @@
       if (options.length > 0) {
         list.hidden = false;
         if (allLink) { allLink.hidden = false; }
+        showNote();
         input.setAttribute('aria-expanded', 'true');
       }
     }
@@ -447,13 +470,13 @@
         allLink.href = pageUrl + '?q=' + encodeURIComponent(input.value.trim());
       }
       if (input.value.trim() === '') {
-        status.textContent = '';
+        say('');
         close();
       } else if (options.length === 0) {
-        status.textContent = text('none', 'No results');
+        say(text('none', 'No results'));
         close();
       } else {
-        status.textContent = count(text, options.length);
+        say(count(text, options.length), true);
         openList();
       }
     }
@@ -490,8 +513,9 @@
       });
     }
 
-    input.addEventListener('focus', load);
+    input.addEventListener('focus', function () { load(); showNote(); });
     input.addEventListener('input', function () {
+      showNote();
       clearTimeout(timer);
       timer = setTimeout(run, 60);
     });
@@ -543,6 +567,7 @@
     root.addEventListener('focusout', function (e) {
       if (!e.relatedTarget || !root.contains(e.relatedTarget)) {
         close();
+        note.hidden = true;
       }
     });
     // The form submits to the results page (`action`, with `q`); Enter on
