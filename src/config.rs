@@ -240,7 +240,15 @@ impl Config {
     pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostic> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
-            let message = e.message().to_string();
+            // toml's messages can run over lines ("invalid array\nexpected
+            // `]`"): one line, as every diagnostic's head is.
+            let message = e
+                .message()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(": ");
             let (code, hint) = if message.starts_with("unknown field") {
                 ("unknown-config-key", "remove the key or correct its spelling; see the README for the keys book.toml takes")
             } else {

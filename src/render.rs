@@ -142,11 +142,35 @@ impl Theme {
     pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         let mut diagnostics = Vec::new();
         if config.build.theme != "default" && !config.theme_dir().is_dir() {
-            diagnostics.push(
-                Diagnostic::error("theme", format!("the theme folder themes/{} does not exist", config.build.theme))
-                    .in_file(crate::config::FILE_NAME)
-                    .with_hint("create it (its files override the built-in theme), or set `theme = \"default\"`"),
+            // At the `theme = ...` line of book.toml, when it can be found.
+            let book = std::fs::read_to_string(config.root.join(crate::config::FILE_NAME))
+                .unwrap_or_default();
+            let quoted = format!("\"{}\"", config.build.theme);
+            let at = book.match_indices(&quoted).map(|(i, _)| i + 1).find(|&i| {
+                book[..i]
+                    .rsplit('\n')
+                    .next()
+                    .is_some_and(|l| l.trim_start().starts_with("theme"))
+            });
+            let d = Diagnostic::error(
+                "theme",
+                format!(
+                    "the theme folder themes/{} does not exist",
+                    config.build.theme
+                ),
+            )
+            .with_hint(
+                "create it (its files override the built-in theme), or set `theme = \"default\"`",
             );
+            diagnostics.push(match at {
+                Some(i) => d.at(crate::diagnostic::Location::from_offset(
+                    crate::config::FILE_NAME,
+                    &book,
+                    i,
+                    config.build.theme.len(),
+                )),
+                None => d.in_file(crate::config::FILE_NAME),
+            });
             return Err(diagnostics);
         }
         // A link out of the project in the theme folder would publish its

@@ -283,3 +283,25 @@ fn links_with_other_case_or_backslashes_resolve_and_warn() {
     // The TOC entry is in the navigation.
     assert!(page.contains(">Doel</a>"), "{page}");
 }
+
+#[test]
+fn book_toml_mistakes_are_one_line_at_their_place() {
+    let site = TempSite::new("[book]\ntitle = \"T\"\n\n[build]\ntheme = \"nope\"\n");
+    site.write("content/index.md", ARTICLE);
+    // A theme folder that does not exist: at its name (it had no line).
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "error[theme]: the theme folder themes/nope does not exist\n --> book.toml:5:10\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    // toml's two-line message ("invalid array\nexpected `]`") is one.
+    site.write("book.toml", "[book]\ntitle = \"T\"\nbad = [\n");
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let head = run.stderr.lines().next().unwrap_or_default();
+    assert_eq!(head, "error[config]: invalid array: expected `]`");
+}
