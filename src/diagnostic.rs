@@ -182,6 +182,8 @@ pub const CODES: &[&str] = &[
     "output-dir",
     "output-path",
     "raw-html-removed",
+    "redirect-chain",
+    "redirect-loop",
     "redirect-missing",
     "redirect-shadowed",
     "redirect-to-yaml",
@@ -580,10 +582,22 @@ mod tests {
                 "Diagnostic::note(",
             ] {
                 for (at, _) in text.match_indices(call) {
-                    let rest = text[at + call.len()..].trim_start();
-                    if let Some(lit) = rest.strip_prefix('"') {
-                        literals.push(lit.split('"').next().unwrap_or_default());
-                    }
+                    // Every literal of the first argument, up to its comma
+                    // (`if looped { "redirect-loop" } else { ... }` too).
+                    let rest = &text[at + call.len()..];
+                    let mut depth = 0i32;
+                    let end = rest
+                        .char_indices()
+                        .find(|&(_, c)| {
+                            match c {
+                                '(' | '{' | '[' => depth += 1,
+                                ')' | '}' | ']' => depth -= 1,
+                                _ => {}
+                            }
+                            depth < 0 || (depth == 0 && c == ',')
+                        })
+                        .map_or(rest.len(), |(i, _)| i);
+                    literals.extend(rest[..end].split('"').skip(1).step_by(2));
                 }
             }
             // Whole literals, not class names inside HTML strings (`\"`).
