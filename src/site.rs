@@ -1202,15 +1202,30 @@ fn name_groups_in_english(nav: &mut [NavNode], tocs: &[TocFile], pages: &[Compil
     for t in tocs {
         groups(&t.items, dir_of(&t.source.rel), &by_en, &mut english);
     }
-    fn name(nodes: &mut [NavNode], english: &[Group]) -> (HashSet<usize>, Option<usize>) {
-        let mut all = HashSet::new();
-        let mut first = None;
+    /// What a subtree of the Dutch navigation holds: its pages, its first
+    /// page, and the English labels given inside it.
+    struct Held<'a> {
+        pages: HashSet<usize>,
+        first: Option<usize>,
+        labels: HashSet<&'a str>,
+    }
+    fn name<'a>(nodes: &mut [NavNode], english: &[Group<'a>]) -> Held<'a> {
+        let mut held = Held {
+            pages: HashSet::new(),
+            first: None,
+            labels: HashSet::new(),
+        };
         for n in nodes {
-            let mut mine: HashSet<usize> = n.page.into_iter().collect();
-            let (under, under_first) = name(&mut n.children, english);
-            mine.extend(under);
-            let own_first = n.page.or(under_first);
+            let under = name(&mut n.children, english);
+            let mut mine = under.pages;
+            mine.extend(n.page);
+            let own_first = n.page.or(under.first);
+            let mut labels = under.labels;
             if !n.children.is_empty() && !mine.is_empty() {
+                // An English label names one Dutch group, the innermost:
+                // a Dutch group and its subgroup both open with the same
+                // overview, and both would take its group's label.
+                let free = |g: &&Group<'a>| !labels.contains(g.label);
                 // Most shared pages, then fewest others; first on a tie.
                 // Only a group that is mostly the same pages, both ways:
                 // otherwise the Dutch top group (every page) took the
@@ -1218,6 +1233,7 @@ fn name_groups_in_english(nav: &mut [NavNode], tocs: &[TocFile], pages: &[Compil
                 // Dutch group the name of a large English one holding it.
                 let best = english
                     .iter()
+                    .filter(free)
                     .map(|g| {
                         (
                             g.pages.intersection(&mine).count(),
@@ -1241,18 +1257,22 @@ fn name_groups_in_english(nav: &mut [NavNode], tocs: &[TocFile], pages: &[Compil
                 let same_start = || {
                     let mut starting = english
                         .iter()
+                        .filter(free)
                         .filter(|g| own_first.is_some() && g.first == own_first);
                     match (starting.next(), starting.next()) {
                         (Some(g), None) => Some(g.label),
                         _ => None,
                     }
                 };
-                n.name_en = best.or_else(same_start).map(str::to_string);
+                let label = best.or_else(same_start);
+                labels.extend(label);
+                n.name_en = label.map(str::to_string);
             }
-            first = first.or(own_first);
-            all.extend(mine);
+            held.first = held.first.or(own_first);
+            held.pages.extend(mine);
+            held.labels.extend(labels);
         }
-        (all, first)
+        held
     }
     name(nav, &english);
 }

@@ -529,6 +529,24 @@ fn an_english_group_names_a_dutch_one_only_when_they_hold_mostly_the_same_pages(
         "{}",
         nav(&en)
     );
+    // A Dutch group and its subgroup open with the same page: the label
+    // goes to the innermost only (both were "Your account").
+    let dutch_toc = site.root().join("content/partner-center/TOC.yml");
+    let dutch = std::fs::read_to_string(&dutch_toc).expect("Dutch TOC");
+    let nested: String = dutch.lines().map(|l| format!("    {l}\n")).collect();
+    site.write(
+        "content/partner-center/TOC.yml",
+        format!("- name: Alles\n  items:\n{nested}"),
+    );
+    site.tolk(&["build"]).ok();
+    let en = site.read("en/partner-center/agreements/index.html");
+    let nav_en = nav(&en);
+    assert_eq!(nav_en.matches("Your account").count(), 1, "{nav_en}");
+    assert!(
+        nav_en.contains("<summary><span lang=\"nl\">Alles</span></summary>"),
+        "{nav_en}"
+    );
+    std::fs::write(&dutch_toc, dutch).expect("write");
     // With the English TOC as it was, its names come back.
     std::fs::write(&toc, english).expect("write");
     site.tolk(&["build"]).ok();
