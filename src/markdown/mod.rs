@@ -393,12 +393,13 @@ pub fn render_parsed(events: &[(Event, std::ops::Range<usize>)], input: &Input) 
                     out.title_id = Some(id.clone());
                 } else {
                     let id_attr = escape_attr(&id);
-                    // The link's `#` is drawn by the stylesheet with empty
-                    // alternative text (`content: "#" / ""`): as text it
-                    // began every heading's accessible name ("# Overwegingen").
+                    // The link's `#` is hidden from assistive technology:
+                    // as plain text it began every heading's accessible name
+                    // ("# Overwegingen"). In the markup, not the stylesheet,
+                    // so that a site's own style.css keeps it.
                     html_events.push(Event::Html(
                         format!(
-                            "<h{lvl} id=\"{id_attr}\"><a class=\"anchor\" href=\"#{id_attr}\" aria-labelledby=\"{id_attr}\"></a>{inner_html}</h{lvl}>\n"
+                            "<h{lvl} id=\"{id_attr}\"><a class=\"anchor\" href=\"#{id_attr}\" aria-labelledby=\"{id_attr}\"><span aria-hidden=\"true\">#</span></a>{inner_html}</h{lvl}>\n"
                         )
                         .into(),
                     ));
