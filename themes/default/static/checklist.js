@@ -876,11 +876,28 @@
     // HTML; this script comes later, on a slow line seconds later): those
     // answers are the reader's latest word, kept and saved. Restoring
     // over them wiped them with no sign.
+    // They are laid over what is restored, not put in its place: one early
+    // click must not cost a returning reader the other saved answers.
     var early = readForm(form, data);
     var answeredEarly = Object.keys(early).length > 0;
-    if (!answeredEarly) writeForm(form, data, loadFromUrl(data) || loadStored(data));
+    var restored = loadFromUrl(data) || loadStored(data) || {};
+    var restoredAny = Object.keys(restored).length > 0;
+    if (answeredEarly) {
+      var merged = {};
+      Object.keys(restored).forEach(function (k) { merged[k] = restored[k]; });
+      Object.keys(early).forEach(function (k) { if (k !== "steps") merged[k] = early[k]; });
+      var steps = {};
+      [restored.steps || {}, early.steps || {}].forEach(function (st) {
+        Object.keys(st).forEach(function (k) { steps[k] = st[k]; });
+      });
+      if (Object.keys(steps).length) merged.steps = steps;
+      else delete merged.steps;
+      writeForm(form, data, merged);
+    } else {
+      writeForm(form, data, restored);
+    }
     var kept = update(answeredEarly);
-    if (notice) notice.hidden = answeredEarly || Object.keys(kept).length === 0;
+    if (notice) notice.hidden = !restoredAny || Object.keys(kept).length === 0;
     // "Today" is read again when the reader comes back to the page: a page
     // left open past midnight does not keep yesterday's deadlines.
     function refreshToday() {
