@@ -261,9 +261,23 @@ impl Config {
         let mut site = raw.site;
         site.base_path = normalize_base_path(&site.base_path);
         for (code, level) in &raw.check.severity {
+            // The key's own line (`link` is also in `[links]`).
+            let key_at = |code: &str| {
+                let mut at = 0;
+                text.split_inclusive('\n')
+                    .find_map(|line| {
+                        let start = at;
+                        at += line.len();
+                        let rest = line.trim_start().strip_prefix(code)?;
+                        rest.trim_start()
+                            .starts_with('=')
+                            .then(|| start + line.len() - line.trim_start().len())
+                    })
+                    .unwrap_or(0)
+            };
             if crate::diagnostic::known_code(code).is_none() {
                 // A misspelt code would silently keep its old severity.
-                let at = text.find(code.as_str()).unwrap_or(0);
+                let at = key_at(code);
                 let nearest = crate::diagnostic::CODES
                     .iter()
                     .map(|c| (strsim::damerau_levenshtein(code, c), *c))
@@ -281,7 +295,9 @@ impl Config {
                 .with_hint(hint));
             }
             if level != "off" && crate::diagnostic::Severity::parse(level).is_none() {
-                let at = text.find(level.as_str()).unwrap_or(0);
+                // The value on the key's line.
+                let line = key_at(code);
+                let at = text[line..].find(level.as_str()).map_or(line, |i| line + i);
                 return Err(Diagnostic::error(
                     "config",
                     format!("`{code} = \"{level}\"` is not a severity"),

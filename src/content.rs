@@ -1106,6 +1106,13 @@ pub fn read_alone(path: &Path, shown: &Path, bound: &Bound) -> Result<Option<Str
         Ok(m) if m.file_type().is_symlink() => bound.check_link(path, shown, false)?,
         Ok(_) => {}
     }
+    // Its folder may itself be a link out of the project (`content-en ->
+    // /elsewhere`), which the walk refuses at its top: so is the file.
+    if let Some(folder) = path.parent() {
+        if std::fs::symlink_metadata(folder).is_ok_and(|m| m.file_type().is_symlink()) {
+            bound.check_link(folder, shown.parent().unwrap_or(shown), true)?;
+        }
+    }
     let Some(mut file) = open_regular(path).map_err(cannot)? else {
         return Err(Diagnostic::warning(
             "io",

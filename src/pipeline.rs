@@ -1365,12 +1365,16 @@ fn write_site(
             "search_index",
             &assets[&format!("search-{}.json", lang.code())],
         );
-        // English pages also know the Dutch index: an English query with
-        // few hits offers the Dutch-only articles that match.
-        if lang == Lang::En {
+        // Each language's pages know the other's index: a query with few
+        // hits offers the articles only the other language has (English
+        // pages: the Dutch-only ones; Dutch pages: the English-only ones,
+        // whose Dutch pages hold English text, so no Dutch index has them).
+        // Dutch pages only where an English tree can give English-only
+        // articles: elsewhere the fetch could find nothing.
+        if lang == Lang::En || config.english_dir().is_dir() {
             ctx.insert(
                 "search_fallback",
-                &assets[&format!("search-{}.json", Lang::Nl.code())],
+                &assets[&format!("search-{}.json", lang.other().code())],
             );
         }
         ctx.insert("live_reload", inject);

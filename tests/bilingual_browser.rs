@@ -299,6 +299,30 @@ fn english_search_offers_dutch_only_articles(b: &Browser) {
     assert_eq!(hit[1], json!("nl"), "{hit}");
     assert_eq!(hit[2], json!(" (in Dutch)"), "{hit}");
     assert!(hit[3].as_str().unwrap_or("").contains("result"), "{hit}");
+
+    // And the other way: "GDAP" is in English-only articles, whose Dutch
+    // pages hold English text and are in no Dutch index. A Dutch search
+    // found nothing; it offers them, labelled in Dutch as English.
+    b.goto(&server.url("/nl-nl/partner-center/agreements/"));
+    b.click(".tolk-search input");
+    b.type_into(".tolk-search input", "GDAP");
+    b.wait_for(
+        "English-only hits",
+        "return document.querySelectorAll('.tolk-search [role=option] .tolk-search-lang').length > 0",
+    );
+    let hit = b.js(
+        "var o = document.querySelector('.tolk-search [role=option] .tolk-search-lang').closest('[role=option]'); return [o.getAttribute('data-href'), o.querySelector('.tolk-search-title').lang, o.querySelector('.tolk-search-lang').textContent]",
+        json!([]),
+    );
+    assert!(
+        hit[0]
+            .as_str()
+            .unwrap_or("")
+            .contains("/en/partner-center/gdap-partner-terminate/"),
+        "{hit}"
+    );
+    assert_eq!(hit[1], json!("en"), "{hit}");
+    assert_eq!(hit[2], json!(" (in het Engels)"), "{hit}");
     b.goto(&server.url("/en/partner-center/agreements/"));
 
     // Issue 17, 8: the navigation tree tolk.js builds from toc-en.js marks

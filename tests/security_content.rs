@@ -832,6 +832,23 @@ fn redirection_files_are_read_by_the_rules_of_content_files() {
         std::fs::remove_file(fifo).expect("unlink");
     }
 
+    // A folder that is itself a link out of the project: the walk refuses
+    // it at its top, and its redirection file is not read either (its JSON
+    // error printed the file's first line).
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::fs::write(outside.path().join(name), "SECRET-REDIRECT-LINE").expect("write");
+    std::fs::remove_dir_all(site.root().join("content-en")).expect("rm");
+    symlink(outside.path(), site.root().join("content-en")).expect("link");
+    let run = tolk_within_a_minute(&site, &["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("SECRET-REDIRECT-LINE"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(site.root().join("content-en")).expect("unlink");
+    site.write("content-en/index.md", "# Start\n");
+
     // A link that stays in its folder is read as before.
     site.write(
         "content/redirects/real.json",

@@ -45,9 +45,17 @@
   var baseURI = D ? Object.getOwnPropertyDescriptor(Node.prototype, 'baseURI').get.call(document) : '';
   function make(tag) { return D.createElement.call(document, tag); }
   function textNode(s) { return D.createTextNode.call(document, s); }
+  // The label of a hit from the other language's index (`data-search-other`;
+  // `data-search-dutch` is what themes written before Dutch pages had a
+  // fallback set).
+  function otherLabel(text) {
+    return text('other', '') || text('dutch', 'in Dutch');
+  }
   // "1 resultaat", not "1 resultaten": one hit has a text of its own.
   function count(text, n) {
-    return n === 1 ? text('count-one', '1 result') : text('count', '{n} results').replace('{n}', String(n));
+    // A theme's own form without `data-search-count-one` keeps its
+    // language: its plural with 1, not English.
+    return (n === 1 && text('count-one', '')) || text('count', '{n} results').replace('{n}', String(n));
   }
   // The page's language, read past any clobbering `name="documentElement"`.
   var pageLang = D ? Object.getOwnPropertyDescriptor(D, 'documentElement').get.call(document).lang : '';
@@ -107,7 +115,8 @@
     this.sections = Array.isArray(data.sections) ? data.sections : [];
     this.terms = data.terms && typeof data.terms === 'object' ? data.terms : {};
     this.stop = new Set(Array.isArray(data.stop) ? data.stop : []);
-    this.dutch = String(data.lang || '').slice(0, 2) === 'nl';
+    this.lang = String(data.lang || '');
+    this.dutch = this.lang.slice(0, 2) === 'nl';
     this.postings = new Map();
     // Every word and stem, mapped to the stems it stands for.
     this.lookup = new Map();
@@ -220,30 +229,35 @@
   };
 
   /**
-   * Sections of articles that exist only in Dutch (no page in the English
-   * index) matching `query`, for an English search with fewer than `few`
-   * hits; [] otherwise.
+   * Sections of articles that exist only in the other index's language
+   * (no page in `own`) matching `query`, for a search with fewer than
+   * `few` hits in `own`; [] otherwise. On English pages: the Dutch-only
+   * articles; on Dutch pages: the English-only ones (their Dutch pages
+   * carry the English text, which the Dutch index does not hold).
    */
-  function dutchOnly(en, nl, query, few) {
-    if (en.search(query).length >= few) { return []; }
-    var english = new Set(en.docs.map(function (d) { return String(d[0] || ''); }));
-    return nl.search(query).filter(function (id) {
-      var doc = nl.docs[(nl.sections[id] || [])[0]] || [];
-      return !english.has(String(doc[0] || '').replace('/nl-nl/', '/en/'));
+  function otherOnly(own, other, query, few) {
+    if (own.search(query).length >= few) { return []; }
+    var mine = new Set(own.docs.map(function (d) { return String(d[0] || ''); }));
+    var from = '/' + other.lang + '/';
+    var to = '/' + own.lang + '/';
+    return other.search(query).filter(function (id) {
+      var doc = other.docs[(other.sections[id] || [])[0]] || [];
+      return !mine.has(String(doc[0] || '').replace(from, to));
     });
   }
 
   /**
-   * A hit of a Dutch-only article on an English page: its text marked
-   * Dutch, its title labelled "(in Dutch)" in the page's language.
+   * A hit from the other language's index: its text marked in that
+   * language, its title labelled "(in Dutch)" / "(in het Engels)" in the
+   * page's language.
    */
-  function markDutch(hit, label) {
-    Array.prototype.forEach.call(E.querySelectorAll.call(hit, 'span'), function (s) { s.lang = 'nl'; });
+  function markOther(hit, label, lang) {
+    Array.prototype.forEach.call(E.querySelectorAll.call(hit, 'span'), function (s) { s.lang = lang; });
     var title = E.querySelector.call(hit, '.tolk-search-title');
     var tag = make('span');
     tag.className = 'tolk-search-lang';
     tag.textContent = ' (' + label + ')';
-    tag.lang = pageLang || 'en';
+    tag.lang = pageLang || '';
     (title || hit).appendChild(tag);
   }
 
@@ -457,7 +471,7 @@
         // its target, and a click or Enter goes there.
         li.setAttribute('data-href', href);
         resultLines(li, doc, section, words);
-        if (from !== index) { markDutch(li, text('dutch', 'in Dutch')); }
+        if (from !== index) { markOther(li, otherLabel(text), from.dutch ? 'nl' : 'en'); }
         li.addEventListener('click', function () { window.location.assign(href); });
         li.addEventListener('mousemove', function () {
           var at = options.indexOf(li);
@@ -481,8 +495,9 @@
       }
     }
 
-    // English pages: the Dutch index, loaded when an English query finds
-    // few sections.
+    // The other language's index (English pages: the Dutch one; Dutch
+    // pages of a site with English-only articles: the English one),
+    // loaded when a query finds few sections.
     var fallbackUrl = null;
     try {
       var f = root.getAttribute('data-search-fallback');
@@ -508,14 +523,16 @@
         if (!fallbackUrl || found.length >= FEW_HITS || query.trim() === '') { render(found); return; }
         loadFallback().then(function () {
           if (input.value !== query) { return; }
-          render(found, fallback ? dutchOnly(index, fallback, query, FEW_HITS) : []);
+          render(found, fallback ? otherOnly(index, fallback, query, FEW_HITS) : []);
         });
       });
     }
 
     input.addEventListener('focus', function () { load(); showNote(); });
     input.addEventListener('input', function () {
-      showNote();
+      // Until the new query's results: "loading" if the index is not in,
+      // nothing otherwise (the last query's "no results" would flash).
+      if (index) { note.hidden = true; } else { showNote(); }
       clearTimeout(timer);
       timer = setTimeout(run, 60);
     });
@@ -601,7 +618,7 @@
       .then(function (data) {
         var index = new Index(data);
         var hits = index.search(query, 500).map(function (id) { return [index, id]; });
-        // An English page with few hits: the Dutch-only articles that
+        // A page with few hits: the other language's articles that
         // match too, labelled, as the search box offers them.
         var fallbackUrl = null;
         try {
@@ -613,7 +630,7 @@
           .then(function (r) { if (!r.ok) { throw new Error('HTTP ' + r.status); } return r.json(); })
           .then(function (nl) {
             var dutch = new Index(nl);
-            dutchOnly(index, dutch, query, FEW_HITS).forEach(function (id) { hits.push([dutch, id]); });
+            otherOnly(index, dutch, query, FEW_HITS).forEach(function (id) { hits.push([dutch, id]); });
             return [index, hits, dutch];
           })
           .catch(function () { return [index, hits, null]; });
@@ -633,7 +650,7 @@
           var a = make('a');
           a.href = href;
           resultLines(a, doc, section, words);
-          if (from !== index) { markDutch(a, text('dutch', 'in Dutch')); }
+          if (from !== index) { markOther(a, otherLabel(text), from.dutch ? 'nl' : 'en'); }
           li.appendChild(a);
           list.appendChild(li);
           shown += 1;
@@ -652,7 +669,7 @@
 
   if (typeof module === 'object' && module.exports) {
     // For tests under Node: the pure parts, no DOM needed.
-    module.exports = { tokenize: tokenize, decodePostings: decodePostings, Index: Index, dutchForms: dutchForms, dutchOnly: dutchOnly };
+    module.exports = { tokenize: tokenize, decodePostings: decodePostings, Index: Index, dutchForms: dutchForms, dutchOnly: otherOnly, otherOnly: otherOnly };
   } else if (Object.getOwnPropertyDescriptor(D, 'readyState').get.call(document) === 'loading') {
     EventTarget.prototype.addEventListener.call(document, 'DOMContentLoaded', start);
   } else {
