@@ -131,6 +131,9 @@ pub struct NavNode {
     pub page: Option<usize>,
     /// An external link.
     pub href: Option<String>,
+    /// Its English page's address, where it differs (a root-relative
+    /// TOC entry into another docset resolves per language, as a link).
+    pub href_en: Option<String>,
     pub children: Vec<NavNode>,
     /// This node's number in a pre-order walk of the tree, and one past the
     /// last number of its subtree: `pre..end` are its descendants, so "is the
@@ -147,6 +150,7 @@ impl NavNode {
             name_en: None,
             page: Some(i),
             href: None,
+            href_en: None,
             children: vec![],
             pre: 0,
             end: 0,
@@ -160,6 +164,7 @@ impl NavNode {
             name_en: None,
             page: None,
             href: None,
+            href_en: None,
             children,
             pre: 0,
             end: 0,
@@ -426,7 +431,7 @@ impl Site {
             each(first, &mut pages[first..]);
         }
         let trails = trails(&content.breadcrumbs, &by_path);
-        let mut nav = build_nav(&content.tocs, &pages, &by_path, &mut diagnostics);
+        let mut nav = build_nav(&content.tocs, &pages, &by_path, &links, &mut diagnostics);
         name_groups_in_english(&mut nav, &content.english.tocs, &pages);
         let mut nav_nodes_of = vec![Vec::new(); pages.len()];
         let nav_count = number_nodes(&mut nav, 0, &mut nav_nodes_of);
@@ -973,6 +978,7 @@ fn build_nav(
     tocs: &[TocFile],
     pages: &[Compiled],
     by_path: &HashMap<String, usize>,
+    links: &LinkContext,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<NavNode> {
     let mut listed = HashSet::new();
@@ -989,7 +995,12 @@ fn build_nav(
                 continue;
             }
             let mut visiting = HashSet::new();
-            let children = toc_nodes(t, &by_rel, by_path, &mut listed, &mut visiting, diagnostics);
+            let found = Found {
+                by_rel: &by_rel,
+                by_path,
+                links,
+            };
+            let children = toc_nodes(t, &found, &mut listed, &mut visiting, diagnostics);
             if tocs.len() == 1 {
                 nav.extend(children);
             } else {
@@ -1122,10 +1133,17 @@ fn collect_nested(items: &[TocItem], dir: &str, out: &mut HashSet<String>) {
     }
 }
 
+/// What a TOC entry can lead to: nested TOC files by path, pages by
+/// path, and the links of the site (for entries into other docsets).
+struct Found<'a> {
+    by_rel: &'a BTreeMap<&'a str, &'a TocFile>,
+    by_path: &'a HashMap<String, usize>,
+    links: &'a LinkContext,
+}
+
 fn toc_nodes(
     toc: &TocFile,
-    by_rel: &BTreeMap<&str, &TocFile>,
-    by_path: &HashMap<String, usize>,
+    found: &Found,
     listed: &mut HashSet<usize>,
     visiting: &mut HashSet<String>,
     diagnostics: &mut Vec<Diagnostic>,
@@ -1136,8 +1154,7 @@ fn toc_nodes(
         &toc.items,
         &dir,
         &TocHrefs::new(toc),
-        by_rel,
-        by_path,
+        found,
         listed,
         visiting,
         diagnostics,
@@ -1374,17 +1391,16 @@ fn href_values(text: &str) -> HashMap<&str, Vec<(usize, usize)>> {
     out
 }
 
-#[allow(clippy::too_many_arguments)]
 fn items_to_nodes(
     items: &[TocItem],
     dir: &str,
     toc: &TocHrefs<'_>,
-    by_rel: &BTreeMap<&str, &TocFile>,
-    by_path: &HashMap<String, usize>,
+    found: &Found,
     listed: &mut HashSet<usize>,
     visiting: &mut HashSet<String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<NavNode> {
+    let (by_rel, by_path) = (found.by_rel, found.by_path);
     let mut out = Vec::new();
     for it in items {
         let mut node = NavNode::group(it.name.clone(), Vec::new());
@@ -1408,8 +1424,7 @@ fn items_to_nodes(
                 if let Some(rel) = join(dir, href) {
                     if let Some(sub) = by_rel.get(rel.as_str()) {
                         if !visiting.contains(&rel) {
-                            node.children =
-                                toc_nodes(sub, by_rel, by_path, listed, visiting, diagnostics);
+                            node.children = toc_nodes(sub, found, listed, visiting, diagnostics);
                         }
                     } else if let Some(&i) = by_path.get(&crate::content::page_path(&rel)) {
                         node.page = Some(i);
@@ -1457,6 +1472,28 @@ fn items_to_nodes(
                         continue;
                     }
                 }
+            } else if let Some(folder) = href.strip_suffix('/').and_then(|f| {
+                ["TOC.yml", "toc.yml"].iter().find_map(|t| {
+                    join(dir, &format!("{f}/{t}")).filter(|rel| by_rel.contains_key(rel.as_str()))
+                })
+            }) {
+                // `href: sub/` is DocFX for the folder's TOC.
+                if let Some(sub) = by_rel.get(folder.as_str()) {
+                    if !visiting.contains(&folder) {
+                        node.children = toc_nodes(sub, found, listed, visiting, diagnostics);
+                    }
+                }
+            } else if href.starts_with('/') && !found.links.external_base.is_empty() {
+                // A path of the public docs outside this site
+                // (`/azure/marketplace`): resolved as a link is, per
+                // language, against `external-base`.
+                let url = |lang| {
+                    markdown::resolve(found.links, &toc.file.source.rel, href, lang)
+                        .url(found.links, lang)
+                };
+                let (nl, en) = (url(Lang::Nl), url(Lang::En));
+                node.href_en = (en != nl).then_some(en);
+                node.href = Some(nl);
             } else if it.items.is_empty() {
                 // `overview`, `page.html`, `#x`: no article, and no group.
                 diagnostics.push(
@@ -1467,16 +1504,7 @@ fn items_to_nodes(
                 continue;
             }
         }
-        let children = items_to_nodes(
-            &it.items,
-            dir,
-            toc,
-            by_rel,
-            by_path,
-            listed,
-            visiting,
-            diagnostics,
-        );
+        let children = items_to_nodes(&it.items, dir, toc, found, listed, visiting, diagnostics);
         node.children.extend(children);
         if node.page.is_none() && node.href.is_none() && node.children.is_empty() {
             continue;
@@ -1492,6 +1520,7 @@ fn items_to_nodes(
 /// string concatenation; formatting URLs and escaping names for every entry
 /// of every page was a tenth of a build.
 pub struct NavText {
+    lang: Lang,
     /// Per page: its URL, escaped for an attribute.
     hrefs: Vec<String>,
     /// Per page: its title in this language, escaped.
@@ -1547,6 +1576,7 @@ impl NavText {
         }
         walk(&site.nav, lang, &titles, &other, &mut labels);
         NavText {
+            lang,
             hrefs,
             titles,
             labels,
@@ -1641,6 +1671,10 @@ fn node_html(
             out.push_str("</a>");
         }
         (None, Some(h)) => {
+            let h = match (&n.href_en, text.lang) {
+                (Some(en), Lang::En) => en,
+                _ => h,
+            };
             out.push_str("<a href=\"");
             out.push_str(&markdown::escape_attr(h));
             out.push_str("\">");
@@ -1764,6 +1798,10 @@ pub fn nav_script(site: &Site, lang: Lang, other: &str) -> String {
                             o.insert("u".into(), site.url(i, lang).into());
                         }
                         (None, Some(h)) => {
+                            let h = match (&n.href_en, lang) {
+                                (Some(en), Lang::En) => en,
+                                _ => h,
+                            };
                             o.insert("u".into(), h.clone().into());
                             o.insert("x".into(), true.into());
                         }

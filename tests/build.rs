@@ -970,3 +970,36 @@ fn hand_edits_to_the_site_never_come_back() {
         assert_eq!(snapshot(&out), fresh, "after build {round}");
     }
 }
+
+#[test]
+fn toc_entries_into_other_docsets_and_folders_are_linked() {
+    // A DocFX TOC names pages of the public docs outside this docset by
+    // their root path (`/azure/marketplace`) and a folder's TOC by the
+    // folder (`sub/`); both vanished from the navigation.
+    let site = TempSite::new(
+        "[links]\nexternal-base = \"https://docs.example/{lang}/pc/\"\nsite-prefix = \"/pc/\"\n",
+    );
+    site.write("content/a.md", "---\ntitle: A\n---\n# A\n");
+    site.write("content/sub/b.md", "---\ntitle: Bee\n---\n# Bee\n");
+    site.write("content/sub/TOC.yml", "- name: B\n  href: b.md\n");
+    site.write(
+        "content/TOC.yml",
+        "- name: A\n  href: a.md\n- name: Azure\n  href: /azure/marketplace\n- name: Sub\n  href: sub/\n",
+    );
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("toc-missing"), "{}", run.stderr);
+    let nl = site.read("nl-nl/a/index.html");
+    let en = site.read("en/a/index.html");
+    assert!(
+        nl.contains("href=\"https://docs.example/nl-nl/azure/marketplace\""),
+        "{nl}"
+    );
+    assert!(
+        en.contains("href=\"https://docs.example/en-us/azure/marketplace\""),
+        "{en}"
+    );
+    // The folder's TOC is a group with its page.
+    assert!(nl.contains("<summary>Sub</summary>"), "{nl}");
+    assert!(nl.contains("href=\"/nl-nl/sub/b/\""), "{nl}");
+}
