@@ -274,7 +274,11 @@ fn a_full_disk_is_an_error_and_the_old_site_stays() {
     let disk = dir.path().join("disk");
     std::fs::create_dir(&disk).expect("mkdir");
     let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=3m", "tmpfs"])
+        // Room for the live site and its spare copy with a margin: tmpfs
+        // counts each file in 4 KiB pages, and the pages of this site are
+        // just over 8 KiB (3 MiB was too small once they grew by a few
+        // hundred bytes, and the build after freeing space failed).
+        .args(["-t", "tmpfs", "-o", "size=5m", "tmpfs"])
         .arg(&disk)
         .stderr(Stdio::piped())
         .output();
