@@ -323,6 +323,17 @@ fn english_search_offers_dutch_only_articles(b: &Browser) {
     );
     assert_eq!(hit[1], json!("en"), "{hit}");
     assert_eq!(hit[2], json!(" (in het Engels)"), "{hit}");
+    // A theme's own form from before (only `data-search-dutch`, which is
+    // "in het Nederlands" on a Dutch page) must not call English hits
+    // Dutch.
+    b.js(
+        "var f = document.querySelector('form.tolk-search'); f.removeAttribute('data-search-other'); f.setAttribute('data-search-dutch', 'in het Nederlands'); var i = f.querySelector('input'); i.value = 'GDAP '; i.dispatchEvent(new Event('input', {bubbles: true})); return true",
+        json!([]),
+    );
+    b.wait_for(
+        "English hits labelled without the theme's label",
+        "var t = document.querySelector('.tolk-search [role=option] .tolk-search-lang'); return t !== null && t.textContent === ' (in English)'",
+    );
     b.goto(&server.url("/en/partner-center/agreements/"));
 
     // Issue 17, 8: the navigation tree tolk.js builds from toc-en.js marks

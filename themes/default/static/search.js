@@ -46,10 +46,10 @@
   function make(tag) { return D.createElement.call(document, tag); }
   function textNode(s) { return D.createTextNode.call(document, s); }
   // The label of a hit from the other language's index (`data-search-other`;
-  // `data-search-dutch` is what themes written before Dutch pages had a
-  // fallback set).
-  function otherLabel(text) {
-    return text('other', '') || text('dutch', 'in Dutch');
+  // a theme written before Dutch pages had a fallback sets only
+  // `data-search-dutch`, right only for a Dutch hit).
+  function otherLabel(text, dutch) {
+    return text('other', '') || (dutch ? text('dutch', 'in Dutch') : 'in English');
   }
   // "1 resultaat", not "1 resultaten": one hit has a text of its own.
   function count(text, n) {
@@ -471,7 +471,7 @@
         // its target, and a click or Enter goes there.
         li.setAttribute('data-href', href);
         resultLines(li, doc, section, words);
-        if (from !== index) { markOther(li, otherLabel(text), from.dutch ? 'nl' : 'en'); }
+        if (from !== index) { markOther(li, otherLabel(text, from.dutch), from.dutch ? 'nl' : 'en'); }
         li.addEventListener('click', function () { window.location.assign(href); });
         li.addEventListener('mousemove', function () {
           var at = options.indexOf(li);
@@ -650,7 +650,7 @@
           var a = make('a');
           a.href = href;
           resultLines(a, doc, section, words);
-          if (from !== index) { markOther(a, otherLabel(text), from.dutch ? 'nl' : 'en'); }
+          if (from !== index) { markOther(a, otherLabel(text, from.dutch), from.dutch ? 'nl' : 'en'); }
           li.appendChild(a);
           list.appendChild(li);
           shown += 1;
