@@ -1582,6 +1582,9 @@ fn write_site(
                 title: strings.get("not-found-title"),
                 description: config.book.description.clone(),
                 description_lang: (lang == Lang::En).then_some("nl"),
+                // A reader lost in the wrong language finds the other
+                // language's home (the missing page has no counterpart).
+                other_url: Some(home(lang.other())),
                 noindex: true,
                 ..PageCtx::default()
             };

@@ -172,6 +172,16 @@ fn breadcrumbs_prev_next_and_a_landing_page() {
     // Meta description on home and 404; a favicon on every page.
     assert!(home.contains("<meta name=\"description\" content=\"Een kleine documentatiesite om de navigatie te testen.\">"));
     assert!(site.read("404.html").contains("<meta name=\"description\""));
+    // A 404 page offers the other language's home (it had no switch).
+    assert!(
+        site.read("404.html")
+            .contains("<a class=\"lang-switch\" href=\"/en/\" hreflang=\"en\""),
+        "{}",
+        site.read("404.html")
+    );
+    assert!(site
+        .read("en/404.html")
+        .contains("<a class=\"lang-switch\" href=\"/nl-nl/\" hreflang=\"nl-NL\""));
     // The title per language.
     assert!(home.contains("<title>Leesproef</title>"));
     assert!(site
