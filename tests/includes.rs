@@ -202,4 +202,19 @@ fn an_article_named_as_an_include_is_told_apart_from_a_missing_file() {
         "{}",
         check.stderr
     );
+    // A file out of the content folder exists, but is out of bounds: it
+    // was said not to exist, and nothing of it is read.
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\n---\n# A\n\n[!INCLUDE [b](../book.toml)]\n\nTekst.\n",
+    );
+    let check = site.tolk(&["check"]);
+    assert!(
+        check.stderr.contains(
+            "warning[include]: the included file `../book.toml` is outside the content folder; tolk includes only files inside it, in a folder named `includes`\n --> content/a.md:6:1"
+        ),
+        "{}",
+        check.stderr
+    );
+    assert!(!check.stderr.contains("title = "), "{}", check.stderr);
 }

@@ -345,6 +345,20 @@ fn block_markers<'a>(
 
 /// Finds an include's file: the content-relative key, or the path looked
 /// for.
+/// Does `dest`, included from the file `from`, lead out of the content
+/// folder (`../book.toml` from the top)?
+fn climbs_out(from: &str, dest: &str) -> bool {
+    let dest = dest.split(['#', '?']).next().unwrap_or(dest);
+    let dest = super::links::percent_decode(dest);
+    let from_dir = from.rfind('/').map_or("", |i| &from[..i]);
+    let joined = if from_dir.is_empty() {
+        dest
+    } else {
+        format!("{from_dir}/{dest}")
+    };
+    normalize_path(&joined).is_none()
+}
+
 fn resolve(
     includes: &BTreeMap<String, IncludeText>,
     from: &str,
@@ -485,6 +499,12 @@ pub(super) fn place(input: &Input, out: &mut Rendered, u: Use) -> Placed {
             let message = if article {
                 format!(
                     "`{}` is an article of this site, not an include: tolk includes only files in a folder named `includes`",
+                    u.dest
+                )
+            } else if climbs_out(input.rel, u.dest) {
+                // Not "does not exist": it may well exist, out of bounds.
+                format!(
+                    "the included file `{}` is outside the content folder; tolk includes only files inside it, in a folder named `includes`",
                     u.dest
                 )
             } else {
