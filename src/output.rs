@@ -20,7 +20,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use crate::diagnostic::Diagnostic;
 use crate::render::content_hash;
@@ -68,23 +70,56 @@ impl Sink for Staging {
 /// server's private folder, which it removes before it exits, stays gone.
 /// A build still writing there used to make folders again as fast as they
 /// were removed, and the folder was left behind.
-static ABANDONED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static ABANDONED: AtomicBool = AtomicBool::new(false);
+
+/// Writes that passed [`still_wanted`] and have not finished: the preview
+/// server waits for none to be left before it removes its folder, so the
+/// removal is one pass rather than a race with the build.
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
 
 /// Makes every later write of a build in this process fail (see
-/// [`ABANDONED`]). For the preview server, right before it exits.
-pub fn abandon_writes() {
-    ABANDONED.store(true, std::sync::atomic::Ordering::SeqCst);
+/// [`ABANDONED`]), then waits at most `drain` for the writes under way to
+/// end. `false` if some were still under way. For the preview server,
+/// right before it exits.
+pub fn abandon_writes(drain: Duration) -> bool {
+    ABANDONED.store(true, Ordering::SeqCst);
+    let deadline = Instant::now() + drain;
+    while IN_FLIGHT.load(Ordering::SeqCst) > 0 {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    true
 }
 
-/// `Err` once [`abandon_writes`] was called.
-fn still_wanted(path: &Path) -> Result<(), Diagnostic> {
-    if ABANDONED.load(std::sync::atomic::Ordering::SeqCst) {
-        return Err(Diagnostic::error(
-            "io",
-            format!("not written, the build was abandoned: {}", path.display()),
-        ));
+/// One write under way, counted in [`IN_FLIGHT`] until dropped.
+struct Writing;
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
     }
-    Ok(())
+}
+
+/// `Err` once [`abandon_writes`] was called; otherwise a guard to hold for
+/// the whole write. The count goes up before the flag is read, and
+/// `abandon_writes` sets the flag before it reads the count: a write either
+/// sees the flag or is counted (both sides `SeqCst`).
+fn still_wanted(path: &Path) -> Result<Writing, Diagnostic> {
+    IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+    let writing = Writing;
+    if ABANDONED.load(Ordering::SeqCst) {
+        return Err(abandoned(path));
+    }
+    Ok(writing)
+}
+
+fn abandoned(path: &Path) -> Diagnostic {
+    Diagnostic::error(
+        "io",
+        format!("not written, the build was abandoned: {}", path.display()),
+    )
 }
 
 /// Writes single files into a live site, each through a temporary file and
@@ -110,7 +145,7 @@ impl Sink for InPlace {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         inside_the_site(rel)?;
         let path = self.dir.join(rel);
-        still_wanted(&path)?;
+        let _writing = still_wanted(&path)?;
         if fs::read(&path).is_ok_and(|old| old == bytes) {
             return Ok(());
         }
@@ -292,7 +327,7 @@ impl Staging {
     /// Opens the spare folder beside `target` (creating it on the first
     /// build), and reads its manifest.
     pub fn create(target: &Path) -> Result<Staging, Diagnostic> {
-        still_wanted(target)?;
+        let _writing = still_wanted(target)?;
         let (spare, swap) = sibling_paths(target);
         let lock = lock_site(target)?;
         // A swap interrupted by a crash on a system without an atomic
@@ -348,6 +383,7 @@ impl Staging {
         let hash = content_hash(bytes);
         self.claim(rel, hash)?;
         let path = self.dir.join(rel);
+        let _writing = still_wanted(&path)?;
         let unchanged = self.previous.get(rel) == Some(&hash) && path.is_file();
         if !unchanged {
             self.make_room(&path)?;
@@ -368,6 +404,7 @@ impl Staging {
     ) -> Result<(), Diagnostic> {
         self.claim(rel, 0)?;
         let path = self.dir.join(rel);
+        let _writing = still_wanted(&path)?;
         self.make_room(&path)?;
         let mut part = path.clone().into_os_string();
         part.push(".tolk-part");
@@ -421,7 +458,6 @@ impl Staging {
 
     /// Makes `path`'s folder, and removes a folder standing at `path`.
     fn make_room(&self, path: &Path) -> Result<(), Diagnostic> {
-        still_wanted(path)?;
         if let Some(parent) = path.parent() {
             let known = self
                 .made_dirs
@@ -464,13 +500,14 @@ impl Staging {
     /// lock beside the site: what describes the site just swapped in
     /// (`crate::stamp`) is written before another build can swap in its own.
     pub fn commit_then(self, after: impl FnOnce()) -> Result<(), Diagnostic> {
+        let _writing = still_wanted(&self.target)?;
         self.swap()?;
         after();
         Ok(())
     }
 
     fn swap(&self) -> Result<(), Diagnostic> {
-        still_wanted(&self.target)?;
+        let _writing = still_wanted(&self.target)?;
         let written = self.written.lock().map(|w| w.clone()).unwrap_or_default();
         let keep: HashSet<&str> = written.keys().map(|r| r.as_str()).collect();
         if self.fresh {
@@ -955,7 +992,12 @@ struct Hashing<W> {
 }
 
 impl<W: Write> Write for Hashing<W> {
+    /// Stops a file of tens of megabytes at the next piece once the build
+    /// is abandoned, rather than at its end.
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if ABANDONED.load(Ordering::SeqCst) {
+            return Err(std::io::Error::other("the build was abandoned"));
+        }
         let n = self.inner.write(buf)?;
         self.hash.update(&buf[..n]);
         Ok(n)

@@ -164,10 +164,11 @@ impl PrivateDir {
 }
 
 impl Drop for PrivateDir {
-    /// Removes the folder. A build abandoned at Ctrl-C may still be
-    /// writing into it: `remove_dir_all` then fails on a folder that
-    /// gained an entry after it was listed, so it is tried again until the
-    /// folder is gone (for at most half a second).
+    /// Removes the folder. Ctrl-C waits for an abandoned build's writes
+    /// under way to end first; should one outlast that wait,
+    /// `remove_dir_all` fails on a folder that gained an entry after it
+    /// was listed, so it is tried again until the folder is gone (for at
+    /// most half a second).
     fn drop(&mut self) {
         for _ in 0..50 {
             let _ = fs::remove_dir_all(&self.path);
@@ -341,8 +342,15 @@ pub fn run(opts: &ServeOptions) -> Result<(), Vec<Diagnostic>> {
 }
 
 /// How long Ctrl-C waits for a build in progress before it removes the
-/// preview folder anyway (a rebuild of a big site can take minutes).
-const STOP_GRACE: Duration = Duration::from_millis(700);
+/// preview folder anyway (a rebuild of a big site can take minutes). Short:
+/// a build that ends within it only changes the goodbye message, and a
+/// writer pressing Ctrl-C expects the prompt back at once.
+const STOP_GRACE: Duration = Duration::from_millis(300);
+
+/// How long, after that, the writes under way may take to end before the
+/// folder is removed (each is one file; a file made in pieces stops at the
+/// next piece).
+const STOP_DRAIN: Duration = Duration::from_millis(300);
 
 /// Waits for Ctrl-C (or SIGTERM), then stops the workers, waits at most
 /// [`STOP_GRACE`] for a build in progress (and keeps a new one from
@@ -380,7 +388,7 @@ fn stop_on_signal(
     // A build still running writes only into the private folder (its
     // output's spare copy), and from now on nothing at all; the process
     // ends right after the removal.
-    crate::output::abandon_writes();
+    crate::output::abandon_writes(STOP_DRAIN);
     drop(private);
     if cut_short {
         crate::say_err!("Stopped (the build in progress was abandoned).");
