@@ -7,7 +7,8 @@
 # Then the quadratic shapes of issue 13 (item 6) at 10x the issue's size,
 # which tests/security_serve.rs runs smaller: 500,000 identical headings,
 # a `<div` left open for 1,000,000 lines, a TOC.yml with 500,000 missing
-# hrefs (`tolk check`). Each must take under 5 s.
+# hrefs, and a line pulldown-cmark splits into 4,000,000 texts (2,000,000
+# times `a\*b&amp;`) (`tolk check`). Each must take under 5 s.
 #
 #   bench/bad.sh
 #
@@ -55,17 +56,18 @@ python3 - "$WORK" <<'PY'
 import os, sys
 work = sys.argv[1]
 fm = "---\ntitle: T\nms.date: 07/22/2021\nauthor: t\n---\n# T\n\n"
-for name in ("headings", "opendiv", "toc"):
+for name in ("headings", "opendiv", "toc", "split"):
     os.makedirs(f"{work}/{name}/content", exist_ok=True)
     open(f"{work}/{name}/book.toml", "w").write('[book]\ntitle = "Kwadratisch"\n')
 open(f"{work}/headings/content/index.md", "w").write(fm + "## Zelfde kop\n\n" * 500_000)
 open(f"{work}/opendiv/content/index.md", "w").write(fm + "<div\n" + "x\n" * 1_000_000)
 open(f"{work}/toc/content/index.md", "w").write(fm + "Tekst.\n")
+open(f"{work}/split/content/index.md", "w").write(fm + "a\\*b&amp;" * 2_000_000 + "\n")
 with open(f"{work}/toc/content/TOC.yml", "w") as f:
     for i in range(500_000):
         f.write(f"- name: P{i}\n  href: ontbreekt-{i}.md\n")
 PY
-for name in headings opendiv toc; do
+for name in headings opendiv toc split; do
   start=$(date +%s.%N)
   /usr/bin/time -v "$TOLK" check --root "$WORK/$name" 2>"$WORK/$name.time" >/dev/null || true
   end=$(date +%s.%N)
