@@ -417,10 +417,14 @@ impl std::fmt::Display for Diagnostic {
 /// C1 control characters (ESC, BEL, the OSC and CSI introducers, NUL...),
 /// DEL and the bidirectional overrides are shown as visible escapes
 /// (`␛`, `␇`, `<U+009B>`, `<U+202E>`), so an article line cannot retitle the
-/// window, move the cursor or reorder what is shown. Tab and newline stay.
+/// window, move the cursor or reorder what is shown. A line feed is shown
+/// too (`␊`): a message is one line, and a link target that decoded to
+/// `\n::error file=book.toml::Build OK` would otherwise print a line of
+/// its own, which CI services such as GitHub Actions read as a command of
+/// theirs (a fake annotation on a pull request). Tab stays.
 pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
     let hidden = |c: char| {
-        (c.is_control() && c != '\t' && c != '\n')
+        (c.is_control() && c != '\t')
             || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
     };
     if !s.chars().any(hidden) {

@@ -61,6 +61,34 @@ fn climbs_out(from: &str, location: Location) -> Diagnostic {
     .with_hint("old paths are relative to the content folder (DocFX's file: to its own folder); remove the `..` that leads out")
 }
 
+/// `error[redirects]` for a target with a space or a control character
+/// (`None` when it has none). A URL has neither, and `_redirects` is one
+/// rule per line, fields apart by spaces: `"https://x/ 200!\n/* https://evil/ 200"`
+/// written as it is would add a rule sending every URL of the site away.
+fn unfit_target(from: &str, to: &str, location: Location) -> Option<Diagnostic> {
+    let to = to.trim();
+    let bad =
+        (to.chars().find(|c| c.is_control())).or_else(|| to.chars().find(|c| c.is_whitespace()))?;
+    Some(
+        Diagnostic::error(
+            "redirects",
+            format!(
+                "the redirect of `{from}` leads to a URL with {} in it: `{to}`",
+                match bad {
+                    '\n' | '\r' => "a line break",
+                    '\t' => "a tab",
+                    c if c.is_control() => "a control character",
+                    _ => "a space",
+                }
+            ),
+        )
+        .at(location)
+        .with_hint(
+            "a URL has no spaces or line breaks: write a space as %20; the redirect is left out",
+        ),
+    )
+}
+
 /// Reads the redirects of a site: `[redirects]` and the DocFX file.
 pub fn load(config: &Config) -> (Vec<Redirect>, Vec<Diagnostic>) {
     let mut out = Vec::new();
@@ -74,6 +102,10 @@ pub fn load(config: &Config) -> (Vec<Redirect>, Vec<Diagnostic>) {
             diags.push(climbs_out(from, location));
             continue;
         };
+        if let Some(d) = unfit_target(from, to, location.clone()) {
+            diags.push(d);
+            continue;
+        }
         out.push(Redirect {
             from: page,
             to: to.clone(),
@@ -123,6 +155,10 @@ pub fn load(config: &Config) -> (Vec<Redirect>, Vec<Diagnostic>) {
                         diags.push(climbs_out(from, location));
                         continue;
                     };
+                    if let Some(d) = unfit_target(from, to, location.clone()) {
+                        diags.push(d);
+                        continue;
+                    }
                     out.push(Redirect {
                         from: page,
                         to: to.to_string(),
@@ -204,6 +240,20 @@ pub fn check(redirects: &[Redirect], links: &LinkContext, content: &Path) -> Vec
             );
             continue;
         }
+        if let LinkTarget::Unsafe { href } = target(links, r, Lang::Nl) {
+            out.push(
+                Diagnostic::error(
+                    "unsafe-link",
+                    format!(
+                        "`{}` redirects to `{href}`, a script or data URL; its pages lead nowhere (`#`)",
+                        r.from
+                    ),
+                )
+                .at(r.location.clone())
+                .with_hint("point it at an article or an https:// URL"),
+            );
+            continue;
+        }
         let Some(first) = key_of(links, r) else {
             continue;
         };
@@ -273,6 +323,24 @@ pub fn check(redirects: &[Redirect], links: &LinkContext, content: &Path) -> Vec
     out
 }
 
+/// `s` as one field of a `_redirects` rule: a space or control character
+/// (none reaches here from `load`, which refuses them) is percent-encoded,
+/// so a field can never end early or start a line of its own.
+fn rule_field(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_whitespace() || c.is_control() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The files a build writes for the redirects: a page per old path and
 /// language, and `_redirects`. Paths are site-relative.
 pub fn files(redirects: &[Redirect], links: &LinkContext) -> Vec<(String, String)> {
@@ -293,11 +361,28 @@ pub fn files(redirects: &[Redirect], links: &LinkContext) -> Vec<(String, String
                     lang.code()
                 ),
             ));
-            lines.push_str(&format!("{from_url} {url} 301\n"));
+            lines.push_str(&format!(
+                "{} {} 301\n",
+                rule_field(&from_url),
+                rule_field(&url)
+            ));
         }
     }
     if !lines.is_empty() {
         out.push(("_redirects".to_string(), lines));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// No field of a rule ends early or starts a line of its own, whatever
+    /// reaches `files` (a second guard behind `load`'s refusal).
+    #[test]
+    fn a_rule_field_has_no_space_or_line_break() {
+        assert_eq!(rule_field("/nl-nl/a/"), "/nl-nl/a/");
+        assert_eq!(rule_field("a b\nc\r\u{85}é"), "a%20b%0Ac%0D%C2%85é");
+    }
 }

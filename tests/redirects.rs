@@ -173,3 +173,70 @@ fn redirects_to_yaml_pages_warn_only_for_kinds_tolk_does_not_build() {
     );
     assert!(!err.contains("`oud-gids` redirects"), "{err}");
 }
+
+/// A contributor's redirection file cannot add rules to `_redirects`.
+/// Before, `"redirect_url": "https://x/ 301\n/* https://evil.example/:splat
+/// 200!\n#"` passed `tolk check` and wrote that second line, which sends
+/// every URL of a Netlify site away. Now a target with a line break or a
+/// space is a located `error[redirects]` that stops the build, and a
+/// `javascript:` target is `error[unsafe-link]` (its pages lead to `#`).
+#[test]
+fn a_redirect_target_cannot_add_rules_to_the_redirects_file() {
+    let site = TempSite::new("[check.severity]\nexternal-link = \"off\"\n");
+    site.write("content/nieuw.md", ARTICLE);
+    site.write(
+        "content/.openpublishing.redirection.json",
+        r#"{"redirections": [
+  {"source_path": "oud.md", "redirect_url": "https://learn.microsoft.com/ 301\n/* https://evil.example/:splat 200!\n#"},
+  {"source_path": "spatie.md", "redirect_url": "https://ok.example/y 200!"},
+  {"source_path": "script.md", "redirect_url": "javascript:alert(1)"},
+  {"source_path": "goed.md", "redirect_url": "nieuw.md"}
+]}
+"#,
+    );
+    let run = site.tolk(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let err = &run.stderr;
+    assert!(
+        err.contains(
+            "error[redirects]: the redirect of `oud.md` leads to a URL with a line break in it"
+        ) && err.contains("--> content/.openpublishing.redirection.json:2:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the redirect of `spatie.md` leads to a URL with a space in it"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error[unsafe-link]: `script` redirects to `javascript:alert(1)`"),
+        "{err}"
+    );
+    // Such a target stops the build, as an old path out of the content
+    // folder does: nothing is written.
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    assert!(!site.exists("_redirects"));
+    // Without them, the script target is left `#` and every rule is the
+    // site's own: three fields, no line of the contributor's.
+    site.write(
+        "content/.openpublishing.redirection.json",
+        r#"{"redirections": [
+  {"source_path": "script.md", "redirect_url": "javascript:alert(1)"},
+  {"source_path": "goed.md", "redirect_url": "nieuw.md"}
+]}
+"#,
+    );
+    let run = site.tolk(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let file = site.read("_redirects");
+    for line in file.lines() {
+        let fields: Vec<&str> = line.split(' ').collect();
+        assert!(
+            fields.len() == 3 && fields[0].starts_with('/') && fields[2] == "301",
+            "{line:?} in:\n{file}"
+        );
+    }
+    assert!(!file.contains("javascript"), "{file}");
+    assert!(file.contains("/nl-nl/goed/ /nl-nl/nieuw/ 301\n"), "{file}");
+}

@@ -228,6 +228,43 @@ fn diagnostics_show_control_characters_as_visible_escapes() {
     assert!(json.stdout.contains("ontbreekt.md"), "{}", json.stdout);
 }
 
+/// A line feed that a link target decodes to, or that a TOC.yml name holds,
+/// is shown as `␊`: it printed a line of its own, and a line that starts
+/// with `::` is a command to GitHub Actions (`::error file=book.toml::Build
+/// OK` put a fake annotation on a pull request). Failed before the fix.
+#[test]
+fn a_line_feed_in_a_diagnostic_cannot_print_a_line_of_its_own() {
+    let site = TempSite::new("");
+    site.write(
+        "content/index.md",
+        "---\ntitle: T\nms.date: 07/22/2021\n---\n# T\n\n[a](x%0a::error%20file=book.toml,line=1::Build%20OK%0a.png)\n",
+    );
+    site.write(
+        "content/TOC.yml",
+        "- name: \"a\\n::error::injected\\n\"\n  href: \"nope\\n::warning::x.md\"\n",
+    );
+    let run = site.tolk(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for line in run.stderr.lines() {
+        assert!(
+            !line.trim_start().starts_with("::"),
+            "{line:?} in:\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr
+            .contains("x␊::error file=book.toml,line=1::Build OK␊.png"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("nope␊::warning::x.md"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// Item 14 for `tolk eval`: a message with U+009B and U+202E is printed as
 /// JSON escapes (the same JSON value), and a rejected answer's ESC is shown
 /// as `␛`. Failed before the fix.
