@@ -673,14 +673,12 @@ pub fn compile(
         let start = split.nl.to_source(p.offset + body);
         let end = split.nl.to_source(p.offset + p.len + body);
         let at = Location::from_offset(&file, text, start, end.saturating_sub(start).max(1));
-        let d = if p.cycle {
+        let d = if p.error {
             Diagnostic::error("include", p.message.clone())
-                .with_hint("an include cannot contain itself, directly or through others")
         } else {
             Diagnostic::warning("include", p.message.clone())
-                .with_hint("the page shows the include's name in its place")
         };
-        diagnostics.push(d.at(at));
+        diagnostics.push(d.with_hint(p.hint).at(at));
     }
     let (en, english) = if let Some(src) = &article.english {
         let en_article_body = crate::content::split_front_matter(&src.text)

@@ -44,6 +44,13 @@ use crate::lang::Lang;
 /// Includes nest at most this deep, which also ends include cycles.
 const MAX_INCLUDE_DEPTH: usize = 8;
 
+/// The most HTML that the includes of one text (an article, or an include
+/// with includes of its own) may paste into it. Depth alone did not bound
+/// it: seven levels of files that each include the next ten times are
+/// 10 KB of Markdown and 10^7 copies of the last (10 GB of memory, a
+/// 1.2 GB page). Real includes paste kilobytes.
+const MAX_INCLUDED_HTML: usize = 4 << 20;
+
 /// An include file, ready to render in either language.
 #[derive(Debug, Clone, Default)]
 pub struct IncludeText {
@@ -444,18 +451,37 @@ impl Placed {
     }
 }
 
+/// What kind of problem an include that cannot be placed is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Problem {
+    /// Missing: a warning.
+    Warning,
+    /// An error wherever the text is included from (too much HTML).
+    Error,
+    /// An error of the chain of includes it was rendered on (a cycle, too
+    /// deep): a render that met one is not cached.
+    OfTheChain,
+}
+
+/// The hint of an include that is only warned about.
+const SHOWN_BY_NAME: &str = "the page shows the include's name in its place";
+
 /// `"tolk-orig-` + [`ID_MARK`]: where a tooltip id of an include starts.
 const MARKED_ID: &str = "\"tolk-orig-\u{E002}";
 
 /// Renders one use of an include (from the cache when it can); problems
 /// are recorded in `out` at the use.
 pub(super) fn place(input: &Input, out: &mut Rendered, u: Use) -> Placed {
-    let missing = |out: &mut Rendered, cycle: bool, message: String| {
+    // The include's name is left on the page; `how` says whether that
+    // is an error, and whether one of the chain it was rendered on.
+    let missing = |out: &mut Rendered, how: Problem, message: String, hint: &'static str| {
         out.include_problems.push(IncludeProblem {
             offset: u.offset,
             len: u.len,
-            cycle,
+            error: how != Problem::Warning,
+            chained: how == Problem::OfTheChain,
             message,
+            hint,
         });
         let shown = escape_html(u.dest);
         let html = if u.inline {
@@ -513,7 +539,7 @@ pub(super) fn place(input: &Input, out: &mut Rendered, u: Use) -> Placed {
                     u.dest
                 )
             };
-            return missing(out, false, message);
+            return missing(out, Problem::Warning, message, SHOWN_BY_NAME);
         }
     };
     let mut on_chain = input.rel == key;
@@ -531,21 +557,36 @@ pub(super) fn place(input: &Input, out: &mut Rendered, u: Use) -> Placed {
         }
         chain.reverse();
         chain.push(&key);
-        let message = if input.depth >= MAX_INCLUDE_DEPTH {
-            format!(
-                "includes nest more than {MAX_INCLUDE_DEPTH} deep: {}",
-                chain.join(" → ")
+        let (message, hint) = if input.depth >= MAX_INCLUDE_DEPTH {
+            (
+                format!(
+                    "includes nest more than {MAX_INCLUDE_DEPTH} deep: {}",
+                    chain.join(" → ")
+                ),
+                "include fewer levels deep: paste the deepest files' text higher up",
             )
         } else {
-            format!("this include includes itself: {}", chain.join(" → "))
+            (
+                format!("this include includes itself: {}", chain.join(" → ")),
+                "an include cannot contain itself, directly or through others",
+            )
         };
-        return missing(out, true, message);
+        return missing(out, Problem::OfTheChain, message, hint);
+    }
+    // An include whose render met a problem of the chain is not cached, so
+    // each use would render it again, and each of its own uses again:
+    // eight levels of ten uses each were 10^8 renders (hours). Within one
+    // text it is rendered once; later uses repeat its problem.
+    if let Some((_, message, hint)) = out.chain_failed.iter().find(|(k, ..)| *k == key) {
+        let (message, hint) = (message.clone(), *hint);
+        return missing(out, Problem::OfTheChain, message, hint);
     }
     let Some(text) = input.links.includes.get(&key) else {
         return missing(
             out,
-            false,
+            Problem::Warning,
             format!("the included file `{}` does not exist", u.dest),
+            SHOWN_BY_NAME,
         );
     };
     let tooltips = u.tooltips && u.side == Lang::Nl;
@@ -601,10 +642,11 @@ pub(super) fn place(input: &Input, out: &mut Rendered, u: Use) -> Placed {
             });
             // A render that met a cycle depends on the chain it was
             // rendered on; any other is the same from every article.
-            if !r.rendered.include_problems.iter().any(|p| p.cycle) {
-                if let Ok(mut c) = cache.lock() {
-                    c.renders.entry(key.clone()).or_default()[slot] = Some(Arc::clone(&r));
-                }
+            if let Some(p) = r.rendered.include_problems.iter().find(|p| p.chained) {
+                out.chain_failed
+                    .push((key.clone(), p.message.clone(), p.hint));
+            } else if let Ok(mut c) = cache.lock() {
+                c.renders.entry(key.clone()).or_default()[slot] = Some(Arc::clone(&r));
             }
             r
         }
@@ -617,8 +659,10 @@ pub(super) fn place(input: &Input, out: &mut Rendered, u: Use) -> Placed {
             out.include_problems.push(IncludeProblem {
                 offset: u.offset,
                 len: u.len,
-                cycle: p.cycle,
+                error: p.error,
+                chained: p.chained,
                 message: p.message.clone(),
+                hint: p.hint,
             });
         }
     }
@@ -629,6 +673,28 @@ pub(super) fn place(input: &Input, out: &mut Rendered, u: Use) -> Placed {
             len: u.len,
             what: format!("{} (in {key})", r.what),
         }));
+    let size = if u.inline {
+        nested.inline_html.len()
+    } else {
+        rendered.html.len()
+    };
+    if out.included_html + size > MAX_INCLUDED_HTML {
+        // The same from every article that includes this text: its render
+        // is cached with the error (rendering it again per use cost ten
+        // times the bound per level).
+        return missing(
+            out,
+            Problem::Error,
+            format!(
+                "the includes of {} come to more than {} MiB of HTML, so `{}` is left out: an include is pasted many times over, or includes include each other many times",
+                if input.depth == 0 { "this article".to_string() } else { format!("`{}`", input.rel) },
+                MAX_INCLUDED_HTML >> 20,
+                u.dest
+            ),
+            "paste each include once or a few times, or split the article",
+        );
+    }
+    out.included_html += size;
     let mut html = if u.inline {
         nested.inline_html.clone()
     } else {

@@ -158,8 +158,13 @@ pub struct Section {
 pub struct IncludeProblem {
     pub offset: usize,
     pub len: usize,
-    pub cycle: bool,
+    /// An error (a cycle, too deep, too much), not a warning.
+    pub error: bool,
+    /// It depends on the chain of includes the text was rendered on (a
+    /// cycle, too deep): such a render is not cached.
+    pub chained: bool,
     pub message: String,
+    pub hint: &'static str,
 }
 
 /// The result of rendering one language of an article.
@@ -201,6 +206,12 @@ pub struct Rendered {
     twin_links: Vec<Link>,
     /// Includes with tooltips placed so far (numbers their tooltip ids).
     include_uses: usize,
+    /// Bytes of HTML that includes pasted so far (bounded:
+    /// `includes::MAX_INCLUDED_HTML`).
+    included_html: usize,
+    /// Includes whose render met a problem of the chain (a cycle, too
+    /// deep), with its message and hint: rendered once per text.
+    chain_failed: Vec<(String, String, &'static str)>,
 }
 
 /// What the caller supplies for one render.

@@ -55,6 +55,8 @@ pub fn render_twin(
         twin_values: Vec::new(),
         twin_links: Vec::new(),
         include_uses: 0,
+        included_html: 0,
+        chain_failed: Vec::new(),
     };
     (this, twin)
 }
