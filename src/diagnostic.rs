@@ -45,9 +45,18 @@ pub struct Location {
     pub column: usize,
     #[serde(skip)]
     pub width: usize,
-    /// The whole source line, without its line ending.
+    /// The source line, without its line ending; of a line longer than
+    /// [`WINDOW`] characters, only the part that is shown (see
+    /// [`clip_line`]): each diagnostic kept a copy of its whole line, and
+    /// 20,000 links to missing anchors on one 313 KB line took 6 GB.
     #[serde(skip)]
     pub source_line: String,
+    /// Characters of the line left out before `source_line`.
+    #[serde(skip)]
+    pub line_from: usize,
+    /// Characters of the line left out after it.
+    #[serde(skip)]
+    pub line_cut_end: bool,
 }
 
 impl Location {
@@ -87,13 +96,19 @@ impl Location {
             end -= 1;
         }
         let width = src[offset..end].chars().count().max(1);
-        let source_line = src[line_start..line_end].trim_end_matches('\r').to_string();
+        let (source_line, line_from, line_cut_end) = clip_line(
+            src[line_start..line_end].trim_end_matches('\r'),
+            column,
+            width,
+        );
         Location {
             file: file.into(),
             line,
             column,
             width,
             source_line,
+            line_from,
+            line_cut_end,
         }
     }
 
@@ -106,12 +121,17 @@ impl Location {
         width: usize,
     ) -> Self {
         let text = src.split('\n').nth(line.saturating_sub(1)).unwrap_or("");
+        let (column, width) = (column.max(1), width.max(1));
+        let (source_line, line_from, line_cut_end) =
+            clip_line(text.trim_end_matches('\r'), column, width);
         Location {
             file: file.into(),
             line: line.max(1),
-            column: column.max(1),
-            width: width.max(1),
-            source_line: text.trim_end_matches('\r').to_string(),
+            column,
+            width,
+            source_line,
+            line_from,
+            line_cut_end,
         }
     }
 
@@ -123,6 +143,8 @@ impl Location {
             column: 0,
             width: 0,
             source_line: String::new(),
+            line_from: 0,
+            line_cut_end: false,
         }
     }
 }
@@ -345,8 +367,7 @@ impl Diagnostic {
                     loc.column
                 );
                 let _ = writeln!(out, "{pad} {bar}");
-                let (line, before, width) =
-                    window(&loc.source_line.replace('\t', " "), loc.column, loc.width);
+                let (line, before, width) = shown_line(loc);
                 let line = visible(&line).into_owned();
                 let _ = writeln!(out, "{} {bar} {line}", paint("1;34", &loc.line.to_string()));
                 let caret = format!("{}{}", " ".repeat(before), "^".repeat(width));
@@ -385,6 +406,57 @@ const MAX_CARETS: usize = 60;
 /// characters) of `width` characters: the text (with `...` where it was
 /// cut), the characters before the span in it, and the span's underline
 /// width.
+/// The part of a line that [`window`] would show for `column` and `width`,
+/// with how many characters were left out before it and whether some were
+/// after: what a [`Location`] keeps of a long line.
+fn clip_line(line: &str, column: usize, width: usize) -> (String, usize, bool) {
+    if line.len() <= WINDOW {
+        return (line.to_string(), 0, false);
+    }
+    let n = line.chars().count();
+    if n <= WINDOW {
+        return (line.to_string(), 0, false);
+    }
+    let (from, to) = window_range(n, column, width);
+    let piece = line.chars().skip(from).take(to - from).collect();
+    (piece, from, to < n)
+}
+
+/// What a location shows of its line: the text, the characters before the
+/// span and the carets' count, as [`window`] gives for the whole line.
+fn shown_line(loc: &Location) -> (String, usize, usize) {
+    let line = loc.source_line.replace('\t', " ");
+    if loc.line_from == 0 && !loc.line_cut_end {
+        return window(&line, loc.column, loc.width);
+    }
+    let n = loc.line_from + line.chars().count();
+    let start = loc
+        .column
+        .saturating_sub(1)
+        .min(n)
+        .saturating_sub(loc.line_from);
+    let mut text = String::with_capacity(line.len() + 6);
+    if loc.line_from > 0 {
+        text.push_str("...");
+    }
+    text.push_str(&line);
+    if loc.line_cut_end {
+        text.push_str("...");
+    }
+    let before = start + if loc.line_from > 0 { 3 } else { 0 };
+    (text, before, loc.width.clamp(1, MAX_CARETS))
+}
+
+/// The characters `from..to` of a line of `n` characters that a window
+/// around `column` (1-based) and `width` shows.
+fn window_range(n: usize, column: usize, width: usize) -> (usize, usize) {
+    let start = column.saturating_sub(1).min(n);
+    let shown = width.clamp(1, MAX_CARETS);
+    let from = start.saturating_sub(30);
+    let to = (start + shown + 30).max(from + WINDOW).min(n);
+    (from, to)
+}
+
 fn window(line: &str, column: usize, width: usize) -> (String, usize, usize) {
     let chars: Vec<char> = line.chars().collect();
     let start = column.saturating_sub(1).min(chars.len());
@@ -393,8 +465,7 @@ fn window(line: &str, column: usize, width: usize) -> (String, usize, usize) {
         return (line.to_string(), start, width);
     }
     let shown = width.min(MAX_CARETS);
-    let from = start.saturating_sub(30);
-    let to = (start + shown + 30).max(from + WINDOW).min(chars.len());
+    let (from, to) = window_range(chars.len(), column, width);
     let mut text = String::new();
     if from > 0 {
         text.push_str("...");
@@ -646,6 +717,59 @@ mod tests {
     }
 
     use super::*;
+
+    /// A location keeps only the shown part of a long line, and shows it
+    /// exactly as the whole line was shown: every column and width on
+    /// lines around the window's size, with wide characters and tabs.
+    #[test]
+    fn a_clipped_line_shows_as_the_whole_line_did() {
+        for n in [10, WINDOW - 1, WINDOW, WINDOW + 1, 300, 2000] {
+            let line: String = (0..n)
+                .map(|i| match i % 7 {
+                    0 => 'é',
+                    3 => '\t',
+                    _ => char::from(b'a' + (i % 26) as u8),
+                })
+                .collect();
+            let src = format!("voor\n{line}\nna\n");
+            let at = src.find('\n').unwrap() + 1;
+            for column in (1..=n + 2).step_by(7) {
+                for width in [1, 5, 59, 60, 61, 400] {
+                    let offset = at
+                        + line
+                            .chars()
+                            .take(column - 1)
+                            .map(char::len_utf8)
+                            .sum::<usize>();
+                    let len = line
+                        .chars()
+                        .skip(column - 1)
+                        .take(width)
+                        .map(char::len_utf8)
+                        .sum::<usize>();
+                    let clipped = Location::from_offset("f.md", &src, offset, len);
+                    assert!(clipped.source_line.chars().count() <= WINDOW + 60 + 30);
+                    let whole = Location {
+                        source_line: line.clone(),
+                        line_from: 0,
+                        line_cut_end: false,
+                        ..clipped.clone()
+                    };
+                    let d = |l: Location| Diagnostic::error("broken-link", "x").at(l).render(false);
+                    assert_eq!(d(clipped), d(whole), "n {n} column {column} width {width}");
+                }
+            }
+            let by_col = Location::from_line_col("f.md", &src, 2, n / 2 + 1, 3);
+            let whole = Location {
+                source_line: line.clone(),
+                line_from: 0,
+                line_cut_end: false,
+                ..by_col.clone()
+            };
+            let d = |l: Location| Diagnostic::error("broken-link", "x").at(l).render(false);
+            assert_eq!(d(by_col), d(whole), "n {n}");
+        }
+    }
 
     #[test]
     fn location_counts_lines_and_characters() {

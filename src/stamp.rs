@@ -322,6 +322,10 @@ struct KeptLocation {
     column: usize,
     width: usize,
     source_line: String,
+    #[serde(default)]
+    line_from: usize,
+    #[serde(default)]
+    line_cut_end: bool,
 }
 
 impl KeptDiagnostic {
@@ -341,6 +345,8 @@ impl KeptDiagnostic {
                 column: l.column,
                 width: l.width,
                 source_line: l.source_line.clone(),
+                line_from: l.line_from,
+                line_cut_end: l.line_cut_end,
             }),
             label: d.label.clone(),
             hint: d.hint.clone(),
@@ -361,6 +367,8 @@ impl KeptDiagnostic {
                 column: l.column,
                 width: l.width,
                 source_line: l.source_line,
+                line_from: l.line_from,
+                line_cut_end: l.line_cut_end,
             }),
             label: self.label,
             hint: self.hint,
