@@ -944,3 +944,45 @@ fn includes_that_multiply_are_bounded_and_located() {
         run.stderr
     );
 }
+
+/// A checklist of `n` computed values, `c{i}` defined by `expr(i)`, the
+/// last `n` itself (an input).
+fn computed_chain(n: usize, expr: impl Fn(usize) -> String) -> String {
+    let mut cl = String::from("---\ntitle: T\nms.date: 01/01/2024\n---\n# T\n\n```checklist\nid: groot\ntitle: {nl: \"T\", en: \"T\"}\ninputs:\n  - id: n\n    type: int\n    label: {nl: \"N\", en: \"N\"}\ncomputed:\n");
+    for i in 0..n {
+        cl.push_str(&format!("  - {{id: c{i}, expr: {}}}\n", expr(i)));
+    }
+    cl.push_str(&format!("  - {{id: c{n}, expr: n}}\noutcomes:\n  - id: ja\n    status: pass\n    when: c0 > 1\n    message: {{nl: \"Ja\", en: \"Yes\"}}\n```\n"));
+    cl
+}
+
+/// Unlabelled computed values are shown in the form's decision list as
+/// their formulas, inlined. A chain of 20,000 (`c0 = c1 + 1`, ...)
+/// overflowed the stack (an abort, exit 134) and was quadratic besides
+/// (each name looked up by a scan, each located eagerly: 23 s for 40,000);
+/// 40 values that each use the next twice wrote 2^40 copies (30 s and
+/// 1.9 GB before it was stopped). Now both build, with formulas inlined
+/// 6 deep and 64 times at most, named by their ids past that.
+#[test]
+fn long_and_doubling_chains_of_computed_values_build() {
+    let site = TempSite::new(BOOK);
+    site.write(
+        "content/a.md",
+        computed_chain(20_000, |i| format!("c{} + 1", i + 1)),
+    );
+    let run = run(&["build"], site.root());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = site.read("nl-nl/a/index.html");
+    assert!(page.contains("‘c6’ + 1"), "named by its id past 6 deep");
+
+    let site = TempSite::new(BOOK);
+    site.write(
+        "content/a.md",
+        computed_chain(40, |i| format!("c{0} + c{0}", i + 1)),
+    );
+    let run = self::run(&["build"], site.root());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = site.read("nl-nl/a/index.html");
+    assert!(page.len() < 200_000, "{} bytes", page.len());
+    assert!(page.contains("(‘c6’ + ‘c6’)"), "inlined to 6 deep");
+}

@@ -55,7 +55,20 @@ struct Checker<'a, 'p> {
     /// "unknown name").
     input_ids: Vec<String>,
     step_ids: Vec<String>,
+    /// Each id's first index among the inputs, computed values and steps:
+    /// a name is looked up at every use (scanning the lists made a chain
+    /// of 40,000 computed values take 23 s).
+    index: [HashMap<String, usize>; 3],
     regexes: Vec<regex::Program>,
+}
+
+/// Each id's first index in `ids`.
+fn first_index(ids: &[String]) -> HashMap<String, usize> {
+    let mut at = HashMap::with_capacity(ids.len());
+    for (i, id) in ids.iter().enumerate() {
+        at.entry(id.clone()).or_insert(i);
+    }
+    at
 }
 
 fn valid_id(s: &str) -> bool {
@@ -127,6 +140,7 @@ pub fn check(raw: RawChecklist, pos: &Positions<'_>) -> (Option<Checklist>, Vec<
         computed_tys: Vec::new(),
         input_ids: raw.inputs.iter().map(|x| x.id.clone()).collect(),
         step_ids: Vec::new(),
+        index: Default::default(),
         regexes: Vec::new(),
     };
     if !valid_checklist_id(&raw.id) {
@@ -178,6 +192,11 @@ pub fn check(raw: RawChecklist, pos: &Positions<'_>) -> (Option<Checklist>, Vec<
     c.computed_ids = raw.computed.iter().map(|x| x.id.clone()).collect();
     c.computed_tys = vec![None; raw.computed.len()];
     c.step_ids = raw.steps.iter().map(|x| x.id.clone()).collect();
+    c.index = [
+        first_index(&c.input_ids),
+        first_index(&c.computed_ids),
+        first_index(&c.step_ids),
+    ];
 
     // Inputs, in order: a `when` sees only the inputs before it.
     for (i, ri) in raw.inputs.iter().enumerate() {
@@ -1040,35 +1059,37 @@ impl Checker<'_, '_> {
         src: &str,
         span: Span,
     ) -> Option<(Ref, Ty)> {
-        let at = self.at(path, src, span);
-        if let Some(i) = self.input_ids.iter().position(|x| x == name) {
+        // Located only when there is something to report: locating reads
+        // the block from its start.
+        let at = |c: &Self| c.at(path, src, span);
+        if let Some(&i) = self.index[0].get(name) {
             if i < scope.inputs && i < self.inputs.len() {
                 return Some((Ref::Input(i), self.inputs[i].ty(i)));
             }
             if scope.what == Ctx::InputWhen && i == scope.inputs {
-                self.error("checklist-cycle", format!("the `when` of input `{name}` depends on `{name}` itself"), at, Some("an input is shown by its `when` before it is answered, so the condition can only use earlier inputs"));
+                self.error("checklist-cycle", format!("the `when` of input `{name}` depends on `{name}` itself"), at(self), Some("an input is shown by its `when` before it is answered, so the condition can only use earlier inputs"));
                 return None;
             }
             if scope.what == Ctx::InputValid {
-                self.error("checklist-scope", format!("`{name}` is an input declared after this one; a `valid` rule may only use this input and earlier ones"), at, Some("move the rule to the later input"));
+                self.error("checklist-scope", format!("`{name}` is an input declared after this one; a `valid` rule may only use this input and earlier ones"), at(self), Some("move the rule to the later input"));
                 return None;
             }
-            self.error("checklist-scope", format!("`{name}` is an input declared after this one; a `when` may only use earlier inputs"), at, Some("move the input up, or the condition down"));
+            self.error("checklist-scope", format!("`{name}` is an input declared after this one; a `when` may only use earlier inputs"), at(self), Some("move the input up, or the condition down"));
             return None;
         }
-        if let Some(i) = self.computed_ids.iter().position(|x| x == name) {
+        if let Some(&i) = self.index[1].get(name) {
             if scope.computed {
                 // An untyped one has its own error already.
                 return self.computed_tys[i].map(|t| (Ref::Computed(i), t));
             }
             if scope.what == Ctx::InputValid {
-                self.error("checklist-scope", format!("a `valid` rule may only use inputs, and `{name}` is a computed value"), at, Some("write the rule in terms of the inputs, e.g. `cancel_date >= purchase_date`"));
+                self.error("checklist-scope", format!("a `valid` rule may only use inputs, and `{name}` is a computed value"), at(self), Some("write the rule in terms of the inputs, e.g. `cancel_date >= purchase_date`"));
                 return None;
             }
-            self.error("checklist-scope", format!("the `when` of an input may only use earlier inputs, and `{name}` is a computed value"), at, None);
+            self.error("checklist-scope", format!("the `when` of an input may only use earlier inputs, and `{name}` is a computed value"), at(self), None);
             return None;
         }
-        if let Some(j) = self.step_ids.iter().position(|x| x == name) {
+        if let Some(&j) = self.index[2].get(name) {
             if j < scope.steps {
                 return Some((Ref::Step(j), Ty::Bool));
             }
@@ -1076,7 +1097,7 @@ impl Checker<'_, '_> {
                 Ctx::StepWhen => format!("`{name}` is a step at or after this one; a step's `when` may only use earlier steps"),
                 _ => format!("a step like `{name}` can only be used in outcomes, messages and the `when` of later steps"),
             };
-            self.error("checklist-scope", msg, at, None);
+            self.error("checklist-scope", msg, at(self), None);
             return None;
         }
         let mut known: Vec<&str> = self.inputs.iter().map(|x| x.id.as_str()).collect();
@@ -1088,7 +1109,7 @@ impl Checker<'_, '_> {
         self.error(
             "checklist-name",
             format!("unknown name `{name}`"),
-            at,
+            at(self),
             Some(&hint),
         );
         None

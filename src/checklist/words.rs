@@ -4,6 +4,8 @@
 //! dagen". The checked AST knows every name's label and every choice
 //! value's label, so nothing is guessed.
 
+use std::cell::Cell;
+
 use crate::lang::Lang;
 
 use super::ast::*;
@@ -31,7 +33,19 @@ struct W {
     not_met: &'static str,
     yes: &'static str,
     no: &'static str,
+    /// How deep unlabelled computed values are inlined right now, and how
+    /// many more may be in this text (see [`name`]).
+    inlining: Cell<u8>,
+    inlines_left: Cell<usize>,
 }
+
+/// An unlabelled computed value is shown as its formula, in parentheses;
+/// at most this deep, and at most [`MAX_INLINES`] times in one text. Past
+/// that it is named by its id. Without a bound, a chain of 20,000 values
+/// (`c0 = c1 + 1`, `c1 = c2 + 1`, ...) overflowed the stack (an abort), and
+/// 30 values that each use the next twice wrote 2^30 copies.
+const MAX_INLINE_DEPTH: u8 = 6;
+const MAX_INLINES: usize = 64;
 
 fn w(lang: Lang) -> W {
     match lang {
@@ -56,6 +70,8 @@ fn w(lang: Lang) -> W {
             not_met: "niet voldaan",
             yes: "ja",
             no: "nee",
+            inlining: Cell::new(0),
+            inlines_left: Cell::new(MAX_INLINES),
         },
         Lang::En => W {
             and: "and",
@@ -78,6 +94,8 @@ fn w(lang: Lang) -> W {
             not_met: "not met",
             yes: "yes",
             no: "no",
+            inlining: Cell::new(0),
+            inlines_left: Cell::new(MAX_INLINES),
         },
     }
 }
@@ -105,7 +123,17 @@ fn name(cl: &Checklist, r: Ref, lang: Lang, w: &W) -> String {
             .get(i)
             .map_or(String::new(), |c| match &c.label {
                 Some(l) => format!("‘{}’", l.get(lang)),
-                None => format!("({})", go(cl, &c.expr, lang, w, 0)),
+                None => {
+                    let (depth, left) = (w.inlining.get(), w.inlines_left.get());
+                    if depth >= MAX_INLINE_DEPTH || left == 0 {
+                        return format!("‘{}’", c.id);
+                    }
+                    w.inlining.set(depth + 1);
+                    w.inlines_left.set(left - 1);
+                    let shown = format!("({})", go(cl, &c.expr, lang, w, 0));
+                    w.inlining.set(depth);
+                    shown
+                }
             }),
         Ref::Step(i) => cl
             .steps
