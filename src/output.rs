@@ -184,6 +184,50 @@ pub struct Staging {
     _lock: SiteLock,
 }
 
+/// `p` with its links resolved, as far as it exists: the longest part that
+/// exists is canonicalized and the rest appended, with `.` and `..` folded.
+/// A folder not made yet (`--out content/new/site`) is then still seen to
+/// lie inside the content folder; comparing it as written let a build
+/// write itself into the content, to be published by the next one.
+fn real_path(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().map_or_else(|_| p.to_path_buf(), |d| d.join(p))
+    };
+    let mut rest = Vec::new();
+    let mut base = abs.as_path();
+    let real = loop {
+        if let Ok(real) = fs::canonicalize(base) {
+            break real;
+        }
+        match (base.parent(), base.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                base = parent;
+            }
+            // `..` or the root: nothing exists to resolve against.
+            _ => break base.to_path_buf(),
+        }
+    };
+    let mut out = real;
+    for part in rest.iter().rev() {
+        out.push(part);
+    }
+    // What was not there to canonicalize may still say `.` or `..`.
+    let mut folded = PathBuf::new();
+    for c in out.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                folded.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => folded.push(c),
+        }
+    }
+    folded
+}
+
 /// Checks that `target` may be replaced by a build: it is not the root or
 /// the content folder (or above them), and it is empty, missing, or a site
 /// tolk wrote.
@@ -193,8 +237,7 @@ pub fn check_target(
     content: &Path,
     force: bool,
 ) -> Result<(), Diagnostic> {
-    let abs = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let (t, r, c) = (abs(target), abs(root), abs(content));
+    let (t, r, c) = (real_path(target), real_path(root), real_path(content));
     let refuse = |what: &str| {
         Diagnostic::error("output-dir", format!("refusing to write the site into {}: it is {what}", target.display()))
             .with_hint("set `build-dir` under [build] in book.toml (or pass --out) to a folder of its own, such as `site`")

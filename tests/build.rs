@@ -317,6 +317,36 @@ fn refuses_an_output_folder_it_did_not_write() {
     assert!(run.stderr.contains("content folder"), "{}", run.stderr);
     let run = site.tolk(&["build", "--out", "."]);
     assert_eq!(run.code, 1);
+    // A folder inside the content that does not exist yet, by --out or
+    // build-dir, however spelled: it was written (the next build then
+    // published the site's own files as content).
+    let before: Vec<_> = walkdir::WalkDir::new(site.root().join("content"))
+        .into_iter()
+        .flatten()
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    for out in ["content/nieuw/dieper", "./x/../content/nieuw"] {
+        let run = site.tolk(&["build", "--out", out]);
+        assert_eq!(run.code, 1, "{out}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("it is the content folder or overlaps it"),
+            "{out}: {}",
+            run.stderr
+        );
+    }
+    let book = TempSite::new("[build]\nbuild-dir = \"content/site\"\n");
+    book.write("content/a.md", ARTICLE);
+    let run = book.tolk(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("overlaps it"), "{}", run.stderr);
+    assert!(!book.root().join("content/site").exists());
+    let after: Vec<_> = walkdir::WalkDir::new(site.root().join("content"))
+        .into_iter()
+        .flatten()
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    assert_eq!(before, after, "nothing made in the content folder");
     site.tolk(&["build", "--force"]).ok();
     assert!(site.exists("nl-nl/a/index.html"));
 }
