@@ -279,6 +279,14 @@ fn english_search_offers_dutch_only_articles(b: &Browser) {
     );
     assert_eq!(hit[1], json!("nl"), "{hit}");
     assert_eq!(hit[2], json!(" (in Dutch)"), "{hit}");
+    // The language switch on a results page keeps the query (it opened an
+    // empty results page).
+    b.goto(&server.url("/nl-nl/search/?q=PSC"));
+    b.click("a.lang-switch");
+    b.wait_for(
+        "the English results page for the same query",
+        "return location.pathname === '/en/search/' && location.search === '?q=PSC' && document.querySelectorAll('.tolk-search-page-results a').length > 0",
+    );
     // The results page (Enter without a chosen hit) offers them too.
     b.goto(&server.url("/en/search/?q=PSC"));
     b.wait_for(

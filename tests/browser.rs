@@ -508,6 +508,30 @@ fn dutch_page_shows_originals_side_by_side_and_search_finds_by_keyboard(
         json!([]),
     );
     assert_eq!(on_top, json!(true), "the all-results link is covered");
+    // Tab from the box goes to "all results" (the options are reached with
+    // the arrow keys), not to the list itself, a Tab stop that chose
+    // nothing when it scrolls ("tegoed": more hits than it shows).
+    b.js(
+        "var i = document.getElementById('tolk-search-input'); i.value = ''; i.focus()",
+        json!([]),
+    );
+    b.type_into("#tolk-search-input", "tegoed");
+    b.wait_for(
+        "a list that scrolls",
+        "var l = document.getElementById('tolk-search-results'); return !l.hidden && l.scrollHeight > l.clientHeight",
+    );
+    b.type_into("#tolk-search-input", "\u{E004}"); // Tab
+    let focused = b.js("return document.activeElement.className", json!([]));
+    assert_eq!(focused, json!("tolk-search-all"), "Tab from the search box");
+    b.js(
+        "var i = document.getElementById('tolk-search-input'); i.value = ''; i.focus()",
+        json!([]),
+    );
+    b.type_into("#tolk-search-input", "wachtwoord");
+    b.wait_for(
+        "search results again",
+        "return document.querySelectorAll('#tolk-search-results [role=option]').length > 0 && !document.getElementById('tolk-search-results').hidden && document.querySelector('#tolk-search-results [role=option]').textContent.toLowerCase().indexOf('wachtwoord') >= 0",
+    );
     let count = b.text(".tolk-search-status");
     assert!(
         count.ends_with(" resultaten") || count == "1 resultaat",

@@ -233,17 +233,20 @@
    * (no page in `own`) matching `query`, for a search with fewer than
    * `few` hits in `own`; [] otherwise. On English pages: the Dutch-only
    * articles; on Dutch pages: the English-only ones (their Dutch pages
-   * carry the English text, which the Dutch index does not hold).
+   * carry the English text, which the Dutch index does not hold). At
+   * most `limit` (the box's ten by default): the ones that rank best
+   * among all matches, not only among the other index's first ten, most
+   * of which may have a page in `own`.
    */
-  function otherOnly(own, other, query, few) {
+  function otherOnly(own, other, query, few, limit) {
     if (own.search(query).length >= few) { return []; }
     var mine = new Set(own.docs.map(function (d) { return String(d[0] || ''); }));
     var from = '/' + other.lang + '/';
     var to = '/' + own.lang + '/';
-    return other.search(query).filter(function (id) {
+    return other.search(query, other.sections.length).filter(function (id) {
       var doc = other.docs[(other.sections[id] || [])[0]] || [];
       return !mine.has(String(doc[0] || '').replace(from, to));
-    });
+    }).slice(0, limit || MAX_RESULTS);
   }
 
   /**
@@ -337,6 +340,10 @@
     }
     if (!list.id) { list.id = 'tolk-search-results-' + counter; }
     list.setAttribute('role', 'listbox');
+    // Not a Tab stop: the options are reached with the arrow keys from the
+    // box. A list that scrolls is one by default in Chromium, so Tab from
+    // the box landed on the list itself, with no option chosen.
+    list.tabIndex = -1;
     var status = E.querySelector.call(root, '[aria-live]');
     if (!status) {
       status = make('p');
@@ -630,7 +637,7 @@
           .then(function (r) { if (!r.ok) { throw new Error('HTTP ' + r.status); } return r.json(); })
           .then(function (nl) {
             var dutch = new Index(nl);
-            otherOnly(index, dutch, query, FEW_HITS).forEach(function (id) { hits.push([dutch, id]); });
+            otherOnly(index, dutch, query, FEW_HITS, 500).forEach(function (id) { hits.push([dutch, id]); });
             return [index, hits, dutch];
           })
           .catch(function () { return [index, hits, null]; });

@@ -291,10 +291,14 @@
     });
   });
 
-  // The language switch lands on the same heading in the other language.
+  // The language switch lands on the same heading in the other language,
+  // and the search page on the same query (`?q=`: it showed an empty
+  // results page).
   all("a[data-keep-hash]").forEach(function (a) {
     a.addEventListener("click", function () {
-      if (location.hash) a.href = a.href.split("#")[0] + location.hash;
+      var url = a.href.split("#")[0];
+      if (location.search && url.indexOf("?") < 0) url += location.search;
+      a.href = url + location.hash;
     });
   });
 
