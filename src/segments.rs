@@ -282,8 +282,13 @@ enum Close {
     Found { content_end: usize, end: usize },
     /// No closing tag in this paragraph. `at` is where the search stopped;
     /// `before_lookup` is set when it stopped at an English wrapper, which
-    /// means the Dutch half just lacks its `</span>`.
-    Unclosed { at: usize, before_lookup: bool },
+    /// means the Dutch half just lacks its `</span>`; `nested` when it
+    /// stopped at another segment's opening tag, which ends `at`.
+    Unclosed {
+        at: usize,
+        before_lookup: bool,
+        nested: Option<usize>,
+    },
 }
 
 /// A whole English half.
@@ -555,12 +560,14 @@ impl<'a> Scanner<'a> {
                                 return Close::Unclosed {
                                     at: i,
                                     before_lookup: false,
+                                    nested: Some(tag.end),
                                 }
                             }
                             SpanKind::Lookup => {
                                 return Close::Unclosed {
                                     at: i,
                                     before_lookup: dutch,
+                                    nested: None,
                                 }
                             }
                             _ => {}
@@ -577,6 +584,7 @@ impl<'a> Scanner<'a> {
         Close::Unclosed {
             at: i.min(limit),
             before_lookup: false,
+            nested: None,
         }
     }
 
@@ -677,7 +685,35 @@ impl<'a> Scanner<'a> {
     fn segment(&mut self, start: usize, id: String, open_end: usize, limit: usize) -> usize {
         let (nl_end, close_end) = match self.find_close(open_end, limit, true) {
             Close::Found { content_end, end } => (content_end, end),
-            Close::Unclosed { at, before_lookup } => {
+            Close::Unclosed {
+                at,
+                nested: Some(inner_end),
+                ..
+            } => {
+                // Segments never nest: the first lacks its `</span>`, or
+                // the second should stand after it. Either way, say that
+                // the second was met, not only that no `</span>` was.
+                let (line, column) = {
+                    let l = self.location(at, inner_end - at);
+                    (l.line, l.column)
+                };
+                let d = Diagnostic::error(
+                    "segment-unclosed",
+                    format!(
+                        "the Dutch half `{}` holds another segment, `{}` (line {line}, column {column}): segments do not nest, so the first is taken as unclosed",
+                        &self.src[start..open_end],
+                        &self.src[at..inner_end]
+                    ),
+                )
+                .at(self.location(start, open_end - start))
+                .with_label("opened here")
+                .with_hint("close the first with `</span>` (and its English half) before the second opens; until then the raw text is kept on both pages".to_string());
+                self.diagnostics.push(d);
+                return open_end;
+            }
+            Close::Unclosed {
+                at, before_lookup, ..
+            } => {
                 let hint = if before_lookup {
                     self.quiet_lookup = Some(at);
                     "add `</span>` at the end of the Dutch text, before `<span class=\"sxs-lookup\">`; until then the raw text is kept on both pages"
@@ -1192,6 +1228,29 @@ mod tests {
             "Intro\n\nAl <tolk-seg n=\"0\">Alleen Nederlands</tolk-seg> hier.\n"
         );
         assert_eq!(s.segments[0].en, None);
+    }
+
+    /// A segment inside a segment is named as such: the error said "no
+    /// matching `</span>` in its paragraph" of a span that had one, which
+    /// sent a writer looking for what was not missing.
+    #[test]
+    fn a_segment_inside_a_segment_is_named_as_such() {
+        let src = "<span data-ttu-id=\"1\"><span data-ttu-id=\"2\">x</span></span>";
+        let s = run(src);
+        let d = &s.diagnostics[0];
+        assert_eq!(d.code, "segment-unclosed");
+        assert_eq!(
+            d.message,
+            "the Dutch half `<span data-ttu-id=\"1\">` holds another segment, `<span data-ttu-id=\"2\">` (line 1, column 23): segments do not nest, so the first is taken as unclosed"
+        );
+        assert!(d
+            .hint
+            .as_deref()
+            .is_some_and(|h| h.starts_with("close the first with `</span>`")));
+        assert_eq!(
+            d.location.as_ref().map(|l| (l.line, l.column)),
+            Some((1, 1))
+        );
     }
 
     #[test]
