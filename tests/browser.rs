@@ -25,6 +25,27 @@ fn in_headless_chromium() {
     dutch_page_shows_originals_side_by_side_and_search_finds_by_keyboard(&b, &server);
     without_script_and_on_paper_the_checklist_is_a_decision_list(&b, &server);
     answers_typed_into_each_seed_form_agree_with_tolk_eval(&b, &server);
+    a_shared_link_opened_on_its_own_page_shows_its_answers(&b, &server);
+}
+
+/// A shared checklist link opened in a tab that already shows the page
+/// changes only the fragment: the page does not load again. Its answers
+/// are shown all the same (the form stayed as it was until a reload).
+fn a_shared_link_opened_on_its_own_page_shows_its_answers(b: &Browser, server: &StaticServer) {
+    b.goto(&server.url("/en/request-credit/"));
+    b.wait_for(
+        "the live form",
+        "return document.querySelector('form.checklist-live') !== null",
+    );
+    b.js("window.tolkStillHere = true", json!([]));
+    b.js(
+        "location.hash = 'cl-credit-request=' + encodeURIComponent(JSON.stringify({partner_type: 'indirect_reseller'}))",
+        json!([]),
+    );
+    b.wait_for(
+        "the shared answers on the same page",
+        "return window.tolkStillHere === true && document.getElementById('cl-credit-request-partner_type-2').checked",
+    );
 }
 
 /// The seed pages in navigation order: a reader opens the first, then

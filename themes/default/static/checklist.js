@@ -919,6 +919,16 @@
     // (its value stays empty): check it when the reader leaves it.
     form.addEventListener("focusout", function () { update(false); });
     form.addEventListener("submit", function (ev) { ev.preventDefault(); });
+    // A shared link to this page, opened where the page already is (only
+    // the fragment changes, so the page does not load again): its answers
+    // are shown. They were in the address bar while the form stayed as
+    // it was.
+    root.addEventListener("hashchange", function () {
+      var fromUrl = loadFromUrl(data);
+      if (!fromUrl) return;
+      writeForm(form, data, fromUrl);
+      update(true);
+    });
     qa(form, "[data-action=reset]").forEach(function (reset) {
       reset.addEventListener("click", function () {
         writeForm(form, data, {});
