@@ -528,6 +528,36 @@ fn serve_answers_only_hosts_that_name_the_bound_address() {
         assert_eq!(status, 200, "Host: {host}");
         assert!(body.contains("Geheime tekst."), "{body}");
     }
+    // Two Host headers, or two Origins on the event stream: 400, whichever
+    // comes first (the first was taken, so a good one then a bad one
+    // passed).
+    let good = format!("127.0.0.1:{port}");
+    for (path, headers) in [
+        (
+            "/nl-nl/draft/geheim/",
+            format!("Host: {good}\r\nHost: evil.test\r\n"),
+        ),
+        (
+            "/nl-nl/draft/geheim/",
+            format!("Host: evil.test\r\nHost: {good}\r\n"),
+        ),
+        (
+            "/nl-nl/draft/geheim/",
+            format!("Host: {good}\r\nHost: {good}\r\n"),
+        ),
+        (
+            "/__tolk/events",
+            format!("Host: {good}\r\nOrigin: http://{good}\r\nOrigin: http://evil.test\r\n"),
+        ),
+    ] {
+        let (status, _, body) = get_with(s.addr, path, &headers);
+        assert_eq!(status, 400, "{headers:?}: {body}");
+        assert!(
+            body.starts_with("400 Bad Request: the request has more than one "),
+            "{body}"
+        );
+        assert!(!body.contains("Geheime"), "{body}");
+    }
 }
 
 /// Item 3: the event stream also checks `Origin`: a page of another origin

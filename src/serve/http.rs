@@ -108,14 +108,44 @@ impl Hosts {
 
 /// Refuses a request whose `Host` does not name this server, or an
 /// event-stream request from another origin, with 403 and one line that
-/// says why. Returns the request when it may be answered.
+/// says why; one with two `Host` or two `Origin` headers with 400 (RFC
+/// 9112: the first of two was taken, so `Host: 127.0.0.1:P` followed by
+/// `Host: evil.example` passed). Returns the request when it may be
+/// answered.
 fn check_host(request: Request, ctx: &Ctx, events: bool) -> Option<Request> {
-    let header = |name: &'static str| {
+    let values = |name: &'static str| -> Vec<String> {
         request
             .headers()
             .iter()
-            .find(|h| h.field.equiv(name))
+            .filter(|h| h.field.equiv(name))
             .map(|h| h.value.as_str().to_string())
+            .collect()
+    };
+    let (hosts, origins) = (values("Host"), values("Origin"));
+    let twice = [("Host", &hosts), ("Origin", &origins)]
+        .into_iter()
+        .find(|(_, v)| v.len() > 1);
+    if let Some((name, _)) = twice {
+        let resp = Response::from_string(format!(
+            "400 Bad Request: the request has more than one {name} header\n"
+        ))
+        .with_status_code(400);
+        let resp = with_headers(
+            resp,
+            &[
+                ("Content-Type", "text/plain; charset=utf-8"),
+                ("Cache-Control", "no-store"),
+            ],
+        );
+        let _ = request.respond(resp);
+        return None;
+    }
+    let header = |name: &'static str| {
+        if name == "Host" {
+            hosts.first().cloned()
+        } else {
+            origins.first().cloned()
+        }
     };
     let why = match header("Host") {
         None => Some("the request has no Host header".to_string()),
