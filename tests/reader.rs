@@ -545,6 +545,17 @@ fn a_reader_gets_around_in_headless_chromium() {
         "the outline to mark the section scrolled to",
         "return document.querySelector('.on-this-page a[href=\"#controleren\"]').getAttribute('aria-current') === 'true' && document.querySelectorAll('.on-this-page [aria-current]').length === 1",
     );
+    // At the end of the page, the last section is the one being read,
+    // though its heading never reaches the top part of the screen (the
+    // one before it stayed marked).
+    b.js(
+        "document.querySelector('main').style.paddingBottom = ''; var hs = document.querySelectorAll('.body h2[id], .body h3[id]'); var lastH = hs[hs.length - 1]; var p = document.createElement('p'); p.textContent = 'Slot.'; lastH.after(p); window.scrollTo(0, document.documentElement.scrollHeight);",
+        json!([]),
+    );
+    b.wait_for(
+        "the outline to mark the last section at the end of the page",
+        "var links = document.querySelectorAll('.on-this-page a[href^=\"#\"]'); var lastA = links[links.length - 1]; return lastA.getAttribute('aria-current') === 'true' && document.querySelectorAll('.on-this-page [aria-current]').length === 1",
+    );
 }
 
 /// The Dutch corpus of the shared corpus (`$TOLK_CORPUS` or

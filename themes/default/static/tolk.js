@@ -231,19 +231,34 @@
       links[decodeURIComponent(a.getAttribute("href").slice(1))] = a;
     });
     var marked = null;
+    var last = null;
+    var mark = function (a) {
+      if (!a || a === marked) return;
+      if (marked) marked.removeAttribute("aria-current");
+      a.setAttribute("aria-current", "true");
+      marked = a;
+    };
     var observer = new IntersectionObserver(function (entries) {
       entries.forEach(function (e) {
-        if (!e.isIntersecting) return;
-        var a = links[e.target.id];
-        if (!a || a === marked) return;
-        if (marked) marked.removeAttribute("aria-current");
-        a.setAttribute("aria-current", "true");
-        marked = a;
+        if (e.isIntersecting) mark(links[e.target.id]);
       });
     }, { rootMargin: "0px 0px -70% 0px" });
     Array.prototype.forEach.call(all(".body h2[id], .body h3[id]"), function (h) {
-      if (links[h.id]) observer.observe(h);
+      if (links[h.id]) { observer.observe(h); last = links[h.id]; }
     });
+    // A last section shorter than the screen never reaches the top part
+    // of it: at the end of the page, it is the one being read (it stayed
+    // unmarked, the one before it marked).
+    var pending = false;
+    window.addEventListener("scroll", function () {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () {
+        pending = false;
+        var d = document.documentElement;
+        if (window.innerHeight + window.scrollY >= d.scrollHeight - 2) mark(last);
+      });
+    }, { passive: true });
   }
 
   // Copy buttons on code blocks.
