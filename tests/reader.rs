@@ -637,6 +637,14 @@ fn a_reader_gets_around_the_real_corpus_in_headless_chromium() {
             shots: std::env::var_os("TOLK_SHOTS").map(PathBuf::from),
         },
     );
+    // A group whose label is a link ("Algemene scenario's voor
+    // facturering") starts on the line of its ▶; it wrapped below it.
+    b.viewport(1280, 800, false);
+    b.goto(&server.url("/nl-nl/partner-center/tax-and-fees-voice-services/"));
+    b.wait_for(
+        "a group label that is a link, beside its marker",
+        "var s = Array.prototype.find.call(document.querySelectorAll('.site-nav summary'), function (s) { return s.querySelector('a') && s.getBoundingClientRect().height > 0; }); if (!s) return false; return s.querySelector('a').getBoundingClientRect().top - s.getBoundingClientRect().top < 8",
+    );
 }
 
 /// A site whose one article has a code block in each of the corpus's
